@@ -1,0 +1,1 @@
+"""Integration Radar: the web service around the ``scoring`` library."""

@@ -1,0 +1,293 @@
+"""Database tables (SQLModel). API and form schemas live next to their routes, not here.
+
+Secrets (invitation, resume, session and API tokens, passwords) are stored only as hashes.
+Every table that belongs to a project reaches it through a foreign key, so access checks can
+always ask "is this object in the caller's project?".
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.db_types import UTCDateTime, utcnow
+
+# Named constraints, so that migrations (SQLite batch mode included) can alter them later.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def _moment() -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+def _json(default: Any = dict) -> Any:
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+def new_public_id() -> str:
+    return uuid.uuid4().hex
+
+
+class VersionStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+class ResponseStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    FACILITATOR = "facilitator"
+
+
+class ScoreKind(StrEnum):
+    DIMENSION = "dimension"
+    AREA = "area"
+    INDEX = "index"
+    OVERALL = "overall"
+
+
+class Questionnaire(SQLModel, table=True):
+    __tablename__ = "questionnaire"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created()
+
+
+class QuestionnaireVersion(SQLModel, table=True):
+    """One immutable version of a questionnaire: the validated definition and its hash."""
+
+    __tablename__ = "questionnaire_version"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    questionnaire_id: int = Field(foreign_key="questionnaire.id", ondelete="CASCADE", index=True)
+    version: str = Field(max_length=20)
+    definition: dict[str, Any] = _json()
+    content_hash: str = Field(max_length=64)
+    status: VersionStatus = Field(default=VersionStatus.PUBLISHED, sa_type=String(16))
+    created_at: datetime = _created()
+    published_at: datetime | None = _moment()
+    retired_at: datetime | None = _moment()
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    display_name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=255)
+    role: Role = Field(default=Role.FACILITATOR, sa_type=String(16))
+    is_active: bool = True
+    created_at: datetime = _created()
+    deactivated_at: datetime | None = _moment()
+
+
+class Project(SQLModel, table=True):
+    """A network or cohort of partner organisations, run by its facilitators."""
+
+    __tablename__ = "project"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=4000)
+    min_group_size: int = Field(default=3, ge=1)
+    created_at: datetime = _created()
+
+
+class ProjectMember(SQLModel, table=True):
+    __tablename__ = "project_member"
+
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", primary_key=True)
+    created_at: datetime = _created()
+
+
+class Organisation(SQLModel, table=True):
+    """A partner region, municipality or body within a project."""
+
+    __tablename__ = "organisation"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=200)
+    country: str = Field(default="", max_length=2)
+    kind: str = Field(default="region", max_length=32)
+    created_at: datetime = _created()
+
+
+class Round(SQLModel, table=True):
+    """One assessment round of a project with one questionnaire version ("baseline 2026")."""
+
+    __tablename__ = "round"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    questionnaire_version_id: int = Field(foreign_key="questionnaire_version.id", index=True)
+    name: str = Field(max_length=200)
+    opens_at: datetime | None = _moment()
+    closes_at: datetime | None = _moment()
+    closed_at: datetime | None = _moment()
+    anonymous: bool = False
+    privacy_notice: str = Field(default="", max_length=20000)
+    notice_version: str = Field(default="1", max_length=32)
+    created_at: datetime = _created()
+
+
+class Invitation(SQLModel, table=True):
+    """A link into a round for one organisation; only the token's hash is stored."""
+
+    __tablename__ = "invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    stakeholder_group: str | None = Field(default=None, max_length=100)
+    label: str = Field(default="", max_length=200)
+    multi_use: bool = False
+    max_uses: int | None = Field(default=None, ge=1)
+    use_count: int = 0
+    expires_at: datetime | None = _moment()
+    revoked_at: datetime | None = _moment()
+    created_at: datetime = _created()
+
+
+class Response(SQLModel, table=True):
+    """One respondent's answers; ``revision`` guards against lost updates."""
+
+    __tablename__ = "response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, max_length=32, unique=True)
+    client_key: str = Field(default_factory=new_public_id, max_length=128, unique=True)
+    round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    invitation_id: int | None = Field(
+        default=None, foreign_key="invitation.id", ondelete="SET NULL", index=True
+    )
+    resume_token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    stakeholder_group: str | None = Field(default=None, max_length=100)
+    language: str = Field(max_length=16)
+    status: ResponseStatus = Field(default=ResponseStatus.DRAFT, sa_type=String(16))
+    answers: dict[str, Any] = _json()
+    comments: dict[str, str] = _json()
+    current_step: int = 0
+    revision: int = 1
+    consent_version: str | None = Field(default=None, max_length=32)
+    consented_at: datetime | None = _moment()
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    submitted_at: datetime | None = _moment()
+
+
+class ResponseScore(SQLModel, table=True):
+    """Derived scores of a submitted response, stamped with the rules that made them."""
+
+    __tablename__ = "response_score"
+    __table_args__ = (
+        UniqueConstraint("response_id", "kind", "target_id"),
+        Index("ix_response_score_target", "kind", "target_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", ondelete="CASCADE", index=True)
+    kind: ScoreKind = Field(sa_type=String(16))
+    target_id: str = Field(max_length=100)
+    score: float | None = None
+    coverage: float = 0.0
+    band: str | None = Field(default=None, max_length=64)
+    reason: str | None = Field(default=None, max_length=200)
+    rules_version: str = Field(max_length=32)
+    computed_at: datetime = _created()
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=200)
+    token_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=16)
+    scopes: list[str] = _json(list)
+    created_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    created_at: datetime = _created()
+    expires_at: datetime | None = _moment()
+    last_used_at: datetime | None = _moment()
+    revoked_at: datetime | None = _moment()
+
+
+class WebSession(SQLModel, table=True):
+    """A server-side browser session (respondent or facilitator): revocable, with timeouts."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    csrf_token: str = Field(max_length=64)
+    user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="CASCADE", index=True
+    )
+    response_id: int | None = Field(
+        default=None, foreign_key="response.id", ondelete="CASCADE", index=True
+    )
+    data: dict[str, Any] = _json()
+    created_at: datetime = _created()
+    last_seen_at: datetime = _created()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class RateLimitHit(SQLModel, table=True):
+    """Attempts per client and purpose in a time window; in the database so instances share it."""
+
+    __tablename__ = "rate_limit_hit"
+    __table_args__ = (UniqueConstraint("bucket", "window_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    bucket: str = Field(max_length=200)
+    window_start: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    count: int = 0
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what, when. Never answers or secrets; details are short single-line values."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _created()
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=64, index=True)
+    object_type: str = Field(default="", max_length=64)
+    object_id: str = Field(default="", max_length=64)
+    project_id: int | None = Field(
+        default=None, foreign_key="project.id", ondelete="SET NULL", index=True
+    )
+    detail: dict[str, Any] = _json()

@@ -1,0 +1,173 @@
+"""The questionnaire definition model: what a definition file may say.
+
+The models are strict (unknown keys are errors, nothing is coerced from the wrong type) and
+frozen, because a published version never changes. Cross-references (an item's dimension, a
+``show_if`` naming an item, translations for every declared language) are checked in
+:mod:`scoring.validation`, which reports every problem at once with its path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+NOT_APPLICABLE = "na"
+"""The stored answer for "don't know / not applicable" on a scale that offers it."""
+
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+LocalizedText = dict[LanguageCode, Text]
+LocalizedList = dict[LanguageCode, list[Text]]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+ItemId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", max_length=100)
+]
+VersionString = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")]
+Weight = Annotated[float, Field(ge=0, description="Relative weight; 0 switches a part off")]
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class ItemType(StrEnum):
+    SCALE = "scale"
+    SINGLE_CHOICE = "single_choice"
+    MULTI_CHOICE = "multi_choice"
+    NUMBER = "number"
+    TEXT = "text"
+
+
+class Scale(Strict):
+    """Ordered answer values with a label per value and language."""
+
+    values: list[int | float] = Field(min_length=2)
+    labels: LocalizedList
+    not_applicable: bool = False
+    not_applicable_label: LocalizedText | None = None
+
+
+class Choice(Strict):
+    """One option of a choice item; ``score`` (0-100) makes the item count in its dimension."""
+
+    id: Identifier
+    label: LocalizedText
+    score: Percent | None = None
+
+
+class Dimension(Strict):
+    """A scored dimension; its ``id`` is stable across versions so rounds can be compared."""
+
+    id: Identifier
+    title: LocalizedText
+    description: LocalizedText | None = None
+    weight: Weight = 1
+    area: Identifier | None = None
+    recommendations: LocalizedList = Field(default_factory=dict)
+
+
+class Area(Strict):
+    """A group of dimensions or other areas; ``area`` names its parent (any depth)."""
+
+    id: Identifier
+    title: LocalizedText
+    weight: Weight = 1
+    area: Identifier | None = None
+
+
+class Index(Strict):
+    """A composite ("lens") over chosen dimensions or areas."""
+
+    id: Identifier
+    title: LocalizedText
+    of: list[Identifier] = Field(min_length=1)
+
+
+class Item(Strict):
+    id: ItemId
+    dimension: Identifier
+    type: Annotated[ItemType, Field(strict=False)]
+    text: LocalizedText
+    help: LocalizedText | None = None
+    examples: LocalizedList | None = None
+    scale: Identifier | None = None
+    choices: list[Choice] | None = None
+    reverse: bool = False
+    weight: Weight = 1
+    required: bool = True
+    show_if: str | None = None
+    min: int | float | None = None
+    max: int | float | None = None
+    max_length: int = Field(default=4000, ge=1, le=20000)
+
+    @property
+    def scored(self) -> bool:
+        """Whether answers to this item count towards its dimension's score."""
+        if self.type is ItemType.SCALE:
+            return True
+        if self.type in (ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE):
+            return any(choice.score is not None for choice in self.choices or [])
+        return False
+
+
+class Band(Strict):
+    """A level: scores from ``min`` up to the next band's ``min`` belong to it."""
+
+    id: Identifier
+    min: Percent
+    label: LocalizedText
+
+
+class ScoringRules(Strict):
+    min_coverage: float = Field(default=0.5, gt=0, le=1)
+    bands: list[Band] = Field(min_length=1)
+    strength_at: Percent = 66.7
+    weakness_below: Percent = 40
+
+
+class Definition(Strict):
+    """One version of a questionnaire, as written in its definition file."""
+
+    slug: Identifier
+    version: VersionString
+    languages: list[LanguageCode] = Field(min_length=1)
+    default_language: LanguageCode
+    title: LocalizedText
+    description: LocalizedText | None = None
+    estimated_minutes: int | None = Field(default=None, ge=1, le=600)
+    scales: dict[Identifier, Scale] = Field(default_factory=dict)
+    dimensions: list[Dimension] = Field(min_length=1)
+    areas: list[Area] = Field(default_factory=list)
+    indexes: list[Index] = Field(default_factory=list)
+    items: list[Item] = Field(min_length=1)
+    scoring: ScoringRules
+    comparable_with: list[VersionString] = Field(default_factory=list)
+
+    _items: dict[str, Item] = PrivateAttr(default_factory=dict)
+    _dimensions: dict[str, Dimension] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._items = {item.id: item for item in self.items}
+        self._dimensions = {dimension.id: dimension for dimension in self.dimensions}
+
+    def item(self, item_id: str) -> Item:
+        return self._items[item_id]
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        return self._dimensions[dimension_id]
+
+    def items_of(self, dimension_id: str) -> list[Item]:
+        """The items of a dimension in definition order."""
+        return [item for item in self.items if item.dimension == dimension_id]
+
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical JSON form; equal content gives an equal hash."""
+        canonical = json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
