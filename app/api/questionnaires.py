@@ -1,0 +1,103 @@
+"""Questionnaires and their versions: public, read-only, cacheable by ETag."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from app.api.pagination import Page, PageDep
+from app.db import SessionDep
+from app.errors import InvalidInput
+from app.models import QuestionnaireVersion
+from app.services import questionnaires as service
+
+router = APIRouter(prefix="/questionnaires", tags=["questionnaires"])
+
+
+class VersionSummary(BaseModel):
+    version: str
+    status: str
+    content_hash: str
+    languages: list[str]
+    published_at: datetime | None
+    retired_at: datetime | None
+
+    @classmethod
+    def of(cls, row: QuestionnaireVersion) -> VersionSummary:
+        return cls(
+            version=row.version,
+            status=row.status,
+            content_hash=row.content_hash,
+            languages=row.definition["languages"],
+            published_at=row.published_at,
+            retired_at=row.retired_at,
+        )
+
+
+class QuestionnaireSummary(BaseModel):
+    slug: str
+    title: dict[str, str]
+    languages: list[str]
+    latest_version: str
+    versions: list[VersionSummary]
+
+
+@router.get("", response_model=Page[QuestionnaireSummary], summary="All questionnaires")
+def list_questionnaires(session: SessionDep, page: PageDep) -> Page[QuestionnaireSummary]:
+    summaries = []
+    for questionnaire, versions in service.list_questionnaires(session):
+        latest = versions[-1]
+        summaries.append(
+            QuestionnaireSummary(
+                slug=questionnaire.slug,
+                title=latest.definition["title"],
+                languages=latest.definition["languages"],
+                latest_version=latest.version,
+                versions=[VersionSummary.of(v) for v in versions],
+            )
+        )
+    return Page.of(summaries, page)
+
+
+@router.get(
+    "/{slug}/versions", response_model=Page[VersionSummary], summary="Versions of a questionnaire"
+)
+def list_versions(slug: str, session: SessionDep, page: PageDep) -> Page[VersionSummary]:
+    return Page.of([VersionSummary.of(v) for v in service.get_versions(session, slug)], page)
+
+
+@router.get(
+    "/{slug}/versions/{version}",
+    summary="One version's full definition",
+    responses={
+        200: {"description": "The definition (texts narrowed to one language with ?lang=)"},
+        304: {"description": "Not modified (If-None-Match matched the ETag)"},
+        404: {"description": "Unknown questionnaire or version"},
+    },
+)
+def get_definition(
+    slug: str,
+    version: str,
+    session: SessionDep,
+    lang: Annotated[str | None, Query(description="Only texts in this language")] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    row = service.get_version(session, slug, version)
+    body: dict[str, Any] = row.definition
+    languages = frozenset(body["languages"])
+    if lang is not None:
+        if lang not in languages:
+            raise InvalidInput(
+                f"language {lang!r} is not offered; available: {', '.join(sorted(languages))}",
+                available=sorted(languages),
+            )
+        body = service.narrow_to_language(body, lang, languages)
+    etag = f'"{row.content_hash}{"-" + lang if lang else ""}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=0, must-revalidate"}
+    if if_none_match and etag in {tag.strip() for tag in if_none_match.split(",")}:
+        return Response(status_code=304, headers=headers)
+    return JSONResponse(body, headers=headers)

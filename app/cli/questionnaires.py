@@ -1,0 +1,56 @@
+"""``radar questionnaires``: validate, publish, retire definition files; print the schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from app.cli.common import fail, write_session
+from app.definition_files import DefinitionFileError, validate_files
+from app.services import questionnaires as service
+from app.settings import get_settings
+from scoring import Definition
+
+app = typer.Typer(help="Questionnaire definitions.", no_args_is_help=True)
+
+
+@app.command()
+def validate(paths: list[Path] = typer.Argument(..., help="Definition files")) -> None:
+    """Check files; print every problem as file:path: message. Exit 1 on any problem."""
+    problems = validate_files(paths)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        raise typer.Exit(code=1)
+    typer.echo(f"{len(paths)} file(s) valid")
+
+
+@app.command()
+def load(
+    directory: Path | None = typer.Option(None, help="Default: RADAR_QUESTIONNAIRES_DIR"),
+) -> None:
+    """Publish every definition below DIRECTORY (idempotent; published versions never change)."""
+    directory = directory or get_settings().questionnaires_dir
+    with write_session() as session:
+        try:
+            results = service.load_directory(session, directory)
+        except DefinitionFileError as exc:
+            raise fail(str(exc)) from None
+    for result in results:
+        typer.echo(f"{result.slug} {result.version}: {result.outcome.value}")
+
+
+@app.command()
+def retire(slug: str, version: str) -> None:
+    """Retire a version: no new rounds may use it; its responses stay readable."""
+    with write_session() as session:
+        service.retire(session, slug, version)
+    typer.echo(f"{slug} {version}: retired")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of definition files (for editor completion)."""
+    typer.echo(json.dumps(Definition.model_json_schema(), indent=2, ensure_ascii=False))

@@ -1,0 +1,39 @@
+"""``radar serve``: prepare the database, then run the web service with uvicorn."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from app.cli.common import fail
+from app.db import make_engine
+from app.main import create_app
+from app.settings import get_settings
+from app.startup import StartupError, describe_url, prepare
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Bind address (default RADAR_HOST)"),
+    port: int | None = typer.Option(None, help="Port (default RADAR_PORT)"),
+) -> None:
+    """Start the web service; migrates the embedded SQLite database and loads questionnaires."""
+    settings = get_settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        prepared = prepare(settings, engine)
+    except StartupError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        engine.dispose()
+    if prepared.migrated:
+        typer.echo("database migrated to the newest schema")
+    for result in prepared.loaded:
+        typer.echo(f"questionnaire {result.slug} {result.version}: {result.outcome.value}")
+    typer.echo(f"database: {describe_url(settings.effective_database_url)}")
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level,
+        proxy_headers=True,
+    )

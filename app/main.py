@@ -1,0 +1,36 @@
+"""Assembles the application: middleware, error handlers, routers, static files. Nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import api, web
+from app.db import make_engine
+from app.middleware import BodySizeLimit, SecurityHeaders
+from app.problems import install_error_handlers
+from app.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Integration Radar",
+        version="1",
+        description="Self-assessment of intercultural integration: questionnaires, profiles, "
+        "comparisons. JSON API under /api/v1.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.effective_database_url)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    return app

@@ -1,0 +1,146 @@
+"""Publishing and reading questionnaire versions.
+
+A published version is immutable: loading different content under an existing version number
+is refused with :class:`~app.errors.Conflict` and nothing changes. Loading the same content
+again is a no-op, so ``radar questionnaires load`` is idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.db_types import utcnow
+from app.definition_files import definition_files, read_definition
+from app.errors import Conflict, NotFound
+from app.models import Questionnaire, QuestionnaireVersion, VersionStatus
+from scoring import Definition, parse_definition
+
+
+class PublishOutcome(StrEnum):
+    CREATED = "created"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Published:
+    slug: str
+    version: str
+    outcome: PublishOutcome
+
+
+def publish(session: Session, definition: Definition) -> Published:
+    """Store a definition as a published version (does not commit)."""
+    content_hash = definition.content_hash()
+    questionnaire = session.exec(
+        select(Questionnaire).where(Questionnaire.slug == definition.slug)
+    ).first()
+    if questionnaire is None:
+        questionnaire = Questionnaire(slug=definition.slug)
+        session.add(questionnaire)
+        session.flush()
+    existing = _version(session, definition.slug, definition.version)
+    if existing is not None:
+        if existing.content_hash != content_hash:
+            raise Conflict(
+                f"{definition.slug} {definition.version} is already published with different "
+                "content; a published version never changes: give the new content a new "
+                "version number",
+                slug=definition.slug,
+                version=definition.version,
+            )
+        return Published(definition.slug, definition.version, PublishOutcome.UNCHANGED)
+    assert questionnaire.id is not None
+    session.add(
+        QuestionnaireVersion(
+            questionnaire_id=questionnaire.id,
+            version=definition.version,
+            definition=definition.model_dump(mode="json"),
+            content_hash=content_hash,
+            status=VersionStatus.PUBLISHED,
+            published_at=utcnow(),
+        )
+    )
+    session.flush()
+    return Published(definition.slug, definition.version, PublishOutcome.CREATED)
+
+
+def load_directory(session: Session, directory: Path) -> list[Published]:
+    """Publish every definition file below ``directory`` in one transaction (all or nothing)."""
+    results = [publish(session, read_definition(path)) for path in definition_files(directory)]
+    session.commit()
+    return results
+
+
+def retire(session: Session, slug: str, version: str) -> QuestionnaireVersion:
+    """No new rounds may use a retired version; its responses stay readable."""
+    row = get_version(session, slug, version)
+    if row.status != VersionStatus.RETIRED:
+        row.status = VersionStatus.RETIRED
+        row.retired_at = utcnow()
+        session.add(row)
+        session.commit()
+    return row
+
+
+def list_questionnaires(session: Session) -> list[tuple[Questionnaire, list[QuestionnaireVersion]]]:
+    rows = session.exec(
+        select(Questionnaire, QuestionnaireVersion)
+        .join(QuestionnaireVersion)
+        .order_by(col(Questionnaire.slug), col(QuestionnaireVersion.id))
+    ).all()
+    grouped: dict[int, tuple[Questionnaire, list[QuestionnaireVersion]]] = {}
+    for questionnaire, version in rows:
+        assert questionnaire.id is not None
+        grouped.setdefault(questionnaire.id, (questionnaire, []))[1].append(version)
+    return list(grouped.values())
+
+
+def get_versions(session: Session, slug: str) -> list[QuestionnaireVersion]:
+    versions = session.exec(
+        select(QuestionnaireVersion)
+        .join(Questionnaire)
+        .where(Questionnaire.slug == slug)
+        .order_by(col(QuestionnaireVersion.id))
+    ).all()
+    if not versions:
+        raise NotFound(f"no questionnaire {slug!r}")
+    return list(versions)
+
+
+def get_version(session: Session, slug: str, version: str) -> QuestionnaireVersion:
+    row = _version(session, slug, version)
+    if row is None:
+        raise NotFound(f"no version {version!r} of questionnaire {slug!r}")
+    return row
+
+
+def definition_of(row: QuestionnaireVersion) -> Definition:
+    """The stored definition as a model (validated again: cheap, and catches tampering)."""
+    return parse_definition(row.definition)
+
+
+def _version(session: Session, slug: str, version: str) -> QuestionnaireVersion | None:
+    return session.exec(
+        select(QuestionnaireVersion)
+        .join(Questionnaire)
+        .where(Questionnaire.slug == slug, QuestionnaireVersion.version == version)
+    ).first()
+
+
+def narrow_to_language(data: Any, language: str, languages: frozenset[str]) -> Any:
+    """Replace every ``{lang: text}`` mapping by its text in ``language`` (for ``?lang=``).
+
+    A mapping counts as texts when all its keys are declared languages.
+    """
+    if isinstance(data, dict):
+        if data and language in data and set(data) <= languages:
+            return data[language]
+        return {key: narrow_to_language(value, language, languages) for key, value in data.items()}
+    if isinstance(data, list):
+        return [narrow_to_language(value, language, languages) for value in data]
+    return data

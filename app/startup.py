@@ -1,0 +1,62 @@
+"""What ``radar serve`` does before it listens: reach the database, migrate, load definitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from app import migrate
+from app.db import writer_session
+from app.definition_files import DefinitionFileError
+from app.errors import Conflict
+from app.services import questionnaires
+from app.settings import Settings
+
+
+class StartupError(RuntimeError):
+    """A problem that stops the service from starting, said in one line."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    migrated: bool
+    loaded: list[questionnaires.Published]
+
+
+def describe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def check_reachable(engine: Engine) -> None:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+        raise StartupError(
+            f"cannot reach the database at {describe_url(str(engine.url))}: {reason}"
+        ) from None
+
+
+def prepare(settings: Settings, engine: Engine) -> Prepared:
+    """Make the database ready to serve; raise :class:`StartupError` with one clear line."""
+    if settings.is_sqlite and not settings.database_url:
+        settings.ensure_data_dir()
+    check_reachable(engine)
+    migrated = False
+    if not migrate.is_current(engine):
+        if not settings.is_sqlite:
+            raise StartupError(
+                "the PostgreSQL database has pending migrations: run `radar db upgrade` first"
+            )
+        migrate.upgrade(engine)
+        migrated = True
+    try:
+        with writer_session(engine) as session:
+            loaded = questionnaires.load_directory(session, settings.questionnaires_dir)
+    except (DefinitionFileError, Conflict) as exc:
+        raise StartupError(f"cannot load the questionnaires: {exc}") from None
+    return Prepared(migrated=migrated, loaded=loaded)

@@ -1,0 +1,28 @@
+"""Secret tokens for links and API access: 256 random bits, stored only as a SHA-256 hash.
+
+A fast hash is right here (unlike passwords): the tokens are long random values, so there is
+nothing to brute-force, and lookups by hash stay indexable. Comparison of presented values
+happens through the unique index on the hash, never by comparing secrets in Python; where a
+secret must be compared directly, :func:`same` is constant-time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+TOKEN_BYTES = 32
+
+
+def new_token() -> str:
+    """A URL-safe random token (256 bits)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))

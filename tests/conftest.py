@@ -1,0 +1,149 @@
+"""Shared fixtures: every test gets a fresh database built by the migrations.
+
+Database tests run on SQLite and on PostgreSQL (the ``engine`` fixture is parametrised). The
+schema is migrated once per backend into a template (a file for SQLite, a template database
+for PostgreSQL) and copied for each test, so migrations run on every test run and each test
+still starts from an empty, independent database.
+
+PostgreSQL needs ``RADAR_TEST_POSTGRES_URL`` (e.g. postgresql://postgres@127.0.0.1:5432/postgres,
+a database the tests may use to create others). Without it the PostgreSQL variants skip with a
+visible reason, except under CI (``CI=true``), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+
+from app import migrate
+from app.db import make_engine, normalise_url, writer_session
+from app.main import create_app
+from app.services import questionnaires
+from app.settings import PROJECT_ROOT, Settings
+
+POSTGRES_ENV = "RADAR_TEST_POSTGRES_URL"
+TEMPLATE_DB = "radar_test_template"
+BACKENDS = ["sqlite", "postgres"]
+
+
+def postgres_admin_url() -> str | None:
+    url = os.environ.get(POSTGRES_ENV)
+    if url:
+        return url
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{POSTGRES_ENV} is not set: under CI the PostgreSQL tests must run")
+    return None
+
+
+def _with_database(url: str, name: str) -> str:
+    return make_url(normalise_url(url)).set(database=name).render_as_string(hide_password=False)
+
+
+def _admin_execute(admin_url: str, *statements: str) -> None:
+    engine = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> str | None:
+    admin_url = postgres_admin_url()
+    if admin_url is None:
+        return None
+    template = f"{TEMPLATE_DB}_{os.getpid()}"
+    _admin_execute(
+        admin_url, f'DROP DATABASE IF EXISTS "{template}"', f'CREATE DATABASE "{template}"'
+    )
+    engine = make_engine(_with_database(admin_url, template))
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield template
+    _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{template}"')
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """The URL of a fresh, migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "radar.db"
+        shutil.copyfile(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    if template is None:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run)")
+    admin_url = postgres_admin_url()
+    assert admin_url is not None
+    name = f"radar_test_{uuid.uuid4().hex[:12]}"
+    _admin_execute(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield _with_database(admin_url, name)
+    _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        secret_key="test-secret-key-not-for-production",
+        questionnaires_dir=PROJECT_ROOT / "questionnaires",
+    )
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.effective_database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with writer_session(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def loaded(session: Session, settings: Settings) -> list[questionnaires.Published]:
+    """The project's questionnaires, published into the test database."""
+    return questionnaires.load_directory(session, settings.questionnaires_dir)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[FastAPI]:
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
