@@ -50,3 +50,7 @@ def schema_drift(engine: Engine) -> list[Any]:
             connection, opts={"compare_type": True, "compare_server_default": False}
         )
         return list(compare_metadata(context, SQLModel.metadata))
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    command.downgrade(alembic_config(engine), revision)

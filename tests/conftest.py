@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,12 +24,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
+from typer.testing import CliRunner, Result
 
-from app import migrate
+from app import cli, migrate
 from app.db import make_engine, normalise_url, writer_session
 from app.main import create_app
 from app.services import questionnaires
-from app.settings import PROJECT_ROOT, Settings
+from app.settings import PROJECT_ROOT, Settings, get_settings
 
 POSTGRES_ENV = "RADAR_TEST_POSTGRES_URL"
 TEMPLATE_DB = "radar_test_template"
@@ -71,10 +72,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_template() -> str | None:
+def postgres_template() -> Iterator[str | None]:
     admin_url = postgres_admin_url()
     if admin_url is None:
-        return None
+        yield None
+        return
     template = f"{TEMPLATE_DB}_{os.getpid()}"
     _admin_execute(
         admin_url, f'DROP DATABASE IF EXISTS "{template}"', f'CREATE DATABASE "{template}"'
@@ -86,25 +88,30 @@ def postgres_template() -> str | None:
     _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{template}"')
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
-) -> Iterator[str]:
-    """The URL of a fresh, migrated, empty database on each backend."""
-    if request.param == "sqlite":
-        path = tmp_path / "radar.db"
-        shutil.copyfile(sqlite_template, path)
-        yield f"sqlite:///{path}"
-        return
-    template = request.getfixturevalue("postgres_template")
-    if template is None:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run)")
+@pytest.fixture
+def postgres_url(postgres_template: str | None) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database cloned from the template."""
     admin_url = postgres_admin_url()
-    assert admin_url is not None
+    if postgres_template is None or admin_url is None:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run)")
     name = f"radar_test_{uuid.uuid4().hex[:12]}"
-    _admin_execute(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    _admin_execute(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
     yield _with_database(admin_url, name)
     _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh, migrated SQLite database (a copy of the migrated template file)."""
+    path = tmp_path / "radar.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The URL of a fresh, migrated, empty database on each backend."""
+    return str(request.getfixturevalue(f"{request.param}_url"))
 
 
 @pytest.fixture
@@ -147,3 +154,26 @@ def app(settings: Settings) -> Iterator[FastAPI]:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """Point the ``radar`` command at the test database (settings come from RADAR_ variables)."""
+    monkeypatch.setenv("RADAR_DATABASE_URL", settings.effective_database_url)
+    monkeypatch.setenv("RADAR_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("RADAR_SECRET_KEY", "test-secret-key-not-for-production")
+    monkeypatch.setenv("RADAR_QUESTIONNAIRES_DIR", str(settings.questionnaires_dir))
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def radar(cli_env: Settings) -> Callable[..., Result]:
+    """Run ``radar ARGS...`` in-process against the test database."""
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return runner.invoke(cli.app, list(args), catch_exceptions=False)
+
+    return run

@@ -1,0 +1,88 @@
+"""The questionnaire API: both questionnaires, both languages, ETags, problem+json errors."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.services.questionnaires import Published
+
+FLAGSHIP = "/api/v1/questionnaires/intercultural-integration/versions/1.0"
+
+
+@pytest.fixture
+def api(client: TestClient, loaded: list[Published]) -> TestClient:
+    return client
+
+
+def test_lists_both_questionnaires_with_languages(api: TestClient) -> None:
+    body = api.get("/api/v1/questionnaires").json()
+    by_slug = {q["slug"]: q for q in body["items"]}
+    assert set(by_slug) == {"intercultural-integration", "intercultural-organisation"}
+    for questionnaire in by_slug.values():
+        assert set(questionnaire["languages"]) >= {"de", "en"}
+        assert questionnaire["latest_version"] == "1.0"
+    assert body["total"] == 2
+
+
+def test_list_is_paginated(api: TestClient) -> None:
+    body = api.get("/api/v1/questionnaires", params={"limit": 1, "offset": 1}).json()
+    assert (len(body["items"]), body["total"], body["offset"]) == (1, 2, 1)
+    assert api.get("/api/v1/questionnaires", params={"limit": 10_000}).status_code == 422
+
+
+def test_versions(api: TestClient) -> None:
+    body = api.get("/api/v1/questionnaires/intercultural-organisation/versions").json()
+    [version] = body["items"]
+    assert version["version"] == "1.0"
+    assert version["status"] == "published"
+    assert len(version["content_hash"]) == 64
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_definition_in_one_language(api: TestClient, lang: str) -> None:
+    full = api.get(FLAGSHIP).json()
+    narrowed = api.get(FLAGSHIP, params={"lang": lang}).json()
+    assert narrowed["title"] == full["title"][lang]
+    first_item = narrowed["items"][0]
+    assert first_item["text"] == full["items"][0]["text"][lang]
+    assert 10 <= len(narrowed["dimensions"]) <= 12
+    assert narrowed["languages"] == full["languages"]
+
+
+def test_etag_and_not_modified(api: TestClient) -> None:
+    first = api.get(FLAGSHIP)
+    etag = first.headers["etag"]
+    assert api.get(FLAGSHIP, headers={"If-None-Match": etag}).status_code == 304
+    german = api.get(FLAGSHIP, params={"lang": "de"})
+    assert german.headers["etag"] != etag, "each language is its own representation"
+    assert api.get(FLAGSHIP, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("/api/v1/questionnaires/nope/versions", "no questionnaire 'nope'"),
+        ("/api/v1/questionnaires/nope/versions/1.0", "no version '1.0' of questionnaire 'nope'"),
+        ("/api/v1/questionnaires/intercultural-integration/versions/7.0", "no version '7.0'"),
+    ],
+)
+def test_unknown_slug_or_version_is_a_problem(api: TestClient, url: str, detail: str) -> None:
+    response = api.get(url)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 404
+    assert body["title"] == "Not found"
+    assert detail in body["detail"]
+
+
+def test_unknown_language(api: TestClient) -> None:
+    response = api.get(FLAGSHIP, params={"lang": "xx"})
+    assert response.status_code == 422
+    assert response.json()["available"] == ["de", "en"]
+
+
+def test_openapi_documents_the_api(client: TestClient) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/questionnaires/{slug}/versions/{version}" in paths
