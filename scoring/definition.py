@@ -166,8 +166,15 @@ class Definition(Strict):
         return [item for item in self.items if item.dimension == dimension_id]
 
     def content_hash(self) -> str:
-        """SHA-256 of the canonical JSON form; equal content gives an equal hash."""
+        """SHA-256 of the canonical JSON form; equal content gives an equal hash.
+
+        Defaults are left out, so that a new optional field in a later release of this model
+        does not change the hash of versions published before it (they would no longer load).
+        """
         canonical = json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            self.model_dump(mode="json", exclude_defaults=True),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -77,3 +77,14 @@ def test_narrow_to_language_keeps_structure() -> None:
     data = {"title": {"de": "T", "en": "T-en"}, "id": "x", "labels": {"en": ["a"], "de": ["b"]}}
     narrowed = service.narrow_to_language(data, "en", frozenset({"de", "en"}))
     assert narrowed == {"title": "T-en", "id": "x", "labels": ["a"]}
+
+
+def test_hash_ignores_spelled_out_defaults(session: Session, tmp_path: Path) -> None:
+    """Writing a default explicitly (or a later model adding a defaulted field) is no change."""
+    write_definition(tmp_path, minimal_definition())
+    service.load_directory(session, tmp_path)
+    explicit = minimal_definition()
+    explicit["items"][0].update(weight=1, reverse=False, required=True)
+    write_definition(tmp_path, explicit)
+    [result] = service.load_directory(session, tmp_path)
+    assert result.outcome == PublishOutcome.UNCHANGED
