@@ -1,12 +1,38 @@
 """Integration Radar's scoring core: a pure library.
 
-It holds the questionnaire definition model, its validation, the ``show_if`` expression
-language and (in later modules) the scoring of answers into profiles. It imports only the
-standard library, pydantic and numpy: no web framework, no database, no file I/O, so that other
-tools can use it on their own.
+It turns answers to a questionnaire version into the profiles people act on: the definition
+model and its validation (:mod:`~scoring.definition`, :mod:`~scoring.validation`), the
+``show_if`` language (:mod:`~scoring.conditions`, :mod:`~scoring.visibility`), answer
+validation (:mod:`~scoring.answers`), scoring (:mod:`~scoring.plan`, :mod:`~scoring.encode`,
+:mod:`~scoring.bulk`, :mod:`~scoring.profile`), group and cohort statistics
+(:mod:`~scoring.aggregate`, :mod:`~scoring.cohort`, :mod:`~scoring.stats`) and instrument
+quality (:mod:`~scoring.quality`). It imports only the standard library, pydantic and numpy:
+no web framework, no database, no file I/O, so that other tools can use it on their own.
+``docs/scoring.md`` describes the rules with a worked example.
 """
 
+from scoring.aggregate import (
+    GroupScore,
+    OrganisationAggregate,
+    aggregate_organisation,
+    aggregate_scores,
+)
+from scoring.answers import AnswerProblem, problems_to_dicts, validate_answers
+from scoring.bulk import BulkScores, score_bulk
+from scoring.cohort import (
+    CohortComparison,
+    CohortPosition,
+    DimensionChange,
+    Incomparable,
+    OrganisationStanding,
+    RoundComparison,
+    compare_cohort,
+    compare_rounds,
+    versions_comparable,
+)
+from scoring.conditions import Condition, ConditionSyntaxError, parse_condition
 from scoring.definition import (
+    NOT_APPLICABLE,
     Area,
     Band,
     Choice,
@@ -18,20 +44,68 @@ from scoring.definition import (
     Scale,
     ScoringRules,
 )
+from scoring.encode import AnswerMatrix, encode_answers
+from scoring.profile import (
+    CompositeScore,
+    DimensionScore,
+    Profile,
+    profile_at,
+    recommendations,
+    score_response,
+)
+from scoring.quality import QualityReport, instrument_quality
+from scoring.rules import RULES_VERSION
+from scoring.stats import Summary
 from scoring.validation import DefinitionProblem, InvalidDefinition, parse_definition
+from scoring.visibility import visible_items
 
 __all__ = [
+    "NOT_APPLICABLE",
+    "RULES_VERSION",
+    "AnswerMatrix",
+    "AnswerProblem",
     "Area",
     "Band",
+    "BulkScores",
     "Choice",
+    "CohortComparison",
+    "CohortPosition",
+    "CompositeScore",
+    "Condition",
+    "ConditionSyntaxError",
     "Definition",
     "DefinitionProblem",
     "Dimension",
+    "DimensionChange",
+    "DimensionScore",
+    "GroupScore",
+    "Incomparable",
     "Index",
     "InvalidDefinition",
     "Item",
     "ItemType",
+    "OrganisationAggregate",
+    "OrganisationStanding",
+    "Profile",
+    "QualityReport",
+    "RoundComparison",
     "Scale",
     "ScoringRules",
+    "Summary",
+    "aggregate_organisation",
+    "aggregate_scores",
+    "compare_cohort",
+    "compare_rounds",
+    "encode_answers",
+    "instrument_quality",
+    "parse_condition",
     "parse_definition",
+    "problems_to_dicts",
+    "profile_at",
+    "recommendations",
+    "score_bulk",
+    "score_response",
+    "validate_answers",
+    "versions_comparable",
+    "visible_items",
 ]

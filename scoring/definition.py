@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
@@ -29,6 +30,7 @@ ItemId = Annotated[
 VersionString = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")]
 Weight = Annotated[float, Field(ge=0, description="Relative weight; 0 switches a part off")]
 Percent = Annotated[float, Field(ge=0, le=100)]
+T = TypeVar("T")
 
 
 class Strict(BaseModel):
@@ -130,6 +132,20 @@ class ScoringRules(Strict):
     weakness_below: Percent = 40
 
 
+class _Derived:
+    """A definition's cache of derived data; not part of its identity, so always "equal"."""
+
+    def __init__(self, owner: int) -> None:
+        self.owner = owner
+        self.values: dict[str, Any] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Derived)
+
+    def __reduce__(self) -> tuple[type[_Derived], tuple[int]]:
+        return _Derived, (0,)  # copies and pickles start empty: the cache holds closures
+
+
 class Definition(Strict):
     """One version of a questionnaire, as written in its definition file."""
 
@@ -150,10 +166,24 @@ class Definition(Strict):
 
     _items: dict[str, Item] = PrivateAttr(default_factory=dict)
     _dimensions: dict[str, Dimension] = PrivateAttr(default_factory=dict)
+    _derived: _Derived = PrivateAttr(default_factory=lambda: _Derived(0))
 
     def model_post_init(self, context: Any, /) -> None:
         self._items = {item.id: item for item in self.items}
         self._dimensions = {dimension.id: dimension for dimension in self.dimensions}
+
+    def derived(self, key: str, build: Callable[[Definition], T]) -> T:
+        """Data built once from this definition and kept with it (e.g. scoring tables).
+
+        A definition never changes, so whatever is computed from it stays valid; the owner
+        check drops what a ``model_copy`` would otherwise share with the copy it came from.
+        """
+        if self._derived.owner != id(self):
+            self._derived = _Derived(id(self))
+        values = self._derived.values
+        if key not in values:
+            values[key] = build(self)
+        return cast(T, values[key])
 
     def item(self, item_id: str) -> Item:
         return self._items[item_id]

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from scoring.conditions import ConditionSyntaxError, parse_condition
 from scoring.definition import Definition, ItemType
+from scoring.visibility import show_if_cycles
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ def _check_scales(d: Definition) -> Iterator[DefinitionProblem]:
 def _check_items(d: Definition) -> Iterator[DefinitionProblem]:
     dimension_ids = {x.id for x in d.dimensions}
     item_ids = {i.id for i in d.items}
+    self_dependent: set[str] = set()
     for item in d.items:
         path = f"items[{item.id}]"
         if item.dimension not in dimension_ids:
@@ -192,9 +194,17 @@ def _check_items(d: Definition) -> Iterator[DefinitionProblem]:
                 continue
             for reference in sorted(condition.references):
                 if reference == item.id:
+                    self_dependent.add(item.id)
                     yield DefinitionProblem(f"{path}.show_if", "an item cannot depend on itself")
                 elif reference not in item_ids:
                     yield DefinitionProblem(f"{path}.show_if", f"unknown item {reference!r}")
+    stuck = show_if_cycles(d) - self_dependent
+    for item in d.items:
+        if item.id in stuck:
+            yield DefinitionProblem(
+                f"items[{item.id}].show_if",
+                f"can never be decided: show_if conditions form a cycle among {sorted(stuck)}",
+            )
 
 
 def _check_item_type(d: Definition, item_id: str, path: str) -> Iterator[DefinitionProblem]:

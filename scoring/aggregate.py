@@ -1,0 +1,166 @@
+"""An organisation's aggregate over the responses of its stakeholders.
+
+Per dimension (and area, index, overall): n, mean, median, SD, min, max and the agreement
+r_wg (see :func:`scoring.stats.agreement`). Where agreement falls below ``disagreement_below``
+the dimension is flagged: the stakeholders see it differently, which is worth a conversation
+before anybody acts on the mean.
+
+Anonymity: an aggregate that others may see must not reveal one person's answers. A score
+summarised from fewer than ``min_group_size`` responses (default 3) is withheld: its
+statistics are None and the reason says why. Pass ``min_group_size=1`` where the viewer may
+see everything anyway.
+
+>>> a = aggregate_scores([{"d": 40.0}, {"d": 60.0}, {"d": None}], min_group_size=2)
+>>> a["d"].n, a["d"].mean, a["d"].withheld
+(2, 50.0, False)
+>>> aggregate_scores([{"d": 40.0}, {"d": 60.0}])["d"].reason
+'withheld: 2 responses, at least 3 are needed'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scoring.profile import Profile
+from scoring.stats import summarise
+
+MIN_GROUP_SIZE = 3
+DISAGREEMENT_BELOW = 0.5
+GROUP_TOO_SMALL = "group_too_small"
+
+Scores = Mapping[str, float | None]
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    """The summary of one score over a group; statistics are None when withheld."""
+
+    n: int
+    mean: float | None
+    median: float | None
+    sd: float | None
+    min: float | None
+    max: float | None
+    agreement: float | None
+    disagreement: bool
+    withheld: bool
+    reason_code: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class OrganisationAggregate:
+    """The aggregate of one organisation's responses to one questionnaire version."""
+
+    responses: int
+    min_group_size: int
+    dimensions: Mapping[str, GroupScore]
+    areas: Mapping[str, GroupScore]
+    indexes: Mapping[str, GroupScore]
+    overall: GroupScore
+    disagreements: tuple[str, ...]
+    """Dimensions whose stakeholders disagree strongly."""
+
+    def dimension_means(self) -> dict[str, float | None]:
+        """Dimension id -> mean (None when withheld), the input of cohort comparisons."""
+        return {key: value.mean for key, value in self.dimensions.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "responses": self.responses,
+            "min_group_size": self.min_group_size,
+            "dimensions": {k: vars(v).copy() for k, v in self.dimensions.items()},
+            "areas": {k: vars(v).copy() for k, v in self.areas.items()},
+            "indexes": {k: vars(v).copy() for k, v in self.indexes.items()},
+            "overall": vars(self.overall).copy(),
+            "disagreements": list(self.disagreements),
+        }
+
+
+def aggregate_scores(
+    responses: Sequence[Scores],
+    keys: Sequence[str] | None = None,
+    *,
+    min_group_size: int = MIN_GROUP_SIZE,
+    disagreement_below: float = DISAGREEMENT_BELOW,
+) -> dict[str, GroupScore]:
+    """Summarise each key's scores over responses (key -> score or None) into a group score."""
+    if min_group_size < 1:
+        raise ValueError(f"min_group_size must be at least 1, got {min_group_size}")
+    if keys is None:
+        keys = list(dict.fromkeys(key for scores in responses for key in scores))
+    result = {}
+    for key in keys:
+        values = [v for v in (scores.get(key) for scores in responses) if v is not None]
+        result[key] = _group_score(values, len(responses), min_group_size, disagreement_below)
+    return result
+
+
+def aggregate_organisation(
+    profiles: Sequence[Profile],
+    *,
+    min_group_size: int = MIN_GROUP_SIZE,
+    disagreement_below: float = DISAGREEMENT_BELOW,
+) -> OrganisationAggregate:
+    """Aggregate the profiles of one organisation's responses (all of one version)."""
+    versions = {(p.slug, p.version) for p in profiles}
+    if len(versions) > 1:
+        raise ValueError(f"profiles of different questionnaire versions: {sorted(versions)}")
+    options: dict[str, Any] = {
+        "min_group_size": min_group_size,
+        "disagreement_below": disagreement_below,
+    }
+    first = profiles[0] if profiles else None
+
+    def over(part: str) -> dict[str, GroupScore]:
+        keys = list(getattr(first, part)) if first else []
+        rows = [{k: v.score for k, v in getattr(p, part).items()} for p in profiles]
+        return aggregate_scores(rows, keys, **options)
+
+    dimensions = over("dimensions")
+    overall = aggregate_scores(
+        [{"overall": p.overall.score} for p in profiles], ["overall"], **options
+    )
+    return OrganisationAggregate(
+        responses=len(profiles),
+        min_group_size=min_group_size,
+        dimensions=dimensions,
+        areas=over("areas"),
+        indexes=over("indexes"),
+        overall=overall["overall"],
+        disagreements=tuple(k for k, v in dimensions.items() if v.disagreement),
+    )
+
+
+def _group_score(
+    values: list[float], responses: int, min_group_size: int, disagreement_below: float
+) -> GroupScore:
+    if len(values) < min_group_size:
+        if responses < min_group_size:
+            reason = f"withheld: {responses} responses, at least {min_group_size} are needed"
+        else:
+            reason = (
+                f"withheld: only {len(values)} responses have a score here, "
+                f"at least {min_group_size} are needed"
+            )
+        return GroupScore(
+            n=len(values),
+            mean=None,
+            median=None,
+            sd=None,
+            min=None,
+            max=None,
+            agreement=None,
+            disagreement=False,
+            withheld=True,
+            reason_code=GROUP_TOO_SMALL,
+            reason=reason,
+        )
+    s = summarise(values)
+    disagree = s.agreement is not None and s.agreement < disagreement_below
+    return GroupScore(
+        s.n, s.mean, s.median, s.sd, s.min, s.max, s.agreement, disagree, False, None, None
+    )

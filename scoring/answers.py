@@ -1,0 +1,176 @@
+"""Validation of a response's answers against its questionnaire version.
+
+Every problem names the item and, where the answer comes from a fixed set, the allowed values,
+so that the API can return the list as it is and a form can mark each field. Problems have a
+severity: ``error`` blocks saving; ``warning`` does not. An answer to an item that ``show_if``
+hides is a warning: it stays stored (the respondent may change the answer that hides it back),
+it is just not scored. Missing required items are errors only for a complete response, since
+drafts are saved page by page.
+
+Encoding (what a response stores, item id -> value): a scale value or ``"na"`` where the scale
+allows it; a choice id; a list of choice ids; a number; a string. An absent key or ``None``
+means unanswered.
+
+>>> from scoring.definition import Definition
+>>> d = Definition.model_validate({
+...     "slug": "demo", "version": "1.0", "languages": ["en"], "default_language": "en",
+...     "title": {"en": "Demo"},
+...     "scales": {"agree": {"values": [1, 2, 3], "labels": {"en": list("abc")}}},
+...     "scoring": {"bands": [{"id": "all", "min": 0, "label": {"en": "All"}}]},
+...     "dimensions": [{"id": "d", "title": {"en": "D"}}],
+...     "items": [{"id": "q", "dimension": "d", "type": "scale", "scale": "agree",
+...                "text": {"en": "?"}}]})
+>>> validate_answers(d, {"q": 4}, complete=False)
+[AnswerProblem(item_id='q', code='not_on_scale', message='4 is not on the scale', \
+allowed=(1, 2, 3), severity='error')]
+>>> [p.code for p in validate_answers(d, {}, complete=True)]
+['required']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from scoring.definition import NOT_APPLICABLE, Definition, Item, ItemType
+from scoring.visibility import visible_items
+
+Severity = Literal["error", "warning"]
+Allowed = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    """One problem with one answer.
+
+    ``allowed`` lists the values the item accepts (scale values, choice ids), or for a number
+    item its ``(min, max)`` bounds (``None`` where open); ``None`` where there is no fixed set.
+    """
+
+    item_id: str
+    code: str
+    message: str
+    allowed: Allowed | None = None
+    severity: Severity = "error"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["allowed"] = None if self.allowed is None else list(self.allowed)
+        return data
+
+
+def problems_to_dicts(problems: Sequence[AnswerProblem]) -> list[dict[str, Any]]:
+    """The problems as JSON-ready dicts, e.g. for an RFC 9457 ``errors`` member."""
+    return [problem.to_dict() for problem in problems]
+
+
+def validate_answers(
+    definition: Definition, answers: Mapping[str, Any], *, complete: bool
+) -> list[AnswerProblem]:
+    """Every problem with these answers, in definition order (unknown items last)."""
+    problems: list[AnswerProblem] = []
+    shown = visible_items(definition, answers)
+    for item in definition.items:
+        value = answers.get(item.id)
+        if value is None:
+            if complete and item.required and item.id in shown:
+                problems.append(
+                    AnswerProblem(
+                        item.id, "required", "an answer is required", allowed(definition, item)
+                    )
+                )
+            continue
+        problem = check_answer(definition, item, value)
+        if problem is not None:
+            problems.append(problem)
+        elif complete and item.required and item.id in shown and _blank(value):
+            problems.append(AnswerProblem(item.id, "required", "an answer is required", None))
+        if item.id not in shown:
+            problems.append(
+                AnswerProblem(
+                    item.id,
+                    "hidden",
+                    "this question is not shown for the other answers given; "
+                    "the answer is kept but not scored",
+                    severity="warning",
+                )
+            )
+    known = {item.id for item in definition.items}
+    for item_id in answers:
+        if item_id not in known:
+            problems.append(AnswerProblem(item_id, "unknown_item", f"no item {item_id!r}"))
+    return problems
+
+
+def allowed(definition: Definition, item: Item) -> Allowed | None:
+    """The values an item accepts, as :attr:`AnswerProblem.allowed` lists them."""
+    if item.type is ItemType.SCALE:
+        scale = definition.scales[item.scale or ""]
+        return (*scale.values, NOT_APPLICABLE) if scale.not_applicable else tuple(scale.values)
+    if item.type in (ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE):
+        return tuple(choice.id for choice in item.choices or [])
+    if item.type is ItemType.NUMBER:
+        return (item.min, item.max)
+    return None
+
+
+def check_answer(definition: Definition, item: Item, value: Any) -> AnswerProblem | None:
+    """The problem with one (present) answer, or None when it is valid."""
+    accepted = allowed(definition, item)
+
+    def problem(code: str, message: str) -> AnswerProblem:
+        return AnswerProblem(item.id, code, message, accepted)
+
+    if item.type is ItemType.SCALE:
+        if isinstance(value, str) and value == NOT_APPLICABLE:
+            if accepted and NOT_APPLICABLE in accepted:
+                return None
+            return problem("not_on_scale", "this scale offers no 'not applicable'")
+        if not _is_number(value):
+            return problem("wrong_type", f"expected a scale value, got {_kind(value)}")
+        if value not in definition.scales[item.scale or ""].values:
+            return problem("not_on_scale", f"{value!r} is not on the scale")
+    elif item.type is ItemType.SINGLE_CHOICE:
+        if not isinstance(value, str):
+            return problem("wrong_type", f"expected a choice id, got {_kind(value)}")
+        if accepted and value not in accepted:
+            return problem("unknown_choice", f"{value!r} is not one of the choices")
+    elif item.type is ItemType.MULTI_CHOICE:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            return problem("wrong_type", f"expected a list of choice ids, got {_kind(value)}")
+        unknown = [v for v in value if accepted and v not in accepted]
+        if unknown:
+            listed = ", ".join(map(repr, unknown))
+            return problem("unknown_choice", f"not among the choices: {listed}")
+        if len(set(value)) != len(value):
+            return problem("duplicate_choice", "a choice is selected more than once")
+    elif item.type is ItemType.NUMBER:
+        if not _is_number(value) or not math.isfinite(value):
+            return problem("wrong_type", f"expected a finite number, got {_kind(value)}")
+        too_low = item.min is not None and value < item.min
+        if too_low or (item.max is not None and value > item.max):
+            low, high = ("" if b is None else b for b in (item.min, item.max))
+            return problem("out_of_range", f"{value!r} is outside {low}..{high}")
+    elif not isinstance(value, str):
+        return problem("wrong_type", f"expected text, got {_kind(value)}")
+    elif len(value) > item.max_length:
+        return problem("too_long", f"{len(value)} characters, at most {item.max_length} allowed")
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _blank(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
+
+
+def _kind(value: Any) -> str:
+    names = {bool: "true/false", str: "a string", list: "a list", dict: "an object"}
+    for kind, name in names.items():
+        if isinstance(value, kind):
+            return f"{name} ({value!r})" if kind in (bool, str) else name
+    return f"a number ({value!r})" if _is_number(value) else type(value).__name__

@@ -1,0 +1,151 @@
+"""Stored answers (JSON dicts, item id -> value) to a compact array of answer codes.
+
+This is the one step of scoring that must touch every answer of every response in Python,
+so it costs far more than the arithmetic that follows (see ``docs/performance.md``); that is
+why dashboards read stored scores instead of rescoring. The result, an :class:`AnswerMatrix`,
+holds one small integer per scored item and response (codes are explained in
+:mod:`scoring.plan`), item-major so that each item's answers are contiguous for numpy.
+
+Encoding never fails on bad data: a value that is not a valid scored answer is coded as
+:data:`~scoring.plan.MISSING` (validate answers with :func:`scoring.answers.validate_answers`
+before storing them). Answers to items hidden by ``show_if`` are coded
+:data:`~scoring.plan.HIDDEN`: kept in the response, not scored.
+"""
+
+from __future__ import annotations
+
+import array
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from scoring.definition import Definition, ItemType
+from scoring.plan import HIDDEN, MISSING, NOT_APPLICABLE_CODE, ItemTable, scoring_plan
+from scoring.visibility import visibility_plan
+
+Codes = NDArray[np.signedinteger[Any]]
+MAX_REMEMBERED_SELECTIONS = 4096
+
+
+@dataclass(frozen=True, eq=False)
+class AnswerMatrix:
+    """Answer codes of many responses to one definition: ``codes[item, response]``."""
+
+    definition: Definition
+    codes: Codes
+
+    def __post_init__(self) -> None:
+        plan = scoring_plan(self.definition)
+        if self.codes.ndim != 2 or self.codes.shape[0] != len(plan.items):
+            raise ValueError(
+                f"codes must have shape ({len(plan.items)}, responses), got {self.codes.shape}"
+            )
+        if self.codes.dtype != np.dtype(plan.code_dtype):
+            raise ValueError(f"codes must be {np.dtype(plan.code_dtype)}, got {self.codes.dtype}")
+        limits = np.array([len(t.levels) for t in plan.items], dtype=self.codes.dtype)
+        bad = (self.codes < HIDDEN) | (self.codes >= limits[:, np.newaxis])
+        if bad.any():
+            table = plan.items[int(np.nonzero(bad.any(axis=1))[0][0])]
+            raise ValueError(
+                f"codes of item {table.item_id!r} must lie in {HIDDEN}..{len(table.levels) - 1}"
+            )
+        self.codes.flags.writeable = False
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        """The scored items, one per row of :attr:`codes`: single-valued items in definition
+        order, then multi-choice items (the order of :func:`scoring.plan.scoring_plan`)."""
+        return tuple(t.item_id for t in scoring_plan(self.definition).items)
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[1])
+
+
+def answer_code(table: ItemTable, value: Any) -> int:
+    """The code of one answer to a scored item (:data:`MISSING` when it is not valid)."""
+    if value is None or isinstance(value, bool):
+        return MISSING
+    if table.kind is ItemType.MULTI_CHOICE:
+        return _multi_choice_code(table, value)
+    try:
+        return table.codes.get(value, MISSING)
+    except TypeError:  # unhashable, e.g. a list given to a scale item
+        return MISSING
+
+
+def _multi_choice_code(table: ItemTable, value: Any) -> int:
+    if not isinstance(value, list | tuple):
+        return MISSING
+    scores = table.choice_scores
+    if not all(isinstance(v, str) and v in scores for v in value) or len(set(value)) != len(value):
+        return MISSING
+    scored = [s for s in (scores[v] for v in value) if s is not None]
+    if value and not scored:
+        return NOT_APPLICABLE_CODE
+    return table.level_codes[min(100.0, math.fsum(scored))]
+
+
+def encode_answers(definition: Definition, responses: Iterable[Mapping[str, Any]]) -> AnswerMatrix:
+    """Encode stored answers into an :class:`AnswerMatrix` (one plain loop over the dicts)."""
+    plan = scoring_plan(definition)
+    visibility = visibility_plan(definition)
+    conditional = bool(visibility.conditional or visibility.cyclic)
+    position = {t.item_id: p for p, t in enumerate(plan.items)}
+    # Single-valued items come first in the plan: their codes are found by dict lookups that
+    # map() drives from C, with no Python frame per item. Multi-choice items (lists) follow.
+    single = [t for t in plan.items if t.kind is not ItemType.MULTI_CHOICE]
+    multi = plan.items[len(single) :]
+    ids = [t.item_id for t in single]
+    code_tables = [t.codes for t in single]
+    lookup: Callable[[Mapping[Any, int], Any, int], int] = dict.get  # type: ignore[assignment]
+    selections: list[dict[tuple[Any, ...], int]] = [{} for _ in multi]
+    decided: dict[tuple[Any, ...], list[str]] = {}
+    buffer = array.array("b" if plan.code_dtype is np.int8 else "h")
+    count = 0
+    for answers in responses:
+        values = list(map(answers.get, ids))
+        row: list[int]
+        # True == 1 as a dict key, and lists are unhashable: such answers take the slow path.
+        if bool in map(type, values):
+            row = list(map(answer_code, single, values))
+        else:
+            try:
+                row = list(map(lookup, code_tables, values, repeat(MISSING)))
+            except TypeError:
+                row = list(map(answer_code, single, values))
+        for table, seen in zip(multi, selections, strict=True):
+            value = answers.get(table.item_id)
+            try:  # the same few selections recur across responses: remember their codes
+                key = tuple(value) if isinstance(value, list) else None
+                code = seen[key] if key is not None and key in seen else None
+            except TypeError:  # unhashable options; answer_code reports them as MISSING
+                key = code = None
+            if code is None:
+                code = answer_code(table, value)
+                if key is not None and len(seen) < MAX_REMEMBERED_SELECTIONS:
+                    seen[key] = code
+            row.append(code)
+        if conditional:
+            # what is hidden depends only on the answers that conditions name: remember it
+            deciding = tuple(map(answers.get, visibility.references))
+            try:
+                hidden = decided[deciding]
+            except KeyError:
+                hidden = decided[deciding] = visibility.hidden_ids(answers)
+                if len(decided) > MAX_REMEMBERED_SELECTIONS:
+                    decided.clear()
+            except TypeError:  # an unhashable answer (a list) among them
+                hidden = visibility.hidden_ids(answers)
+            for item_id in hidden:
+                p = position.get(item_id)
+                if p is not None:
+                    row[p] = HIDDEN
+        buffer.fromlist(row)
+        count += 1
+    codes = np.frombuffer(buffer, dtype=plan.code_dtype).reshape(count, len(plan.items))
+    return AnswerMatrix(definition, np.ascontiguousarray(codes.T))

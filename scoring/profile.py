@@ -1,0 +1,235 @@
+"""A response's profile: scores, bands, strengths and weaknesses, and what to do about them.
+
+:func:`score_response` scores one response through the same arithmetic as
+:func:`scoring.bulk.score_bulk` (a batch of one), then dresses the numbers: a band per score,
+the reason whenever a score is missing, strengths and weaknesses by the definition's
+thresholds, and the *top* and *bottom* dimensions relative to the respondent's own mean (the
+plain mean of their dimension scores), so that even a profile that is low everywhere shows
+where it is comparatively strong. Results are immutable; :meth:`Profile.to_dict` gives JSON.
+
+>>> from scoring.definition import Definition
+>>> d = Definition.model_validate({
+...     "slug": "demo", "version": "1.0", "languages": ["en"], "default_language": "en",
+...     "title": {"en": "Demo"},
+...     "scales": {"agree": {"values": [0, 1, 2, 3, 4], "labels": {"en": list("abcde")}}},
+...     "scoring": {"bands": [{"id": "low", "min": 0, "label": {"en": "Low"}},
+...                           {"id": "high", "min": 50, "label": {"en": "High"}}]},
+...     "dimensions": [{"id": "d", "title": {"en": "D"}}],
+...     "items": [{"id": f"q{n}", "dimension": "d", "type": "scale", "scale": "agree",
+...                "text": {"en": "?"}} for n in (1, 2)]})
+>>> p = score_response(d, {"q1": 4, "q2": 1})
+>>> p.dimensions["d"].score, p.dimensions["d"].band, p.overall.score
+(62.5, 'high', 62.5)
+>>> score_response(d, {}).dimensions["d"].reason
+'not enough answers (coverage 0% < 50%)'
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scoring.bulk import BulkScores, score_bulk
+from scoring.definition import Definition
+from scoring.plan import HIDDEN, NOT_APPLICABLE_CODE, ScoringPlan, scoring_plan
+from scoring.rules import RULES_VERSION
+
+RELATIVE_COUNT = 3
+"""How many dimensions :attr:`Profile.top` and :attr:`Profile.bottom` name at most."""
+
+LOW_COVERAGE = "low_coverage"
+NO_ITEMS_SHOWN = "no_items_shown"
+NO_SCORED_PARTS = "no_scored_parts"
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    """One dimension of a profile. ``answered``/``shown`` count scored items."""
+
+    score: float | None
+    coverage: float | None
+    band: str | None
+    reason_code: str | None
+    reason: str | None
+    answered: int
+    shown: int
+    not_applicable: int
+    relative: float | None
+    """The score minus the respondent's own mean."""
+    strength: bool
+    weakness: bool
+
+
+@dataclass(frozen=True)
+class CompositeScore:
+    """An area, an index or the overall index; ``scored`` of ``parts`` children had a score."""
+
+    score: float | None
+    band: str | None
+    reason_code: str | None
+    reason: str | None
+    scored: int
+    parts: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    """All scores of one response to one questionnaire version."""
+
+    slug: str
+    version: str
+    rules_version: str
+    dimensions: Mapping[str, DimensionScore]
+    areas: Mapping[str, CompositeScore]
+    indexes: Mapping[str, CompositeScore]
+    overall: CompositeScore
+    own_mean: float | None
+    strengths: tuple[str, ...]
+    weaknesses: tuple[str, ...]
+    top: tuple[str, ...]
+    bottom: tuple[str, ...]
+
+    def dimension_scores(self) -> dict[str, float | None]:
+        """Dimension id -> score, the input of cohort comparisons."""
+        return {key: value.score for key, value in self.dimensions.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (floats, strings, lists, None)."""
+        return {
+            "slug": self.slug,
+            "version": self.version,
+            "rules_version": self.rules_version,
+            "dimensions": {k: vars(v).copy() for k, v in self.dimensions.items()},
+            "areas": {k: vars(v).copy() for k, v in self.areas.items()},
+            "indexes": {k: vars(v).copy() for k, v in self.indexes.items()},
+            "overall": vars(self.overall).copy(),
+            "own_mean": self.own_mean,
+            "strengths": list(self.strengths),
+            "weaknesses": list(self.weaknesses),
+            "top": list(self.top),
+            "bottom": list(self.bottom),
+        }
+
+
+def score_response(definition: Definition, answers: Mapping[str, Any]) -> Profile:
+    """The profile of one response (answers: item id -> stored value)."""
+    return profile_at(score_bulk(definition, [answers]), 0)
+
+
+def profile_at(scores: BulkScores, row: int) -> Profile:
+    """The profile of one response of a bulk result."""
+    definition = scores.definition
+    plan = scoring_plan(definition)
+    codes = [int(c) for c in scores.matrix.codes[:, row]]
+    own_mean = _number(scores.own_mean[row])
+    dimensions = {
+        dimension_id: _dimension(
+            plan,
+            [codes[p] for p in plan.dimension_items[d]],
+            _number(scores.dimension_scores[row, d]),
+            _number(scores.coverage[row, d]),
+            own_mean,
+        )
+        for d, dimension_id in enumerate(plan.dimensions)
+    }
+    node_scores = [*scores.dimension_scores[row], *scores.area_scores[row]]
+    areas = {
+        area.id: _composite(plan, scores.area_scores[row, a], area.children, node_scores)
+        for a, area in enumerate(plan.areas)
+    }
+    indexes = {
+        index.id: _composite(plan, scores.index_scores[row, x], index.children, node_scores)
+        for x, index in enumerate(plan.indexes)
+    }
+    relative = [(v.relative, k) for k, v in dimensions.items() if v.relative is not None]
+    return Profile(
+        slug=definition.slug,
+        version=definition.version,
+        rules_version=RULES_VERSION,
+        dimensions=dimensions,
+        areas=areas,
+        indexes=indexes,
+        overall=_composite(plan, scores.overall[row], plan.overall.children, node_scores),
+        own_mean=own_mean,
+        strengths=tuple(k for k, v in dimensions.items() if v.strength),
+        weaknesses=tuple(k for k, v in dimensions.items() if v.weakness),
+        top=_extremes([(-r, k) for r, k in relative if r > 0]),
+        bottom=_extremes([(r, k) for r, k in relative if r < 0]),
+    )
+
+
+def recommendations(
+    definition: Definition, profile: Profile, language: str
+) -> dict[str, list[str]]:
+    """The recommendations for each weakness, in ``language`` or else the default language."""
+    result: dict[str, list[str]] = {}
+    for dimension_id in profile.weaknesses:
+        texts = definition.dimension(dimension_id).recommendations
+        result[dimension_id] = list(
+            texts.get(language) or texts.get(definition.default_language) or []
+        )
+    return result
+
+
+def band_of(plan: ScoringPlan, score: float | None) -> str | None:
+    """The id of the last band whose ``min`` is at most ``score``."""
+    if score is None:
+        return None
+    return plan.band_ids[max(bisect_right(plan.band_mins, score) - 1, 0)]
+
+
+def _number(value: Any) -> float | None:
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _extremes(keyed: list[tuple[float, str]]) -> tuple[str, ...]:
+    """The ids with the smallest keys; ties keep definition order (sorting is stable)."""
+    return tuple(k for _, k in sorted(keyed, key=lambda pair: pair[0])[:RELATIVE_COUNT])
+
+
+def _dimension(
+    plan: ScoringPlan,
+    codes: Sequence[int],
+    score: float | None,
+    coverage: float | None,
+    own_mean: float | None,
+) -> DimensionScore:
+    reason_code = reason = None
+    if coverage is None:
+        reason_code, reason = NO_ITEMS_SHOWN, "no items shown"
+    elif score is None:
+        reason_code = LOW_COVERAGE
+        reason = f"not enough answers (coverage {coverage:.0%} < {plan.min_coverage:.0%})"
+    return DimensionScore(
+        score=score,
+        coverage=coverage,
+        band=band_of(plan, score),
+        reason_code=reason_code,
+        reason=reason,
+        answered=sum(1 for c in codes if c >= 0),
+        shown=sum(1 for c in codes if c != HIDDEN),
+        not_applicable=sum(1 for c in codes if c == NOT_APPLICABLE_CODE),
+        relative=None if score is None or own_mean is None else score - own_mean,
+        strength=score is not None and score >= plan.strength_at,
+        weakness=score is not None and score < plan.weakness_below,
+    )
+
+
+def _composite(
+    plan: ScoringPlan, value: Any, children: Sequence[int], node_scores: Sequence[Any]
+) -> CompositeScore:
+    score = _number(value)
+    scored = sum(1 for c in children if not math.isnan(node_scores[c]))
+    missing = score is None
+    return CompositeScore(
+        score=score,
+        band=band_of(plan, score),
+        reason_code=NO_SCORED_PARTS if missing else None,
+        reason="none of its parts has a score" if missing else None,
+        scored=scored,
+        parts=len(children),
+    )

@@ -1,0 +1,14 @@
+"""The version of the scoring rules, stamped on every stored score.
+
+Stored scores are derived data: they can be rebuilt from the answers at any time, and
+``RULES_VERSION`` tells which ones are stale. Bump it (and note why below) whenever a change
+could alter any stored number, band or reason: normalisation, coverage, missing-score rules,
+roll-up, bands, thresholds, visibility. Pure refactoring that keeps every number leaves it alone
+(the property test "bulk equals single exactly" and the hand-computed examples guard that).
+
+History:
+
+* ``1``: first rules (see ``docs/scoring.md``).
+"""
+
+RULES_VERSION: str = "1"

@@ -1,0 +1,117 @@
+"""Statistics helpers: group summaries, agreement, percentile ranks, reliability.
+
+Group summaries use the standard library's :mod:`statistics`, whose sums are exact, so a
+summary does not depend on the order of its inputs to the last bit. Spreads are *sample*
+statistics (``n - 1``): a group of stakeholders is read as a sample of the organisation's
+views. Reliability works on numpy arrays of many responses.
+
+>>> s = summarise([40.0, 50.0, 60.0])
+>>> s.mean, s.median, s.sd, round(s.agreement, 3)
+(50.0, 50.0, 10.0, 0.88)
+>>> percentile_rank(50.0, [10.0, 50.0, 70.0, 90.0])
+37.5
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+UNIFORM_VARIANCE = 100.0**2 / 12
+"""Variance of scores spread uniformly over 0..100: agreement 0 means "as spread as chance"."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """n, centre, spread and agreement of a group's scores (None where undefined)."""
+
+    n: int
+    mean: float | None
+    median: float | None
+    sd: float | None
+    min: float | None
+    max: float | None
+    agreement: float | None
+
+
+def summarise(values: Sequence[float]) -> Summary:
+    """Summary statistics of scores on 0..100; ``sd`` and ``agreement`` need two values."""
+    if not values:
+        return Summary(0, None, None, None, None, None, None)
+    spread = len(values) > 1
+    return Summary(
+        n=len(values),
+        mean=statistics.fmean(values),
+        median=float(statistics.median(values)),
+        sd=statistics.stdev(values) if spread else None,
+        min=float(min(values)),
+        max=float(max(values)),
+        agreement=agreement(values) if spread else None,
+    )
+
+
+def agreement(values: Sequence[float]) -> float:
+    """Within-group agreement r_wg (James, Demaree & Wolf 1984) of scores on 0..100.
+
+    ``1 - variance / UNIFORM_VARIANCE``, where the reference is the variance of scores spread
+    uniformly over the scale (the "no agreement" null); 1 is full agreement, 0 (the floor) is
+    as much spread as chance or more.
+    """
+    if len(values) < 2:
+        raise ValueError("agreement needs at least two values")
+    return max(0.0, 1.0 - statistics.variance(values) / UNIFORM_VARIANCE)
+
+
+def percentile_rank(value: float, population: Sequence[float]) -> float:
+    """Percent of the population below ``value``, counting ties (itself included) as half.
+
+    The mid-rank definition keeps ranks symmetric: in a cohort of five distinct scores the
+    ranks are 10, 30, 50, 70 and 90.
+    """
+    if not population:
+        raise ValueError("percentile_rank needs a non-empty population")
+    below = sum(1 for other in population if other < value)
+    equal = sum(1 for other in population if other == value)
+    return 100.0 * (below + 0.5 * equal) / len(population)
+
+
+def cronbach_alpha(data: NDArray[np.float64]) -> float | None:
+    """Cronbach's alpha of ``data[response, item]`` (complete cases): None if undefined.
+
+    ``k / (k - 1) * (1 - sum of item variances / variance of the sum score)``; undefined for
+    fewer than two items or responses, or a sum score without variance.
+    """
+    n, k = data.shape
+    if k < 2 or n < 2:
+        return None
+    total = data.sum(axis=1).var(ddof=1)
+    if total <= 0:
+        return None
+    return float(k / (k - 1) * (1 - data.var(axis=0, ddof=1).sum() / total))
+
+
+def item_rest_correlations(data: NDArray[np.float64]) -> list[float | None]:
+    """Corrected item-total correlations: each item against the sum of the *other* items."""
+    n, k = data.shape
+    if k < 2 or n < 2:
+        return [None] * k
+    total = data.sum(axis=1)
+    return [_pearson(data[:, i], total - data[:, i]) for i in range(k)]
+
+
+def alpha_if_deleted(data: NDArray[np.float64]) -> list[float | None]:
+    """Cronbach's alpha of the remaining items when each item is left out in turn."""
+    k = data.shape[1]
+    return [cronbach_alpha(np.delete(data, i, axis=1)) for i in range(k)]
+
+
+def _pearson(x: NDArray[np.float64], y: NDArray[np.float64]) -> float | None:
+    dx, dy = x - x.mean(), y - y.mean()
+    denominator = float(np.sqrt((dx * dx).sum() * (dy * dy).sum()))
+    if denominator == 0:
+        return None
+    return float((dx * dy).sum() / denominator)
