@@ -33,7 +33,23 @@ class Settings(BaseSettings):
     base_url: str = Field(default="", description="Public URL used in printed links")
     secure_cookies: bool = Field(default=False, description="Set Secure on cookies (behind TLS)")
     max_request_bytes: int = Field(default=1_000_000, ge=1024)
+    session_idle_minutes: int = Field(
+        default=120, ge=1, description="A browser session ends after this long without activity"
+    )
+    session_absolute_hours: int = Field(
+        default=12, ge=1, description="A browser session ends this long after it started"
+    )
+    link_attempts: int = Field(
+        default=10, ge=1, description="Invalid invitation/resume links per client and window"
+    )
+    link_window_seconds: int = Field(default=900, ge=10, description="Rate-limit window")
+    time_zone: str = Field(
+        default="Europe/Berlin", description="Time zone of dates and times shown on pages"
+    )
     log_level: str = "info"
+    demo_on_first_run: bool = Field(
+        default=True, description="On an empty database, create a demo project and print its link"
+    )
 
     @property
     def effective_database_url(self) -> str:

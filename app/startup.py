@@ -1,4 +1,8 @@
-"""What ``radar serve`` does before it listens: reach the database, migrate, load definitions."""
+"""What ``radar serve`` does before it listens: reach the database, migrate, load definitions.
+
+On an empty database it also creates the demo project (:mod:`app.services.demo`), so a first
+start ends with a link to try; ``RADAR_DEMO_ON_FIRST_RUN=false`` turns that off.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from app import migrate
 from app.db import writer_session
 from app.definition_files import DefinitionFileError
 from app.errors import Conflict
-from app.services import questionnaires
+from app.services import demo, questionnaires
 from app.settings import Settings
 
 
@@ -24,6 +28,10 @@ class StartupError(RuntimeError):
 class Prepared:
     migrated: bool
     loaded: list[questionnaires.Published]
+    demo_link: str | None = None
+    """The demo invitation, created just now (its token cannot be shown again later)."""
+    demo_hint: str | None = None
+    """How to make a new demo link, when the demo exists from an earlier run."""
 
 
 def describe_url(url: str) -> str:
@@ -59,4 +67,7 @@ def prepare(settings: Settings, engine: Engine) -> Prepared:
             loaded = questionnaires.load_directory(session, settings.questionnaires_dir)
     except (DefinitionFileError, Conflict) as exc:
         raise StartupError(f"cannot load the questionnaires: {exc}") from None
-    return Prepared(migrated=migrated, loaded=loaded)
+    with writer_session(engine) as session:
+        info = demo.ensure_demo(session, settings)
+        hint = demo.invite_hint() if info is None and demo.demo_exists(session) else None
+    return Prepared(migrated, loaded, info.link if info else None, hint)

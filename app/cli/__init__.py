@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import database, questionnaires, serve
+from app.cli import (
+    database,
+    demo,
+    invite,
+    organisations,
+    projects,
+    questionnaires,
+    rounds,
+    scores,
+    serve,
+)
 
 app = typer.Typer(
     name="radar",
@@ -15,6 +25,12 @@ app = typer.Typer(
 app.command("serve")(serve.serve)
 app.add_typer(database.app, name="db")
 app.add_typer(questionnaires.app, name="questionnaires")
+app.add_typer(projects.app, name="projects")
+app.add_typer(organisations.app, name="organisations")
+app.add_typer(rounds.app, name="rounds")
+app.command("invite")(invite.invite)
+app.command("demo")(demo.demo)
+app.add_typer(scores.app, name="scores")
 
 
 def main() -> None:

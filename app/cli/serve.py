@@ -16,8 +16,12 @@ def serve(
     host: str | None = typer.Option(None, help="Bind address (default RADAR_HOST)"),
     port: int | None = typer.Option(None, help="Port (default RADAR_PORT)"),
 ) -> None:
-    """Start the web service; migrates the embedded SQLite database and loads questionnaires."""
-    settings = get_settings()
+    """Start the web service; migrates the embedded SQLite database and loads questionnaires.
+
+    On an empty database it creates a demo project and prints a link to try it.
+    """
+    overrides = {key: value for key, value in (("host", host), ("port", port)) if value}
+    settings = get_settings().model_copy(update=overrides)  # printed links use the real port
     engine = make_engine(settings.effective_database_url)
     try:
         prepared = prepare(settings, engine)
@@ -30,10 +34,15 @@ def serve(
     for result in prepared.loaded:
         typer.echo(f"questionnaire {result.slug} {result.version}: {result.outcome.value}")
     typer.echo(f"database: {describe_url(settings.effective_database_url)}")
+    if prepared.demo_link:
+        typer.echo(f"Try it: {prepared.demo_link}")
+        typer.echo("(this demo link is shown only now; `radar invite` makes new ones)")
+    elif prepared.demo_hint:
+        typer.echo(f"demo project present; a new link to try it: {prepared.demo_hint}")
     uvicorn.run(
         create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
+        host=settings.host,
+        port=settings.port,
         log_level=settings.log_level,
         proxy_headers=True,
     )

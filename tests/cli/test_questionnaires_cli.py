@@ -35,7 +35,10 @@ def test_load_is_idempotent_and_refuses_changes(radar: Radar, tmp_path: Path) ->
     first = radar("questionnaires", "load", "--directory", str(tmp_path))
     assert first.exit_code == 0
     assert "mini 1.0: created" in first.output
-    assert "mini 1.0: unchanged" in radar("questionnaires", "load", "--directory", str(tmp_path)).output
+    assert (
+        "mini 1.0: unchanged"
+        in radar("questionnaires", "load", "--directory", str(tmp_path)).output
+    )
 
     changed = minimal_definition()
     changed["title"]["de"] = "Anders"

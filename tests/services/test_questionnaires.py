@@ -69,7 +69,7 @@ def test_retire_keeps_the_version_readable(session: Session, tmp_path: Path) -> 
 def test_unknown_version(session: Session) -> None:
     with pytest.raises(NotFound, match="no questionnaire 'nope'"):
         service.get_versions(session, "nope")
-    with pytest.raises(NotFound, match="no version '9.9'"):
+    with pytest.raises(NotFound, match=r"no version '9\.9'"):
         service.get_version(session, "nope", "9.9")
 
 

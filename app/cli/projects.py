@@ -1,0 +1,32 @@
+"""``radar projects``: create and list projects (networks, cohorts)."""
+
+from __future__ import annotations
+
+import typer
+
+from app.cli.common import write_session
+from app.services import projects as service
+
+app = typer.Typer(
+    help="Projects: a network or cohort of partner organisations.", no_args_is_help=True
+)
+
+
+@app.command()
+def create(
+    slug: str = typer.Argument(..., help="Short unique name used in commands and links"),
+    name: str = typer.Option(..., "--name", help="Display name"),
+    min_group_size: int = typer.Option(3, help="Smallest group an aggregate shows to others"),
+) -> None:
+    """Create a project."""
+    with write_session() as session:
+        project = service.create_project(session, slug, name, min_group_size=min_group_size)
+        typer.echo(f"project {project.slug} created")
+
+
+@app.command("list")
+def list_() -> None:
+    """List projects: slug, name, minimum group size."""
+    with write_session() as session:
+        for project in service.list_projects(session):
+            typer.echo(f"{project.slug}\t{project.name}\tmin group {project.min_group_size}")

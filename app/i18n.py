@@ -1,0 +1,167 @@
+"""User-interface languages: gettext catalogues, language negotiation, locale formatting.
+
+Catalogues live as plain ``.po`` files in ``app/translations/<lang>/LC_MESSAGES/messages.po``
+and are compiled in memory on first use, so a fresh ``pip install -e .`` needs no build step.
+Adding a UI language means adding a catalogue (and the texts in the questionnaire definition).
+
+Texts of a questionnaire definition (``{"de": ..., "en": ...}``) are picked with
+:meth:`Localizer.text`, falling back to the definition's default language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from gettext import NullTranslations
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+DOMAIN = "messages"
+FALLBACK_LANGUAGE = "en"
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def catalogue_path(language: str) -> Path:
+    return TRANSLATIONS_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache
+def available_languages() -> tuple[str, ...]:
+    """Languages that have a UI catalogue, sorted."""
+    if not TRANSLATIONS_DIR.is_dir():
+        return (FALLBACK_LANGUAGE,)
+    found = {p.name for p in TRANSLATIONS_DIR.iterdir() if catalogue_path(p.name).is_file()}
+    return tuple(sorted(found | {FALLBACK_LANGUAGE}))
+
+
+@lru_cache
+def translations(language: str) -> NullTranslations:
+    """The compiled catalogue of ``language`` (a null catalogue if there is none)."""
+    path = catalogue_path(language)
+    if not path.is_file():
+        return NullTranslations()
+    with path.open("rb") as source:
+        catalogue = read_po(source, locale=language, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def parse_accept_language(header: str | None) -> list[str]:
+    """Language tags of an Accept-Language header, best first (q=0 dropped)."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((header or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if tag and tag != "*" and quality > 0:
+            ranked.append((-quality, position, tag.strip().lower()))
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+def negotiate(header: str | None, supported: Sequence[str], default: str) -> str:
+    """The first of the client's preferred languages that is supported, else ``default``."""
+    for tag in parse_accept_language(header):
+        for candidate in (tag, tag.split("-")[0]):
+            if candidate in supported:
+                return candidate
+    return default if default in supported or not supported else supported[0]
+
+
+def language_name(language: str) -> str:
+    """The language's own name ("Deutsch", "English"), for language switchers."""
+    try:
+        name = Locale.parse(language).get_display_name(language)
+    except (ValueError, UnknownLocaleError):
+        return language
+    return (name or language)[:1].upper() + (name or language)[1:]
+
+
+@dataclass(frozen=True)
+class Localizer:
+    """Everything a page needs to speak one language: messages, numbers, dates, texts."""
+
+    language: str
+    fallback: str = FALLBACK_LANGUAGE
+    _translations: NullTranslations = field(default_factory=NullTranslations, repr=False)
+    time_zone: str = "UTC"
+
+    @classmethod
+    def for_language(
+        cls, language: str, fallback: str = FALLBACK_LANGUAGE, time_zone: str = "UTC"
+    ) -> Localizer:
+        return cls(language, fallback, translations(language), time_zone)
+
+    def gettext(self, message: str) -> str:
+        return self._translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self._translations.ngettext(singular, plural, count)
+
+    def number(self, value: float | None, digits: int = 0) -> str:
+        if value is None:
+            return "–"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.language)
+
+    def percent(self, fraction: float) -> str:
+        return format_percent(fraction, locale=self.language)
+
+    def datetime(self, value: dt.datetime | None) -> str:
+        """Date and time in the service's time zone, e.g. "5. März 2026, 15:30"."""
+        if value is None:
+            return ""
+        local = value.astimezone(_zone(self.time_zone))
+        day = format_date(local, "long", locale=self.language)
+        return f"{day}, {format_time(local, 'short', locale=self.language)}"
+
+    def date(self, value: dt.datetime | None) -> str:
+        if value is None:
+            return ""
+        return format_date(value.astimezone(_zone(self.time_zone)), "long", locale=self.language)
+
+    def text(self, texts: Mapping[str, str] | None) -> str:
+        """A definition text in this language, else the fallback, else any."""
+        if not texts:
+            return ""
+        for language in (self.language, self.fallback):
+            if texts.get(language):
+                return texts[language]
+        return next(iter(texts.values()))
+
+    def texts(self, lists: Mapping[str, list[str]] | None) -> list[str]:
+        """A definition list of texts (e.g. recommendations) in this language."""
+        if not lists:
+            return []
+        for language in (self.language, self.fallback):
+            if lists.get(language):
+                return list(lists[language])
+        return list(next(iter(lists.values())))
+
+
+@lru_cache
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC

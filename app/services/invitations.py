@@ -1,0 +1,205 @@
+"""Invitation links: how an organisation's respondents reach a round.
+
+The plaintext token exists only in the link handed out at creation; the database keeps its
+SHA-256 hash (:mod:`app.tokens`), looked up through a unique index. Unknown, expired, revoked
+and used-up tokens all raise the same :class:`InvitationInvalid` with the same sentence, so the
+answer tells a guesser nothing (SECURITY.md). Only a token that *is* valid learns about its
+round's state: :class:`RoundClosed` (410) or :class:`RoundNotOpen` (409: the link is right, the
+round's state does not allow answers yet; 409 rather than 403 because nothing about the caller
+is wrong and trying again later will work).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, update
+from sqlmodel import Session, col, select
+
+from app.db_types import utcnow
+from app.errors import Conflict, Gone, InvalidInput, NotFound
+from app.i18n import N_
+from app.models import Invitation, Organisation, Project, QuestionnaireVersion, Round
+from app.services.rounds import RoundState, round_state, version_of
+from app.settings import Settings
+from app.tokens import hash_token, new_token
+
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})  # noqa: S104  (compared, not bound)
+INVALID_MESSAGE = N_("This invitation link is unknown, has expired or has already been used.")
+
+
+class InvitationInvalid(NotFound):
+    """Unknown, expired, revoked or used up: deliberately indistinguishable."""
+
+    type_slug = "invitation-invalid"
+
+    def __init__(self) -> None:
+        super().__init__(INVALID_MESSAGE)
+
+
+CLOSED_MESSAGE = N_("This round is closed: answers can no longer be given.")
+
+
+class RoundClosed(Gone):
+    type_slug = "round-closed"
+
+    def __init__(self, detail: str = CLOSED_MESSAGE) -> None:
+        super().__init__(detail)
+
+
+class RoundNotOpen(Conflict):
+    type_slug = "round-not-open"
+
+    def __init__(self, opens_at: datetime | None) -> None:
+        when = f" on {opens_at:%Y-%m-%d %H:%M} UTC" if opens_at else " later"
+        super().__init__(f"This round is not open yet: it opens{when}.")
+
+
+@dataclass(frozen=True)
+class ResolvedInvitation:
+    invitation: Invitation
+    round: Round
+    organisation: Organisation
+    project: Project
+    version: QuestionnaireVersion
+
+
+def create_invitation(
+    session: Session,
+    round_: Round,
+    organisation: Organisation,
+    *,
+    multi_use: bool = False,
+    max_uses: int | None = None,
+    stakeholder_group: str | None = None,
+    expires_at: datetime | None = None,
+    label: str = "",
+) -> tuple[Invitation, str]:
+    """Create and commit an invitation; return it with its token (shown this once only)."""
+    if organisation.project_id != round_.project_id:
+        raise NotFound(f"the round's project has no organisation {organisation.name!r}")
+    if round_state(round_) is RoundState.CLOSED:
+        raise RoundClosed(f"round {round_.name!r} is closed: no new invitations")
+    if max_uses is not None and (max_uses < 1 or not multi_use):
+        raise InvalidInput("a use limit needs a multi-use invitation and must be at least 1")
+    if expires_at is not None and (expires_at.tzinfo is None or expires_at <= utcnow()):
+        raise InvalidInput("the expiry must be a future time with a time zone")
+    assert round_.id is not None
+    assert organisation.id is not None
+    token = new_token()
+    invitation = Invitation(
+        round_id=round_.id,
+        organisation_id=organisation.id,
+        token_hash=hash_token(token),
+        multi_use=multi_use,
+        max_uses=max_uses,
+        stakeholder_group=stakeholder_group or None,
+        expires_at=expires_at,
+        label=label,
+    )
+    session.add(invitation)
+    session.commit()
+    session.refresh(invitation)
+    return invitation, token
+
+
+def revoke(session: Session, invitation: Invitation) -> Invitation:
+    """Make a link unusable from now on (idempotent); responses made with it stay."""
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        session.add(invitation)
+        session.commit()
+        session.refresh(invitation)
+    return invitation
+
+
+def resolve_invitation(session: Session, token: str) -> ResolvedInvitation:
+    """The invitation behind ``token`` with its context, or one of the errors above."""
+    invitation = session.exec(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    ).first()
+    if invitation is None or not _usable(invitation, utcnow()):
+        raise InvitationInvalid()
+    round_ = session.get(Round, invitation.round_id)
+    organisation = session.get(Organisation, invitation.organisation_id)
+    assert round_ is not None
+    assert organisation is not None
+    project = session.get(Project, round_.project_id)
+    assert project is not None
+    state = round_state(round_)
+    if state is RoundState.CLOSED:
+        raise RoundClosed()
+    if state is RoundState.NOT_YET_OPEN:
+        raise RoundNotOpen(round_.opens_at)
+    version = version_of(session, round_)
+    return ResolvedInvitation(invitation, round_, organisation, project, version)
+
+
+def record_use(session: Session, invitation: Invitation) -> Invitation:
+    """Count one use, atomically and only while uses are left; does not commit.
+
+    The caller commits it together with the response it starts, so a use is counted exactly
+    when a response exists. The conditional UPDATE means two respondents racing for the last
+    use of a link cannot both win: the loser gets :class:`InvitationInvalid`.
+    """
+    use_count = col(Invitation.use_count)
+    result = session.exec(
+        update(Invitation)
+        .where(
+            col(Invitation.id) == invitation.id,
+            col(Invitation.revoked_at).is_(None),
+            or_(col(Invitation.expires_at).is_(None), col(Invitation.expires_at) > utcnow()),
+            or_(
+                and_(col(Invitation.multi_use).is_(False), use_count < 1),
+                and_(
+                    col(Invitation.multi_use).is_(True),
+                    or_(
+                        col(Invitation.max_uses).is_(None),
+                        use_count < col(Invitation.max_uses),
+                    ),
+                ),
+            ),
+        )
+        .values(use_count=use_count + 1)
+    )
+    if result.rowcount != 1:
+        raise InvitationInvalid()
+    session.refresh(invitation)
+    return invitation
+
+
+def list_invitations(session: Session, round_: Round) -> list[Invitation]:
+    return list(
+        session.exec(
+            select(Invitation).where(Invitation.round_id == round_.id).order_by(col(Invitation.id))
+        ).all()
+    )
+
+
+def invitation_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/r/{token}"
+
+
+def public_base_url(settings: Settings) -> str:
+    """Where printed links point: ``RADAR_BASE_URL``, else the address the service binds.
+
+    A wildcard bind address (``0.0.0.0``, as in containers) is no address a browser can open,
+    so it becomes ``localhost``; behind a proxy, ``RADAR_BASE_URL`` is the real answer.
+    """
+    if settings.base_url:
+        return settings.base_url
+    host = "localhost" if settings.host in WILDCARD_HOSTS else settings.host
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal
+    return f"http://{host}:{settings.port}"
+
+
+def _usable(invitation: Invitation, now: datetime) -> bool:
+    if invitation.revoked_at is not None:
+        return False
+    if invitation.expires_at is not None and now >= invitation.expires_at:
+        return False
+    if not invitation.multi_use:
+        return invitation.use_count < 1
+    return invitation.max_uses is None or invitation.use_count < invitation.max_uses

@@ -1,0 +1,136 @@
+"""Assessment rounds: one project, one published questionnaire version, one time window.
+
+A round is pinned to a questionnaire version when it is created, so every response in it is
+scored by the same definition. Retired and draft versions cannot start new rounds. Whether a
+round accepts answers is derived from its window and ``closed_at`` (see :func:`round_state`),
+never stored twice, so a window that passes needs no job to close the round.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session, col, select
+
+from app.db_types import utcnow
+from app.errors import Conflict, InvalidInput, NotFound
+from app.models import Project, QuestionnaireVersion, Round, VersionStatus
+from app.services import questionnaires
+
+
+class RoundState(StrEnum):
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def create_round(
+    session: Session,
+    project: Project,
+    slug_of_questionnaire: str,
+    version: str,
+    name: str,
+    *,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    anonymous: bool = False,
+    privacy_notice: str = "",
+    notice_version: str = "1",
+) -> Round:
+    """Create and commit a round of ``slug_of_questionnaire`` ``version`` in ``project``."""
+    questionnaires.get_versions(session, slug_of_questionnaire)  # "no questionnaire 'x'"
+    row = questionnaires.get_version(session, slug_of_questionnaire, version)
+    _check_usable(row, slug_of_questionnaire)
+    for label, moment in (("opening", opens_at), ("closing", closes_at)):
+        if moment is not None and moment.tzinfo is None:
+            raise InvalidInput(f"the {label} time needs a time zone (use UTC)")
+    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
+        raise InvalidInput("a round must close after it opens")
+    if find_round(session, project, name) is not None:
+        raise Conflict(
+            f"project {project.slug!r} already has a round {name!r}",
+            project=project.slug,
+            round=name,
+        )
+    assert project.id is not None
+    assert row.id is not None
+    round_ = Round(
+        project_id=project.id,
+        questionnaire_version_id=row.id,
+        name=name,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        anonymous=anonymous,
+        privacy_notice=privacy_notice,
+        notice_version=notice_version,
+    )
+    session.add(round_)
+    session.commit()
+    session.refresh(round_)
+    return round_
+
+
+def _check_usable(row: QuestionnaireVersion, slug: str) -> None:
+    if row.status == VersionStatus.RETIRED:
+        raise Conflict(
+            f"questionnaire {slug} {row.version} is retired: no new rounds",
+            slug=slug,
+            version=row.version,
+        )
+    if row.status != VersionStatus.PUBLISHED:
+        raise Conflict(
+            f"questionnaire {slug} {row.version} is not published: no rounds yet",
+            slug=slug,
+            version=row.version,
+        )
+
+
+def round_state(round_: Round, now: datetime | None = None) -> RoundState:
+    """Closed once closed by hand or past ``closes_at``; not yet open before ``opens_at``."""
+    now = now or utcnow()
+    if round_.closed_at is not None or (round_.closes_at is not None and now >= round_.closes_at):
+        return RoundState.CLOSED
+    if round_.opens_at is not None and now < round_.opens_at:
+        return RoundState.NOT_YET_OPEN
+    return RoundState.OPEN
+
+
+def close_round(session: Session, round_: Round) -> Round:
+    """Close a round now (idempotent: closing a closed round keeps the first time)."""
+    if round_.closed_at is None:
+        round_.closed_at = utcnow()
+        session.add(round_)
+        session.commit()
+        session.refresh(round_)
+    return round_
+
+
+def get_round(session: Session, project: Project, name: str) -> Round:
+    round_ = find_round(session, project, name)
+    if round_ is None:
+        raise NotFound(
+            f"project {project.slug!r} has no round {name!r}", project=project.slug, round=name
+        )
+    return round_
+
+
+def list_rounds(session: Session, project: Project) -> list[Round]:
+    return list(
+        session.exec(
+            select(Round).where(Round.project_id == project.id).order_by(col(Round.id))
+        ).all()
+    )
+
+
+def version_of(session: Session, round_: Round) -> QuestionnaireVersion:
+    """The questionnaire version a round is pinned to."""
+    row = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
+    assert row is not None  # a foreign key guarantees it
+    return row
+
+
+def find_round(session: Session, project: Project, name: str) -> Round | None:
+    return session.exec(
+        select(Round).where(Round.project_id == project.id, Round.name == name)
+    ).first()

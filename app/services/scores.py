@@ -1,0 +1,169 @@
+"""Stored scores: a submitted response's profile, kept next to it as derived data.
+
+Comparisons read these rows instead of rescoring every response on every page view. Each row
+is stamped with the scoring library's ``RULES_VERSION``; when the rules change, rows made by
+older rules are *stale* (:func:`stale_count`) and :func:`rebuild` recomputes them from the
+answers, which stay the source of truth.
+
+One row per dimension, area, index and the overall index. ``coverage`` is the answered share
+of a dimension's shown items (0 when none was shown), and for a composite the share of its
+parts that had a score. ``reason`` holds the library's stable reason *code* (e.g.
+``low_coverage``), not its English sentence, so pages can say it in the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from app.db_types import utcnow
+from app.errors import InvalidInput
+from app.models import (
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    ResponseScore,
+    ResponseStatus,
+    Round,
+    ScoreKind,
+)
+from app.services import questionnaires
+from scoring import (
+    RULES_VERSION,
+    CompositeScore,
+    Definition,
+    Profile,
+    profile_at,
+    score_bulk,
+    score_response,
+)
+
+BATCH_SIZE = 200
+OVERALL = "overall"
+
+
+def store_scores(session: Session, response: Response, definition: Definition) -> None:
+    """Replace the response's stored scores with freshly computed ones. Does not commit.
+
+    It runs inside the caller's transaction (the submission), so a response is never
+    submitted without its scores, nor scored without being submitted.
+    """
+    _store(session, response, score_response(definition, dict(response.answers)))
+
+
+def _store(session: Session, response: Response, profile: Profile) -> None:
+    assert response.id is not None
+    session.exec(delete(ResponseScore).where(col(ResponseScore.response_id) == response.id))
+    now = utcnow()
+    session.add_all(
+        ResponseScore(
+            response_id=response.id,
+            kind=kind,
+            target_id=target_id,
+            score=score,
+            coverage=coverage,
+            band=band,
+            reason=reason,
+            rules_version=profile.rules_version,
+            computed_at=now,
+        )
+        for kind, target_id, score, coverage, band, reason in _rows(profile)
+    )
+    session.flush()
+
+
+Row = tuple[ScoreKind, str, float | None, float, str | None, str | None]
+
+
+def _rows(profile: Profile) -> Iterator[Row]:
+    for key, dimension in profile.dimensions.items():
+        yield (
+            ScoreKind.DIMENSION,
+            key,
+            dimension.score,
+            dimension.coverage or 0.0,
+            dimension.band,
+            dimension.reason_code,
+        )
+    for kind, composites in ((ScoreKind.AREA, profile.areas), (ScoreKind.INDEX, profile.indexes)):
+        for key, composite in composites.items():
+            yield _composite(kind, key, composite)
+    yield _composite(ScoreKind.OVERALL, OVERALL, profile.overall)
+
+
+def _composite(kind: ScoreKind, key: str, part: CompositeScore) -> Row:
+    coverage = part.scored / part.parts if part.parts else 0.0
+    return kind, key, part.score, coverage, part.band, part.reason_code
+
+
+def rebuild(session: Session, *, slug: str | None = None, version: str | None = None) -> int:
+    """Rescore submitted responses (optionally of one questionnaire or version); return count.
+
+    Responses are scored in batches of ``BATCH_SIZE`` per version through the vectorised
+    path, and each batch is committed, so a large rebuild neither holds SQLite's write lock
+    for long nor loses all work when interrupted (running it again is safe).
+    """
+    if version is not None and slug is None:
+        raise InvalidInput("a version needs a questionnaire: give --questionnaire too")
+    if slug is not None and version is not None:
+        questionnaires.get_version(session, slug, version)  # unknown -> NotFound
+    elif slug is not None:
+        questionnaires.get_versions(session, slug)
+    query = (
+        select(QuestionnaireVersion.id, Response.id)
+        .join(Round, col(Round.id) == col(Response.round_id))
+        .join(
+            QuestionnaireVersion,
+            col(QuestionnaireVersion.id) == col(Round.questionnaire_version_id),
+        )
+        .join(Questionnaire, col(Questionnaire.id) == col(QuestionnaireVersion.questionnaire_id))
+        .where(Response.status == ResponseStatus.SUBMITTED)
+        .order_by(col(QuestionnaireVersion.id), col(Response.id))
+    )
+    if slug is not None:
+        query = query.where(Questionnaire.slug == slug)
+    if version is not None:
+        query = query.where(QuestionnaireVersion.version == version)
+    pairs = session.exec(query).all()
+    for version_id, group in groupby(pairs, key=lambda pair: pair[0]):
+        row = session.get(QuestionnaireVersion, version_id)
+        assert row is not None
+        definition = questionnaires.definition_of(row)
+        ids = [response_id for _, response_id in group]
+        for start in range(0, len(ids), BATCH_SIZE):
+            _rescore_batch(session, definition, ids[start : start + BATCH_SIZE])
+            session.commit()  # the identity map holds rows weakly: memory stays flat
+    return len(pairs)
+
+
+def _rescore_batch(session: Session, definition: Definition, ids: Sequence[int | None]) -> None:
+    responses = session.exec(select(Response).where(col(Response.id).in_(ids))).all()
+    scores = score_bulk(definition, [dict(response.answers) for response in responses])
+    for row, response in enumerate(responses):
+        _store(session, response, profile_at(scores, row))
+
+
+def stale_count(session: Session) -> int:
+    """Stored score rows made by other scoring rules than the current ones."""
+    query = (
+        select(func.count())
+        .select_from(ResponseScore)
+        .where(ResponseScore.rules_version != RULES_VERSION)
+    )
+    return int(session.exec(query).one())
+
+
+def unscored_count(session: Session) -> int:
+    """Submitted responses without any stored score (e.g. submitted before scores existed)."""
+    query = (
+        select(func.count())
+        .select_from(Response)
+        .where(
+            Response.status == ResponseStatus.SUBMITTED,
+            col(Response.id).not_in(select(ResponseScore.response_id)),
+        )
+    )
+    return int(session.exec(query).one())

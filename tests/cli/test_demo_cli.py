@@ -1,0 +1,88 @@
+"""``radar demo``, ``radar scores`` and the first-run demo link of ``radar serve``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, update
+from typer.testing import Result
+
+from app.cli import serve
+from app.models import ResponseScore
+from app.services import demo
+from app.settings import get_settings
+
+Radar = Callable[..., Result]
+
+
+@pytest.fixture
+def loaded_radar(radar: Radar) -> Radar:
+    assert radar("questionnaires", "load").exit_code == 0
+    return radar
+
+
+def _fails(result: Result, message: str) -> None:
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {message}"
+
+
+def test_demo_then_scores(loaded_radar: Radar, engine: Engine) -> None:
+    result = loaded_radar("demo", "--organisations", "2", "--respondents", "2", "--seed", "3")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        "2 organisation(s), 4 submitted response(s) in project 'demo', round 'Demo round'"
+    )
+    status = loaded_radar("scores", "status").stdout
+    assert "stale score rows: 0" in status
+    assert "without scores: 0" in status
+    with Session(engine) as session:
+        session.exec(update(ResponseScore).values(rules_version="0"))
+        session.commit()
+    assert "run `radar scores rebuild`" in loaded_radar("scores", "status").stdout
+    rebuilt = loaded_radar("scores", "rebuild", "--questionnaire", demo.FLAGSHIP)
+    assert rebuilt.stdout.startswith("4 response(s) rescored with rules ")
+    assert "stale score rows: 0" in loaded_radar("scores", "status").stdout
+
+
+def test_demo_without_the_flagship_fails_clearly(radar: Radar) -> None:
+    _fails(
+        radar("demo", "--organisations", "1"),
+        f"questionnaire {demo.FLAGSHIP} is not published: load it first",
+    )
+
+
+def test_scores_rebuild_errors(loaded_radar: Radar) -> None:
+    _fails(loaded_radar("scores", "rebuild", "--questionnaire", "nope"), "no questionnaire 'nope'")
+    _fails(
+        loaded_radar("scores", "rebuild", "--version", "1.0"),
+        "a version needs a questionnaire: give --questionnaire too",
+    )
+
+
+def test_serve_prints_the_demo_link_on_the_first_run_only(
+    radar: Radar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[dict[str, Any]] = []
+    monkeypatch.setattr(serve.uvicorn, "run", lambda app, **kwargs: runs.append(kwargs))
+    first = radar("serve", "--port", "8123")
+    assert first.exit_code == 0, first.output
+    assert "Try it: http://127.0.0.1:8123/r/" in first.stdout
+    second = radar("serve", "--port", "8123")
+    assert "Try it" not in second.stdout
+    assert demo.invite_hint() in second.stdout
+    assert runs[0]["port"] == 8123
+
+
+def test_serve_without_demo_when_switched_off(
+    radar: Radar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RADAR_DEMO_ON_FIRST_RUN", "false")
+    get_settings.cache_clear()
+    monkeypatch.setattr(serve.uvicorn, "run", lambda app, **kwargs: None)
+    result = radar("serve")
+    assert result.exit_code == 0, result.output
+    assert "Try it" not in result.stdout
+    assert "demo project" not in result.stdout

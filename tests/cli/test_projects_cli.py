@@ -1,0 +1,158 @@
+"""``radar projects``, ``radar organisations``, ``radar rounds``, ``radar invite``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from typer.testing import Result
+
+from app.cli.rounds import parse_moment
+from app.models import Invitation
+from app.services import invitations, questionnaires
+from app.settings import Settings
+from scoring import parse_definition
+from tests.helpers import minimal_definition
+
+Radar = Callable[..., Result]
+
+
+@pytest.fixture
+def network(radar: Radar, engine: Engine) -> Radar:
+    """A project 'net' with organisation 'Saxony' and round 'Baseline' of mini 1.0."""
+    with Session(engine) as session:
+        questionnaires.publish(session, parse_definition(minimal_definition()))
+        session.commit()
+    for args in (
+        ("projects", "create", "net", "--name", "Network"),
+        ("organisations", "add", "net", "Saxony", "--country", "DE"),
+        ("rounds", "create", "net", "Baseline", "--questionnaire", "mini", "--version", "1.0"),
+    ):
+        result = radar(*args)
+        assert result.exit_code == 0, result.output
+    return radar
+
+
+def _fails(result: Result, message: str) -> None:
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {message}"
+
+
+def test_projects_create_and_list(radar: Radar) -> None:
+    assert radar("projects", "create", "net", "--name", "Network", "--min-group-size", "5").stdout
+    listed = radar("projects", "list")
+    assert listed.stdout.strip() == "net\tNetwork\tmin group 5"
+    _fails(radar("projects", "create", "net", "--name", "Again"), "project 'net' already exists")
+
+
+def test_organisations_add_and_list(network: Radar) -> None:
+    network("organisations", "add", "net", "Trento", "--country", "it", "--kind", "province")
+    listed = network("organisations", "list", "net").stdout.splitlines()
+    assert listed == ["Saxony\tDE\tregion", "Trento\tIT\tprovince"]
+
+
+def test_unknown_names_fail_with_one_line(network: Radar) -> None:
+    _fails(network("organisations", "list", "nope"), "no project 'nope'")
+    _fails(network("organisations", "add", "nope", "X"), "no project 'nope'")
+    _fails(network("rounds", "close", "net", "Later"), "project 'net' has no round 'Later'")
+    _fails(network("invite", "nope", "Baseline", "Saxony"), "no project 'nope'")
+    _fails(network("invite", "net", "Later", "Saxony"), "project 'net' has no round 'Later'")
+    _fails(
+        network("invite", "net", "Baseline", "Atlantis"),
+        "project 'net' has no organisation 'Atlantis'",
+    )
+    _fails(
+        network("rounds", "create", "net", "R2", "--questionnaire", "nope", "--version", "1.0"),
+        "no questionnaire 'nope'",
+    )
+
+
+def test_retired_version_cannot_start_a_round(network: Radar) -> None:
+    assert network("questionnaires", "retire", "mini", "1.0").exit_code == 0
+    _fails(
+        network("rounds", "create", "net", "R2", "--questionnaire", "mini", "--version", "1.0"),
+        "questionnaire mini 1.0 is retired: no new rounds",
+    )
+
+
+def test_rounds_list_and_close(network: Radar) -> None:
+    assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\topen"
+    assert network("rounds", "close", "net", "Baseline").exit_code == 0
+    assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\tclosed"
+    _fails(
+        network("invite", "net", "Baseline", "Saxony"),
+        "round 'Baseline' is closed: no new invitations",
+    )
+
+
+def test_bad_date_fails_with_one_line(network: Radar) -> None:
+    _fails(
+        network(
+            "rounds",
+            "create",
+            "net",
+            "R2",
+            "--questionnaire",
+            "mini",
+            "--version",
+            "1.0",
+            "--closes",
+            "31.01.2027",
+        ),
+        "--closes: '31.01.2027' is not a date such as 2027-01-31",
+    )
+
+
+def test_dates_are_utc_days_and_closing_means_end_of_day() -> None:
+    end = parse_moment("--closes", "2027-01-31", end_of_day=True)
+    assert end == datetime(2027, 2, 1, tzinfo=UTC)
+    assert parse_moment("--opens", "2027-01-31", end_of_day=False) == datetime(
+        2027, 1, 31, tzinfo=UTC
+    )
+    exact = parse_moment("--closes", "2027-01-31T12:30", end_of_day=True)
+    assert exact == datetime(2027, 1, 31, 12, 30, tzinfo=UTC)
+
+
+def test_invite_prints_working_links(network: Radar, engine: Engine, cli_env: Settings) -> None:
+    result = network(
+        "invite",
+        "net",
+        "Baseline",
+        "Saxony",
+        "--multi-use",
+        "--max-uses",
+        "4",
+        "--group",
+        "ngo",
+        "--count",
+        "3",
+        "--expires",
+        "2099-12-31",
+    )
+    assert result.exit_code == 0, result.output
+    links = result.stdout.split()
+    assert len(links) == 3
+    assert all(link.startswith("http://127.0.0.1:8000/r/") for link in links)
+    assert "shown only now" in result.stderr
+    with Session(engine) as session:
+        resolved = invitations.resolve_invitation(session, links[0].rsplit("/", 1)[1])
+        assert (resolved.invitation.max_uses, resolved.invitation.stakeholder_group) == (4, "ngo")
+        assert len(session.exec(select(Invitation)).all()) == 3
+
+
+def test_invite_uses_base_url(
+    network: Radar, monkeypatch: pytest.MonkeyPatch, cli_env: Settings
+) -> None:
+    monkeypatch.setattr(cli_env, "base_url", "https://radar.example.eu/")
+    link = network("invite", "net", "Baseline", "Saxony").stdout.strip()
+    assert link.startswith("https://radar.example.eu/r/")
+
+
+def test_invite_refuses_bad_options(network: Radar) -> None:
+    _fails(
+        network("invite", "net", "Baseline", "Saxony", "--max-uses", "3"),
+        "a use limit needs a multi-use invitation and must be at least 1",
+    )

@@ -1,0 +1,184 @@
+"""Invitation tokens: hashed, one answer for every invalid token, round state after validity."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from app.db_types import utcnow
+from app.errors import Conflict, Gone, InvalidInput, NotFound
+from app.models import Invitation, Organisation, Round
+from app.services import invitations, projects, questionnaires, rounds
+from app.services.invitations import InvitationInvalid, RoundClosed, RoundNotOpen
+from app.settings import Settings
+from app.tokens import hash_token
+from scoring import parse_definition
+from tests.helpers import minimal_definition
+
+SLUG = "mini"  # tests/scoring/minimal.yaml: independent of the flagship's wording
+
+
+@pytest.fixture
+def published(session: Session) -> None:
+    questionnaires.publish(session, parse_definition(minimal_definition()))
+    session.commit()
+
+
+@pytest.fixture
+def round_(session: Session, published: None) -> Round:
+    project = projects.create_project(session, "net", "Network")
+    return rounds.create_round(session, project, SLUG, "1.0", "Baseline")
+
+
+@pytest.fixture
+def organisation(session: Session, round_: Round) -> Organisation:
+    project = projects.get_project_by_slug(session, "net")
+    return projects.add_organisation(session, project, "Saxony", country="DE")
+
+
+def test_token_is_returned_once_and_stored_hashed(
+    session: Session, round_: Round, organisation: Organisation
+) -> None:
+    invitation, token = invitations.create_invitation(
+        session, round_, organisation, stakeholder_group="ngo", label="NGOs"
+    )
+    assert len(token) >= 22  # at least 128 bits, URL-safe
+    stored = session.exec(select(Invitation)).one()
+    assert stored.token_hash == hash_token(token)
+    assert token not in stored.model_dump_json()
+    resolved = invitations.resolve_invitation(session, token)
+    assert resolved.invitation.id == invitation.id
+    assert resolved.organisation.name == "Saxony"
+    assert resolved.project.slug == "net"
+    assert resolved.round.id == round_.id
+    assert resolved.version.version == "1.0"
+    assert resolved.invitation.stakeholder_group == "ngo"
+
+
+def test_organisation_of_another_project_is_not_found(session: Session, round_: Round) -> None:
+    other = projects.create_project(session, "other", "Other")
+    stranger = projects.add_organisation(session, other, "Elsewhere")
+    with pytest.raises(NotFound):
+        invitations.create_invitation(session, round_, stranger)
+
+
+def _message(session: Session, token: str) -> str:
+    with pytest.raises(InvitationInvalid) as caught:
+        invitations.resolve_invitation(session, token)
+    assert caught.value.status_code == 404
+    return caught.value.detail
+
+
+def test_every_invalid_token_gets_the_same_answer(
+    session: Session, round_: Round, organisation: Organisation
+) -> None:
+    used, used_token = invitations.create_invitation(session, round_, organisation)
+    invitations.record_use(session, used)
+    session.commit()
+    revoked, revoked_token = invitations.create_invitation(session, round_, organisation)
+    invitations.revoke(session, revoked)
+    expiring, expired_token = invitations.create_invitation(
+        session, round_, organisation, expires_at=utcnow() + timedelta(hours=1)
+    )
+    expiring.expires_at = utcnow() - timedelta(seconds=1)
+    session.add(expiring)
+    session.commit()
+    capped, capped_token = invitations.create_invitation(
+        session, round_, organisation, multi_use=True, max_uses=2
+    )
+    invitations.record_use(session, capped)
+    invitations.record_use(session, capped)
+    session.commit()
+    messages = {
+        _message(session, token)
+        for token in ("unknown-token", used_token, revoked_token, expired_token, capped_token)
+    }
+    assert messages == {invitations.INVALID_MESSAGE}
+
+
+def test_single_use_cannot_be_used_twice(
+    session: Session, round_: Round, organisation: Organisation
+) -> None:
+    invitation, _token = invitations.create_invitation(session, round_, organisation)
+    assert invitations.record_use(session, invitation).use_count == 1
+    with pytest.raises(InvitationInvalid):
+        invitations.record_use(session, invitation)
+
+
+def test_multi_use_without_limit(
+    session: Session, round_: Round, organisation: Organisation
+) -> None:
+    invitation, token = invitations.create_invitation(session, round_, organisation, multi_use=True)
+    for _ in range(5):
+        invitations.record_use(session, invitation)
+    session.commit()
+    assert invitations.resolve_invitation(session, token).invitation.use_count == 5
+
+
+def test_closed_round_is_gone(session: Session, round_: Round, organisation: Organisation) -> None:
+    _invitation, token = invitations.create_invitation(session, round_, organisation)
+    rounds.close_round(session, round_)
+    with pytest.raises(RoundClosed) as caught:
+        invitations.resolve_invitation(session, token)
+    assert isinstance(caught.value, Gone)
+    assert caught.value.status_code == 410
+    with pytest.raises(RoundClosed, match="closed: no new invitations"):
+        invitations.create_invitation(session, round_, organisation)
+
+
+def test_round_not_yet_open(session: Session, round_: Round, organisation: Organisation) -> None:
+    round_.opens_at = utcnow() + timedelta(days=2)
+    session.add(round_)
+    session.commit()
+    _invitation, token = invitations.create_invitation(session, round_, organisation)
+    with pytest.raises(RoundNotOpen, match="not open yet: it opens on") as caught:
+        invitations.resolve_invitation(session, token)
+    assert isinstance(caught.value, Conflict)
+
+
+def test_invalid_options(session: Session, round_: Round, organisation: Organisation) -> None:
+    with pytest.raises(InvalidInput, match="multi-use"):
+        invitations.create_invitation(session, round_, organisation, max_uses=3)
+    with pytest.raises(InvalidInput, match="future"):
+        invitations.create_invitation(
+            session, round_, organisation, expires_at=utcnow() - timedelta(days=1)
+        )
+
+
+def test_invitation_url() -> None:
+    assert invitations.invitation_url("https://radar.example/", "abc") == (
+        "https://radar.example/r/abc"
+    )
+
+
+def test_record_use_refuses_expired_and_revoked(
+    session: Session, round_: Round, organisation: Organisation
+) -> None:
+    expiring, _token = invitations.create_invitation(
+        session, round_, organisation, multi_use=True, expires_at=utcnow() + timedelta(hours=1)
+    )
+    expiring.expires_at = utcnow() - timedelta(seconds=1)
+    session.add(expiring)
+    session.commit()
+    with pytest.raises(InvitationInvalid):
+        invitations.record_use(session, expiring)
+    revoked, _token = invitations.create_invitation(session, round_, organisation, multi_use=True)
+    invitations.revoke(session, revoked)
+    with pytest.raises(InvitationInvalid):
+        invitations.record_use(session, revoked)
+
+
+@pytest.mark.parametrize(
+    ("host", "base", "expected"),
+    [
+        ("127.0.0.1", "", "http://127.0.0.1:8000"),
+        ("0.0.0.0", "", "http://localhost:8000"),
+        ("::1", "", "http://[::1]:8000"),
+        ("0.0.0.0", "https://radar.example.eu", "https://radar.example.eu"),
+    ],
+)
+def test_public_base_url(host: str, base: str, expected: str) -> None:
+    settings = Settings(host=host, base_url=base, port=8000)
+    assert invitations.public_base_url(settings) == expected
