@@ -1,13 +1,25 @@
-"""The Jinja2 environment: autoescaping everywhere, shared by all server-rendered pages."""
+"""The Jinja2 environment: autoescaping everywhere, shared by all server-rendered pages.
+
+Messages are translated with the ``jinja2.ext.i18n`` extension (new-style gettext, so that
+``_("… %(name)s", name=value)`` escapes ``value``). The callables read the page's
+:class:`~app.i18n.Localizer` from the render context (key ``i18n``), so one shared environment
+serves every language at once; pages rendered without one speak English.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 
+from app.i18n import Localizer, available_languages, negotiate, translations
 from app.settings import PROJECT_ROOT
+
+ENGLISH = Localizer("en", "en", translations("en"))
 
 environment = Environment(
     loader=FileSystemLoader(PROJECT_ROOT / "templates"),
@@ -15,15 +27,69 @@ environment = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
+)
+
+
+def _localizer(context: Context) -> Localizer:
+    found = context.get("i18n")
+    return found if isinstance(found, Localizer) else ENGLISH
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return _localizer(context).gettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    return _localizer(context).ngettext(singular, plural, count)
+
+
+environment.install_gettext_callables(  # type: ignore[attr-defined]
+    _gettext, _ngettext, newstyle=True
 )
 templates = Jinja2Templates(env=environment)
 
 
+def localizer_for(request: Request) -> Localizer:
+    """The language chosen for this request (set by the page), else from Accept-Language."""
+    chosen = getattr(request.state, "localizer", None)
+    if isinstance(chosen, Localizer):
+        return chosen
+    settings = request.app.state.settings
+    header = request.headers.get("accept-language")
+    language = negotiate(header, available_languages(), settings.default_language)
+    return Localizer.for_language(language, time_zone=settings.time_zone)
+
+
+def render_page(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a page in the request's language (``i18n`` and ``language`` in the context)."""
+    i18n = context.get("i18n") or localizer_for(request)
+    full = {"i18n": i18n, "language": i18n.language, **context}
+    return templates.TemplateResponse(request, name, full, status_code=status_code, headers=headers)
+
+
 def render_error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
-    return templates.TemplateResponse(
+    """The error page; ``title`` and ``detail`` are translated when the catalogue knows them."""
+    i18n = localizer_for(request)
+    return render_page(
         request,
         "error.html",
-        {"status": status, "title": title, "detail": detail},
+        {
+            "i18n": i18n,
+            "status": status,
+            "title": i18n.gettext(title),
+            "detail": i18n.gettext(detail),
+            "reload_url": getattr(request.state, "reload_url", None) if status == 409 else None,
+        },
         status_code=status,
         headers={"Cache-Control": "no-store"},
     )

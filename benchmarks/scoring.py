@@ -86,8 +86,12 @@ def synthetic_codes(definition: Definition, n: int, seed: int = 1) -> np.ndarray
         combos, inverse = np.unique(keys, axis=0, return_inverse=True)
         shown = np.array(
             [
-                condition.evaluate({r: _decode(definition, plan, r, int(c)) for r, c in
-                                    zip(references, combo, strict=True)})
+                condition.evaluate(
+                    {
+                        r: _decode(definition, plan, r, int(c))
+                        for r, c in zip(references, combo, strict=True)
+                    }
+                )
                 for combo in combos
             ]
         )
@@ -113,8 +117,10 @@ def _decode(definition: Definition, plan: ScoringPlan, item_id: str, code: int) 
     if code in (MISSING, HIDDEN):
         return None
     if item.type is ItemType.SCALE:
-        return NOT_APPLICABLE if code == NOT_APPLICABLE_CODE else next(
-            v for v, c in table.codes.items() if c == code
+        return (
+            NOT_APPLICABLE
+            if code == NOT_APPLICABLE_CODE
+            else next(v for v, c in table.codes.items() if c == code)
         )
     if item.type is ItemType.SINGLE_CHOICE:
         return next(v for v, c in table.codes.items() if c == code)

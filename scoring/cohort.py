@@ -87,8 +87,7 @@ def compare_cohort(
     if dimensions is None:
         dimensions = list(dict.fromkeys(d for org in scores.values() for d in org))
     present = {
-        d: [s for s in (org.get(d) for org in scores.values()) if s is not None]
-        for d in dimensions
+        d: [s for s in (org.get(d) for org in scores.values()) if s is not None] for d in dimensions
     }
     cohort = {d: summarise(values) for d, values in present.items()}
     organisations = {}
@@ -111,9 +110,7 @@ def compare_cohort(
                 strengths.append(d)
             elif p.percentile_rank <= weakness_percentile and p.difference < 0:
                 weaknesses.append(d)
-        organisations[org_id] = OrganisationStanding(
-            positions, tuple(strengths), tuple(weaknesses)
-        )
+        organisations[org_id] = OrganisationStanding(positions, tuple(strengths), tuple(weaknesses))
     return CohortComparison(tuple(dimensions), cohort, organisations)
 
 

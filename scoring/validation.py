@@ -76,9 +76,9 @@ def _message(error: Mapping[str, Any]) -> str:
         return "unknown key"
     is_version = error["loc"][:1] in (("version",), ("comparable_with",))
     if is_version and kind == "string_pattern_mismatch":
-        return f"{error['input']!r} is not a version like \"1.0\" or \"2.1.3\""
+        return f'{error["input"]!r} is not a version like "1.0" or "2.1.3"'
     if is_version and kind == "string_type":
-        return f"{error['input']!r} is not a version string: quote it, e.g. \"1.0\""
+        return f'{error["input"]!r} is not a version string: quote it, e.g. "1.0"'
     if kind == "greater_than_equal" and error["loc"][-1:] == ("weight",):
         return f"weight must not be negative, got {error['input']}"
     return message[0].lower() + message[1:] if message else kind

@@ -69,6 +69,7 @@ class VisibilityPlan:
                 hidden.append(item_id)
         return hidden
 
+
 def visibility_plan(definition: Definition) -> VisibilityPlan:
     """The (cached) :class:`VisibilityPlan` of a definition."""
     return definition.derived("visibility", _build_plan)

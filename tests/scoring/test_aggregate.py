@@ -15,8 +15,11 @@ from tests.scoring.builders import build, scale
 def three_dimensions() -> Definition:
     # one "percent" item per dimension, so a dimension scores exactly the value given
     return build(
-        [scale("q.wide", "wide", "percent"), scale("q.near", "near", "percent"),
-         scale("q.few", "few", "percent")],
+        [
+            scale("q.wide", "wide", "percent"),
+            scale("q.near", "near", "percent"),
+            scale("q.few", "few", "percent"),
+        ],
         areas=[{"id": "all", "title": {"en": "All"}}],
         dimensions=[{"id": d, "title": {"en": d}, "area": "all"} for d in ("wide", "near", "few")],
     )
@@ -96,7 +99,11 @@ def test_areas_and_overall_are_aggregated_too() -> None:
 def test_single_score_has_no_spread() -> None:
     only = aggregate_scores([{"d": 50.0}], min_group_size=1)["d"]
     assert (only.n, only.mean, only.sd, only.agreement, only.disagreement) == (
-        1, 50.0, None, None, False,
+        1,
+        50.0,
+        None,
+        None,
+        False,
     )
 
 

@@ -113,8 +113,16 @@ def test_encoding_codes() -> None:
     # a1=3, a2=0, a3=2 is the 2nd value of 1..5, b1=1, c1/c2 hidden, s1 partly, s2 80 of
     # the reachable totals 0 30 40 50 70 80 90 100 (the 6th)
     assert first == [3, 0, 1, 1, HIDDEN, HIDDEN, 1, 5]
-    assert second == [NOT_APPLICABLE_CODE, MISSING, MISSING, MISSING, HIDDEN, HIDDEN,
-                      MISSING, MISSING]
+    assert second == [
+        NOT_APPLICABLE_CODE,
+        MISSING,
+        MISSING,
+        MISSING,
+        HIDDEN,
+        HIDDEN,
+        MISSING,
+        MISSING,
+    ]
     assert len(matrix) == 2
 
 

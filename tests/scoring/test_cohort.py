@@ -33,11 +33,17 @@ def test_positions_hand_computed() -> None:
     # mean of the five scores: (20 + 40 + 50 + 50 + 90) / 5 = 50
     # percentile rank = 100 * (below + equal / 2) / 5, ties (itself included) counted half:
     #   A: (0 + 0.5)/5 = 10   B: (1 + 0.5)/5 = 30   C, D: (2 + 1)/5 = 60   E: (4 + 0.5)/5 = 90
-    expected = {"A": (20.0, -30.0, 10.0), "B": (40.0, -10.0, 30.0), "C": (50.0, 0.0, 60.0),
-                "D": (50.0, 0.0, 60.0), "E": (90.0, 40.0, 90.0)}
+    expected = {
+        "A": (20.0, -30.0, 10.0),
+        "B": (40.0, -10.0, 30.0),
+        "C": (50.0, 0.0, 60.0),
+        "D": (50.0, 0.0, 60.0),
+        "E": (90.0, 40.0, 90.0),
+    }
     for org, (score, difference, rank) in expected.items():
-        assert c.organisations[org].dimensions["x"] == CohortPosition(score, 50.0, difference,
-                                                                      rank, 5)
+        assert c.organisations[org].dimensions["x"] == CohortPosition(
+            score, 50.0, difference, rank, 5
+        )
     assert c.organisations["F"].dimensions["x"] == CohortPosition(None, 50.0, None, None, 5)
     assert (c.cohort["x"].n, c.cohort["x"].mean, c.cohort["x"].median) == (5, 50.0, 50.0)
 
@@ -68,15 +74,20 @@ def test_chosen_dimensions_and_json() -> None:
 def version(
     number: str, dimensions: list[str], comparable_with: Sequence[str] = (), slug: str = "example"
 ) -> Definition:
-    return build([scale(f"{d}.q", d) for d in dimensions], version=number, slug=slug,
-                 comparable_with=list(comparable_with))
+    return build(
+        [scale(f"{d}.q", d) for d in dimensions],
+        version=number,
+        slug=slug,
+        comparable_with=list(comparable_with),
+    )
 
 
 def test_round_change_for_comparable_versions() -> None:
     before = version("1.0", ["a", "b", "c"])
     after = version("1.1", ["a", "b", "d"], ["1.0"])
-    result = compare_rounds(before, {"a": 40.0, "b": None, "c": 70.0},
-                            after, {"a": 55.5, "b": 60.0, "d": 10.0})
+    result = compare_rounds(
+        before, {"a": 40.0, "b": None, "c": 70.0}, after, {"a": 55.5, "b": 60.0, "d": 10.0}
+    )
     assert result.comparable
     assert result.changes == {
         "a": DimensionChange(40.0, 55.5, 15.5, None, None),
@@ -118,5 +129,6 @@ def test_versions_comparable(
 
 
 def test_other_questionnaire_is_never_comparable() -> None:
-    assert not versions_comparable(version("1.0", ["a"]),
-                                   version("1.1", ["a"], ["1.0"], slug="other"))
+    assert not versions_comparable(
+        version("1.0", ["a"]), version("1.1", ["a"], ["1.0"], slug="other")
+    )

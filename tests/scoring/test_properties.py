@@ -24,9 +24,7 @@ from scoring.definition import NOT_APPLICABLE
 from tests.scoring.builders import FLAGSHIP, build, load, scale
 from tests.scoring.test_profile import network
 
-SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NETWORK = network()
 DEFINITIONS = [NETWORK, load(FLAGSHIP)] if FLAGSHIP.exists() else [NETWORK]
 
@@ -77,9 +75,7 @@ def test_scores_stay_within_0_and_100(case: tuple[Definition, list[dict[str, Any
     for answers in responses:
         profile = score_response(definition, answers)
         assert all(0 <= s <= 100 for s in all_scores(profile))
-        assert all(
-            d.coverage is None or 0 <= d.coverage <= 1 for d in profile.dimensions.values()
-        )
+        assert all(d.coverage is None or 0 <= d.coverage <= 1 for d in profile.dimensions.values())
 
 
 @SETTINGS
@@ -122,8 +118,10 @@ def test_reversed_item_on_reversed_scale_gives_the_original(
     mirrored = sorted(values[0] + values[-1] - v for v in values)
     answer = data.draw(st.sampled_from(values))
     labels = {"en": [str(v) for v in values]}
-    scales = {"plain": {"values": values, "labels": labels},
-              "mirror": {"values": mirrored, "labels": labels}}
+    scales = {
+        "plain": {"values": values, "labels": labels},
+        "mirror": {"values": mirrored, "labels": labels},
+    }
     original = build([scale("q", "d", "plain")], scales=scales)
     flipped = build([scale("q", "d", "mirror", reverse=True)], scales=scales)
     a = score_response(original, {"q": answer}).dimensions["d"].score

@@ -149,9 +149,9 @@ def test_single_item_dimension_has_no_alpha() -> None:
     single = instrument_quality(dimension_definition(), responses()).dimensions["single"]
     # alone and pick: two scored items, complete in the five first responses
     assert single.complete_cases == 5
-    alone = instrument_quality(
-        build([scale("only", "d")]), [{"only": 1}, {"only": 3}]
-    ).dimensions["d"]
+    alone = instrument_quality(build([scale("only", "d")]), [{"only": 1}, {"only": 3}]).dimensions[
+        "d"
+    ]
     assert (alone.alpha, alone.reason_code) == (None, "single_item")
     assert alone.items["only"].item_rest_correlation is None
 

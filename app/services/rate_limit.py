@@ -1,0 +1,95 @@
+"""Attempt counting per client and purpose, kept in the database so that instances share it.
+
+A fixed window per bucket (``"link:<client>"``): :func:`check` refuses once the window holds
+``limit.attempts`` counted attempts, :func:`record` counts one in its own committed
+transaction (so a failed attempt is counted even though the request fails). :func:`guarded`
+combines them: only *failed* attempts count, so a busy office behind one address can open its
+valid links as often as it likes while guessing tokens is stopped after a few tries.
+These buckets are separate from any login throttle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, delete, select
+
+from app.db_types import utcnow
+from app.errors import TooManyRequests
+from app.i18n import N_
+from app.models import RateLimitHit
+
+T = TypeVar("T")
+KEEP_WINDOWS_FOR = timedelta(days=1)  # longer than any window; older rows are dropped
+TOO_MANY_MESSAGE = N_("Too many attempts with invalid links. Please wait a while and try again.")
+
+
+@dataclass(frozen=True)
+class Limit:
+    attempts: int
+    window: timedelta
+
+
+def window_start(moment: datetime, window: timedelta) -> datetime:
+    seconds = int(window.total_seconds())
+    epoch = int(moment.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
+
+
+def count(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> int:
+    start = window_start(now or utcnow(), limit.window)
+    hit = session.exec(
+        select(RateLimitHit).where(
+            RateLimitHit.bucket == bucket, RateLimitHit.window_start == start
+        )
+    ).first()
+    return hit.count if hit else 0
+
+
+def check(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> None:
+    """Raise :class:`TooManyRequests` (with Retry-After) when the window is used up."""
+    now = now or utcnow()
+    if count(session, bucket, limit, now) >= limit.attempts:
+        end = window_start(now, limit.window) + limit.window
+        retry_after = max(1, int((end - now).total_seconds()))
+        raise TooManyRequests(TOO_MANY_MESSAGE, retry_after=retry_after)
+
+
+def record(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> None:
+    """Count one attempt (an atomic upsert) and commit; also drops windows long past."""
+    now = now or utcnow()
+    start = window_start(now, limit.window)
+    dialect = session.get_bind().dialect.name
+    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(RateLimitHit).values(bucket=bucket, window_start=start, count=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["bucket", "window_start"],
+        set_={"count": RateLimitHit.__table__.c.count + 1},  # type: ignore[attr-defined]
+    )
+    session.execute(statement)
+    session.execute(
+        delete(RateLimitHit).where(col(RateLimitHit.window_start) < start - KEEP_WINDOWS_FOR)
+    )
+    session.commit()
+
+
+def guarded(
+    session: Session,
+    bucket: str,
+    limit: Limit,
+    action: Callable[[], T],
+    failures: tuple[type[Exception], ...],
+) -> T:
+    """Run ``action`` unless the bucket is used up; count the attempt if it fails."""
+    check(session, bucket, limit)
+    try:
+        return action()
+    except failures:
+        session.rollback()
+        record(session, bucket, limit)
+        raise

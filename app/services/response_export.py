@@ -1,0 +1,90 @@
+"""One respondent's own data to take away: answers, comments and scores as JSON or CSV.
+
+CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) are neutralised with a leading apostrophe, headers and texts
+alike; numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from app.services.responses import Context
+from scoring import Definition, Profile
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_HEADER = ("record", "id", "dimension", "question", "value", "detail")
+
+
+def neutralise(cell: Any) -> Any:
+    """A cell that cannot start a spreadsheet formula."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def _text(texts: Mapping[str, str] | None, language: str, definition: Definition) -> str:
+    if not texts:
+        return ""
+    return texts.get(language) or texts.get(definition.default_language) or ""
+
+
+def export_dict(context: Context, profile: Profile) -> dict[str, Any]:
+    """Everything of this response a respondent may take away, JSON-ready."""
+    response, definition = context.response, context.definition
+    return {
+        "questionnaire": {"slug": definition.slug, "version": definition.version},
+        "organisation": context.organisation.name,
+        "stakeholder_group": response.stakeholder_group,
+        "round": context.round.name,
+        "language": response.language,
+        "status": str(response.status),
+        "submitted_at": response.submitted_at.isoformat() if response.submitted_at else None,
+        "consent": {
+            "notice_version": response.consent_version,
+            "given_at": response.consented_at.isoformat() if response.consented_at else None,
+        },
+        "answers": dict(response.answers),
+        "comments": dict(response.comments),
+        "scores": profile.to_dict(),
+    }
+
+
+def _rows(context: Context, profile: Profile) -> Iterator[tuple[Any, ...]]:
+    response, definition = context.response, context.definition
+    language = response.language
+    for item in definition.items:
+        if item.id in response.answers:
+            value = response.answers[item.id]
+            shown = ";".join(value) if isinstance(value, list) else value
+            yield (
+                "answer",
+                item.id,
+                item.dimension,
+                _text(item.text, language, definition),
+                shown,
+                "",
+            )
+    for dimension_id, comment in response.comments.items():
+        yield ("comment", dimension_id, dimension_id, "", comment, "")
+    for dimension in definition.dimensions:
+        part = profile.dimensions[dimension.id]
+        title = _text(dimension.title, language, definition)
+        score = None if part.score is None else round(part.score, 1)
+        yield ("score", dimension.id, dimension.id, title, score, part.band or part.reason or "")
+    overall = profile.overall
+    score = None if overall.score is None else round(overall.score, 1)
+    yield ("score", "overall", "", "", score, overall.band or overall.reason or "")
+
+
+def export_csv(context: Context, profile: Profile) -> str:
+    """Answers, comments and scores, one per line (UTF-8 with BOM for spreadsheet programs)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in _rows(context, profile):
+        writer.writerow([neutralise(cell) for cell in row])
+    return "\ufeff" + buffer.getvalue()

@@ -1,0 +1,241 @@
+"""A respondent's response: loading it with its context, saving pages, submitting.
+
+Every write is a compare-and-set on ``revision`` (``UPDATE … WHERE revision = :seen``), so two
+tabs or two app instances can never overwrite each other silently: the stale writer gets
+:class:`StaleRevision` and nothing of its request is written. Answers that fail validation are
+not stored (the other answers of the same page are); answers to items hidden by ``show_if``
+are kept, never dropped. A submitted response is read-only. (How a respondent reaches a
+response is :mod:`app.services.respondent_links`.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from app.db_types import utcnow
+from app.errors import Conflict, Gone, InvalidAnswers, NotFound
+from app.i18n import N_
+from app.models import (
+    Invitation,
+    Organisation,
+    Project,
+    Response,
+    ResponseStatus,
+    Round,
+)
+from app.services import questionnaires, scores
+from app.services.rounds import RoundState, round_state, version_of
+from scoring import Definition, validate_answers
+
+MAX_COMMENT_LENGTH = 4000
+STALE_MESSAGE = N_(
+    "These answers were changed in another window or on another device since this page was "
+    "loaded. Nothing from this page was saved. Please reload the page to see the current answers."
+)
+CLOSED_MESSAGE = N_(
+    "This round is closed, so answers can no longer be changed or submitted. "
+    "The answers you saved before are kept."
+)
+INCOMPLETE_MESSAGE = N_("Some required questions are not answered yet.")
+NO_RESPONSE = N_("This page does not exist.")
+
+
+class StaleRevision(Conflict):
+    type_slug = "stale-revision"
+
+    def __init__(self, current: int) -> None:
+        super().__init__(STALE_MESSAGE, current_revision=current)
+        self.current = current
+
+
+class AnswersClosed(Gone):
+    type_slug = "round-closed"
+
+    def __init__(self) -> None:
+        super().__init__(CLOSED_MESSAGE)
+
+
+@dataclass(frozen=True)
+class Context:
+    """A response with everything its pages show: round, organisation, project, definition."""
+
+    response: Response
+    round: Round
+    organisation: Organisation
+    project: Project
+    definition: Definition
+    invitation: Invitation | None = None
+
+    @property
+    def open(self) -> bool:
+        return round_state(self.round) is RoundState.OPEN
+
+    @property
+    def submitted(self) -> bool:
+        return self.response.status == ResponseStatus.SUBMITTED
+
+
+@dataclass(frozen=True)
+class Saved:
+    revision: int
+    problems: dict[str, str] = field(default_factory=dict)  # item id -> message
+
+
+def load(session: Session, response_id: int) -> Context:
+    response = session.get(Response, response_id)
+    if response is None:
+        raise NotFound(NO_RESPONSE)
+    round_ = session.get(Round, response.round_id)
+    organisation = session.get(Organisation, response.organisation_id)
+    assert round_ is not None
+    assert organisation is not None
+    project = session.get(Project, round_.project_id)
+    assert project is not None
+    invitation = session.get(Invitation, response.invitation_id) if response.invitation_id else None
+    definition = definition_of(session, round_)
+    return Context(response, round_, organisation, project, definition, invitation)
+
+
+_DEFINITIONS: dict[str, Definition] = {}
+
+
+def definition_of(session: Session, round_: Round) -> Definition:
+    """The definition a round is pinned to (parsed once per content hash)."""
+    row = version_of(session, round_)
+    definition = _DEFINITIONS.get(row.content_hash)
+    if definition is None:
+        definition = _DEFINITIONS[row.content_hash] = questionnaires.definition_of(row)
+    return definition
+
+
+def save_page(
+    session: Session,
+    context: Context,
+    revision: int,
+    answers_for_page: Mapping[str, Any],
+    comment: str | None,
+    *,
+    dimension_id: str,
+    step: int | None = None,
+) -> Saved:
+    """Store one page: its answers (``None`` removes one), its comment, the step to resume at.
+
+    Invalid answers are left as they were and reported in :attr:`Saved.problems`; the rest is
+    stored. Raises :class:`StaleRevision` if ``revision`` is not the current one. Commits.
+    """
+    response = _writable(context, revision)
+    definition = context.definition
+    page_ids = {item.id for item in definition.items_of(dimension_id)}
+    candidate = dict(response.answers)
+    for item_id, value in answers_for_page.items():
+        if item_id not in page_ids:
+            continue
+        if value is None:
+            candidate.pop(item_id, None)
+        else:
+            candidate[item_id] = value
+    problems = page_problems(definition, candidate, page_ids)
+    for item_id in problems:  # nothing of an invalid field is saved
+        if item_id in response.answers:
+            candidate[item_id] = response.answers[item_id]
+        else:
+            candidate.pop(item_id, None)
+    comments = dict(response.comments)
+    text = (comment or "").strip()[:MAX_COMMENT_LENGTH]
+    if comment is not None:
+        if text:
+            comments[dimension_id] = text
+        else:
+            comments.pop(dimension_id, None)
+    values: dict[str, Any] = {"answers": candidate, "comments": comments}
+    if step is not None:
+        values["current_step"] = step
+    new_revision = _compare_and_set(session, response, revision, values)
+    session.commit()
+    return Saved(new_revision, problems)
+
+
+def page_problems(definition: Definition, answers: dict[str, Any], ids: set[str]) -> dict[str, str]:
+    """Problems with the given items' values (a missing answer is not a problem here)."""
+    found: dict[str, str] = {}
+    for problem in validate_answers(definition, answers, complete=False):
+        if problem.severity == "error" and problem.item_id in ids and problem.item_id not in found:
+            found[problem.item_id] = problem.message
+    return found
+
+
+def missing_required(definition: Definition, answers: dict[str, Any]) -> dict[str, str]:
+    """Problems that stop a submission, by item id (missing required answers included)."""
+    found: dict[str, str] = {}
+    for problem in validate_answers(definition, answers, complete=True):
+        if problem.severity == "error":
+            found.setdefault(problem.item_id, problem.message)
+    return found
+
+
+def submit(session: Session, context: Context, revision: int) -> bool:
+    """Submit the draft and store its scores in one transaction; False if already submitted.
+
+    A second submission is a no-op. Raises :class:`AnswersClosed` after the round closed,
+    :class:`StaleRevision` for an outdated review and ``InvalidAnswers`` for missing answers.
+    """
+    if context.submitted:
+        return False
+    response = _writable(context, revision)
+    problems = missing_required(context.definition, dict(response.answers))
+    if problems:
+        raise InvalidAnswers(INCOMPLETE_MESSAGE, problems=problems)
+    now = utcnow()
+    _compare_and_set(
+        session,
+        response,
+        revision,
+        {"status": ResponseStatus.SUBMITTED.value, "submitted_at": _stamp(context, now)},
+    )
+    session.refresh(response)
+    scores.store_scores(session, response, context.definition)
+    session.commit()
+    return True
+
+
+def _stamp(context: Context, now: datetime) -> datetime:
+    if context.round.anonymous:
+        return now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return now
+
+
+def _writable(context: Context, revision: int) -> Response:
+    response = context.response
+    if context.submitted:
+        raise Conflict(N_("This response has been submitted and can no longer be changed."))
+    if not context.open:
+        raise AnswersClosed()
+    if response.revision != revision:
+        raise StaleRevision(response.revision)
+    return response
+
+
+def _compare_and_set(
+    session: Session, response: Response, revision: int, values: dict[str, Any]
+) -> int:
+    result = session.exec(
+        update(Response)
+        .where(
+            col(Response.id) == response.id,
+            col(Response.revision) == revision,
+            col(Response.status) == ResponseStatus.DRAFT.value,
+        )
+        .values(**values, revision=revision + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        current = session.get(Response, response.id)
+        raise StaleRevision(current.revision if current else revision)
+    session.refresh(response)
+    return revision + 1

@@ -1,0 +1,127 @@
+/* Integration Radar, respondent pages: progressive enhancement only.
+   Without this file every page works; with it, answers are saved as they change,
+   conditional questions appear at once, and the personal link can be copied. */
+(function () {
+  "use strict";
+
+  function setRevision(form, revision) {
+    document.querySelectorAll("input[name=revision]").forEach(function (input) {
+      input.value = String(revision);
+    });
+  }
+
+  function showConflict(form, status) {
+    status.textContent = "";
+    var text = document.createElement("span");
+    text.textContent = form.dataset.conflict + " ";
+    var link = document.createElement("a");
+    link.href = window.location.pathname;
+    link.textContent = form.dataset.conflictLink;
+    status.appendChild(text);
+    status.appendChild(link);
+    status.classList.add("conflict");
+    status.setAttribute("role", "alert");
+    form.dataset.stale = "true";
+    form.querySelectorAll(".actions button").forEach(function (button) {
+      button.disabled = true;
+    });
+  }
+
+  function updateVisibility(form, visible) {
+    var shown = new Set(visible);
+    form.querySelectorAll("[data-item]").forEach(function (element) {
+      element.hidden = !shown.has(element.dataset.item);
+    });
+  }
+
+  function setupAutosave(form) {
+    var url = form.dataset.autosave;
+    var status = document.getElementById("autosave-status");
+    var counter = document.getElementById("answered-count");
+    var pending = null;
+    var again = false;
+    var timer = null;
+
+    function save() {
+      if (form.dataset.stale === "true") { return Promise.resolve(); }
+      if (pending) { again = true; return pending; }
+      var body = new FormData(form);
+      var token = body.get("csrf_token");
+      pending = fetch(url, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "X-CSRF-Token": token, "Accept": "application/json" }
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (data.status === "conflict") { showConflict(form, status); return; }
+          if (data.status === "refused" || data.status === "invalid") {
+            if (data.revision) { setRevision(form, data.revision); }
+            status.textContent = data.message;
+            return;
+          }
+          if (data.revision) { setRevision(form, data.revision); }
+          if (data.visible) { updateVisibility(form, data.visible); }
+          if (data.progress_text && counter) { counter.textContent = data.progress_text; }
+          status.textContent = response.ok ? form.dataset.saved : form.dataset.failed;
+        });
+      }).catch(function () {
+        status.textContent = form.dataset.failed;
+      }).then(function () {
+        pending = null;
+        if (again) { again = false; return save(); }
+        if (!timer) { form.removeAttribute("aria-busy"); }
+      });
+      return pending;
+    }
+
+    function schedule(delay) {
+      window.clearTimeout(timer);
+      form.setAttribute("aria-busy", "true");
+      timer = window.setTimeout(function () { timer = null; save(); }, delay);
+    }
+
+    form.addEventListener("change", function () { schedule(150); });
+    form.addEventListener("input", function (event) {
+      if (event.target.tagName === "TEXTAREA" || event.target.type === "number") { schedule(1200); }
+    });
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.stale === "true") { event.preventDefault(); return; }
+      window.clearTimeout(timer);
+      timer = null;
+      if (!pending) { return; }  // the form posts the same answers itself
+      event.preventDefault();  // wait for the autosave in flight: it changes the revision
+      var submitter = event.submitter;
+      pending.then(function () {
+        if (form.dataset.stale === "true") { return; }
+        // a task, not a microtask: the browser ignores a submit while one is being fired
+        window.setTimeout(function () { form.requestSubmit(submitter || undefined); }, 0);
+      });
+    });
+  }
+
+  function setupCopy(button) {
+    var source = document.getElementById(button.dataset.copy);
+    var status = button.parentElement.querySelector(".copy-status");
+    if (!source || !navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(source.value).then(function () {
+        if (status) { status.textContent = status.dataset.copied; }
+      }, function () {
+        source.select();
+      });
+    });
+  }
+
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { window.location.reload(); }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-autosave]").forEach(setupAutosave);
+    document.querySelectorAll("button[data-copy]").forEach(setupCopy);
+    var summary = document.querySelector(".error-summary");
+    if (summary) { summary.focus(); }
+  });
+})();

@@ -1,0 +1,219 @@
+"""Between HTML forms and stored answers: parsing posted values, describing items for templates.
+
+Stored encoding: a scale item holds one of its scale's values (a number) or ``"na"``; a single
+choice its choice id; a multi choice a list of ids; a number item a number; a text item a
+string. A value that does not parse is passed on as posted, so that validation names it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from app.i18n import Localizer
+from scoring import NOT_APPLICABLE, Definition, Item, ItemType, visible_items
+
+SHOWN_FIELD = "shown"
+COMMENT_FIELD = "comment"
+
+
+def anchor(item_id: str) -> str:
+    """The HTML id of an item's first control (item ids contain dots)."""
+    return "q-" + item_id.replace(".", "--")
+
+
+def format_value(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _number(raw: str) -> float | int | str:
+    text = raw.strip().replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw.strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return raw
+    if not math.isfinite(number):
+        return raw
+    return int(number) if number.is_integer() and "." not in text and "e" not in text else number
+
+
+def parse_value(definition: Definition, item: Item, form: FormData) -> Any:
+    """The stored form of what the form holds for ``item``; None when it holds nothing."""
+    if item.type is ItemType.MULTI_CHOICE:
+        chosen = [str(v) for v in form.getlist(item.id) if str(v)]
+        return chosen or None
+    raw = form.get(item.id)
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    if item.type is ItemType.SCALE:
+        if raw == NOT_APPLICABLE:
+            return NOT_APPLICABLE
+        scale = definition.scales[item.scale or ""]
+        parsed = _number(raw)
+        return next((v for v in scale.values if not isinstance(parsed, str) and v == parsed), raw)
+    if item.type is ItemType.NUMBER:
+        return _number(raw)
+    if item.type is ItemType.TEXT:
+        return raw.strip()
+    return raw
+
+
+def parse_page(
+    definition: Definition, dimension_id: str, form: FormData
+) -> tuple[dict[str, Any], str | None]:
+    """Answers of one page (None = remove) and its comment (None = leave unchanged).
+
+    Items the page listed as shown but that the form holds nothing for are removed (an
+    unticked checkbox list sends nothing); items not listed are only changed if posted.
+    """
+    shown = set(form.getlist(SHOWN_FIELD))
+    answers: dict[str, Any] = {}
+    for item in definition.items_of(dimension_id):
+        value = parse_value(definition, item, form)
+        if value is not None or item.id in shown or item.id in form:
+            answers[item.id] = value
+    comment = form.get(COMMENT_FIELD)
+    return answers, comment if isinstance(comment, str) else None
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """What a template needs to draw one item."""
+
+    id: str
+    anchor: str
+    type: str
+    text: str
+    help: str
+    examples: list[str]
+    required: bool
+    visible: bool
+    options: list[Option] = field(default_factory=list)
+    value: str = ""
+    error: str | None = None
+    min: float | None = None
+    max: float | None = None
+    max_length: int = 4000
+    answer_label: str = ""
+
+
+def _options(definition: Definition, item: Item, value: Any, i18n: Localizer) -> list[Option]:
+    chosen = value if isinstance(value, list) else [value]
+    if item.type is ItemType.SCALE:
+        scale = definition.scales[item.scale or ""]
+        labels = i18n.texts(scale.labels)
+        options = [
+            Option(format_value(v), labels[i] if i < len(labels) else format_value(v), v in chosen)
+            for i, v in enumerate(scale.values)
+        ]
+        if scale.not_applicable:
+            label = i18n.text(scale.not_applicable_label) or i18n.gettext("Not applicable")
+            options.append(Option(NOT_APPLICABLE, label, NOT_APPLICABLE in chosen))
+        return options
+    return [
+        Option(choice.id, i18n.text(choice.label), choice.id in chosen)
+        for choice in item.choices or []
+    ]
+
+
+def answer_label(definition: Definition, item: Item, value: Any, i18n: Localizer) -> str:
+    """An answer as the respondent saw it ("mostly true", "Yes, partly", "12")."""
+    if value is None:
+        return ""
+    if item.type in (ItemType.SCALE, ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE):
+        labels = [o.label for o in _options(definition, item, value, i18n) if o.checked]
+        return ", ".join(labels) if labels else str(value)
+    if item.type is ItemType.NUMBER and isinstance(value, int | float):
+        return i18n.number(value, 0 if float(value).is_integer() else 2)
+    return str(value)
+
+
+def item_views(
+    definition: Definition,
+    items: list[Item],
+    answers: Mapping[str, Any],
+    i18n: Localizer,
+    errors: Mapping[str, str] | None = None,
+) -> list[ItemView]:
+    visible = visible_ids(definition, answers)
+    views = []
+    for item in items:
+        value = answers.get(item.id)
+        scalar = "" if value is None or isinstance(value, list) else str(value)
+        views.append(
+            ItemView(
+                id=item.id,
+                anchor=anchor(item.id),
+                type=item.type.value,
+                text=i18n.text(item.text),
+                help=i18n.text(item.help),
+                examples=i18n.texts(item.examples),
+                required=item.required,
+                visible=item.id in visible,
+                options=_options(definition, item, value, i18n),
+                value=scalar,
+                error=problem_message(definition, item, i18n)
+                if item.id in (errors or {})
+                else None,
+                min=item.min,
+                max=item.max,
+                max_length=item.max_length,
+                answer_label=answer_label(definition, item, value, i18n),
+            )
+        )
+    return views
+
+
+def problem_message(definition: Definition, item: Item, i18n: Localizer) -> str:
+    """What is wrong with a posted value and what is allowed, in the page's language."""
+    if item.type in (ItemType.SCALE, ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE):
+        options = _options(definition, item, None, i18n)
+        if item.type is ItemType.SCALE:
+            allowed = ", ".join(f"{o.value} ({o.label})" for o in options)
+        else:
+            allowed = ", ".join(o.label for o in options)
+        return i18n.gettext("Please choose from the offered answers: %(allowed)s.") % {
+            "allowed": allowed
+        }
+    if item.type is ItemType.NUMBER:
+        if item.min is not None and item.max is not None:
+            return i18n.gettext("Please enter a number from %(min)s to %(max)s.") % {
+                "min": i18n.number(item.min, 0 if float(item.min).is_integer() else 2),
+                "max": i18n.number(item.max, 0 if float(item.max).is_integer() else 2),
+            }
+        return i18n.gettext("Please enter a number.")
+    return i18n.gettext("Please shorten the text to at most %(max)s characters.") % {
+        "max": item.max_length
+    }
+
+
+def visible_ids(definition: Definition, answers: Mapping[str, Any]) -> set[str]:
+    return set(visible_items(definition, answers))
+
+
+def answered(value: Any) -> bool:
+    return value is not None and value != "" and value != []
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+
+
+def progress(definition: Definition, answers: Mapping[str, Any]) -> Progress:
+    """Answered out of shown questions (hidden ones do not count as missing)."""
+    visible = visible_ids(definition, answers)
+    done = sum(1 for item_id in visible if answered(answers.get(item_id)))
+    return Progress(done, len(visible))

@@ -1,0 +1,109 @@
+"""Ways in: the invitation link ``/r/{token}``, the personal link ``/resume/{token}`` and
+``/respond``, which sends a respondent to wherever they left off.
+
+Both links are answered by a redirect that moves the token out of the address bar into a
+server-side session (Referrer-Policy ``no-referrer`` is global). Invalid links (404) count
+against a per-client rate limit in the database; valid ones never do, even when their round is
+closed or not open yet, since only a valid token learns that.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from app.errors import Conflict, NotFound
+from app.i18n import N_, parse_accept_language
+from app.models import ResponseStatus
+from app.services import rate_limit, respondent_links, web_sessions
+from app.services.invitations import RoundNotOpen
+from app.settings import Settings
+from app.web.respondent import (
+    COOKIE,
+    RespondentDep,
+    WriterSessionDep,
+    redirect,
+    session_policy,
+    set_session_cookie,
+    step_url,
+)
+
+router = APIRouter()
+
+NOT_OPEN_MESSAGE = N_(
+    "This round is not open yet. Please use your invitation link again once it has opened."
+)
+
+
+def _limit(settings: Settings) -> rate_limit.Limit:
+    return rate_limit.Limit(settings.link_attempts, timedelta(seconds=settings.link_window_seconds))
+
+
+def _client(request: Request) -> str:
+    return f"link:{request.client.host if request.client else 'unknown'}"
+
+
+def _preferred_languages(request: Request) -> list[str]:
+    tags = parse_accept_language(request.headers.get("accept-language"))
+    return [part for tag in tags for part in (tag, tag.split("-")[0])]
+
+
+def _current_response_id(request: Request, session: Session) -> int | None:
+    settings: Settings = request.app.state.settings
+    row = web_sessions.find_session(session, request.cookies.get(COOKIE), session_policy(settings))
+    return row.response_id if row else None
+
+
+@router.get("/r/{token}")
+def open_invitation(token: str, request: Request, session: WriterSessionDep) -> Response:
+    """Start a response by invitation link (or continue it, in the browser that started it)."""
+    settings: Settings = request.app.state.settings
+    current = _current_response_id(request, session)
+    if current is not None and respondent_links.opened_with(session, current, token):
+        return redirect("/respond")
+
+    def start() -> str:
+        try:
+            response = respondent_links.open_invitation(
+                session, token, _preferred_languages(request)
+            )
+        except RoundNotOpen:
+            raise Conflict(NOT_OPEN_MESSAGE) from None
+        return respondent_links.attach_session(session, response, session_policy(settings))
+
+    cookie = rate_limit.guarded(session, _client(request), _limit(settings), start, (NotFound,))
+    result = redirect("/respond")
+    set_session_cookie(result, cookie, settings)
+    return result
+
+
+@router.get("/resume/{token}")
+def resume(token: str, request: Request, session: WriterSessionDep) -> Response:
+    """Continue by the personal link: a new session for the response it belongs to."""
+    settings: Settings = request.app.state.settings
+
+    def start() -> str:
+        response = respondent_links.find_by_resume_token(session, token)
+        return respondent_links.attach_session(session, response, session_policy(settings))
+
+    cookie = rate_limit.guarded(session, _client(request), _limit(settings), start, (NotFound,))
+    result = redirect("/respond")
+    set_session_cookie(result, cookie, settings)
+    return result
+
+
+@router.get("/respond")
+def continue_response(respondent: RespondentDep) -> RedirectResponse:
+    """Where this respondent left off: start page, a step, the review, or the result."""
+    response = respondent.context.response
+    if response.status == ResponseStatus.SUBMITTED:
+        return redirect("/respond/result")
+    if response.consented_at is None:
+        return redirect("/respond/start")
+    steps = len(respondent.context.definition.dimensions)
+    if response.current_step > steps:
+        return redirect("/respond/review")
+    return redirect(step_url(max(1, response.current_step)))

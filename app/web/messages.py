@@ -1,0 +1,28 @@
+"""Messages of other layers that respondent pages show, marked here for the catalogues.
+
+Error pages translate a domain error's title and detail when the catalogue knows the
+sentence; fixed sentences raised below the web layer are listed here so that extraction
+finds them (a test checks that they still match their source).
+"""
+
+from app.i18n import N_
+
+ERROR_TITLES = [
+    N_("Bad request"),
+    N_("Not found"),
+    N_("Conflict"),
+    N_("Invalid input"),
+    N_("Invalid answers"),
+    N_("No longer available"),
+    N_("Forbidden"),
+    N_("Authentication required"),
+    N_("Too many requests"),
+    N_("Request too large"),
+    N_("Method not allowed"),
+    N_("Service unavailable"),
+    N_("Error"),
+]
+SERVICE_MESSAGES = [
+    N_("This invitation link is unknown, has expired or has already been used."),
+    N_("This round is closed: answers can no longer be given."),
+]

@@ -1,0 +1,161 @@
+"""The respondent's result: radar chart, the same numbers as a table, strengths, weaknesses with
+recommendations, the organisation's aggregate when the group is large enough, downloads."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app import charts
+from app.db import SessionDep
+from app.i18n import Localizer
+from app.services import response_export, results
+from app.web.assets import plotly_style_guards
+from app.web.respondent import Respondent, RespondentDep, redirect, render
+from app.web.review import answer_sections
+from scoring.profile import LOW_COVERAGE
+
+router = APIRouter(prefix="/respond")
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    title: str
+    score: str
+    band: str
+    answered: str
+    note: str
+    strength: bool
+    weakness: bool
+    group: str
+    disagreement: bool
+    recommendations: list[str]
+
+
+def _band_label(respondent: Respondent, band_id: str | None) -> str:
+    for band in respondent.context.definition.scoring.bands:
+        if band.id == band_id:
+            return respondent.i18n.text(band.label)
+    return ""
+
+
+def _note(i18n: Localizer, reason_code: str | None) -> str:
+    if reason_code is None:
+        return ""
+    if reason_code == LOW_COVERAGE:
+        return i18n.gettext("Not enough answers for a score")
+    return i18n.gettext("No questions shown")
+
+
+def _rows(respondent: Respondent, outcome: results.OwnResult) -> list[Row]:
+    i18n, definition = respondent.i18n, respondent.context.definition
+    means = outcome.group.means
+    rows = []
+    for dimension in definition.dimensions:
+        part = outcome.profile.dimensions[dimension.id]
+        rows.append(
+            Row(
+                id=dimension.id,
+                title=i18n.text(dimension.title),
+                score=i18n.number(part.score),
+                band=_band_label(respondent, part.band),
+                answered=f"{part.answered} / {part.shown}",
+                note=_note(i18n, part.reason_code),
+                strength=part.strength,
+                weakness=part.weakness,
+                group=i18n.number(means.get(dimension.id)),
+                disagreement=dimension.id in outcome.group.disagreements,
+                recommendations=list(outcome.recommendations.get(dimension.id, [])),
+            )
+        )
+    return rows
+
+
+def _figure(respondent: Respondent, outcome: results.OwnResult) -> dict[str, Any]:
+    i18n, context = respondent.i18n, respondent.context
+    definition = context.definition
+    series = [
+        charts.Series(
+            i18n.gettext("Your profile"),
+            [outcome.profile.dimensions[d.id].score for d in definition.dimensions],
+        )
+    ]
+    group = outcome.group
+    if group.shown:
+        name = i18n.gettext("%(organisation)s: average of %(count)s responses") % {
+            "organisation": context.organisation.name,
+            "count": group.count,
+        }
+        series.append(charts.Series(name, [group.means.get(d.id) for d in definition.dimensions]))
+    bands = charts.band_rings([(i18n.text(b.label), b.min) for b in definition.scoring.bands])
+    return charts.radar_figure(
+        [i18n.text(d.title) for d in definition.dimensions],
+        series,
+        bands,
+        no_score=i18n.gettext("Not enough answers for a score"),
+    )
+
+
+@router.get("/result", response_class=HTMLResponse)
+def show_result(request: Request, respondent: RespondentDep, session: SessionDep) -> Response:
+    context, i18n = respondent.context, respondent.i18n
+    if not context.submitted:
+        return redirect("/respond")
+    outcome = results.own_result(session, context, i18n.language)
+    rows = _rows(respondent, outcome)
+    by_id = {row.id: row for row in rows}
+    profile = outcome.profile
+    return render(
+        request,
+        respondent,
+        "respond/result.html",
+        {
+            "submitted_at": i18n.datetime(context.response.submitted_at),
+            "overall": i18n.number(profile.overall.score),
+            "overall_band": _band_label(respondent, profile.overall.band),
+            "rows": rows,
+            "strengths": [row for row in rows if row.strength],
+            "weaknesses": [row for row in rows if row.weakness],
+            "top": [by_id[d] for d in profile.top],
+            "group": outcome.group,
+            "figure": _figure(respondent, outcome),
+            "sections": answer_sections(context, i18n),
+            "plotly_guards": plotly_style_guards(),
+        },
+    )
+
+
+def _download(respondent: Respondent, body: str, media_type: str, suffix: str) -> Response:
+    slug = respondent.context.definition.slug
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="integration-radar-{slug}.{suffix}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/result.json")
+def download_json(respondent: RespondentDep) -> Response:
+    if not respondent.context.submitted:
+        return redirect("/respond")
+    profile = results.own_profile(respondent.context)
+    data = response_export.export_dict(respondent.context, profile)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return _download(respondent, body, "application/json", "json")
+
+
+@router.get("/result.csv")
+def download_csv(respondent: RespondentDep) -> Response:
+    if not respondent.context.submitted:
+        return redirect("/respond")
+    profile = results.own_profile(respondent.context)
+    body = response_export.export_csv(respondent.context, profile)
+    return _download(respondent, body, "text/csv; charset=utf-8", "csv")

@@ -1,0 +1,96 @@
+"""Checking all answers before submitting, and the submission itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.db import SessionDep
+from app.errors import InvalidAnswers
+from app.i18n import N_, Localizer
+from app.services import responses
+from app.web.answer_forms import ItemView, item_views, progress
+from app.web.respondent import CheckedFormDep, Respondent, RespondentDep, redirect, render
+from app.web.steps import revision_of
+
+router = APIRouter(prefix="/respond")
+
+CONFIRM_MISSING = N_("Please confirm that you want to submit your answers now.")
+
+
+@dataclass(frozen=True)
+class Section:
+    step: int
+    title: str
+    items: list[ItemView]
+    comment: str
+
+
+def answer_sections(context: responses.Context, i18n: Localizer) -> list[Section]:
+    """All answers per dimension, in the order of the pages."""
+    definition, response = context.definition, context.response
+    return [
+        Section(
+            step=index,
+            title=i18n.text(dimension.title),
+            items=item_views(definition, definition.items_of(dimension.id), response.answers, i18n),
+            comment=response.comments.get(dimension.id, ""),
+        )
+        for index, dimension in enumerate(definition.dimensions, start=1)
+    ]
+
+
+def review_page(
+    request: Request, respondent: Respondent, *, error: str | None = None, status_code: int = 200
+) -> HTMLResponse:
+    context = respondent.context
+    sections = answer_sections(context, respondent.i18n)
+    missing_ids = responses.missing_required(context.definition, dict(context.response.answers))
+    missing = [
+        (f"missing-{item.anchor}", f"{section.title}: {item.text}")
+        for section in sections
+        for item in section.items
+        if item.id in missing_ids and item.visible
+    ]
+    return render(
+        request,
+        respondent,
+        "respond/review.html",
+        {
+            "sections": sections,
+            "missing": missing,
+            "progress": progress(context.definition, context.response.answers),
+            "error": error,
+            "steps": len(context.definition.dimensions),
+            "is_open": context.open,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/review", response_class=HTMLResponse)
+def show_review(request: Request, respondent: RespondentDep) -> Response:
+    if respondent.context.submitted:
+        return redirect("/respond/result")
+    if respondent.context.response.consented_at is None:
+        return redirect("/respond/start")
+    return review_page(request, respondent)
+
+
+@router.post("/submit", response_class=HTMLResponse)
+def submit(
+    request: Request, respondent: RespondentDep, form: CheckedFormDep, session: SessionDep
+) -> Response:
+    """Submit after confirmation; a second submission just shows the result."""
+    request.state.reload_url = "/respond/review"
+    if respondent.context.submitted:
+        return redirect("/respond/result")
+    if form.get("confirm") != "yes":
+        return review_page(request, respondent, error=CONFIRM_MISSING, status_code=422)
+    try:
+        responses.submit(session, respondent.context, revision_of(form))
+    except InvalidAnswers as exc:
+        return review_page(request, respondent, error=exc.detail, status_code=422)
+    return redirect("/respond/result")

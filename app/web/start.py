@@ -1,0 +1,101 @@
+"""The start page (what, who, how long, data protection, consent), the language switch and the
+personal resume link ("save and continue later")."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.db import SessionDep
+from app.i18n import N_
+from app.services import respondent_links
+from app.web.respondent import CheckedFormDep, Respondent, RespondentDep, redirect, render
+from app.web.respondent import resume_url as make_resume_url
+
+router = APIRouter(prefix="/respond")
+
+CONSENT_MISSING = N_("Please confirm that you have read the data protection notice.")
+
+
+def _notice_paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
+def _start_page(
+    request: Request,
+    respondent: Respondent,
+    *,
+    resume_link: str | None = None,
+    error: str | None = None,
+) -> HTMLResponse:
+    context = respondent.context
+    definition = context.definition
+    return render(
+        request,
+        respondent,
+        "respond/start.html",
+        {
+            "description": respondent.i18n.text(definition.description),
+            "minutes": definition.estimated_minutes,
+            "steps": len(definition.dimensions),
+            "stakeholder_group": context.response.stakeholder_group,
+            "round_name": context.round.name,
+            "notice": _notice_paragraphs(context.round.privacy_notice),
+            "consented_at": respondent.i18n.datetime(context.response.consented_at),
+            "resume_link": resume_link,
+            "error": error,
+            "is_open": context.open,
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/start", response_class=HTMLResponse)
+def start_page(request: Request, respondent: RespondentDep) -> HTMLResponse:
+    return _start_page(request, respondent)
+
+
+@router.post("/start", response_class=HTMLResponse)
+def give_consent(
+    request: Request, respondent: RespondentDep, form: CheckedFormDep, session: SessionDep
+) -> Response:
+    """Record consent and show the personal link once, with a button to begin."""
+    if respondent.context.submitted:
+        return redirect("/respond/result")
+    if form.get("consent") != "yes":
+        return _start_page(request, respondent, error=CONSENT_MISSING)
+    token = respondent_links.give_consent(session, respondent.context)
+    return _start_page(request, respondent, resume_link=make_resume_url(request, token))
+
+
+@router.post("/language")
+def switch_language(
+    respondent: RespondentDep, form: CheckedFormDep, session: SessionDep
+) -> Response:
+    """Show every page in another language from now on (answers are unaffected)."""
+    language = str(form.get("switch_language") or "")
+    respondent_links.choose_language(session, respondent.context, respondent.web_session, language)
+    target = str(form.get("next") or "/respond")
+    return redirect(target if _is_respondent_path(target) else "/respond")
+
+
+@router.post("/resume-link", response_class=HTMLResponse)
+def new_resume_link(
+    request: Request, respondent: RespondentDep, form: CheckedFormDep, session: SessionDep
+) -> HTMLResponse:
+    """A new personal link (the old one stops working), shown once."""
+    token = respondent_links.replace_resume_token(session, respondent.context)
+    return later_page(request, respondent, token)
+
+
+def later_page(request: Request, respondent: Respondent, token: str) -> HTMLResponse:
+    return render(
+        request,
+        respondent,
+        "respond/later.html",
+        {"resume_link": make_resume_url(request, token)},
+    )
+
+
+def _is_respondent_path(target: str) -> bool:
+    return target.startswith("/respond") and "//" not in target and "\\" not in target

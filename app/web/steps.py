@@ -1,0 +1,220 @@
+"""One page per dimension: show it, save it (and go on), autosave it from script.
+
+Every save stores the page on the server; the revision in the form makes a stale tab fail with
+a conflict instead of overwriting. Invalid values come back as a 422 page naming the items;
+everything else of the page is saved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from app.db import SessionDep
+from app.errors import AppError, InvalidInput, NotFound
+from app.i18n import N_
+from app.services import respondent_links, responses
+from app.web.answer_forms import (
+    anchor,
+    item_views,
+    parse_page,
+    problem_message,
+    progress,
+    visible_ids,
+)
+from app.web.respondent import CheckedFormDep, Respondent, RespondentDep, redirect, render, step_url
+from app.web.start import later_page
+
+router = APIRouter(prefix="/respond/step")
+
+PAGE_FORM = "answers-form"
+NEXT, BACK, LATER, REVIEW = "next", "back", "later", "review"
+MORE_QUESTIONS = N_("Your answer opened further questions on this page. Please answer them too.")
+
+
+def _dimension(respondent: Respondent, step: int) -> str:
+    dimensions = respondent.context.definition.dimensions
+    if not 1 <= step <= len(dimensions):
+        raise NotFound(N_("This page does not exist."))
+    return dimensions[step - 1].id
+
+
+def revision_of(form: FormData) -> int:
+    try:
+        return int(str(form.get("revision", "")))
+    except ValueError:
+        raise InvalidInput(N_("The form is incomplete. Please reload the page.")) from None
+
+
+def step_page(
+    request: Request,
+    respondent: Respondent,
+    step: int,
+    *,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = respondent.context
+    definition, response, i18n = context.definition, context.response, respondent.i18n
+    dimension_id = _dimension(respondent, step)
+    dimension = definition.dimension(dimension_id)
+    items = item_views(
+        definition, definition.items_of(dimension_id), response.answers, i18n, errors
+    )
+    done = progress(definition, response.answers)
+    return render(
+        request,
+        respondent,
+        "respond/step.html",
+        {
+            "step": step,
+            "steps": len(definition.dimensions),
+            "dimension_title": i18n.text(dimension.title),
+            "dimension_description": i18n.text(dimension.description),
+            "items": items,
+            "comment": response.comments.get(dimension_id, ""),
+            "progress": done,
+            "errors": any(item.error for item in items),
+            "errors_for_summary": [
+                (item.anchor, f"{item.text}: {item.error}") for item in items if item.error
+            ],
+            "notice": notice,
+            "form_id": PAGE_FORM,
+            "read_only": context.submitted or not context.open,
+            "is_open": context.open,
+        },
+        status_code=status_code,
+        page_form=None if context.submitted or not context.open else PAGE_FORM,
+    )
+
+
+@router.get("/{step}", response_class=HTMLResponse)
+def show_step(step: int, request: Request, respondent: RespondentDep, more: int = 0) -> Response:
+    if respondent.context.submitted:
+        return redirect("/respond/result")
+    if respondent.context.response.consented_at is None:
+        return redirect("/respond/start")
+    return step_page(request, respondent, step, notice=MORE_QUESTIONS if more else None)
+
+
+def _opened(respondent: Respondent, dimension_id: str, answers: dict[str, Any]) -> list[str]:
+    """Items of this page that these answers newly show and that have no answer yet."""
+    definition, stored = respondent.context.definition, respondent.context.response.answers
+    merged = {**stored, **answers}
+    merged = {key: value for key, value in merged.items() if value is not None}
+    fresh = visible_ids(definition, merged) - visible_ids(definition, stored)
+    return [
+        anchor(item.id)
+        for item in definition.items_of(dimension_id)
+        if item.id in fresh and item.id not in merged
+    ]
+
+
+def _save(
+    request: Request,
+    respondent: Respondent,
+    form: FormData,
+    session: Session,
+    step: int,
+    action: str,
+) -> tuple[responses.Saved, list[str], int]:
+    """Save the page; returns the outcome, newly shown items and the step to go to."""
+    request.state.reload_url = step_url(step)
+    context = respondent.context
+    steps = len(context.definition.dimensions)
+    dimension_id = _dimension(respondent, step)
+    answers, comment = parse_page(context.definition, dimension_id, form)
+    opened = _opened(respondent, dimension_id, answers) if action in (NEXT, REVIEW) else []
+    target = (
+        step if opened else {NEXT: step + 1, BACK: step - 1, REVIEW: steps + 1}.get(action, step)
+    )
+    saved = responses.save_page(
+        session,
+        context,
+        revision_of(form),
+        answers,
+        comment,
+        dimension_id=dimension_id,
+        step=min(max(1, target), steps + 1),
+    )
+    return saved, opened, target
+
+
+@router.post("/{step}", response_class=HTMLResponse)
+def save_step(
+    step: int,
+    request: Request,
+    respondent: RespondentDep,
+    form: CheckedFormDep,
+    session: SessionDep,
+) -> Response:
+    """Save the page, then go where the pressed button says (PRG: a redirect after saving)."""
+    if respondent.context.submitted:
+        return redirect("/respond/result")
+    steps = len(respondent.context.definition.dimensions)
+    action = str(form.get("action") or NEXT)
+    saved, opened, target = _save(request, respondent, form, session, step, action)
+    if saved.problems:
+        return step_page(request, respondent, step, errors=saved.problems, status_code=422)
+    language = form.get("switch_language")
+    if isinstance(language, str) and language:
+        respondent_links.choose_language(
+            session, respondent.context, respondent.web_session, language
+        )
+        return redirect(step_url(step))
+    if action == LATER:
+        token = respondent_links.replace_resume_token(session, respondent.context)
+        return later_page(request, respondent, token)
+    if opened:
+        return redirect(f"/respond/step/{step}?more=1#{opened[0]}")
+    if target < 1:
+        return redirect("/respond/start")
+    if target > steps:
+        return redirect("/respond/review")
+    return redirect(step_url(target))
+
+
+@router.post("/{step}/autosave")
+def autosave_step(
+    step: int,
+    request: Request,
+    respondent: RespondentDep,
+    form: CheckedFormDep,
+    session: SessionDep,
+) -> JSONResponse:
+    """Script autosave: the same save as the form, answered in JSON (revision, visibility)."""
+    try:
+        saved, _opened, _target = _save(request, respondent, form, session, step, "autosave")
+    except AppError as exc:  # stale (409), closed (410), submitted (409), ...
+        status = "conflict" if isinstance(exc, responses.StaleRevision) else "refused"
+        return JSONResponse(
+            {"status": status, "message": respondent.i18n.gettext(exc.detail)},
+            status_code=exc.status_code,
+        )
+    context, i18n = respondent.context, respondent.i18n
+    done = progress(context.definition, context.response.answers)
+    messages = [
+        f"{i18n.text(item.text)}: {problem_message(context.definition, item, i18n)}"
+        for item in context.definition.items
+        if item.id in saved.problems
+    ]
+    return JSONResponse(
+        {
+            "status": "invalid" if saved.problems else "saved",
+            "message": " ".join(messages),
+            "revision": saved.revision,
+            "visible": sorted(visible_ids(context.definition, context.response.answers)),
+            "problems": saved.problems,
+            "answered": done.answered,
+            "total": done.total,
+            "progress_text": i18n.gettext("%(answered)s of %(total)s questions answered")
+            % {"answered": done.answered, "total": done.total},
+        },
+        status_code=422 if saved.problems else 200,
+        headers={"Cache-Control": "no-store"},
+    )

@@ -1,0 +1,180 @@
+"""Browser tests: a live uvicorn server in a thread on a free port with a fresh, migrated SQLite
+database, and Debian's chromium driven by Playwright (never ``playwright install``).
+
+Every test module here sets ``pytestmark = pytest.mark.browser``. They run, not skip: a
+missing chromium is an error.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from sqlalchemy.engine import Engine
+
+from app.db import make_engine, writer_session
+from app.main import create_app
+from app.models import Organisation, Round
+from app.services import invitations, projects, questionnaires, rounds
+from app.settings import PROJECT_ROOT, Settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+FLAGSHIP = "intercultural-integration"
+NOTICE = (
+    "Your answers are kept by the network's coordination office for three years.\n\n"
+    "Ihre Antworten werden drei Jahre lang von der Koordinierungsstelle aufbewahrt."
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    engine: Engine
+    round_id: int
+    organisation_id: int
+
+    def link(self, **options: Any) -> str:
+        """A new invitation link into the flagship round."""
+        with writer_session(self.engine) as session:
+            round_ = session.get(Round, self.round_id)
+            organisation = session.get(Organisation, self.organisation_id)
+            assert round_ is not None
+            assert organisation is not None
+            _invitation, token = invitations.create_invitation(
+                session, round_, organisation, **options
+            )
+        return f"{self.url}/r/{token}"
+
+
+@pytest.fixture(scope="module")
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("live")
+    database = folder / "radar.db"
+    shutil.copyfile(sqlite_template, database)
+    settings = Settings(
+        database_url=f"sqlite:///{database}",
+        data_dir=folder / "data",
+        secret_key="browser-test-secret",
+        questionnaires_dir=PROJECT_ROOT / "questionnaires",
+        demo_on_first_run=False,
+    )
+    engine = make_engine(settings.effective_database_url)
+    with writer_session(engine) as session:
+        questionnaires.load_directory(session, settings.questionnaires_dir)
+        project = projects.create_project(session, "network", "Network", min_group_size=3)
+        organisation = projects.add_organisation(session, project, "Lower <Saxony> & Co")
+        round_ = rounds.create_round(
+            session, project, FLAGSHIP, "1.0", "Baseline 2026", privacy_notice=NOTICE
+        )
+        assert round_.id is not None
+        assert organisation.id is not None
+        ids = round_.id, organisation.id
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.05)
+    yield LiveServer(f"http://127.0.0.1:{port}", engine, *ids)
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Watch:
+    """What pages did that they must not: console errors (CSP included), foreign requests."""
+
+    origin: str
+    problems: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> Page:
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("request", self._request)
+        return page
+
+    def _console(self, message: Any) -> None:
+        if message.type != "error":
+            return
+        where = str((message.location or {}).get("url", ""))
+        # an intended error status of a page or an autosave (409, 404, ...) is logged too
+        if "Failed to load resource" in message.text and "/static/" not in where:
+            return
+        self.problems.append(f"console: {message.text} ({where})")
+
+    def _request(self, request: Any) -> None:
+        host = urlparse(request.url).netloc
+        if request.url.startswith(("data:", "blob:", "about:")):
+            return
+        if host != urlparse(self.origin).netloc:
+            self.problems.append(f"request to another host: {request.url}")
+
+
+NewContext = Callable[..., tuple[BrowserContext, Page]]
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server: LiveServer) -> Iterator[NewContext]:
+    """Open browser contexts (each a fresh browser profile) that are closed after the test."""
+    contexts: list[BrowserContext] = []
+    watch = Watch(live_server.url)
+
+    def open_context(**options: Any) -> tuple[BrowserContext, Page]:
+        options.setdefault("locale", "en-GB")
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        context.on("page", watch.attach)
+        return context, context.new_page()
+
+    yield open_context
+    for context in contexts:
+        context.close()
+    assert not watch.problems, watch.problems
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep a screenshot as a CI artefact (tests/artifacts is ignored by git)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,105 @@
+"""Fixtures for the respondent pages: a small round (tests/scoring/minimal.yaml) and links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.models import Organisation, Project, Round
+from app.services import invitations, projects, questionnaires, rounds
+from scoring import parse_definition
+from tests.helpers import minimal_definition
+from tests.web.pages import Page
+
+NOTICE = "We keep your answers for two years.\n\nContact: privacy@example.org"
+
+MakeLink = Callable[..., str]
+
+
+@pytest.fixture
+def client(client: TestClient) -> TestClient:
+    """The app's test client, asking for English pages (the service default is German)."""
+    client.headers["Accept-Language"] = "en"
+    return client
+
+
+@pytest.fixture
+def reader(engine: Engine) -> Callable[[], Session]:
+    """Fresh read-only sessions, for looking at what the app stored (no lock held)."""
+
+    def open_session() -> Session:
+        return Session(engine)
+
+    return open_session
+
+
+@pytest.fixture
+def project(session: Session) -> Project:
+    questionnaires.publish(session, parse_definition(minimal_definition()))
+    session.commit()
+    project = projects.create_project(session, "net", "Network", min_group_size=2)
+    session.commit()  # every fixture ends its transaction: the app needs the write lock
+    return project
+
+
+@pytest.fixture
+def organisation(session: Session, project: Project) -> Organisation:
+    organisation = projects.add_organisation(session, project, "Saxony <b>&</b> Co", country="DE")
+    session.commit()
+    return organisation
+
+
+@pytest.fixture
+def round_(session: Session, project: Project) -> Round:
+    round_ = rounds.create_round(
+        session, project, "mini", "1.0", "Baseline", privacy_notice=NOTICE, notice_version="2"
+    )
+    session.commit()
+    return round_
+
+
+@pytest.fixture
+def make_link(session: Session, round_: Round, organisation: Organisation) -> MakeLink:
+    def make(**options: Any) -> str:
+        _invitation, token = invitations.create_invitation(session, round_, organisation, **options)
+        session.commit()  # end the writer transaction: the app needs the write lock next
+        return token
+
+    return make
+
+
+@pytest.fixture
+def started(client: TestClient, make_link: MakeLink) -> Page:
+    """A respondent who opened a link (English) and consented; returns the first step."""
+    start = Page.get(client, f"/r/{make_link()}")
+    page = start.submit({"consent": "yes"})
+    assert page.status == 200, page.text
+    return Page.get(client, "/respond")
+
+
+@pytest.fixture
+def app_settings_attempts(settings: Any) -> int:
+    """The number of invalid link attempts allowed per window (the settings' default)."""
+    return int(settings.link_attempts)
+
+
+def complete(first_step: Page, comment: str = "", mandate: str = "1") -> Page:
+    """Answer every required item of the small questionnaire and submit; returns the result."""
+    step2 = first_step.submit(
+        {"leadership.mandate": mandate, "leadership.has_budget": "no", "comment": comment}
+    )
+    review = step2.submit({"services.training": "4"})
+    result = review.submit({"confirm": "yes"}, "/respond/submit")
+    assert result.url == "/respond/result", result.text
+    return result
+
+
+@pytest.fixture
+def submitted(started: Page) -> Page:
+    """A respondent who answered everything and submitted; returns the result page."""
+    return complete(started, comment="=cmd|' /C calc'!A0 <script>alert(1)</script>")

@@ -1,0 +1,199 @@
+"""Bad input: values off the scale, CSRF, markup in comments, huge bodies, double submits,
+answers after the round closed, stale tabs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.models import Response, ResponseStatus, Round
+from app.services import rounds
+from tests.web.pages import Page
+
+Reader = Callable[[], Session]
+
+
+def _stored(reader: Reader) -> Response:
+    with reader() as session:
+        return session.exec(select(Response)).one()
+
+
+def test_value_not_on_the_scale(client: TestClient, started: Page, reader: Reader) -> None:
+    started.submit({"leadership.mandate": "1"})
+    page = Page.get(client, "/respond/step/1")
+    bad = page.submit({"leadership.mandate": "7", "leadership.has_budget": "no"})
+    assert bad.status == 422
+    assert "There is a problem" in bad.text
+    assert "Mandate?" in bad.text  # the item is named
+    assert "0 (not at all), 1 (hardly), 2 (partly), 3 (largely), 4 (fully), na (don" in bad.text
+    assert 'href="#q-leadership--mandate"' in bad.text
+    stored = _stored(reader)
+    assert stored.answers == {"leadership.mandate": 1, "leadership.has_budget": "no"}
+    assert stored.current_step == 2 or stored.current_step == 1
+    # the 422 page carries the new revision, so correcting the value just works
+    fixed = Page(client, bad.url, bad.status, bad.text).submit({"leadership.mandate": "4"})
+    assert fixed.url == "/respond/step/2"
+    assert _stored(reader).answers["leadership.mandate"] == 4
+
+
+def test_wrong_types_are_refused_per_field(
+    client: TestClient, started: Page, reader: Reader
+) -> None:
+    bad = started.submit({"leadership.has_budget": "maybe", "leadership.mandate": "2"})
+    assert bad.status == 422
+    assert "Budget?" in bad.text
+    assert _stored(reader).answers == {"leadership.mandate": 2}
+
+
+def test_missing_or_wrong_csrf_token(client: TestClient, started: Page, reader: Reader) -> None:
+    fields = started.hidden()
+    for token in (None, "wrong", ""):
+        data = {"revision": fields["revision"], "leadership.mandate": "3"}
+        if token is not None:
+            data["csrf_token"] = token
+        response = client.post("/respond/step/1", data=data)
+        assert response.status_code == 403
+        assert "did not come from this website" in response.text
+    assert _stored(reader).answers == {}
+    autosave = client.post(
+        "/respond/step/1/autosave",
+        data={"revision": fields["revision"], "leadership.mandate": "3"},
+        headers={"X-CSRF-Token": "wrong"},
+    )
+    assert autosave.status_code == 403
+
+
+def test_script_in_a_comment_is_text_everywhere(
+    client: TestClient, started: Page, reader: Reader
+) -> None:
+    script = "<script>alert('x')</script> & =HYPERLINK(\"http://evil\")"
+    page = started.submit({"comment": script, "leadership.mandate": "3"})
+    assert page.status == 200
+    step1 = Page.get(client, "/respond/step/1")
+    assert "<script>alert" not in step1.text
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in step1.text
+    review = Page.get(client, "/respond/review")
+    assert "<script>alert" not in review.text
+    assert "&lt;script&gt;" in review.text
+    assert _stored(reader).comments["leadership"] == script
+
+
+def test_a_body_of_ten_megabytes_is_refused_before_parsing(
+    client: TestClient, started: Page, reader: Reader
+) -> None:
+    body = b"comment=" + b"x" * (10 * 1024 * 1024)
+    response = client.post(
+        "/respond/step/1",
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 413
+    assert _stored(reader).comments == {}
+
+
+def test_stale_tab_gets_a_conflict_and_nothing_is_overwritten(
+    client: TestClient, started: Page, reader: Reader
+) -> None:
+    tab_a = Page.get(client, "/respond/step/1")
+    tab_b = Page.get(client, "/respond/step/1")
+    assert tab_a.submit({"leadership.mandate": "4"}).url == "/respond/step/2"
+    stale = tab_b.submit({"leadership.mandate": "0", "comment": "from B"})
+    assert stale.status == 409
+    assert "changed in another window" in stale.text
+    assert 'href="/respond/step/1"' in stale.text  # the reload link
+    stored = _stored(reader)
+    assert stored.answers == {"leadership.mandate": 4}
+    assert stored.comments == {}
+
+
+def test_stale_autosave_gets_a_json_conflict(
+    client: TestClient, started: Page, reader: Reader
+) -> None:
+    fields = started.hidden()
+    first = client.post(
+        "/respond/step/1/autosave",
+        data={**fields, "leadership.mandate": "2"},
+        headers={"X-CSRF-Token": fields["csrf_token"]},
+    )
+    assert first.status_code == 200
+    assert first.json()["revision"] == int(fields["revision"]) + 1
+    assert first.json()["answered"] == 1
+    second = client.post("/respond/step/1/autosave", data={**fields, "leadership.mandate": "3"})
+    assert second.status_code == 409
+    assert second.json()["status"] == "conflict"
+    assert _stored(reader).answers == {"leadership.mandate": 2}
+
+
+def test_answering_after_the_round_closed(
+    client: TestClient, started: Page, reader: Reader, session: Session, round_: Round
+) -> None:
+    page = started.submit({"leadership.mandate": "3"})
+    rounds.close_round(session, round_)
+    session.commit()
+    refused = page.submit({"services.training": "2"})
+    assert refused.status == 410
+    assert "The answers you saved before are kept." in refused.text
+    review = Page.get(client, "/respond/review")
+    assert review.status == 200
+    assert "This round is closed" in review.text
+    submit = client.post(
+        "/respond/submit",
+        data={
+            "csrf_token": started.csrf,
+            "revision": str(_stored(reader).revision),
+            "confirm": "yes",
+        },
+    )
+    assert submit.status_code == 410
+    stored = _stored(reader)
+    assert stored.answers == {"leadership.mandate": 3}
+    assert stored.status == ResponseStatus.DRAFT
+
+
+def test_submitting_twice_shows_the_result(
+    client: TestClient, started: Page, reader: Reader
+) -> None:
+    page = started.submit({"leadership.mandate": "3", "leadership.has_budget": "no"})
+    review = page.submit({"services.training": "2"})
+    fields = review.hidden("/respond/submit")
+    first = client.post("/respond/submit", data={**fields, "confirm": "yes"})
+    assert first.url.path == "/respond/result"
+    submitted_at = _stored(reader).submitted_at
+    second = client.post("/respond/submit", data={**fields, "confirm": "yes"})
+    assert second.status_code == 200
+    assert second.url.path == "/respond/result"
+    assert _stored(reader).submitted_at == submitted_at
+    late = client.post("/respond/step/1", data={**fields, "leadership.mandate": "0"})
+    assert late.url.path == "/respond/result"
+    assert _stored(reader).answers["leadership.mandate"] == 3
+
+
+def test_autosave_answers_problems_in_json(
+    client: TestClient, started: Page, reader: Reader, session: Session, round_: Round
+) -> None:
+    fields = started.hidden()
+    headers = {"X-CSRF-Token": fields["csrf_token"]}
+    bad = client.post(
+        "/respond/step/1/autosave",
+        data={**fields, "leadership.mandate": "7", "leadership.has_budget": "no"},
+        headers=headers,
+    )
+    assert bad.status_code == 422
+    assert bad.json()["status"] == "invalid"
+    assert bad.json()["message"].startswith("Mandate?: Please choose from the offered answers")
+    assert _stored(reader).answers == {"leadership.has_budget": "no"}
+    rounds.close_round(session, round_)
+    session.commit()
+    closed = client.post(
+        "/respond/step/1/autosave",
+        data={**fields, "revision": str(bad.json()["revision"]), "leadership.mandate": "1"},
+        headers=headers,
+    )
+    assert closed.status_code == 410
+    assert closed.json() == {
+        "status": "refused",
+        "message": "This round is closed, so answers can no longer be changed or submitted. "
+        "The answers you saved before are kept.",
+    }

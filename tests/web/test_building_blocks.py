@@ -1,0 +1,162 @@
+"""The pieces under the respondent pages: charts, CSV neutralising, form parsing, rate limits,
+sessions, plotly's stylesheet."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+from starlette.datastructures import FormData
+
+from app import charts
+from app.db_types import utcnow
+from app.errors import TooManyRequests
+from app.models import RateLimitHit, WebSession
+from app.services import rate_limit, web_sessions
+from app.services.response_export import neutralise
+from app.web.answer_forms import parse_page
+from app.web.assets import extract_css, plotly_css, plotly_style_guards
+from scoring import parse_definition
+from tests.helpers import minimal_definition
+from tests.web.pages import Page
+
+
+def test_chart_escapes_every_text_and_draws_bands() -> None:
+    figure = charts.radar_figure(
+        ["<img src=x onerror=alert(1)>", "Services & more"],
+        [charts.Series("<script>me</script>", [50.0, None])],
+        charts.band_rings([("Low <1>", 0), ("High", 50)]),
+        no_score="n/a <b>",
+    )
+    text = str(figure)
+    assert "<img" not in text
+    assert "<script>" not in text
+    assert "<b>" not in text
+    bands, own = figure["data"][:2], figure["data"][2]
+    assert [b["name"] for b in bands] == ["High", "Low &lt;1&gt;"]  # outer ring first
+    assert [b["r"][0] for b in bands] == [100.0, 50]
+    assert own["name"] == "&lt;script&gt;me&lt;/script&gt;"
+    assert own["r"] == [50.0, None, 50.0]  # missing score: a gap, never 0
+    assert own["text"][1] == "Services &amp; more: n/a &lt;b&gt;"
+    assert own["theta"][0] == "&lt;img src=x<br>onerror=alert(1)&gt;"  # wrapped, escaped
+    assert "template" not in figure["layout"]
+
+
+def test_band_rings_reach_the_next_band() -> None:
+    rings = charts.band_rings([("b", 40), ("a", 0), ("c", 70)])
+    assert [(r.label, r.low, r.high) for r in rings] == [
+        ("a", 0, 40),
+        ("b", 40, 70),
+        ("c", 70, 100.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+49 30", "'+49 30"),
+        ("-x", "'-x"),
+        ("@SUM", "'@SUM"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("fine", "fine"),
+        (-3, -3),
+    ],
+)
+def test_csv_cells_cannot_start_formulas(cell: object, safe: object) -> None:
+    assert neutralise(cell) == safe
+
+
+def test_parse_page_types() -> None:
+    definition = parse_definition(minimal_definition())
+    form = FormData(
+        [
+            ("leadership.mandate", "3"),
+            ("leadership.has_budget", "yes"),
+            ("leadership.budget_size", "abc"),
+            ("shown", "leadership.mandate"),
+            ("comment", "  note "),
+        ]
+    )
+    answers, comment = parse_page(definition, "leadership", form)
+    assert answers == {
+        "leadership.mandate": 3,
+        "leadership.has_budget": "yes",
+        "leadership.budget_size": "abc",  # left as posted, so validation names it
+    }
+    assert comment == "  note "
+    cleared, none = parse_page(
+        definition, "leadership", FormData([("shown", "leadership.mandate")])
+    )
+    assert cleared == {"leadership.mandate": None}
+    assert none is None
+    na, _ = parse_page(definition, "services", FormData([("services.training", "na")]))
+    assert na == {"services.training": "na"}
+
+
+def test_rate_limit_counts_per_bucket_and_window(session: Session) -> None:
+    limit = rate_limit.Limit(2, timedelta(minutes=10))
+    rate_limit.check(session, "link:a", limit)
+    rate_limit.record(session, "link:a", limit)
+    rate_limit.record(session, "link:a", limit)
+    with pytest.raises(TooManyRequests) as caught:
+        rate_limit.check(session, "link:a", limit)
+    assert 0 < caught.value.retry_after <= 600
+    rate_limit.check(session, "link:b", limit)  # another client is not affected
+    later = utcnow() + timedelta(minutes=11)
+    rate_limit.check(session, "link:a", limit, now=later)  # a new window
+    rate_limit.record(session, "link:c", limit, now=utcnow() + timedelta(days=2))
+    assert {h.bucket for h in session.exec(select(RateLimitHit)).all()} == {"link:c"}
+    session.commit()
+
+
+def test_sessions_time_out_and_are_purged(session: Session) -> None:
+    policy = web_sessions.SessionPolicy(idle=timedelta(hours=1), absolute=timedelta(hours=5))
+    row, token = web_sessions.start_session(session, policy, data={"language": "de"})
+    session.commit()
+    assert row.token_hash != token
+    assert web_sessions.find_session(session, token, policy) is not None
+    assert web_sessions.find_session(session, "other", policy) is None
+    assert web_sessions.find_session(session, None, policy) is None
+    later = utcnow() + timedelta(hours=2)
+    assert web_sessions.find_session(session, token, policy, now=later) is None  # idle
+    row.last_seen_at = utcnow() + timedelta(hours=5)
+    assert web_sessions.find_session(session, token, policy, now=later + timedelta(hours=4)) is None
+    assert web_sessions.csrf_matches(row, row.csrf_token)
+    assert not web_sessions.csrf_matches(row, "")
+    assert not web_sessions.csrf_matches(row, None)
+    session.commit()
+    assert web_sessions.purge_expired(session, policy, now=utcnow() + timedelta(hours=6)) == 0
+    session.commit()  # not a respondent session: left alone
+
+
+def test_plotly_styles_are_served_as_a_file(client: TestClient) -> None:
+    css = plotly_css()
+    assert ".js-plotly-plot .plotly .main-svg{" in css
+    assert plotly_style_guards()
+    response = client.get("/static/plotly.css")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/css")
+    assert extract_css('x={"X,X div":\'a:"b";\',Y:"c:d;"};') == (
+        '.js-plotly-plot .plotly,.js-plotly-plot .plotly div{a:"b";}\n.plotly-notifier{c:d;}\n'
+    )
+
+
+def test_new_personal_link_on_request(client: TestClient, started: Page) -> None:
+    review = Page.get(client, "/respond/review")
+    response = client.post("/respond/resume-link", data={"csrf_token": review.csrf})
+    assert response.status_code == 200
+    assert "/resume/" in response.text
+    assert "older personal links no longer work" in response.text
+    assert client.post("/respond/resume-link", data={"csrf_token": "x"}).status_code == 403
+
+
+def test_web_session_rows_hold_no_plaintext_token(client: TestClient, started: Page) -> None:
+    cookie = client.cookies.get("radar_session")
+    assert cookie
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        rows = session.exec(select(WebSession)).all()
+    assert all(cookie not in row.model_dump_json() for row in rows)

@@ -1,0 +1,103 @@
+"""UI catalogues: complete for de and en, loaded without a build step; negotiation; locale
+formatting of numbers and dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from app.i18n import (
+    TRANSLATIONS_DIR,
+    Localizer,
+    available_languages,
+    catalogue_path,
+    language_name,
+    negotiate,
+    parse_accept_language,
+)
+from app.services import invitations
+from app.settings import PROJECT_ROOT
+from app.web import messages
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+METHODS = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
+
+
+def _extracted() -> set[str]:
+    found: set[str] = set()
+    for folder in ("app", "templates"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            PROJECT_ROOT / folder,
+            method_map=[(pattern.split("/", 1)[1], method) for pattern, method in METHODS],
+            options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+            keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None},
+        ):
+            if isinstance(message, str) and message:
+                found.add(message)
+    return found
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_catalogue_is_complete(language: str) -> None:
+    with catalogue_path(language).open("rb") as source:
+        catalogue = read_po(source)
+    translated = {m.id: m.string for m in catalogue if m.id and m.string}
+    missing = sorted(_extracted() - set(translated))
+    assert not missing, f"{language}: untranslated or missing messages: {missing}"
+    for msgid, text in translated.items():
+        assert set(PLACEHOLDER.findall(str(msgid))) == set(PLACEHOLDER.findall(str(text))), msgid
+
+
+def test_catalogues_load_from_po_files_without_compiling() -> None:
+    assert not list(Path(TRANSLATIONS_DIR).rglob("*.mo"))
+    assert available_languages() == ("de", "en")
+    german = Localizer.for_language("de")
+    assert german.gettext("Save and continue") == "Speichern und weiter"
+    assert Localizer.for_language("pl").gettext("Save and continue") == "Save and continue"
+
+
+def test_messages_of_other_layers_are_listed_verbatim() -> None:
+    assert invitations.INVALID_MESSAGE in messages.SERVICE_MESSAGES
+    assert invitations.CLOSED_MESSAGE in messages.SERVICE_MESSAGES
+
+
+def test_accept_language_negotiation() -> None:
+    assert parse_accept_language("en;q=0.5, de-AT, fr;q=0") == ["de-at", "en"]
+    assert negotiate("fr-CH, de;q=0.8", ["de", "en"], "en") == "de"
+    assert negotiate("pl", ["de", "en"], "de") == "de"
+    assert negotiate(None, ["de", "en"], "en") == "en"
+    assert negotiate("en-GB;q=bad, en", ["de", "en"], "de") == "en"
+
+
+def test_locale_formatting() -> None:
+    german, english = Localizer.for_language("de"), Localizer.for_language("en")
+    assert german.number(1234.5, 1) == "1.234,5"
+    assert english.number(1234.5, 1) == "1,234.5"
+    assert german.number(None) == "–"
+    moment = datetime(2026, 3, 5, 14, 30, tzinfo=UTC)
+    assert german.date(moment) == "5. März 2026"
+    assert english.date(moment) == "March 5, 2026"
+    assert language_name("de") == "Deutsch"
+    assert language_name("en") == "English"
+
+
+def test_definition_texts_fall_back() -> None:
+    polish = Localizer.for_language("pl", fallback="de")
+    assert polish.text({"de": "Hallo", "en": "Hello"}) == "Hallo"
+    assert polish.texts({"en": ["a"]}) == ["a"]
+    assert polish.text(None) == ""
+
+
+def test_every_error_title_is_translated() -> None:
+    from app import errors
+
+    def subclasses(cls: type) -> list[type]:
+        return [cls, *(s for sub in cls.__subclasses__() for s in subclasses(sub))]
+
+    titles = {cls.title for cls in subclasses(errors.AppError)}
+    assert titles <= set(messages.ERROR_TITLES)

@@ -1,0 +1,158 @@
+"""Invitation and resume links: friendly error pages with the right status, rate limiting,
+single- and multi-use links, resuming in a new browser."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.db_types import utcnow
+from app.models import Invitation, Response, Round
+from app.services import invitations, rounds
+from tests.web.conftest import MakeLink
+from tests.web.pages import Page
+
+
+def test_unknown_token_gets_a_friendly_404(client: TestClient, round_: Round) -> None:
+    page = Page.get(client, "/r/not-a-real-token")
+    assert page.status == 404
+    assert "This invitation link is unknown, has expired or has already been used." in page.text
+    assert "please contact the person who sent you the invitation" in page.text
+
+
+def test_german_error_page_from_accept_language(client: TestClient, round_: Round) -> None:
+    response = client.get("/r/nope", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+    assert response.status_code == 404
+    assert '<html lang="de">' in response.text
+    assert "Dieser Einladungslink ist unbekannt" in response.text
+
+
+def test_expired_and_revoked_links_say_the_same(
+    client: TestClient, make_link: MakeLink, session: Session
+) -> None:
+    expired = make_link(expires_at=utcnow() + timedelta(hours=1))
+    revoked = make_link()
+    rows = session.exec(select(Invitation).order_by(Invitation.id)).all()
+    rows[0].expires_at = utcnow() - timedelta(seconds=1)
+    session.add(rows[0])
+    invitations.revoke(session, rows[1])
+    session.commit()
+    texts = set()
+    for token in (expired, revoked, "unknown"):
+        page = Page.get(client, f"/r/{token}")
+        assert page.status == 404
+        texts.add(page.text.split("<h1>")[1])
+    assert len(texts) == 1
+
+
+def test_closed_round_is_410(
+    client: TestClient, make_link: MakeLink, session: Session, round_: Round
+) -> None:
+    token = make_link()
+    rounds.close_round(session, round_)
+    session.commit()
+    page = Page.get(client, f"/r/{token}")
+    assert page.status == 410
+    assert "This round is closed" in page.text
+
+
+def test_round_not_open_yet_is_409(
+    client: TestClient, make_link: MakeLink, session: Session, round_: Round
+) -> None:
+    token = make_link()
+    round_.opens_at = utcnow() + timedelta(days=3)
+    session.add(round_)
+    session.commit()
+    page = Page.get(client, f"/r/{token}")
+    assert page.status == 409
+    assert "not open yet" in page.text
+
+
+def test_guessing_tokens_is_rate_limited(
+    client: TestClient, make_link: MakeLink, app_settings_attempts: int
+) -> None:
+    valid = make_link(multi_use=True)
+    for number in range(app_settings_attempts):
+        assert client.get(f"/r/guess-{number}").status_code == 404
+    blocked = client.get("/r/guess-last")
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) > 0
+    assert "Too many attempts" in blocked.text
+    assert client.get(f"/r/{valid}").status_code == 429  # even valid links wait now
+    assert client.get("/resume/guess").status_code == 429
+
+
+def test_valid_links_do_not_count_against_the_limit(
+    client: TestClient, make_link: MakeLink, app_settings_attempts: int
+) -> None:
+    token = make_link(multi_use=True)
+    for _ in range(app_settings_attempts + 2):
+        client.cookies.clear()
+        assert client.get(f"/r/{token}").status_code == 200
+
+
+def test_multi_use_link_gives_each_visitor_an_own_response(
+    client: TestClient, make_link: MakeLink, reader: Callable[[], Session]
+) -> None:
+    token = make_link(multi_use=True, stakeholder_group="ngo")
+    for _ in range(3):
+        client.cookies.clear()
+        assert Page.get(client, f"/r/{token}").url == "/respond/start"
+    with reader() as session:
+        stored = session.exec(select(Response)).all()
+    assert len(stored) == 3
+    assert {r.stakeholder_group for r in stored} == {"ngo"}
+
+
+def test_same_browser_reopening_the_link_continues(
+    client: TestClient, make_link: MakeLink, reader: Callable[[], Session]
+) -> None:
+    token = make_link()
+    Page.get(client, f"/r/{token}")
+    again = Page.get(client, f"/r/{token}")
+    assert again.status == 200
+    assert again.url == "/respond/start"
+    with reader() as session:
+        assert len(session.exec(select(Response)).all()) == 1
+
+
+def test_used_single_use_link_in_a_new_browser_is_invalid(
+    client: TestClient, app: object, make_link: MakeLink
+) -> None:
+    token = make_link()
+    Page.get(client, f"/r/{token}")
+    client.cookies.clear()
+    assert Page.get(client, f"/r/{token}").status == 404
+
+
+def test_resume_link_restores_answers_in_a_new_browser(client: TestClient, started: Page) -> None:
+    started.submit({"leadership.mandate": "2", "comment": "half done", "action": "next"})
+    step2 = Page.get(client, "/respond/step/2")
+    later = step2.submit({"services.training": "4", "action": "later"})
+    assert later.status == 200
+    assert "Your answers are saved" in later.text
+    link = later.text.split('id="resume-link" class="copy-source" type="text" readonly value="')[1]
+    link = link.split('"')[0]
+    assert link.startswith("http://testserver/resume/")
+    client.cookies.clear()
+    assert Page.get(client, "/respond").status == 401
+    resumed = Page.get(client, link.removeprefix("http://testserver"))
+    assert resumed.url == "/respond/step/2"
+    assert 'value="4" checked' in resumed.text
+    first = Page.get(client, "/respond/step/1")
+    assert 'value="2" checked' in first.text
+    assert "half done" in first.text
+
+
+def test_a_new_resume_link_replaces_the_old_one(client: TestClient, started: Page) -> None:
+    first = started.submit({"action": "later"})
+    old = first.text.split("/resume/")[1].split('"')[0]
+    again = Page.get(client, "/respond/step/1").submit({"action": "later"})
+    new = again.text.split("/resume/")[1].split('"')[0]
+    assert old != new
+    client.cookies.clear()
+    assert Page.get(client, f"/resume/{old}").status == 404
+    assert Page.get(client, f"/resume/{new}").url == "/respond/step/1"

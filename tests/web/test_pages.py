@@ -1,0 +1,192 @@
+"""Each respondent page: start and consent, steps with progress and show_if, review,
+language switching, sessions, headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.db_types import utcnow
+from app.models import Response, WebSession
+from tests.web.conftest import MakeLink
+from tests.web.pages import Page
+
+Reader = Callable[[], Session]
+
+
+def _stored(reader: Reader) -> Response:
+    with reader() as session:
+        return session.exec(select(Response)).one()
+
+
+def test_start_page_needs_explicit_consent(
+    client: TestClient, make_link: MakeLink, reader: Reader
+) -> None:
+    client.headers["Accept-Language"] = "en"
+    start = Page.get(client, f"/r/{make_link()}")
+    assert "Mini" in start.text
+    assert "Data protection" in start.text
+    assert Page.get(client, "/respond/step/1").url == "/respond/start"  # no consent, no steps
+    refused = start.submit({})
+    assert refused.status == 422
+    assert 'href="#consent"' in refused.text
+    assert _stored(reader).consented_at is None
+    accepted = start.submit({"consent": "yes"})
+    assert accepted.status == 200
+    assert "/resume/" in accepted.text
+    assert "The invitation link works only once" in accepted.text
+    stored = _stored(reader)
+    assert stored.consent_version == "2"
+    assert stored.consented_at is not None
+    assert stored.resume_token_hash is not None
+    assert stored.resume_token_hash not in accepted.text
+    again = Page.get(client, "/respond/start")
+    assert "You agreed to this notice on" in again.text
+
+
+def test_multi_use_start_page_explains_the_personal_link(
+    client: TestClient, make_link: MakeLink
+) -> None:
+    start = Page.get(client, f"/r/{make_link(multi_use=True)}")
+    accepted = start.submit({"consent": "yes"})
+    assert "starts a new, empty questionnaire for each person" in accepted.text
+
+
+def test_language_from_accept_language_and_switch(
+    client: TestClient, make_link: MakeLink, reader: Reader
+) -> None:
+    client.headers["Accept-Language"] = "de-AT,de;q=0.9"
+    start = Page.get(client, f"/r/{make_link()}")
+    assert '<html lang="de">' in start.text
+    assert _stored(reader).language == "de"
+    english = start.submit({"switch_language": "en", "next": "/respond/start"}, "/respond/language")
+    assert english.url == "/respond/start"
+    assert '<html lang="en">' in english.text
+    assert _stored(reader).language == "en"
+    start_en = Page(client, english.url, english.status, english.text)
+    evil = start_en.submit(
+        {"switch_language": "de", "next": "https://evil.example/"}, "/respond/language"
+    )
+    assert evil.url == "/respond/start"
+
+
+def test_switching_language_on_a_step_keeps_unsaved_answers(
+    client: TestClient, started: Page, reader: Reader
+) -> None:
+    german = started.submit({"leadership.mandate": "3", "switch_language": "de"})
+    assert german.url == "/respond/step/1"
+    assert '<html lang="de">' in german.text
+    assert "Mandat?" in german.text
+    assert 'value="3" checked' in german.text
+    assert _stored(reader).answers == {"leadership.mandate": 3}
+
+
+def test_step_page_structure(client: TestClient, started: Page) -> None:
+    text = started.text
+    assert "Step 1 of 2" in text
+    assert "0 of 3 questions answered" in text  # the hidden show_if item does not count
+    assert "<fieldset" in text
+    assert "<legend" in text
+    assert 'type="radio" id="q-leadership--mandate" name="leadership.mandate" value="0"' in text
+    assert 'name="csrf_token"' in text
+    assert 'name="revision"' in text
+    assert 'data-item="leadership.budget_size" hidden' in text
+    assert 'name="comment"' in text
+
+
+def test_show_if_opens_questions_on_the_same_page(
+    client: TestClient, started: Page, reader: Reader
+) -> None:
+    page = started.submit({"leadership.mandate": "2", "leadership.has_budget": "yes"})
+    assert page.url == "/respond/step/1"
+    assert "opened further questions" in page.text
+    assert 'data-item="leadership.budget_size" hidden' not in page.text
+    assert "2 of 4 questions answered" in page.text
+    moved_on = page.submit({"leadership.budget_size": "1"})
+    assert moved_on.url == "/respond/step/2"
+    back = moved_on.submit({"action": "back"})
+    assert back.url == "/respond/step/1"
+    hidden_again = back.submit({"leadership.has_budget": "no"})
+    assert hidden_again.url == "/respond/step/2"
+    assert _stored(reader).answers["leadership.budget_size"] == 1  # kept, not dropped
+
+
+def test_back_from_the_first_step_goes_to_the_start(client: TestClient, started: Page) -> None:
+    assert started.submit({"action": "back"}).url == "/respond/start"
+
+
+def test_review_links_unanswered_required_items(client: TestClient, started: Page) -> None:
+    review = Page.get(client, "/respond/review")
+    assert review.status == 200
+    assert 'href="/respond/step/1#q-leadership--mandate"' in review.text
+    assert 'href="/respond/step/2#q-services--training"' in review.text
+    assert "leadership.budget_size" not in review.text  # hidden: not missing
+    refused = review.submit({}, "/respond/submit")
+    assert refused.status == 422
+    assert "Please confirm" in refused.text
+    incomplete = review.submit({"confirm": "yes"}, "/respond/submit")
+    assert incomplete.status == 422
+    assert "Some required questions are not answered yet." in incomplete.text
+
+
+def test_unknown_step_is_404(client: TestClient, started: Page) -> None:
+    assert Page.get(client, "/respond/step/9").status == 404
+    assert Page.get(client, "/respond/step/0").status == 404
+
+
+def test_pages_without_a_session_say_so(client: TestClient) -> None:
+    for path in ("/respond", "/respond/start", "/respond/step/1", "/respond/review"):
+        page = Page.get(client, path)
+        assert page.status == 401
+        assert "Your answers are saved: open your personal link again" in page.text
+    assert client.post("/respond/step/1", data={"csrf_token": "x"}).status_code == 401
+
+
+def test_idle_sessions_end(
+    client: TestClient, started: Page, session: Session, reader: Reader
+) -> None:
+    row = session.exec(select(WebSession)).one()
+    row.last_seen_at = utcnow() - timedelta(hours=3)
+    session.add(row)
+    session.commit()
+    assert Page.get(client, "/respond/step/1").status == 401
+
+
+def test_sessions_note_activity(client: TestClient, started: Page, session: Session) -> None:
+    row = session.exec(select(WebSession)).one()
+    row.last_seen_at = utcnow() - timedelta(minutes=30)
+    session.add(row)
+    session.commit()
+    assert Page.get(client, "/respond/step/1").status == 200
+    session.expire_all()
+    assert utcnow() - session.exec(select(WebSession)).one().last_seen_at < timedelta(minutes=1)
+    session.commit()
+
+
+@pytest.mark.parametrize(
+    "path", ["/respond/start", "/respond/step/1", "/respond/step/2", "/respond/review"]
+)
+def test_security_headers_and_no_store(client: TestClient, started: Page, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    headers = response.headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["cache-control"] == "no-store"
+    assert "<script>" not in response.text  # no inline script anywhere
+    assert " style=" not in response.text  # no inline styles either
+
+
+def test_plotly_is_served_locally(client: TestClient) -> None:
+    response = client.get("/static/plotly.min.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert len(response.content) > 1_000_000
+    assert client.get("/static/respond.js").status_code == 200
+    assert client.get("/static/result.js").status_code == 200

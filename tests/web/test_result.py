@@ -1,0 +1,102 @@
+"""The result page and the downloads: chart data, table, recommendations, the organisation's
+aggregate once the group is large enough, escaping everywhere."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import MakeLink, complete
+from tests.web.pages import Page
+
+FIGURE = re.compile(r'<script type="application/json" id="radar-data">(.*?)</script>', re.S)
+
+
+def _figure(page: Page) -> dict:
+    match = FIGURE.search(page.text)
+    assert match, page.text
+    return json.loads(match.group(1))
+
+
+def test_result_page(client: TestClient, submitted: Page) -> None:
+    text = submitted.text
+    assert "Your result" in text
+    assert '<script src="/static/plotly.min.js" defer></script>' in text
+    assert "<table" in text
+    assert "<caption>" in text
+    assert "Leadership" in text
+    assert "Services" in text
+    # leadership 1 of 4 -> 25 + 'no' budget 0 -> mean 12.5 -> weak: its recommendation shows
+    assert "Do something" in text
+    assert "Overall index" in text
+    figure = _figure(submitted)
+    assert [trace["type"] for trace in figure["data"]] == ["scatterpolar"] * 4  # 3 bands + own
+    own = figure["data"][-1]
+    assert own["theta"] == ["Leadership", "Services", "Leadership"]
+    assert own["r"][0] == 12.5
+    assert own["r"][1] == 100
+    assert "appears here once at least 2 people" in text
+    assert submitted.text.count("Organisation average") == 0
+
+
+def test_result_is_kept_and_pages_are_read_only(client: TestClient, submitted: Page) -> None:
+    assert Page.get(client, "/respond").url == "/respond/result"
+    assert Page.get(client, "/respond/step/1").url == "/respond/result"
+    assert Page.get(client, "/respond/review").url == "/respond/result"
+    response = client.get("/respond/result")
+    assert response.headers["cache-control"] == "no-store"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+    assert "<script>alert(1)" not in response.text
+
+
+def test_organisation_aggregate_appears_with_enough_responses(
+    client: TestClient, submitted: Page, make_link: MakeLink
+) -> None:
+    own_cookies = dict(client.cookies)
+    client.cookies.clear()
+    start = Page.get(client, f"/r/{make_link()}")
+    start.submit({"consent": "yes"})
+    complete(Page.get(client, "/respond"), mandate="3")
+    client.cookies.clear()
+    client.cookies.update(own_cookies)
+    page = Page.get(client, "/respond/result")
+    assert "Organisation average" in page.text
+    figure = _figure(page)
+    group = figure["data"][-1]
+    assert group["name"] == "Saxony &lt;b&gt;&amp;&lt;/b&gt; Co: average of 2 responses"
+    assert group["r"][0] == (12.5 + 37.5) / 2
+    raw = FIGURE.search(page.text).group(1)  # type: ignore[union-attr]
+    assert "<b>" not in raw
+    assert "&lt;" not in raw
+    assert "Saxony &lt;b&gt;&amp;&lt;/b&gt; Co" in page.text  # in the HTML, as text
+
+
+def test_downloads(client: TestClient, submitted: Page) -> None:
+    response = client.get("/respond/result.json")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert response.headers["cache-control"] == "no-store"
+    data = response.json()
+    assert data["answers"]["leadership.mandate"] == 1
+    assert data["comments"]["leadership"].startswith("=cmd")
+    assert data["scores"]["dimensions"]["leadership"]["score"] == 12.5
+    assert data["organisation"] == "Saxony <b>&</b> Co"
+    assert data["consent"]["notice_version"] == "2"
+    table = client.get("/respond/result.csv")
+    assert table.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(table.text.lstrip("\ufeff"))))
+    assert rows[0] == ["record", "id", "dimension", "question", "value", "detail"]
+    comment = next(row for row in rows if row[0] == "comment")
+    assert comment[4].startswith("'=cmd")  # neutralised for spreadsheets
+    scores = {row[1]: row[4] for row in rows if row[0] == "score"}
+    assert scores["leadership"] == "12.5"
+
+
+def test_result_and_downloads_need_a_submission(client: TestClient, started: Page) -> None:
+    assert Page.get(client, "/respond/result").url == "/respond/step/1"
+    assert client.get("/respond/result.csv").url.path == "/respond/step/1"
+    assert client.get("/respond/result.json").url.path == "/respond/step/1"
