@@ -56,7 +56,7 @@ class BodySizeLimit:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _reject(send, self.max_bytes)
+            await _reject(scope, send, self.max_bytes)
             return
         received = 0
         too_large = False
@@ -74,29 +74,47 @@ class BodySizeLimit:
         try:
             await self.app(scope, limited_receive, send)
         except _TooLarge:
-            await _reject(send, self.max_bytes)
+            await _reject(scope, send, self.max_bytes)
 
 
 class _TooLarge(Exception):
     pass
 
 
-async def _reject(send: Send, max_bytes: int) -> None:
-    body = json.dumps(
-        {
-            "type": "/problems/payload-too-large",
-            "title": "Request too large",
-            "status": 413,
-            "detail": f"the request body is larger than {max_bytes} bytes",
-        }
-    ).encode()
+_TOO_LARGE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Request too large</title>
+<link rel="stylesheet" href="/static/radar.css"></head><body><main>
+<h1>Request too large</h1><p>What you sent is larger than this service accepts ({limit} bytes).
+Nothing was saved. Please go back and shorten long texts.</p>
+<p lang="de">Die gesendeten Daten sind größer, als dieser Dienst annimmt ({limit} Bytes).
+Es wurde nichts gespeichert. Bitte gehen Sie zurück und kürzen Sie lange Texte.</p>
+</main></body></html>"""
+
+
+async def _reject(scope: Scope, send: Send, max_bytes: int) -> None:
+    """413 as problem+json under /api, as a small page elsewhere (before any parsing)."""
+    if str(scope.get("path", "")).startswith("/api/"):
+        content_type = b"application/problem+json"
+        body = json.dumps(
+            {
+                "type": "/problems/payload-too-large",
+                "title": "Request too large",
+                "status": 413,
+                "detail": f"the request body is larger than {max_bytes} bytes",
+            }
+        ).encode()
+    else:
+        content_type = b"text/html; charset=utf-8"
+        body = _TOO_LARGE_PAGE.format(limit=max_bytes).encode()
     await send(
         {
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"application/problem+json"),
+                (b"content-type", content_type),
                 (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+                (b"connection", b"close"),
                 *SECURITY_HEADERS,
             ],
         }

@@ -1,4 +1,4 @@
-"""The front page: which questionnaires this service holds."""
+"""The front page: which questionnaires this service holds, in the visitor's language."""
 
 from __future__ import annotations
 
@@ -6,24 +6,35 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.db import SessionDep
+from app.i18n import N_
 from app.services import questionnaires as service
-from app.templating import templates
+from app.templating import localizer_for, render_page
 
 router = APIRouter()
+
+STATUS_LABELS = {"draft": N_("draft"), "published": N_("published"), "retired": N_("retired")}
 
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, session: SessionDep) -> HTMLResponse:
-    language = request.app.state.settings.default_language
-    rows = [
-        {
-            "slug": questionnaire.slug,
-            "title": versions[-1].definition["title"],
-            "languages": versions[-1].definition["languages"],
-            "versions": [(v.version, v.status) for v in versions],
-        }
-        for questionnaire, versions in service.list_questionnaires(session)
-    ]
-    return templates.TemplateResponse(
-        request, "index.html", {"questionnaires": rows, "language": language}
-    )
+    i18n = localizer_for(request)
+    rows = []
+    for questionnaire, versions in service.list_questionnaires(session):
+        definition = versions[-1].definition
+        title_language = (
+            i18n.language
+            if i18n.language in definition["title"]
+            else definition["default_language"]
+        )
+        rows.append(
+            {
+                "slug": questionnaire.slug,
+                "title": definition["title"][title_language],
+                "title_language": title_language,
+                "languages": definition["languages"],
+                "versions": [
+                    f"{v.version} ({i18n.gettext(STATUS_LABELS[v.status])})" for v in versions
+                ],
+            }
+        )
+    return render_page(request, "index.html", {"i18n": i18n, "questionnaires": rows})

@@ -48,3 +48,10 @@ def test_unknown_page_is_an_html_page(client: TestClient) -> None:
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_body_over_the_limit_on_a_page_gets_a_page(client: TestClient) -> None:
+    response = client.post("/respond/start", content=b"x" * 10_000_000)
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Nothing was saved" in response.text
