@@ -6,6 +6,7 @@ import typer
 
 from app.cli.common import write_session
 from app.services import projects as service
+from app.settings import get_settings
 
 app = typer.Typer(
     help="Projects: a network or cohort of partner organisations.", no_args_is_help=True
@@ -16,11 +17,14 @@ app = typer.Typer(
 def create(
     slug: str = typer.Argument(..., help="Short unique name used in commands and links"),
     name: str = typer.Option(..., "--name", help="Display name"),
-    min_group_size: int = typer.Option(3, help="Smallest group an aggregate shows to others"),
+    min_group_size: int | None = typer.Option(
+        None, help="Smallest group an aggregate shows to others (default RADAR_MIN_GROUP_SIZE)"
+    ),
 ) -> None:
     """Create a project."""
+    minimum = min_group_size or get_settings().min_group_size
     with write_session() as session:
-        project = service.create_project(session, slug, name, min_group_size=min_group_size)
+        project = service.create_project(session, slug, name, min_group_size=minimum)
         typer.echo(f"project {project.slug} created")
 
 

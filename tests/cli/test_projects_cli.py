@@ -13,7 +13,7 @@ from typer.testing import Result
 from app.cli.rounds import parse_moment
 from app.models import Invitation
 from app.services import invitations, questionnaires
-from app.settings import Settings
+from app.settings import Settings, get_settings
 from scoring import parse_definition
 from tests.helpers import minimal_definition
 
@@ -156,3 +156,12 @@ def test_invite_refuses_bad_options(network: Radar) -> None:
         network("invite", "net", "Baseline", "Saxony", "--max-uses", "3"),
         "a use limit needs a multi-use invitation and must be at least 1",
     )
+
+
+def test_min_group_size_defaults_to_the_setting(
+    radar: Radar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RADAR_MIN_GROUP_SIZE", "5")
+    get_settings.cache_clear()
+    assert radar("projects", "create", "net", "--name", "Network").exit_code == 0
+    assert "min group 5" in radar("projects", "list").output
