@@ -21,6 +21,7 @@ from app.db_types import utcnow
 from app.errors import Conflict, Gone, InvalidInput, NotFound
 from app.i18n import N_
 from app.models import Invitation, Organisation, Project, QuestionnaireVersion, Round
+from app.services import audit
 from app.services.rounds import RoundState, round_state, version_of
 from app.settings import Settings
 from app.tokens import hash_token, new_token
@@ -99,6 +100,16 @@ def create_invitation(
         label=label,
     )
     session.add(invitation)
+    session.flush()
+    audit.record(
+        session,
+        "invitation.create",
+        object_type="invitation",
+        object_id=invitation.id,
+        project_id=organisation.project_id,
+        organisation=organisation.name,
+        multi_use=multi_use,
+    )
     session.commit()
     session.refresh(invitation)
     return invitation, token
@@ -109,6 +120,9 @@ def revoke(session: Session, invitation: Invitation) -> Invitation:
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         session.add(invitation)
+        audit.record(
+            session, "invitation.revoke", object_type="invitation", object_id=invitation.id
+        )
         session.commit()
         session.refresh(invitation)
     return invitation

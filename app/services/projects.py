@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Organisation, Project
+from app.services import audit
 
 
 def create_project(session: Session, slug: str, name: str, *, min_group_size: int = 3) -> Project:
@@ -22,6 +23,15 @@ def create_project(session: Session, slug: str, name: str, *, min_group_size: in
         raise Conflict(f"project {slug!r} already exists", slug=slug)
     project = Project(slug=slug, name=name, min_group_size=min_group_size)
     session.add(project)
+    session.flush()
+    audit.record(
+        session,
+        "project.create",
+        object_type="project",
+        object_id=slug,
+        project_id=project.id,
+        name=name,
+    )
     session.commit()
     session.refresh(project)
     return project
@@ -58,6 +68,15 @@ def add_organisation(
     assert project.id is not None
     organisation = Organisation(project_id=project.id, name=name, country=country, kind=kind)
     session.add(organisation)
+    session.flush()
+    audit.record(
+        session,
+        "organisation.add",
+        object_type="organisation",
+        object_id=organisation.id,
+        project_id=project.id,
+        name=name,
+    )
     session.commit()
     session.refresh(organisation)
     return organisation

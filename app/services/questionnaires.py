@@ -18,6 +18,7 @@ from app.db_types import utcnow
 from app.definition_files import definition_files, read_definition
 from app.errors import Conflict, NotFound
 from app.models import Questionnaire, QuestionnaireVersion, VersionStatus
+from app.services import audit
 from scoring import Definition, parse_definition
 
 
@@ -66,6 +67,13 @@ def publish(session: Session, definition: Definition) -> Published:
         )
     )
     session.flush()
+    audit.record(
+        session,
+        "questionnaire.publish",
+        object_type="questionnaire_version",
+        object_id=f"{definition.slug} {definition.version}",
+        hash=content_hash[:12],
+    )
     return Published(definition.slug, definition.version, PublishOutcome.CREATED)
 
 
@@ -83,6 +91,12 @@ def retire(session: Session, slug: str, version: str) -> QuestionnaireVersion:
         row.status = VersionStatus.RETIRED
         row.retired_at = utcnow()
         session.add(row)
+        audit.record(
+            session,
+            "questionnaire.retire",
+            object_type="questionnaire_version",
+            object_id=f"{slug} {version}",
+        )
         session.commit()
     return row
 

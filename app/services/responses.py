@@ -29,7 +29,7 @@ from app.models import (
     ResponseStatus,
     Round,
 )
-from app.services import questionnaires, scores
+from app.services import audit, questionnaires, scores
 from app.services.rounds import RoundState, round_state, version_of
 from scoring import Definition, validate_answers
 
@@ -200,6 +200,15 @@ def submit(session: Session, context: Context, revision: int) -> bool:
     )
     session.refresh(response)
     scores.store_scores(session, response, context.definition)
+    if not context.round.anonymous:
+        audit.record(
+            session,
+            "response.submit",
+            actor=audit.RESPONDENT,
+            object_type="response",
+            object_id=response.public_id,
+            project_id=context.round.project_id,
+        )
     session.commit()
     return True
 

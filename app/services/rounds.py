@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Project, QuestionnaireVersion, Round, VersionStatus
-from app.services import questionnaires
+from app.services import audit, questionnaires
 
 
 class RoundState(StrEnum):
@@ -66,6 +66,16 @@ def create_round(
         notice_version=notice_version,
     )
     session.add(round_)
+    session.flush()
+    audit.record(
+        session,
+        "round.create",
+        object_type="round",
+        object_id=round_.id,
+        project_id=project.id,
+        name=name,
+        questionnaire=f"{slug_of_questionnaire} {version}",
+    )
     session.commit()
     session.refresh(round_)
     return round_
@@ -101,6 +111,13 @@ def close_round(session: Session, round_: Round) -> Round:
     if round_.closed_at is None:
         round_.closed_at = utcnow()
         session.add(round_)
+        audit.record(
+            session,
+            "round.close",
+            object_type="round",
+            object_id=round_.id,
+            project_id=round_.project_id,
+        )
         session.commit()
         session.refresh(round_)
     return round_

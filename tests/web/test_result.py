@@ -7,9 +7,13 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from app.models import Round
+from app.services import audit
 from tests.web.conftest import MakeLink, complete
 from tests.web.pages import Page
 
@@ -100,3 +104,27 @@ def test_result_and_downloads_need_a_submission(client: TestClient, started: Pag
     assert Page.get(client, "/respond/result").url == "/respond/step/1"
     assert client.get("/respond/result.csv").url.path == "/respond/step/1"
     assert client.get("/respond/result.json").url.path == "/respond/step/1"
+
+
+def test_submission_is_audited_except_in_anonymous_rounds(
+    submitted: Page,
+    reader: Callable[[], Session],
+    round_: Round,
+    client: TestClient,
+    make_link: MakeLink,
+    session: Session,
+) -> None:
+    with reader() as db:
+        [event] = [e for e in audit.recent(db) if e.action == "response.submit"]
+        assert event.actor == "respondent"
+        assert event.project_id == round_.project_id
+        assert "answers" not in event.detail
+
+    round_.anonymous = True
+    session.add(round_)
+    session.commit()
+    client.cookies.clear()
+    Page.get(client, f"/r/{make_link()}").submit({"consent": "yes"})
+    complete(Page.get(client, "/respond"))
+    with reader() as db:
+        assert len([e for e in audit.recent(db) if e.action == "response.submit"]) == 1
