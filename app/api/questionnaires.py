@@ -10,12 +10,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from app.api.pagination import Page, PageDep
+from app.api.responses import PROBLEM_RESPONSES
 from app.db import SessionDep
 from app.errors import InvalidInput
 from app.models import QuestionnaireVersion
 from app.services import questionnaires as service
 
-router = APIRouter(prefix="/questionnaires", tags=["questionnaires"])
+router = APIRouter(prefix="/questionnaires", tags=["questionnaires"], responses=PROBLEM_RESPONSES)
 
 
 class VersionSummary(BaseModel):
@@ -76,7 +77,6 @@ def list_versions(slug: str, session: SessionDep, page: PageDep) -> Page[Version
     responses={
         200: {"description": "The definition (texts narrowed to one language with ?lang=)"},
         304: {"description": "Not modified (If-None-Match matched the ETag)"},
-        404: {"description": "Unknown questionnaire or version"},
     },
 )
 def get_definition(

@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from app.services.questionnaires import Published
-
 FLAGSHIP = "/api/v1/questionnaires/intercultural-integration/versions/1.0"
-
-
-@pytest.fixture
-def api(client: TestClient, loaded: list[Published]) -> TestClient:
-    return client
 
 
 def test_lists_both_questionnaires_with_languages(api: TestClient) -> None:
