@@ -12,15 +12,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app.models import Response, ResponseStatus
+from app.models import Response, ResponseScore, ResponseStatus, ScoreKind
 from app.services.responses import Context
-from scoring import (
-    OrganisationAggregate,
-    Profile,
-    aggregate_organisation,
-    recommendations,
-    score_response,
-)
+from scoring import GroupScore, Profile, aggregate_scores, recommendations, score_response
 
 
 @dataclass(frozen=True)
@@ -29,19 +23,19 @@ class GroupResult:
 
     count: int
     min_group_size: int
-    aggregate: OrganisationAggregate | None
+    dimensions: Mapping[str, GroupScore] | None
 
     @property
     def shown(self) -> bool:
-        return self.aggregate is not None
+        return self.dimensions is not None
 
     @property
     def means(self) -> dict[str, float | None]:
-        return self.aggregate.dimension_means() if self.aggregate else {}
+        return {key: group.mean for key, group in (self.dimensions or {}).items()}
 
     @property
     def disagreements(self) -> tuple[str, ...]:
-        return self.aggregate.disagreements if self.aggregate else ()
+        return tuple(key for key, group in (self.dimensions or {}).items() if group.disagreement)
 
 
 @dataclass(frozen=True)
@@ -65,18 +59,27 @@ def own_result(session: Session, context: Context, language: str) -> OwnResult:
 
 
 def organisation_group(session: Session, context: Context) -> GroupResult:
-    """The organisation's aggregate in this round (own response included)."""
-    answers = session.exec(
-        select(Response.answers).where(
+    """The organisation's aggregate in this round (own response included).
+
+    Read from the scores stored at submission, never by rescoring every response on a page
+    view (see docs/performance.md); ``radar scores rebuild`` refreshes them after a rule change.
+    """
+    rows = session.exec(
+        select(ResponseScore.response_id, ResponseScore.target_id, ResponseScore.score)
+        .join(Response, col(Response.id) == col(ResponseScore.response_id))
+        .where(
             col(Response.round_id) == context.round.id,
             col(Response.organisation_id) == context.organisation.id,
             col(Response.status) == ResponseStatus.SUBMITTED.value,
+            col(ResponseScore.kind) == ScoreKind.DIMENSION.value,
         )
     ).all()
+    by_response: dict[int, dict[str, float | None]] = {}
+    for response_id, dimension_id, score in rows:
+        by_response.setdefault(response_id, {})[dimension_id] = score
     minimum = context.project.min_group_size
-    if len(answers) < minimum:
-        return GroupResult(len(answers), minimum, None)
-    profiles = [score_response(context.definition, dict(a)) for a in answers]
-    return GroupResult(
-        len(answers), minimum, aggregate_organisation(profiles, min_group_size=minimum)
-    )
+    if len(by_response) < minimum:
+        return GroupResult(len(by_response), minimum, None)
+    keys = [dimension.id for dimension in context.definition.dimensions]
+    groups = aggregate_scores(list(by_response.values()), keys, min_group_size=minimum)
+    return GroupResult(len(by_response), minimum, groups)

@@ -10,9 +10,9 @@ import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from app.models import Round
+from app.models import ResponseScore, Round, ScoreKind
 from app.services import audit
 from tests.web.conftest import MakeLink, complete
 from tests.web.pages import Page
@@ -128,3 +128,27 @@ def test_submission_is_audited_except_in_anonymous_rounds(
     complete(Page.get(client, "/respond"))
     with reader() as db:
         assert len([e for e in audit.recent(db) if e.action == "response.submit"]) == 1
+
+
+def test_organisation_aggregate_reads_the_stored_scores(
+    client: TestClient, submitted: Page, make_link: MakeLink, session: Session
+) -> None:
+    """Stored scores are what comparisons show: a rebuild after a rule fix reaches the page."""
+    own_cookies = dict(client.cookies)
+    client.cookies.clear()
+    Page.get(client, f"/r/{make_link()}").submit({"consent": "yes"})
+    complete(Page.get(client, "/respond"), mandate="3")
+    client.cookies.clear()
+    client.cookies.update(own_cookies)
+    stored = session.exec(
+        select(ResponseScore).where(
+            ResponseScore.kind == ScoreKind.DIMENSION, ResponseScore.target_id == "leadership"
+        )
+    ).all()
+    assert len(stored) == 2
+    for row in stored:
+        row.score = 80.0
+        session.add(row)
+    session.commit()
+    group = _figure(Page.get(client, "/respond/result"))["data"][-1]
+    assert group["r"][0] == 80.0
