@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scoring.profile import Profile
-from scoring.stats import summarise
+from scoring.stats import Summary, summarise
 
 MIN_GROUP_SIZE = 3
 DISAGREEMENT_BELOW = 0.5
@@ -34,16 +34,9 @@ Scores = Mapping[str, float | None]
 
 
 @dataclass(frozen=True)
-class GroupScore:
+class GroupScore(Summary):
     """The summary of one score over a group; statistics are None when withheld."""
 
-    n: int
-    mean: float | None
-    median: float | None
-    sd: float | None
-    min: float | None
-    max: float | None
-    agreement: float | None
     disagreement: bool
     withheld: bool
     reason_code: str | None
@@ -146,21 +139,16 @@ def _group_score(
                 f"withheld: only {len(values)} responses have a score here, "
                 f"at least {min_group_size} are needed"
             )
+        hidden = Summary(len(values), None, None, None, None, None, None)
         return GroupScore(
-            n=len(values),
-            mean=None,
-            median=None,
-            sd=None,
-            min=None,
-            max=None,
-            agreement=None,
+            **vars(hidden),
             disagreement=False,
             withheld=True,
             reason_code=GROUP_TOO_SMALL,
             reason=reason,
         )
-    s = summarise(values)
-    disagree = s.agreement is not None and s.agreement < disagreement_below
+    summary = summarise(values)
+    disagree = summary.agreement is not None and summary.agreement < disagreement_below
     return GroupScore(
-        s.n, s.mean, s.median, s.sd, s.min, s.max, s.agreement, disagree, False, None, None
+        **vars(summary), disagreement=disagree, withheld=False, reason_code=None, reason=None
     )

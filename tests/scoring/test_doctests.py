@@ -1,4 +1,4 @@
-"""The examples in the scoring modules' docstrings run as tests."""
+"""The examples in the scoring modules' docstrings are part of the documentation: run them."""
 
 from __future__ import annotations
 
