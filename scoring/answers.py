@@ -146,6 +146,11 @@ def check_answer(definition: Definition, item: Item, value: Any) -> AnswerProble
             return problem("unknown_choice", f"not among the choices: {listed}")
         if len(set(value)) != len(value):
             return problem("duplicate_choice", "a choice is selected more than once")
+        exclusive = [c.id for c in item.choices or [] if c.exclusive and c.id in value]
+        if exclusive and len(value) > 1:
+            return problem(
+                "exclusive_choice", f"{exclusive[0]!r} cannot be combined with other choices"
+            )
     elif item.type is ItemType.NUMBER:
         if not _is_number(value) or not math.isfinite(value):
             return problem("wrong_type", f"expected a finite number, got {_kind(value)}")

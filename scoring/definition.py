@@ -55,11 +55,16 @@ class Scale(Strict):
 
 
 class Choice(Strict):
-    """One option of a choice item; ``score`` (0-100) makes the item count in its dimension."""
+    """One option of a choice item; ``score`` (0-100) makes the item count in its dimension.
+
+    ``exclusive`` marks an option such as "none of these" that a multi-choice answer cannot
+    combine with any other.
+    """
 
     id: Identifier
     label: LocalizedText
     score: Percent | None = None
+    exclusive: bool = False
 
 
 class Dimension(Strict):

@@ -222,6 +222,13 @@ def _check_item_type(d: Definition, item_id: str, path: str) -> Iterator[Definit
             yield DefinitionProblem(f"{path}.choices", "a choice item needs at least two choices")
         for duplicate in _duplicates([c.id for c in item.choices or []]):
             yield DefinitionProblem(f"{path}.choices[{duplicate}]", f"duplicate id {duplicate!r}")
+        if item.type is ItemType.SINGLE_CHOICE:
+            for choice in item.choices or []:
+                if choice.exclusive:
+                    yield DefinitionProblem(
+                        f"{path}.choices[{choice.id}].exclusive",
+                        "only multi-choice options can be exclusive",
+                    )
     elif item.choices is not None:
         yield DefinitionProblem(f"{path}.choices", f"a {item.type.value} item takes no choices")
     if item.reverse and item.type is not ItemType.SCALE:

@@ -160,3 +160,14 @@ def test_project_questionnaires_are_valid() -> None:
         "intercultural-organisation",
     }
     assert validate_files(paths) == []
+
+
+def test_exclusive_is_for_multi_choice_only(tmp_path: Path) -> None:
+    def break_it(d: Data) -> None:
+        _item(d, "leadership.has_budget")["choices"][1]["exclusive"] = True
+
+    [problem] = _problems(tmp_path, break_it)
+    assert (
+        ":items[leadership.has_budget].choices[no].exclusive: "
+        "only multi-choice options can be exclusive"
+    ) in problem

@@ -114,6 +114,19 @@
     });
   }
 
+  // An exclusive option ("none of these") and the other options of its question clear each other.
+  function clearOthers(event) {
+    var box = event.target;
+    if (box.type !== "checkbox" || !box.checked) { return; }
+    var group = box.form ? box.form.querySelectorAll('input[type="checkbox"]') : [];
+    group.forEach(function (other) {
+      if (other !== box && other.name === box.name &&
+          (box.hasAttribute("data-exclusive") || other.hasAttribute("data-exclusive"))) {
+        other.checked = false;
+      }
+    });
+  }
+
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) { window.location.reload(); }
   });
@@ -121,6 +134,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-autosave]").forEach(setupAutosave);
     document.querySelectorAll("button[data-copy]").forEach(setupCopy);
+    document.addEventListener("change", clearOthers, true);
     var summary = document.querySelector(".error-summary");
     if (summary) { summary.focus(); }
   });

@@ -85,6 +85,7 @@ class Option:
     value: str
     label: str
     checked: bool
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _options(definition: Definition, item: Item, value: Any, i18n: Localizer) ->
             options.append(Option(NOT_APPLICABLE, label, NOT_APPLICABLE in chosen))
         return options
     return [
-        Option(choice.id, i18n.text(choice.label), choice.id in chosen)
+        Option(choice.id, i18n.text(choice.label), choice.id in chosen, choice.exclusive)
         for choice in item.choices or []
     ]
 

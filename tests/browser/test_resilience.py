@@ -118,3 +118,27 @@ def test_stale_tab_gets_a_conflict(new_context: NewContext, live_server: LiveSer
     with Session(live_server.engine) as session:
         stored = [r for r in session.exec(select(Response)).all() if r.answers]
     assert any(r.answers.get("leadership.mandate") == 4 for r in stored)
+
+
+def test_none_of_these_clears_the_other_options(
+    new_context: NewContext, live_server: LiveServer
+) -> None:
+    _context, page = new_context()
+    _begin(page, live_server.link())
+    page.goto(f"{live_server.url}/respond/step/11")  # media and communication
+    social = page.locator('input[name="communication.channels"][value="social_media"]')
+    web = page.locator('input[name="communication.channels"][value="multilingual_web"]')
+    none = page.locator('input[name="communication.channels"][value="none"]')
+    social.check()
+    web.check()
+    with page.expect_response(re.compile(r"/autosave$")) as saved:
+        none.check()
+    assert saved.value.status == 200, "the cleared state is what autosave stores"
+    expect(social).not_to_be_checked()
+    expect(web).not_to_be_checked()
+    with page.expect_response(re.compile(r"/autosave$")):
+        social.check()
+    expect(none).not_to_be_checked()
+    page.reload()
+    expect(social).to_be_checked()
+    expect(none).not_to_be_checked()

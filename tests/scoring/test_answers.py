@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from scoring import AnswerProblem, Definition, problems_to_dicts, validate_answers
-from tests.scoring.builders import build, choice, scale
+from tests.scoring.builders import build, choice, load, scale
 
 
 def definition() -> Definition:
@@ -185,3 +186,15 @@ def test_problems_serialise_as_json() -> None:
             "severity": "error",
         },
     ]
+
+
+def test_exclusive_option_cannot_be_combined() -> None:
+    """The flagship's "none of these" channel excludes every other channel."""
+    flagship = load(Path("questionnaires/intercultural-integration/1.0.yaml"))
+    both = validate_answers(
+        flagship, {"communication.channels": ["none", "social_media"]}, complete=False
+    )
+    assert [(p.item_id, p.code) for p in both] == [("communication.channels", "exclusive_choice")]
+    assert "'none' cannot be combined with other choices" in both[0].message
+    alone = validate_answers(flagship, {"communication.channels": ["none"]}, complete=False)
+    assert alone == []
