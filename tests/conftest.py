@@ -31,6 +31,8 @@ from app.db import make_engine, normalise_url, writer_session
 from app.main import create_app
 from app.services import questionnaires
 from app.settings import PROJECT_ROOT, Settings, get_settings
+from scoring import parse_definition
+from tests.helpers import minimal_definition
 
 POSTGRES_ENV = "RADAR_TEST_POSTGRES_URL"
 TEMPLATE_DB = "radar_test_template"
@@ -141,6 +143,13 @@ def session(engine: Engine) -> Iterator[Session]:
 def loaded(session: Session, settings: Settings) -> list[questionnaires.Published]:
     """The project's questionnaires, published into the test database."""
     return questionnaires.load_directory(session, settings.questionnaires_dir)
+
+
+@pytest.fixture
+def published_minimal(session: Session) -> None:
+    """tests/scoring/minimal.yaml published as ``mini`` 1.0: small, independent of the flagship."""
+    questionnaires.publish(session, parse_definition(minimal_definition()))
+    session.commit()
 
 
 @pytest.fixture

@@ -79,9 +79,10 @@ def _answer(definition: Definition, item: Item, level: float, rng: random.Random
     if item.type is ItemType.SINGLE_CHOICE:
         return _pick(item, level, rng)
     if item.type is ItemType.MULTI_CHOICE:
-        choices = item.choices or []
+        choices = [c for c in item.choices or [] if not c.exclusive]
         chosen = [c.id for c in choices if rng.random() < 0.15 + 0.6 * level]
-        return chosen or [_pick(item, level, rng)]
+        exclusive = [c.id for c in item.choices or [] if c.exclusive]
+        return chosen or exclusive[:1] or [_pick(item, level, rng)]
     if item.type is ItemType.NUMBER:
         low = item.min if item.min is not None else 0
         high = item.max if item.max is not None else low + 100

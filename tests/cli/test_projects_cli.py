@@ -12,20 +12,15 @@ from typer.testing import Result
 
 from app.cli.rounds import parse_moment
 from app.models import Invitation
-from app.services import invitations, questionnaires
+from app.services import invitations
 from app.settings import Settings, get_settings
-from scoring import parse_definition
-from tests.helpers import minimal_definition
 
 Radar = Callable[..., Result]
 
 
 @pytest.fixture
-def network(radar: Radar, engine: Engine) -> Radar:
+def network(radar: Radar, published_minimal: None) -> Radar:
     """A project 'net' with organisation 'Saxony' and round 'Baseline' of mini 1.0."""
-    with Session(engine) as session:
-        questionnaires.publish(session, parse_definition(minimal_definition()))
-        session.commit()
     for args in (
         ("projects", "create", "net", "--name", "Network"),
         ("organisations", "add", "net", "Saxony", "--country", "DE"),

@@ -10,24 +10,16 @@ from sqlmodel import Session, select
 from app.db_types import utcnow
 from app.errors import Conflict, Gone, InvalidInput, NotFound
 from app.models import Invitation, Organisation, Round
-from app.services import invitations, projects, questionnaires, rounds
+from app.services import invitations, projects, rounds
 from app.services.invitations import InvitationInvalid, RoundClosed, RoundNotOpen
 from app.settings import Settings
 from app.tokens import hash_token
-from scoring import parse_definition
-from tests.helpers import minimal_definition
 
 SLUG = "mini"  # tests/scoring/minimal.yaml: independent of the flagship's wording
 
 
 @pytest.fixture
-def published(session: Session) -> None:
-    questionnaires.publish(session, parse_definition(minimal_definition()))
-    session.commit()
-
-
-@pytest.fixture
-def round_(session: Session, published: None) -> Round:
+def round_(session: Session, published_minimal: None) -> Round:
     project = projects.create_project(session, "net", "Network")
     return rounds.create_round(session, project, SLUG, "1.0", "Baseline")
 

@@ -11,20 +11,12 @@ from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Project, Round
 from app.services import projects, questionnaires, rounds
-from scoring import parse_definition
-from tests.helpers import minimal_definition
 
 SLUG = "mini"  # tests/scoring/minimal.yaml: independent of the flagship's wording
 
 
 @pytest.fixture
-def published(session: Session) -> None:
-    questionnaires.publish(session, parse_definition(minimal_definition()))
-    session.commit()
-
-
-@pytest.fixture
-def project(session: Session, published: None) -> Project:
+def project(session: Session, published_minimal: None) -> Project:
     return projects.create_project(session, "net", "Network")
 
 

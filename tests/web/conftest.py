@@ -11,9 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.models import Organisation, Project, Round
-from app.services import invitations, projects, questionnaires, rounds
-from scoring import parse_definition
-from tests.helpers import minimal_definition
+from app.services import invitations, projects, rounds
 from tests.web.pages import Page
 
 NOTICE = "We keep your answers for two years.\n\nContact: privacy@example.org"
@@ -39,9 +37,7 @@ def reader(engine: Engine) -> Callable[[], Session]:
 
 
 @pytest.fixture
-def project(session: Session) -> Project:
-    questionnaires.publish(session, parse_definition(minimal_definition()))
-    session.commit()
+def project(session: Session, published_minimal: None) -> Project:
     project = projects.create_project(session, "net", "Network", min_group_size=2)
     session.commit()  # every fixture ends its transaction: the app needs the write lock
     return project
