@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import plotly.graph_objects as go
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -42,6 +43,19 @@ def test_chart_escapes_every_text_and_draws_bands() -> None:
     assert own["text"][1] == "Services &amp; more: n/a &lt;b&gt;"
     assert own["theta"][0] == "&lt;img src=x<br>onerror=alert(1)&gt;"  # wrapped, escaped
     assert "template" not in figure["layout"]
+
+
+def test_chart_is_a_valid_plotly_figure() -> None:
+    """The figure is built as plain JSON for speed; plotly's own validation checks it here."""
+    figure = charts.radar_figure(
+        ["A", "B", "C"],
+        [charts.Series("Me", [10.0, None, 90.0]), charts.Series("Group", [20.0, 30.0, 40.0])],
+        charts.band_rings([("Low", 0), ("Mid", 40), ("High", 70)]),
+        description="Profile",
+    )
+    validated = go.Figure(figure).to_plotly_json()  # raises ValueError on any unknown property
+    assert [trace["type"] for trace in validated["data"]] == ["scatterpolar"] * 5
+    assert list(validated["layout"]["polar"]["radialaxis"]["range"]) == [0, 100]
 
 
 def test_band_rings_reach_the_next_band() -> None:
