@@ -11,12 +11,11 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
-from app.db_types import utcnow
 from app.errors import NotFound
 from app.i18n import N_
 from app.models import Invitation, Response, WebSession
 from app.services import invitations, web_sessions
-from app.services.responses import Context, definition_of
+from app.services.responses import Context, definition_of, recorded_time
 from app.tokens import hash_token, new_token, same
 
 RESUME_INVALID = N_(
@@ -43,6 +42,8 @@ def open_invitation(session: Session, token: str, preferred: Sequence[str] = ())
         invitation_id=resolved.invitation.id,
         stakeholder_group=resolved.invitation.stakeholder_group,
         language=chosen,
+        created_at=recorded_time(resolved.round),
+        updated_at=recorded_time(resolved.round),
     )
     session.add(response)
     session.flush()
@@ -83,11 +84,8 @@ def give_consent(session: Session, context: Context) -> str:
     """
     response = context.response
     if response.consented_at is None:
-        now = utcnow()
-        if context.round.anonymous:
-            now = now.replace(hour=0, minute=0, second=0, microsecond=0)
         response.consent_version = context.round.notice_version
-        response.consented_at = now
+        response.consented_at = recorded_time(context.round)
     token = new_resume_token(session, response)
     session.commit()
     return token

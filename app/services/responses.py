@@ -156,7 +156,7 @@ def save_page(
     values: dict[str, Any] = {"answers": candidate, "comments": comments}
     if step is not None:
         values["current_step"] = step
-    new_revision = _compare_and_set(session, response, revision, values)
+    new_revision = _compare_and_set(session, context, revision, values)
     session.commit()
     return Saved(new_revision, problems)
 
@@ -191,12 +191,11 @@ def submit(session: Session, context: Context, revision: int) -> bool:
     problems = missing_required(context.definition, dict(response.answers))
     if problems:
         raise InvalidAnswers(INCOMPLETE_MESSAGE, problems=problems)
-    now = utcnow()
     _compare_and_set(
         session,
-        response,
+        context,
         revision,
-        {"status": ResponseStatus.SUBMITTED.value, "submitted_at": _stamp(context, now)},
+        {"status": ResponseStatus.SUBMITTED.value, "submitted_at": recorded_time(context.round)},
     )
     session.refresh(response)
     scores.store_scores(session, response, context.definition)
@@ -213,8 +212,11 @@ def submit(session: Session, context: Context, revision: int) -> bool:
     return True
 
 
-def _stamp(context: Context, now: datetime) -> datetime:
-    if context.round.anonymous:
+def recorded_time(round_: Round, now: datetime | None = None) -> datetime:
+    """The time stored on a response: only the day in anonymous rounds, so that no precise
+    timestamp links a response to the person seen at the computer at that moment."""
+    now = now or utcnow()
+    if round_.anonymous:
         return now.replace(hour=0, minute=0, second=0, microsecond=0)
     return now
 
@@ -231,8 +233,9 @@ def _writable(context: Context, revision: int) -> Response:
 
 
 def _compare_and_set(
-    session: Session, response: Response, revision: int, values: dict[str, Any]
+    session: Session, context: Context, revision: int, values: dict[str, Any]
 ) -> int:
+    response = context.response
     result = session.exec(
         update(Response)
         .where(
@@ -240,7 +243,7 @@ def _compare_and_set(
             col(Response.revision) == revision,
             col(Response.status) == ResponseStatus.DRAFT.value,
         )
-        .values(**values, revision=revision + 1, updated_at=utcnow())
+        .values(**values, revision=revision + 1, updated_at=recorded_time(context.round))
     )
     if result.rowcount != 1:
         session.rollback()

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.models import Response, ResponseStatus
-from tests.web.conftest import MakeLink
+from app.models import Response, ResponseStatus, Round
+from tests.web.conftest import MakeLink, complete
 from tests.web.pages import Page
 
 
@@ -56,3 +56,29 @@ def test_whole_path(client: TestClient, started: Page, reader: Callable[[], Sess
         "services.training": "na",
     }
     assert stored.comments == {"leadership": "See <script>x</script>"}
+
+
+def test_anonymous_rounds_keep_only_the_day(
+    client: TestClient,
+    make_link: MakeLink,
+    round_: Round,
+    session: Session,
+    reader: Callable[[], Session],
+) -> None:
+    """No precise time links a response of an anonymous round to a person (GDPR)."""
+    round_.anonymous = True
+    session.add(round_)
+    session.commit()
+    Page.get(client, f"/r/{make_link()}").submit({"consent": "yes"})
+    complete(Page.get(client, "/respond"))
+    with reader() as db:
+        [response] = db.exec(select(Response)).all()
+        moments = [
+            response.created_at,
+            response.updated_at,
+            response.consented_at,
+            response.submitted_at,
+        ]
+    for moment in moments:
+        assert moment is not None
+        assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
