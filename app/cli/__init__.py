@@ -7,6 +7,7 @@ import typer
 from app.cli import (
     database,
     demo,
+    invitations,
     invite,
     organisations,
     projects,
@@ -29,6 +30,7 @@ app.add_typer(projects.app, name="projects")
 app.add_typer(organisations.app, name="organisations")
 app.add_typer(rounds.app, name="rounds")
 app.command("invite")(invite.invite)
+app.add_typer(invitations.app, name="invitations")
 app.command("demo")(demo.demo)
 app.add_typer(scores.app, name="scores")
 

@@ -183,6 +183,14 @@ def record_use(session: Session, invitation: Invitation) -> Invitation:
     return invitation
 
 
+def get_invitation(session: Session, round_: Round, invitation_id: int) -> Invitation:
+    """An invitation of this round by its number (another round's number is not found)."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.round_id != round_.id:
+        raise NotFound(f"round {round_.name!r} has no invitation {invitation_id}")
+    return invitation
+
+
 def list_invitations(session: Session, round_: Round) -> list[Invitation]:
     return list(
         session.exec(
@@ -209,11 +217,17 @@ def public_base_url(settings: Settings) -> str:
     return f"http://{host}:{settings.port}"
 
 
-def _usable(invitation: Invitation, now: datetime) -> bool:
+def link_state(invitation: Invitation, now: datetime) -> str:
+    """ "active", or why the link no longer opens: "revoked", "expired" or "used"."""
     if invitation.revoked_at is not None:
-        return False
+        return "revoked"
     if invitation.expires_at is not None and now >= invitation.expires_at:
-        return False
-    if not invitation.multi_use:
-        return invitation.use_count < 1
-    return invitation.max_uses is None or invitation.use_count < invitation.max_uses
+        return "expired"
+    limit = invitation.max_uses if invitation.multi_use else 1
+    if limit is not None and invitation.use_count >= limit:
+        return "used"
+    return "active"
+
+
+def _usable(invitation: Invitation, now: datetime) -> bool:
+    return link_state(invitation, now) == "active"

@@ -160,3 +160,36 @@ def test_min_group_size_defaults_to_the_setting(
     get_settings.cache_clear()
     assert radar("projects", "create", "net", "--name", "Network").exit_code == 0
     assert "min group 5" in radar("projects", "list").output
+
+
+def test_invitations_list_and_revoke(network: Radar, engine: Engine) -> None:
+    links = network("invite", "net", "Baseline", "Saxony", "--count", "2", "--label", "mayor")
+    first, second = (link.rsplit("/", 1)[1] for link in links.stdout.split())
+    network("invite", "net", "Baseline", "Saxony", "--multi-use", "--group", "ngo")
+    listed = network("invitations", "list", "net", "Baseline").stdout.splitlines()
+    assert listed == [
+        "1\tSaxony\t-\tsingle-use\t0 use(s)\texpires -\tactive\tmayor",
+        "2\tSaxony\t-\tsingle-use\t0 use(s)\texpires -\tactive\tmayor",
+        "3\tSaxony\tngo\tmulti-use\t0 use(s)\texpires -\tactive",
+    ]
+    assert network("invitations", "revoke", "net", "Baseline", "1").stdout == (
+        "invitation 1 revoked\n"
+    )
+    assert "\trevoked\t" in network("invitations", "list", "net", "Baseline").stdout
+    with Session(engine) as session:
+        with pytest.raises(invitations.InvitationInvalid):
+            invitations.resolve_invitation(session, first)
+        assert invitations.resolve_invitation(session, second).invitation.id == 2
+
+
+def test_revoke_checks_the_round(network: Radar) -> None:
+    network("invite", "net", "Baseline", "Saxony")
+    network("rounds", "create", "net", "Follow-up", "--questionnaire", "mini", "--version", "1.0")
+    _fails(
+        network("invitations", "revoke", "net", "Follow-up", "1"),
+        "round 'Follow-up' has no invitation 1",
+    )
+    _fails(
+        network("invitations", "revoke", "net", "Baseline", "99"),
+        "round 'Baseline' has no invitation 99",
+    )

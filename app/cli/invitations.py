@@ -1,0 +1,62 @@
+"""``radar invitations``: see a round's links and revoke one that leaked or is no longer wanted.
+
+Links themselves cannot be shown again (only their hashes are stored); the list shows each
+link's number, organisation, group, kind, uses, expiry and label.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import typer
+
+from app.cli.common import write_session
+from app.db_types import utcnow
+from app.services import invitations, projects, rounds
+
+app = typer.Typer(help="Invitation links of a round.", no_args_is_help=True)
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.date().isoformat() if moment else "-"
+
+
+@app.command("list")
+def list_(
+    project: str = typer.Argument(..., help="Project slug"),
+    round_name: str = typer.Argument(..., metavar="ROUND", help="Round name"),
+) -> None:
+    """One line per link: number, organisation, group, kind, uses, expiry, state, label."""
+    now = utcnow()
+    with write_session() as session:
+        found = projects.get_project_by_slug(session, project)
+        round_ = rounds.get_round(session, found, round_name)
+        names = {o.id: o.name for o in projects.list_organisations(session, found)}
+        for invitation in invitations.list_invitations(session, round_):
+            kind = "multi-use" if invitation.multi_use else "single-use"
+            fields = [
+                str(invitation.id),
+                names.get(invitation.organisation_id, "?"),
+                invitation.stakeholder_group or "-",
+                kind,
+                f"{invitation.use_count} use(s)",
+                f"expires {_day(invitation.expires_at)}",
+                invitations.link_state(invitation, now),
+                invitation.label,
+            ]
+            typer.echo("\t".join(fields).rstrip())
+
+
+@app.command()
+def revoke(
+    project: str = typer.Argument(..., help="Project slug"),
+    round_name: str = typer.Argument(..., metavar="ROUND", help="Round name"),
+    number: int = typer.Argument(..., help="The link's number from `radar invitations list`"),
+) -> None:
+    """Make a link unusable from now on; responses already started with it stay."""
+    with write_session() as session:
+        round_ = rounds.get_round(
+            session, projects.get_project_by_slug(session, project), round_name
+        )
+        invitations.revoke(session, invitations.get_invitation(session, round_, number))
+    typer.echo(f"invitation {number} revoked")
