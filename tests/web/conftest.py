@@ -69,13 +69,29 @@ def make_link(session: Session, round_: Round, organisation: Organisation) -> Ma
     return make
 
 
+def begin(client: TestClient, token: str) -> Page:
+    """Open an invitation link and consent; returns the first step."""
+    page = Page.get(client, f"/r/{token}").submit({"consent": "yes"})
+    assert page.status == 200, page.text
+    return Page.get(client, "/respond")
+
+
+def another_respondent(client: TestClient, token: str, mandate: str = "1") -> Page:
+    """Someone else answers everything and submits in a browser of their own (the client's
+    cookies are kept aside and restored); returns their result page."""
+    own = dict(client.cookies)
+    client.cookies.clear()
+    try:
+        return complete(begin(client, token), mandate=mandate)
+    finally:
+        client.cookies.clear()
+        client.cookies.update(own)
+
+
 @pytest.fixture
 def started(client: TestClient, make_link: MakeLink) -> Page:
     """A respondent who opened a link (English) and consented; returns the first step."""
-    start = Page.get(client, f"/r/{make_link()}")
-    page = start.submit({"consent": "yes"})
-    assert page.status == 200, page.text
-    return Page.get(client, "/respond")
+    return begin(client, make_link())
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import Response, ResponseStatus, Round
-from tests.web.conftest import MakeLink, complete
+from tests.web.conftest import MakeLink, begin, complete
 from tests.web.pages import Page
 
 
@@ -69,8 +69,7 @@ def test_anonymous_rounds_keep_only_the_day(
     round_.anonymous = True
     session.add(round_)
     session.commit()
-    Page.get(client, f"/r/{make_link()}").submit({"consent": "yes"})
-    complete(Page.get(client, "/respond"))
+    complete(begin(client, make_link()))
     with reader() as db:
         [response] = db.exec(select(Response)).all()
         moments = [

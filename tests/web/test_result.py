@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from app.models import ResponseScore, Round, ScoreKind
 from app.services import audit
-from tests.web.conftest import MakeLink, complete
+from tests.web.conftest import MakeLink, another_respondent
 from tests.web.pages import Page
 
 FIGURE = re.compile(r'<script type="application/json" id="radar-data">(.*?)</script>', re.S)
@@ -60,13 +60,7 @@ def test_result_is_kept_and_pages_are_read_only(client: TestClient, submitted: P
 def test_organisation_aggregate_appears_with_enough_responses(
     client: TestClient, submitted: Page, make_link: MakeLink
 ) -> None:
-    own_cookies = dict(client.cookies)
-    client.cookies.clear()
-    start = Page.get(client, f"/r/{make_link()}")
-    start.submit({"consent": "yes"})
-    complete(Page.get(client, "/respond"), mandate="3")
-    client.cookies.clear()
-    client.cookies.update(own_cookies)
+    another_respondent(client, make_link(), mandate="3")
     page = Page.get(client, "/respond/result")
     assert "Organisation average" in page.text
     figure = _figure(page)
@@ -123,9 +117,7 @@ def test_submission_is_audited_except_in_anonymous_rounds(
     round_.anonymous = True
     session.add(round_)
     session.commit()
-    client.cookies.clear()
-    Page.get(client, f"/r/{make_link()}").submit({"consent": "yes"})
-    complete(Page.get(client, "/respond"))
+    another_respondent(client, make_link())
     with reader() as db:
         assert len([e for e in audit.recent(db) if e.action == "response.submit"]) == 1
 
@@ -134,12 +126,7 @@ def test_organisation_aggregate_reads_the_stored_scores(
     client: TestClient, submitted: Page, make_link: MakeLink, session: Session
 ) -> None:
     """Stored scores are what comparisons show: a rebuild after a rule fix reaches the page."""
-    own_cookies = dict(client.cookies)
-    client.cookies.clear()
-    Page.get(client, f"/r/{make_link()}").submit({"consent": "yes"})
-    complete(Page.get(client, "/respond"), mandate="3")
-    client.cookies.clear()
-    client.cookies.update(own_cookies)
+    another_respondent(client, make_link(), mandate="3")
     stored = session.exec(
         select(ResponseScore).where(
             ResponseScore.kind == ScoreKind.DIMENSION, ResponseScore.target_id == "leadership"
