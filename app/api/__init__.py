@@ -1,9 +1,9 @@
-"""The JSON API under /api/v1 (plus the health probes at the root)."""
+"""The JSON API: health probes at the root, version 1 under ``/api/v1`` (``app.api.v1``)."""
 
 from fastapi import APIRouter
 
-from app.api import health, questionnaires
+from app.api import health, v1
 
 router = APIRouter()
 router.include_router(health.router)
-router.include_router(questionnaires.router, prefix="/api/v1")
+router.include_router(v1.router)

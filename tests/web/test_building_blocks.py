@@ -17,8 +17,8 @@ from app.errors import TooManyRequests
 from app.models import RateLimitHit, WebSession
 from app.services import rate_limit, web_sessions
 from app.services.response_export import neutralise
-from app.web.answer_forms import parse_page
 from app.web.assets import extract_css, plotly_css, plotly_style_guards
+from app.web.respond.answer_forms import parse_page
 from scoring import parse_definition
 from tests.helpers import minimal_definition
 from tests.web.pages import Page

@@ -11,9 +11,9 @@ from app.db import SessionDep
 from app.errors import InvalidAnswers
 from app.i18n import N_, Localizer
 from app.services import responses
-from app.web.answer_forms import ItemView, item_views, progress
-from app.web.respondent import CheckedFormDep, Respondent, RespondentDep, redirect, render
-from app.web.steps import revision_of
+from app.web.respond.answer_forms import ItemView, item_views, progress
+from app.web.respond.respondent import CheckedFormDep, Respondent, RespondentDep, redirect, render
+from app.web.respond.steps import revision_of
 
 router = APIRouter(prefix="/respond")
 

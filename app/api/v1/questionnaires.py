@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from app.api.pagination import Page, PageDep
-from app.api.responses import PROBLEM_RESPONSES
+from app.api.problem_docs import PROBLEM_RESPONSES
 from app.db import SessionDep
 from app.errors import InvalidInput
 from app.models import QuestionnaireVersion

@@ -21,7 +21,7 @@ from app.models import ResponseStatus
 from app.services import rate_limit, respondent_links, web_sessions
 from app.services.invitations import RoundNotOpen
 from app.settings import Settings
-from app.web.respondent import (
+from app.web.respond.respondent import (
     COOKIE,
     RespondentDep,
     WriterSessionDep,

@@ -18,7 +18,7 @@ from app.db import SessionDep
 from app.errors import AppError, InvalidInput, NotFound
 from app.i18n import N_
 from app.services import respondent_links, responses
-from app.web.answer_forms import (
+from app.web.respond.answer_forms import (
     anchor,
     item_views,
     parse_page,
@@ -26,8 +26,15 @@ from app.web.answer_forms import (
     progress,
     visible_ids,
 )
-from app.web.respondent import CheckedFormDep, Respondent, RespondentDep, redirect, render, step_url
-from app.web.start import later_page
+from app.web.respond.respondent import (
+    CheckedFormDep,
+    Respondent,
+    RespondentDep,
+    redirect,
+    render,
+    step_url,
+)
+from app.web.respond.start import later_page
 
 router = APIRouter(prefix="/respond/step")
 

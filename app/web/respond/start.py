@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 from app.db import SessionDep
 from app.i18n import N_
 from app.services import respondent_links
-from app.web.respondent import CheckedFormDep, Respondent, RespondentDep, redirect, render
-from app.web.respondent import resume_url as make_resume_url
+from app.web.respond.respondent import CheckedFormDep, Respondent, RespondentDep, redirect, render
+from app.web.respond.respondent import resume_url as make_resume_url
 
 router = APIRouter(prefix="/respond")
 

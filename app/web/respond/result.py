@@ -15,8 +15,8 @@ from app.db import SessionDep
 from app.i18n import Localizer
 from app.services import response_export, results
 from app.web.assets import plotly_style_guards
-from app.web.respondent import Respondent, RespondentDep, redirect, render
-from app.web.review import answer_sections
+from app.web.respond.respondent import Respondent, RespondentDep, redirect, render
+from app.web.respond.review import answer_sections
 from scoring.profile import LOW_COVERAGE
 
 router = APIRouter(prefix="/respond")

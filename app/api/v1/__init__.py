@@ -1,0 +1,9 @@
+"""JSON API version 1, mounted under ``/api/v1``: one router per resource, each with its
+pydantic schemas beside its routes."""
+
+from fastapi import APIRouter
+
+from app.api.v1 import questionnaires
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(questionnaires.router)
