@@ -1,22 +1,45 @@
-"""Database engine and sessions for SQLite (embedded default) and PostgreSQL (psycopg 3).
+"""Database engine, sessions and the unit of work, for SQLite (embedded default) and PostgreSQL
+(psycopg 3). Knows nothing of the web: request dependencies live in :mod:`app.deps`.
 
-SQLite gets WAL, a busy timeout and foreign keys on every connection, and writes start with
-``BEGIN IMMEDIATE`` so that two writers queue for the lock instead of failing half-way with
-"database is locked". Sessions never commit on their own: services commit explicitly.
+SQLite gets WAL, a busy timeout and foreign keys on every connection. Writers start with
+``BEGIN IMMEDIATE``, so that two writers queue for the lock instead of failing half-way with
+"database is locked"; readers start a deferred transaction and never take the lock.
+
+One owner per transaction: services flush, never commit. :func:`unit_of_work` is the owner (one
+web request, one CLI command): it commits once at its end, or rolls back wholly on error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Any
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
-from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import ORMExecuteState, UOWTransaction
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
+from app.errors import Conflict
+from app.i18n import N_
+
+log = logging.getLogger(__name__)
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+READ_ONLY = "radar_read_only"
+SIDE_WRITES = "radar_side_writes"
+CONCURRENT_CHANGE = N_(
+    "Someone else changed the same data at the same moment, so nothing was saved. Please try again."
+)
+
+SideWrite = Callable[[Session], None]
+
+
+class ReadOnlySessionError(RuntimeError):
+    """A read session was asked to write: a programming error, the route needs a writer."""
 
 
 def normalise_url(url: str) -> str:
@@ -56,16 +79,97 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def writer_session(engine: Engine) -> Session:
+def writer_session(engine: Engine, **options: Any) -> Session:
     """A session whose transaction takes SQLite's write lock at once (no-op on PostgreSQL)."""
-    return Session(engine.execution_options(sqlite_immediate=True))
+    return Session(engine.execution_options(sqlite_immediate=True), **options)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    engine: Engine = request.app.state.engine
-    session = writer_session(engine) if request.method in WRITE_METHODS else Session(engine)
-    with session:
-        yield session
+def reader_session(engine: Engine, **options: Any) -> Session:
+    """A session that only reads: a deferred transaction on SQLite, and any write it is asked
+    for (a flush with changes, an INSERT, UPDATE or DELETE) raises
+    :class:`ReadOnlySessionError` at once instead of being lost when the reader ends."""
+    session = Session(engine, **options)
+    session.info[READ_ONLY] = True
+    return session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+def is_writer(session: OrmSession) -> bool:
+    return not session.info.get(READ_ONLY, False)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    if not is_writer(session) and (
+        session.new or session.deleted or any(session.is_modified(row) for row in session.dirty)
+    ):
+        raise ReadOnlySessionError("a read session cannot store changes; use a writer")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_statement(state: ORMExecuteState) -> None:
+    if not is_writer(state.session) and (state.is_insert or state.is_update or state.is_delete):
+        raise ReadOnlySessionError("a read session cannot run INSERT, UPDATE or DELETE")
+
+
+def side_write(session: Session, action: SideWrite) -> None:
+    """Bookkeeping beside the unit of work (e.g. a browser session's "last seen").
+
+    In a writer, ``action`` joins the transaction now. A reader queues it: it runs in a short
+    write unit of work of its own after the reader has ended successfully, so a reader never
+    holds two connections or takes SQLite's write lock. That separate write is best effort:
+    its failure is logged, never raised (the request already has its answer).
+    """
+    if is_writer(session):
+        action(session)
+    else:
+        session.info.setdefault(SIDE_WRITES, []).append(action)
+
+
+@contextmanager
+def unit_of_work(engine: Engine, *, write: bool) -> Iterator[Session]:
+    """One transaction owned by its caller (a request, a CLI command, a test's set-up).
+
+    A writer commits once when the block ends and rolls back wholly when it raises; a reader
+    never writes (see :func:`reader_session`). A unique or foreign-key violation, which means
+    a concurrent change won, becomes :class:`~app.errors.Conflict` (409). Errors of the clean-up
+    itself (a rollback or close on a dropped connection) are logged, never raised over the
+    error that caused them. Objects stay readable after the block (no expiry on commit).
+    """
+    make = writer_session if write else reader_session
+    session = make(engine, expire_on_commit=False)
+    try:
+        try:
+            yield session
+            if write:
+                session.commit()
+        finally:
+            _release(session)  # rolls back whatever was not committed
+    except IntegrityError as exc:
+        log.warning("concurrent change refused: %s", type(exc.orig).__name__)
+        raise Conflict(CONCURRENT_CHANGE) from exc
+    _run_side_writes(engine, session.info.pop(SIDE_WRITES, []))
+
+
+def _run_side_writes(engine: Engine, actions: list[SideWrite]) -> None:
+    if not actions:
+        return
+    try:
+        with unit_of_work(engine, write=True) as session:
+            for action in actions:
+                action(session)
+    except Exception:
+        log.warning("a bookkeeping write failed and was skipped", exc_info=True)
+
+
+def _release(session: Session) -> None:
+    """Close the session (rolling back anything uncommitted). On a connection that is gone
+    (terminated by the server, a failover) even that fails: log it and drop the connection
+    from the pool instead of raising over the error, or the response, that came first."""
+    try:
+        session.close()
+    except Exception:
+        log.warning("database clean-up failed; the connection is dropped", exc_info=True)
+        try:
+            session.invalidate()
+        except Exception:
+            log.warning("dropping the connection failed too", exc_info=True)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import migrate
-from app.db import writer_session
+from app.db import unit_of_work
 from app.definition_files import DefinitionFileError
 from app.errors import Conflict
 from app.services import demo, questionnaires
@@ -63,11 +63,17 @@ def prepare(settings: Settings, engine: Engine) -> Prepared:
         migrate.upgrade(engine)
         migrated = True
     try:
-        with writer_session(engine) as session:
+        with unit_of_work(engine, write=True) as session:
             loaded = questionnaires.load_directory(session, settings.questionnaires_dir)
     except (DefinitionFileError, Conflict) as exc:
         raise StartupError(f"cannot load the questionnaires: {exc}") from None
-    with writer_session(engine) as session:
-        info = demo.ensure_demo(session, settings)
-        hint = demo.invite_hint() if info is None and demo.demo_exists(session) else None
+    try:
+        with unit_of_work(engine, write=True) as session:
+            info = demo.ensure_demo(session, settings)
+    except Conflict:  # another instance created the demo at the same moment
+        info = None
+    hint = None
+    if info is None:
+        with unit_of_work(engine, write=False) as session:
+            hint = demo.invite_hint() if demo.demo_exists(session) else None
     return Prepared(migrated, loaded, info.link if info else None, hint)

@@ -31,7 +31,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import col, select
 
 from app import migrate
-from app.db import make_engine, writer_session
+from app.db import make_engine, unit_of_work, writer_session
 from app.main import create_app
 from app.models import Response, Round
 from app.services import demo, questionnaires, rounds, synthetic
@@ -110,7 +110,7 @@ def main() -> None:
         settings = Settings(data_dir=Path(folder), secret_key="benchmark-only")
         engine = make_engine(settings.effective_database_url)
         migrate.upgrade(engine)
-        with writer_session(engine) as session:
+        with unit_of_work(engine, write=True) as session:
             questionnaires.load_directory(session, settings.questionnaires_dir)
             info = demo.ensure_demo(session, settings)
             demo.populate(session, organisations=8, respondents=5, seed=1)

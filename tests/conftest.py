@@ -141,8 +141,11 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def loaded(session: Session, settings: Settings) -> list[questionnaires.Published]:
-    """The project's questionnaires, published into the test database."""
-    return questionnaires.load_directory(session, settings.questionnaires_dir)
+    """The project's questionnaires, published into the test database (and committed: set-up
+    is the test's own unit of work)."""
+    published = questionnaires.load_directory(session, settings.questionnaires_dir)
+    session.commit()
+    return published
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from app.db import make_engine, writer_session
+from app.db import make_engine, unit_of_work
 from app.models import Project
 from app.services import projects
 from app.services import questionnaires as questionnaire_service
@@ -20,7 +20,7 @@ def test_concurrent_writers_all_succeed(engine: Engine) -> None:
     """Writers take the lock up front (SQLite: BEGIN IMMEDIATE + busy timeout): none fails."""
 
     def create(index: int) -> str:
-        with writer_session(engine) as session:
+        with unit_of_work(engine, write=True) as session:
             return projects.create_project(session, f"p{index}", f"Project {index}").slug
 
     with ThreadPoolExecutor(max_workers=8) as pool:

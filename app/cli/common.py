@@ -1,15 +1,21 @@
-"""Helpers shared by the command groups: settings, engine, sessions, error output."""
+"""Helpers shared by the command groups: settings, engine, units of work, error output.
+
+Each command is one unit of work (:func:`app.db.unit_of_work`): :func:`write_session` commits
+once when its block ends and rolls back wholly on an error; :func:`read_session` never takes
+SQLite's write lock, so listing works while another process writes. Print what a command did
+after its block, when it has been committed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import typer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.db import make_engine, writer_session
+from app.db import make_engine, unit_of_work
 from app.errors import AppError
 from app.settings import Settings, get_settings
 from app.startup import StartupError, check_reachable
@@ -34,11 +40,19 @@ def engine_for(settings: Settings | None = None) -> Engine:
 
 
 @contextmanager
-def write_session() -> Iterator[Session]:
-    """A writing session; domain errors become one-line messages and exit code 1."""
-    with writer_session(engine_for()) as session:
-        try:
+def _unit(engine: Engine | None, *, write: bool) -> Iterator[Session]:
+    try:
+        with unit_of_work(engine or engine_for(), write=write) as session:
             yield session
-        except AppError as exc:
-            session.rollback()
-            raise fail(exc.detail) from None
+    except AppError as exc:
+        raise fail(exc.detail) from None
+
+
+def write_session(engine: Engine | None = None) -> AbstractContextManager[Session]:
+    """The command's writing unit of work; domain errors become one line and exit code 1."""
+    return _unit(engine, write=True)
+
+
+def read_session(engine: Engine | None = None) -> AbstractContextManager[Session]:
+    """The command's reading unit of work; domain errors become one line and exit code 1."""
+    return _unit(engine, write=False)

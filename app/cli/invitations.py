@@ -10,7 +10,7 @@ from datetime import datetime
 
 import typer
 
-from app.cli.common import write_session
+from app.cli.common import read_session, write_session
 from app.db_types import utcnow
 from app.services import invitations, projects, rounds
 
@@ -28,7 +28,7 @@ def list_(
 ) -> None:
     """One line per link: number, organisation, group, kind, uses, expiry, state, label."""
     now = utcnow()
-    with write_session() as session:
+    with read_session() as session:
         found = projects.get_project_by_slug(session, project)
         round_ = rounds.get_round(session, found, round_name)
         names = {o.id: o.name for o in projects.list_organisations(session, found)}

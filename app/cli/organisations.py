@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli.common import write_session
+from app.cli.common import read_session, write_session
 from app.services import projects as service
 
 app = typer.Typer(help="Partner organisations of a project.", no_args_is_help=True)
@@ -21,13 +21,13 @@ def add(
     with write_session() as session:
         found = service.get_project_by_slug(session, project)
         organisation = service.add_organisation(session, found, name, country=country, kind=kind)
-        typer.echo(f"organisation {organisation.name!r} added to {found.slug}")
+    typer.echo(f"organisation {organisation.name!r} added to {found.slug}")
 
 
 @app.command("list")
 def list_(project: str = typer.Argument(..., help="Project slug")) -> None:
     """List a project's organisations: name, country, kind."""
-    with write_session() as session:
+    with read_session() as session:
         found = service.get_project_by_slug(session, project)
         for organisation in service.list_organisations(session, found):
             typer.echo(f"{organisation.name}\t{organisation.country or '-'}\t{organisation.kind}")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from app.cli.common import fail, write_session
+from app.cli.common import fail, read_session, write_session
 from app.services import projects, rounds
 
 app = typer.Typer(help="Assessment rounds of a project.", no_args_is_help=True)
@@ -65,13 +65,13 @@ def create(
             privacy_notice=notice,
             notice_version=notice_version,
         )
-        typer.echo(f"round {created.name!r} of {questionnaire} {version} created in {found.slug}")
+    typer.echo(f"round {created.name!r} of {questionnaire} {version} created in {found.slug}")
 
 
 @app.command("list")
 def list_(project: str = typer.Argument(..., help="Project slug")) -> None:
     """List a project's rounds: name, questionnaire version, state."""
-    with write_session() as session:
+    with read_session() as session:
         found = projects.get_project_by_slug(session, project)
         for round_ in rounds.list_rounds(session, found):
             version = rounds.version_of(session, round_)
@@ -88,4 +88,4 @@ def close(
     with write_session() as session:
         round_ = rounds.get_round(session, projects.get_project_by_slug(session, project), name)
         rounds.close_round(session, round_)
-        typer.echo(f"round {name!r} closed")
+    typer.echo(f"round {name!r} closed")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli.common import write_session
+from app.cli.common import engine_for, read_session, write_session
 from app.services import scores as service
 from scoring import RULES_VERSION
 
@@ -16,16 +16,27 @@ def rebuild(
     questionnaire: str | None = typer.Option(None, help="Only responses of this questionnaire"),
     version: str | None = typer.Option(None, help="Only this version (needs --questionnaire)"),
 ) -> None:
-    """Rescore submitted responses from their answers with the current scoring rules."""
-    with write_session() as session:
-        count = service.rebuild(session, slug=questionnaire, version=version)
+    """Rescore submitted responses from their answers with the current scoring rules.
+
+    The one command that is several units of work: each batch commits on its own, so a large
+    rebuild never holds SQLite's write lock for long and an interruption keeps what is done
+    (running it again is safe: scores are derived from the answers).
+    """
+    engine = engine_for()
+    with read_session(engine) as session:
+        batches = service.rebuild_batches(session, slug=questionnaire, version=version)
+    count = 0
+    for batch in batches:
+        with write_session(engine) as session:
+            count += service.rescore(session, batch)
+    engine.dispose()
     typer.echo(f"{count} response(s) rescored with rules {RULES_VERSION}")
 
 
 @app.command()
 def status() -> None:
     """How many stored scores were made by other scoring rules than the current ones."""
-    with write_session() as session:
+    with read_session() as session:
         stale = service.stale_count(session)
         missing = service.unscored_count(session)
     typer.echo(f"scoring rules {RULES_VERSION}")

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.db_types import utcnow
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound
 from app.models import (
     Organisation,
     Project,
@@ -61,21 +60,18 @@ def ensure_demo(session: Session, settings: Settings) -> DemoInfo | None:
     """Create the demo on an empty database and return its link; else ``None``.
 
     Two instances starting at once against one PostgreSQL database may both see it empty:
-    the loser's unique-key violation is caught and it simply creates nothing.
+    the loser gets :class:`~app.errors.Conflict` (from the check or from its unit of work's
+    unique-key violation), its unit of work rolls back, and it creates nothing.
     """
     if not settings.demo_on_first_run or session.exec(select(Project.id)).first() is not None:
         return None
     version = latest_published(session, FLAGSHIP)
     if version is None:
         return None
-    try:
-        _project, round_, organisation = demo_setup(session, version)
-        _invitation, token = invitations.create_invitation(
-            session, round_, organisation, multi_use=True, label="demo link"
-        )
-    except (Conflict, IntegrityError):
-        session.rollback()
-        return None
+    _project, round_, organisation = demo_setup(session, version)
+    _invitation, token = invitations.create_invitation(
+        session, round_, organisation, multi_use=True, label="demo link"
+    )
     link = invitations.invitation_url(invitations.public_base_url(settings), token)
     return DemoInfo(DEMO_PROJECT, DEMO_ROUND, DEMO_ORGANISATION, link)
 
@@ -106,7 +102,7 @@ def demo_setup(
     """Get or create the demo project, its round and its own organisation.
 
     Get-or-create rather than create, so ``radar demo`` also works on a database whose demo
-    was made on first run, and repairs one that a crash left half-made.
+    was made on first run (a demo is never half-made: it is created in one unit of work).
     """
     project = projects.find_project(session, DEMO_PROJECT) or projects.create_project(
         session, DEMO_PROJECT, DEMO_PROJECT_NAME
@@ -170,8 +166,8 @@ def populate(
 ) -> Populated:
     """Add synthetic partners with submitted, scored responses to the demo round.
 
-    One commit per organisation keeps write transactions short (SQLite has one writer).
-    With the same ``seed`` on the same database the same names and answers come out.
+    All of it lands in the caller's one unit of work, or nothing does. With the same ``seed``
+    on the same database the same names and answers come out.
     """
     if organisations < 0 or respondents < 0:
         raise InvalidInput("the numbers of organisations and respondents cannot be negative")
@@ -192,7 +188,6 @@ def populate(
             session.add(response)
             session.flush()
             scores.store_scores(session, response, definition)
-        session.commit()
         added.append(name)
     return Populated(added, len(added) * respondents)
 

@@ -77,7 +77,7 @@ def create_invitation(
     expires_at: datetime | None = None,
     label: str = "",
 ) -> tuple[Invitation, str]:
-    """Create and commit an invitation; return it with its token (shown this once only)."""
+    """Create an invitation; return it with its token (shown this once only)."""
     if organisation.project_id != round_.project_id:
         raise NotFound(f"the round's project has no organisation {organisation.name!r}")
     if round_state(round_) is RoundState.CLOSED:
@@ -110,8 +110,6 @@ def create_invitation(
         organisation=organisation.name,
         multi_use=multi_use,
     )
-    session.commit()
-    session.refresh(invitation)
     return invitation, token
 
 
@@ -123,8 +121,6 @@ def revoke(session: Session, invitation: Invitation) -> Invitation:
         audit.record(
             session, "invitation.revoke", object_type="invitation", object_id=invitation.id
         )
-        session.commit()
-        session.refresh(invitation)
     return invitation
 
 
@@ -153,9 +149,10 @@ def resolve_invitation(session: Session, token: str) -> ResolvedInvitation:
 def record_use(session: Session, invitation: Invitation) -> Invitation:
     """Count one use, atomically and only while uses are left; does not commit.
 
-    The caller commits it together with the response it starts, so a use is counted exactly
-    when a response exists. The conditional UPDATE means two respondents racing for the last
-    use of a link cannot both win: the loser gets :class:`InvitationInvalid`.
+    It lands in the caller's unit of work together with the response it starts, so a use is
+    counted exactly when a response exists. The conditional UPDATE means two respondents
+    racing for the last use of a link cannot both win: the loser gets
+    :class:`InvitationInvalid`.
     """
     use_count = col(Invitation.use_count)
     result = session.exec(

@@ -16,7 +16,7 @@ from app.services import audit
 
 
 def create_project(session: Session, slug: str, name: str, *, min_group_size: int = 3) -> Project:
-    """Create and commit a project; its slug is unique across the service."""
+    """Create a project; its slug is unique across the service."""
     if min_group_size < 1:
         raise InvalidInput("the minimum group size must be at least 1")
     if find_project(session, slug) is not None:
@@ -32,8 +32,6 @@ def create_project(session: Session, slug: str, name: str, *, min_group_size: in
         project_id=project.id,
         name=name,
     )
-    session.commit()
-    session.refresh(project)
     return project
 
 
@@ -55,7 +53,7 @@ def list_projects(session: Session) -> list[Project]:
 def add_organisation(
     session: Session, project: Project, name: str, country: str = "", kind: str = "region"
 ) -> Organisation:
-    """Add and commit a partner organisation; ``country`` is an ISO 3166 alpha-2 code or ""."""
+    """Add a partner organisation; ``country`` is an ISO 3166 alpha-2 code or ""."""
     country = country.strip().upper()
     if country and (len(country) != 2 or not country.isalpha()):
         raise InvalidInput(f"country {country!r} is not a two-letter code such as DE")
@@ -77,8 +75,6 @@ def add_organisation(
         project_id=project.id,
         name=name,
     )
-    session.commit()
-    session.refresh(organisation)
     return organisation
 
 

@@ -78,10 +78,9 @@ def publish(session: Session, definition: Definition) -> Published:
 
 
 def load_directory(session: Session, directory: Path) -> list[Published]:
-    """Publish every definition file below ``directory`` in one transaction (all or nothing)."""
-    results = [publish(session, read_definition(path)) for path in definition_files(directory)]
-    session.commit()
-    return results
+    """Publish every definition file below ``directory``; in the caller's one unit of work
+    this is all or nothing (one broken file publishes none)."""
+    return [publish(session, read_definition(path)) for path in definition_files(directory)]
 
 
 def retire(session: Session, slug: str, version: str) -> QuestionnaireVersion:
@@ -97,7 +96,6 @@ def retire(session: Session, slug: str, version: str) -> QuestionnaireVersion:
             object_type="questionnaire_version",
             object_id=f"{slug} {version}",
         )
-        session.commit()
     return row
 
 

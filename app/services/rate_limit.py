@@ -1,19 +1,17 @@
 """Attempt counting per client and purpose, kept in the database so that instances share it.
 
 A fixed window per bucket (``"link:<client>"``): :func:`check` refuses once the window holds
-``limit.attempts`` counted attempts, :func:`record` counts one in its own committed
-transaction (so a failed attempt is counted even though the request fails). :func:`guarded`
-combines them: only *failed* attempts count, so a busy office behind one address can open its
+``limit.attempts`` counted attempts, :func:`record` counts one. The caller counts only *failed*
+attempts, each in a unit of work of its own that outlives the failed request's rollback
+(:func:`app.deps.failed_attempts_guard`), so a busy office behind one address can open its
 valid links as often as it likes while guessing tokens is stopped after a few tries.
 These buckets are separate from any login throttle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -24,7 +22,6 @@ from app.errors import TooManyRequests
 from app.i18n import N_
 from app.models import RateLimitHit
 
-T = TypeVar("T")
 KEEP_WINDOWS_FOR = timedelta(days=1)  # longer than any window; older rows are dropped
 TOO_MANY_MESSAGE = N_("Too many attempts with invalid links. Please wait a while and try again.")
 
@@ -61,7 +58,7 @@ def check(session: Session, bucket: str, limit: Limit, now: datetime | None = No
 
 
 def record(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> None:
-    """Count one attempt (an atomic upsert) and commit; also drops windows long past."""
+    """Count one attempt (an atomic upsert); also drops windows long past. Does not commit."""
     now = now or utcnow()
     start = window_start(now, limit.window)
     dialect = session.get_bind().dialect.name
@@ -75,21 +72,3 @@ def record(session: Session, bucket: str, limit: Limit, now: datetime | None = N
     session.execute(
         delete(RateLimitHit).where(col(RateLimitHit.window_start) < start - KEEP_WINDOWS_FOR)
     )
-    session.commit()
-
-
-def guarded(
-    session: Session,
-    bucket: str,
-    limit: Limit,
-    action: Callable[[], T],
-    failures: tuple[type[Exception], ...],
-) -> T:
-    """Run ``action`` unless the bucket is used up; count the attempt if it fails."""
-    check(session, bucket, limit)
-    try:
-        return action()
-    except failures:
-        session.rollback()
-        record(session, bucket, limit)
-        raise

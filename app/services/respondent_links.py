@@ -80,21 +80,19 @@ def new_resume_token(session: Session, response: Response) -> str:
 def give_consent(session: Session, context: Context) -> str:
     """Record consent to the round's notice (version and time); return a new resume token.
 
-    Anonymous rounds keep only the day of consent, not the precise time. Commits.
+    Anonymous rounds keep only the day of consent, not the precise time. Does not commit.
     """
     response = context.response
     if response.consented_at is None:
         response.consent_version = context.round.notice_version
         response.consented_at = recorded_time(context.round)
-    token = new_resume_token(session, response)
-    session.commit()
-    return token
+    return new_resume_token(session, response)
 
 
 def choose_language(
     session: Session, context: Context, web_session: WebSession, language: str
 ) -> None:
-    """Show pages in ``language`` from now on (one the definition offers). Commits.
+    """Show pages in ``language`` from now on (one the definition offers). Does not commit.
 
     A draft also records it as the language it is answered in.
     """
@@ -104,20 +102,16 @@ def choose_language(
     if not context.submitted:
         context.response.language = language
         session.add(context.response)
-    session.commit()
 
 
 def replace_resume_token(session: Session, context: Context) -> str:
-    """A new personal link for the response; the old one stops working. Commits."""
-    token = new_resume_token(session, context.response)
-    session.commit()
-    return token
+    """A new personal link for the response; the old one stops working. Does not commit."""
+    return new_resume_token(session, context.response)
 
 
 def attach_session(session: Session, response: Response, policy: web_sessions.SessionPolicy) -> str:
-    """Start a browser session for a response and commit; returns the cookie value."""
+    """Start a browser session for a response; returns the cookie value. Does not commit."""
     assert response.id is not None
     web_sessions.purge_expired(session, policy)
     _row, cookie = web_sessions.start_session(session, policy, response_id=response.id)
-    session.commit()
     return cookie

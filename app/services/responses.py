@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.db_types import utcnow
 from app.errors import Conflict, Gone, InvalidAnswers, NotFound
@@ -127,7 +127,7 @@ def save_page(
     """Store one page: its answers (``None`` removes one), its comment, the step to resume at.
 
     Invalid answers are left as they were and reported in :attr:`Saved.problems`; the rest is
-    stored. Raises :class:`StaleRevision` if ``revision`` is not the current one. Commits.
+    stored. Raises :class:`StaleRevision` if ``revision`` is not the current one.
     """
     response = _writable(context, revision)
     definition = context.definition
@@ -156,9 +156,7 @@ def save_page(
     values: dict[str, Any] = {"answers": candidate, "comments": comments}
     if step is not None:
         values["current_step"] = step
-    new_revision = _compare_and_set(session, context, revision, values)
-    session.commit()
-    return Saved(new_revision, problems)
+    return Saved(_compare_and_set(session, context, revision, values), problems)
 
 
 def page_problems(definition: Definition, answers: dict[str, Any], ids: set[str]) -> dict[str, str]:
@@ -197,7 +195,6 @@ def submit(session: Session, context: Context, revision: int) -> bool:
         revision,
         {"status": ResponseStatus.SUBMITTED.value, "submitted_at": recorded_time(context.round)},
     )
-    session.refresh(response)
     scores.store_scores(session, response, context.definition)
     if not context.round.anonymous:
         audit.record(
@@ -208,7 +205,6 @@ def submit(session: Session, context: Context, revision: int) -> bool:
             object_id=response.public_id,
             project_id=context.round.project_id,
         )
-    session.commit()
     return True
 
 
@@ -235,6 +231,9 @@ def _writable(context: Context, revision: int) -> Response:
 def _compare_and_set(
     session: Session, context: Context, revision: int, values: dict[str, Any]
 ) -> int:
+    """Write ``values`` if the response is still the draft at ``revision``; else raise
+    :class:`StaleRevision` with the current revision (and the caller's unit of work rolls
+    back whatever else it did)."""
     response = context.response
     result = session.exec(
         update(Response)
@@ -246,8 +245,9 @@ def _compare_and_set(
         .values(**values, revision=revision + 1, updated_at=recorded_time(context.round))
     )
     if result.rowcount != 1:
-        session.rollback()
-        current = session.get(Response, response.id)
-        raise StaleRevision(current.revision if current else revision)
+        current = session.exec(
+            select(Response.revision).where(col(Response.id) == response.id)
+        ).first()
+        raise StaleRevision(current if current is not None else revision)
     session.refresh(response)
     return revision + 1

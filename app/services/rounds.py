@@ -38,7 +38,7 @@ def create_round(
     privacy_notice: str = "",
     notice_version: str = "1",
 ) -> Round:
-    """Create and commit a round of ``slug_of_questionnaire`` ``version`` in ``project``."""
+    """Create a round of ``slug_of_questionnaire`` ``version`` in ``project``."""
     questionnaires.get_versions(session, slug_of_questionnaire)  # "no questionnaire 'x'"
     row = questionnaires.get_version(session, slug_of_questionnaire, version)
     _check_usable(row, slug_of_questionnaire)
@@ -76,8 +76,6 @@ def create_round(
         name=name,
         questionnaire=f"{slug_of_questionnaire} {version}",
     )
-    session.commit()
-    session.refresh(round_)
     return round_
 
 
@@ -118,8 +116,6 @@ def close_round(session: Session, round_: Round) -> Round:
             object_id=round_.id,
             project_id=round_.project_id,
         )
-        session.commit()
-        session.refresh(round_)
     return round_
 
 

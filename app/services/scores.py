@@ -2,7 +2,7 @@
 
 Comparisons read these rows instead of rescoring every response on every page view. Each row
 is stamped with the scoring library's ``RULES_VERSION``; when the rules change, rows made by
-older rules are *stale* (:func:`stale_count`) and :func:`rebuild` recomputes them from the
+older rules are *stale* (:func:`stale_count`) and :func:`rescore` recomputes them from the
 answers, which stay the source of truth.
 
 One row per dimension, area, index and the overall index. ``coverage`` is the answered share
@@ -13,7 +13,8 @@ parts that had a score. ``reason`` holds the library's stable reason *code* (e.g
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import groupby
 
 from sqlalchemy import delete, func
@@ -99,12 +100,22 @@ def _composite(kind: ScoreKind, key: str, part: CompositeScore) -> Row:
     return kind, key, part.score, coverage, part.band, part.reason_code
 
 
-def rebuild(session: Session, *, slug: str | None = None, version: str | None = None) -> int:
-    """Rescore submitted responses (optionally of one questionnaire or version); return count.
+@dataclass(frozen=True)
+class Batch:
+    """Submitted responses of one questionnaire version, rescored together."""
 
-    Responses are scored in batches of ``BATCH_SIZE`` per version through the vectorised
-    path, and each batch is committed, so a large rebuild neither holds SQLite's write lock
-    for long nor loses all work when interrupted (running it again is safe).
+    version_id: int
+    response_ids: tuple[int, ...]
+
+
+def rebuild_batches(
+    session: Session, *, slug: str | None = None, version: str | None = None
+) -> list[Batch]:
+    """The submitted responses to rescore (optionally of one questionnaire or version), in
+    batches of at most ``BATCH_SIZE`` per version, for :func:`rescore`.
+
+    Raises ``NotFound`` for an unknown questionnaire or version and ``InvalidInput`` for a
+    version without its questionnaire.
     """
     if version is not None and slug is None:
         raise InvalidInput("a version needs a questionnaire: give --questionnaire too")
@@ -127,23 +138,41 @@ def rebuild(session: Session, *, slug: str | None = None, version: str | None = 
         query = query.where(Questionnaire.slug == slug)
     if version is not None:
         query = query.where(QuestionnaireVersion.version == version)
-    pairs = session.exec(query).all()
-    for version_id, group in groupby(pairs, key=lambda pair: pair[0]):
-        row = session.get(QuestionnaireVersion, version_id)
-        assert row is not None
-        definition = questionnaires.definition_of(row)
-        ids = [response_id for _, response_id in group]
-        for start in range(0, len(ids), BATCH_SIZE):
-            _rescore_batch(session, definition, ids[start : start + BATCH_SIZE])
-            session.commit()  # the identity map holds rows weakly: memory stays flat
-    return len(pairs)
+    batches: list[Batch] = []
+    for version_id, group in groupby(session.exec(query).all(), key=lambda pair: pair[0]):
+        assert version_id is not None
+        ids = [response_id for _, response_id in group if response_id is not None]
+        batches += [
+            Batch(version_id, tuple(ids[start : start + BATCH_SIZE]))
+            for start in range(0, len(ids), BATCH_SIZE)
+        ]
+    return batches
 
 
-def _rescore_batch(session: Session, definition: Definition, ids: Sequence[int | None]) -> None:
-    responses = session.exec(select(Response).where(col(Response.id).in_(ids))).all()
+def rescore(session: Session, batch: Batch) -> int:
+    """Rescore one batch through the vectorised path; returns how many responses it held.
+
+    Each batch is flushed, so the identity map holds its rows only weakly and memory stays
+    flat however many batches one unit of work rescores. ``radar scores rebuild`` gives each
+    batch a unit of work of its own, so a large rebuild never holds SQLite's write lock for
+    long and an interruption keeps the finished batches (running it again is safe).
+    """
+    row = session.get(QuestionnaireVersion, batch.version_id)
+    assert row is not None
+    definition = questionnaires.definition_of(row)
+    responses = session.exec(select(Response).where(col(Response.id).in_(batch.response_ids))).all()
     scores = score_bulk(definition, [dict(response.answers) for response in responses])
-    for row, response in enumerate(responses):
-        _store(session, response, profile_at(scores, row))
+    for index, response in enumerate(responses):
+        _store(session, response, profile_at(scores, index))
+    return len(responses)
+
+
+def rebuild(session: Session, *, slug: str | None = None, version: str | None = None) -> int:
+    """Rescore every batch of :func:`rebuild_batches` in the caller's unit of work; returns
+    the number of responses rescored."""
+    return sum(
+        rescore(session, batch) for batch in rebuild_batches(session, slug=slug, version=version)
+    )
 
 
 def stale_count(session: Session) -> int:

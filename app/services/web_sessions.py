@@ -72,19 +72,16 @@ def needs_touch(row: WebSession, now: datetime | None = None) -> bool:
     return (now or utcnow()) - row.last_seen_at >= TOUCH_INTERVAL
 
 
-def touch(session: Session, row: WebSession, now: datetime | None = None) -> None:
-    """Note activity (keeps the idle timeout away); at most once a minute. Does not commit."""
-    now = now or utcnow()
-    if needs_touch(row, now):
-        row.last_seen_at = now
-        session.add(row)
+def record_activity(session: Session, session_id: int, now: datetime | None = None) -> None:
+    """Note activity (keeps the idle timeout away). Does not commit.
 
-
-def record_activity(session: Session, row: WebSession, now: datetime | None = None) -> None:
-    """Note activity in a transaction of its own (for read-only requests). Commits."""
+    An UPDATE by id rather than a change of a loaded row, so that it can run in a short
+    transaction of its own after a read-only request (:func:`app.db.side_write`).
+    """
     now = now or utcnow()
-    session.exec(update(WebSession).where(col(WebSession.id) == row.id).values(last_seen_at=now))
-    session.commit()
+    session.exec(
+        update(WebSession).where(col(WebSession.id) == session_id).values(last_seen_at=now)
+    )
 
 
 def set_data(session: Session, row: WebSession, **values: Any) -> None:
@@ -95,10 +92,6 @@ def set_data(session: Session, row: WebSession, **values: Any) -> None:
 
 def csrf_matches(row: WebSession, presented: str | None) -> bool:
     return bool(presented) and same(row.csrf_token, presented or "")
-
-
-def end_session(session: Session, row: WebSession) -> None:
-    session.delete(row)
 
 
 def purge_expired(session: Session, policy: SessionPolicy, now: datetime | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.db import SessionDep
+from app.deps import SessionDep
 from app.i18n import N_
 from app.services import questionnaires as service
 from app.templating import localizer_for, render_page

@@ -8,9 +8,6 @@ missing chromium is an error.
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,15 +15,15 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from sqlalchemy.engine import Engine
 
-from app.db import make_engine, writer_session
+from app.db import make_engine, unit_of_work
 from app.main import create_app
 from app.models import Organisation, Round
 from app.services import invitations, projects, questionnaires, rounds
 from app.settings import PROJECT_ROOT, Settings
+from tests.helpers import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,12 +42,6 @@ NOTICE = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class LiveServer:
     url: str
@@ -60,7 +51,7 @@ class LiveServer:
 
     def link(self, **options: Any) -> str:
         """A new invitation link into the flagship round."""
-        with writer_session(self.engine) as session:
+        with unit_of_work(self.engine, write=True) as session:
             round_ = session.get(Round, self.round_id)
             organisation = session.get(Organisation, self.organisation_id)
             assert round_ is not None
@@ -86,7 +77,7 @@ def live_server(
         demo_on_first_run=False,
     )
     engine = make_engine(settings.effective_database_url)
-    with writer_session(engine) as session:
+    with unit_of_work(engine, write=True) as session:
         questionnaires.load_directory(session, settings.questionnaires_dir)
         project = projects.create_project(session, "network", "Network", min_group_size=3)
         organisation = projects.add_organisation(session, project, "Lower <Saxony> & Co")
@@ -96,20 +87,8 @@ def live_server(
         assert round_.id is not None
         assert organisation.id is not None
         ids = round_.id, organisation.id
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", engine, *ids)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings)) as url:
+        yield LiveServer(url, engine, *ids)
     engine.dispose()
 
 

@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, update
+from sqlmodel import Session, select, update
 from typer.testing import Result
 
 from app.cli import serve
-from app.models import ResponseScore
-from app.services import demo
+from app.errors import InvalidInput
+from app.models import Project, Response, ResponseScore
+from app.services import demo, scores
 from app.settings import get_settings
 
 Radar = Callable[..., Result]
@@ -86,3 +87,28 @@ def test_serve_without_demo_when_switched_off(
     assert result.exit_code == 0, result.output
     assert "Try it" not in result.stdout
     assert "demo project" not in result.stdout
+
+
+def test_a_failing_demo_command_stores_nothing(
+    loaded_radar: Radar, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``radar demo`` is one unit of work: a failure in the second partner leaves no project,
+    round or first partner behind (nothing half-made to repair later)."""
+    store = scores.store_scores
+    stored: list[int] = []
+
+    def third_fails(*args: Any, **kwargs: Any) -> None:
+        if len(stored) == 2:
+            raise InvalidInput("simulated failure")
+        store(*args, **kwargs)
+        stored.append(1)
+
+    monkeypatch.setattr(scores, "store_scores", third_fails)
+    _fails(loaded_radar("demo", "--organisations", "2", "--respondents", "2"), "simulated failure")
+    with Session(engine) as session:
+        assert session.exec(select(Project)).all() == []
+        assert session.exec(select(Response)).all() == []
+    monkeypatch.setattr(scores, "store_scores", store)
+    again = loaded_radar("demo", "--organisations", "2", "--respondents", "2")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[-1].startswith("2 organisation(s), 4 submitted response(s)")

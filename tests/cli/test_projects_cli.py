@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -11,6 +12,7 @@ from sqlmodel import Session, select
 from typer.testing import Result
 
 from app.cli.rounds import parse_moment
+from app.errors import InvalidInput
 from app.models import Invitation
 from app.services import invitations
 from app.settings import Settings, get_settings
@@ -193,3 +195,26 @@ def test_revoke_checks_the_round(network: Radar) -> None:
         network("invitations", "revoke", "net", "Baseline", "99"),
         "round 'Baseline' has no invitation 99",
     )
+
+
+def test_invite_stores_every_link_or_none(
+    network: Radar, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command is one unit of work: a failure at the third of five links keeps none, and
+    no link is printed that would not work."""
+    create = invitations.create_invitation
+    made: list[str] = []
+
+    def third_fails(*args: Any, **kwargs: Any) -> tuple[Invitation, str]:
+        if len(made) == 2:
+            raise InvalidInput("simulated failure")
+        invitation, token = create(*args, **kwargs)
+        made.append(token)
+        return invitation, token
+
+    monkeypatch.setattr(invitations, "create_invitation", third_fails)
+    result = network("invite", "net", "Baseline", "Saxony", "--count", "5")
+    _fails(result, "simulated failure")
+    assert result.stdout == ""
+    with Session(engine) as session:
+        assert session.exec(select(Invitation)).all() == []

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app.definition_files import read_definition
-from app.errors import InvalidInput
+from app.errors import Conflict, InvalidInput
 from app.models import (
     Invitation,
     Organisation,
@@ -212,3 +212,24 @@ def test_populate_refuses_negative_numbers(session: Session) -> None:
 def test_more_partners_than_names(session: Session, loaded: list[questionnaires.Published]) -> None:
     result = demo.populate(session, organisations=len(demo.PARTNERS) + 2, respondents=0)
     assert result.organisations[-2:] == ["Partner region 1", "Partner region 2"]
+
+
+def test_a_demo_that_fails_half_way_leaves_nothing_behind(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first-run demo is one unit of work: a failure after its project and round were
+    made (here: losing the race to another instance) leaves nothing, and the next start
+    creates the whole demo; the questionnaires, loaded in their own unit, stay."""
+
+    def lost_race(*_args: object, **_kwargs: object) -> None:
+        raise Conflict("project 'demo' already exists")
+
+    create = invitations.create_invitation
+    monkeypatch.setattr(invitations, "create_invitation", lost_race)
+    first = prepare(settings, engine)
+    assert (first.demo_link, first.demo_hint) == (None, None)
+    assert first.loaded
+    with Session(engine) as session:
+        assert session.exec(select(Project)).all() == []
+    monkeypatch.setattr(invitations, "create_invitation", create)
+    assert prepare(settings, engine).demo_link is not None

@@ -25,6 +25,7 @@ def test_load_is_idempotent(session: Session, tmp_path: Path) -> None:
 def test_changed_published_version_is_refused(session: Session, tmp_path: Path) -> None:
     write_definition(tmp_path, minimal_definition())
     service.load_directory(session, tmp_path)
+    session.commit()  # set-up: its own unit of work
     stored = service.get_version(session, "mini", "1.0").content_hash
 
     changed = minimal_definition()

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES
-from app.db import SessionDep
+from app.deps import SessionDep
 from app.errors import InvalidInput
 from app.models import QuestionnaireVersion
 from app.services import questionnaires as service

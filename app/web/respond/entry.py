@@ -3,8 +3,9 @@
 
 Both links are answered by a redirect that moves the token out of the address bar into a
 server-side session (Referrer-Policy ``no-referrer`` is global). Invalid links (404) count
-against a per-client rate limit in the database; valid ones never do, even when their round is
-closed or not open yet, since only a valid token learns that.
+against a per-client rate limit in the database, each hit in a transaction of its own
+(:func:`app.deps.failed_attempts_guard`); valid ones never do, even when their round is closed
+or not open yet, since only a valid token learns that.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app.deps import WriterSessionDep, failed_attempts_guard
 from app.errors import Conflict, NotFound
 from app.i18n import N_, parse_accept_language
 from app.models import ResponseStatus
@@ -24,7 +26,6 @@ from app.settings import Settings
 from app.web.respond.respondent import (
     COOKIE,
     RespondentDep,
-    WriterSessionDep,
     redirect,
     session_policy,
     set_session_cookie,
@@ -38,12 +39,16 @@ NOT_OPEN_MESSAGE = N_(
 )
 
 
-def _limit(settings: Settings) -> rate_limit.Limit:
+def _limit(request: Request) -> rate_limit.Limit:
+    settings: Settings = request.app.state.settings
     return rate_limit.Limit(settings.link_attempts, timedelta(seconds=settings.link_window_seconds))
 
 
 def _client(request: Request) -> str:
     return f"link:{request.client.host if request.client else 'unknown'}"
+
+
+LINK_GUARD = failed_attempts_guard(_client, _limit, (NotFound,))
 
 
 def _preferred_languages(request: Request) -> list[str]:
@@ -57,39 +62,29 @@ def _current_response_id(request: Request, session: Session) -> int | None:
     return row.response_id if row else None
 
 
-@router.get("/r/{token}")
+@router.get("/r/{token}", dependencies=[LINK_GUARD])
 def open_invitation(token: str, request: Request, session: WriterSessionDep) -> Response:
     """Start a response by invitation link (or continue it, in the browser that started it)."""
     settings: Settings = request.app.state.settings
     current = _current_response_id(request, session)
     if current is not None and respondent_links.opened_with(session, current, token):
         return redirect("/respond")
-
-    def start() -> str:
-        try:
-            response = respondent_links.open_invitation(
-                session, token, _preferred_languages(request)
-            )
-        except RoundNotOpen:
-            raise Conflict(NOT_OPEN_MESSAGE) from None
-        return respondent_links.attach_session(session, response, session_policy(settings))
-
-    cookie = rate_limit.guarded(session, _client(request), _limit(settings), start, (NotFound,))
+    try:
+        response = respondent_links.open_invitation(session, token, _preferred_languages(request))
+    except RoundNotOpen:
+        raise Conflict(NOT_OPEN_MESSAGE) from None
+    cookie = respondent_links.attach_session(session, response, session_policy(settings))
     result = redirect("/respond")
     set_session_cookie(result, cookie, settings)
     return result
 
 
-@router.get("/resume/{token}")
+@router.get("/resume/{token}", dependencies=[LINK_GUARD])
 def resume(token: str, request: Request, session: WriterSessionDep) -> Response:
     """Continue by the personal link: a new session for the response it belongs to."""
     settings: Settings = request.app.state.settings
-
-    def start() -> str:
-        response = respondent_links.find_by_resume_token(session, token)
-        return respondent_links.attach_session(session, response, session_policy(settings))
-
-    cookie = rate_limit.guarded(session, _client(request), _limit(settings), start, (NotFound,))
+    response = respondent_links.find_by_resume_token(session, token)
+    cookie = respondent_links.attach_session(session, response, session_policy(settings))
     result = redirect("/respond")
     set_session_cookie(result, cookie, settings)
     return result

@@ -7,17 +7,17 @@ URL; invitation and resume tokens appear in a URL exactly once and are answered 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from app.db import SessionDep, writer_session
+from app.db import side_write
+from app.deps import SessionDep
 from app.errors import Unauthorized
 from app.i18n import N_, Localizer, language_name
 from app.models import WebSession
@@ -53,15 +53,6 @@ class Respondent:
         return self.context.response.id
 
 
-def get_writer_session(request: Request) -> Iterator[Session]:
-    """A session that takes SQLite's write lock at once, for GET routes that must write."""
-    with writer_session(request.app.state.engine) as session:
-        yield session
-
-
-WriterSessionDep = Annotated[Session, Depends(get_writer_session)]
-
-
 def get_respondent(request: Request, session: SessionDep) -> Respondent:
     settings: Settings = request.app.state.settings
     policy = session_policy(settings)
@@ -74,12 +65,9 @@ def get_respondent(request: Request, session: SessionDep) -> Respondent:
         str(language), context.definition.default_language, settings.time_zone
     )
     request.state.localizer = i18n
-    if web_sessions.needs_touch(row):
-        if request.method == "GET":  # reads stay read-only: note activity in its own write
-            with writer_session(request.app.state.engine) as writer:
-                web_sessions.record_activity(writer, row)
-        else:
-            web_sessions.touch(session, row)
+    if web_sessions.needs_touch(row):  # a reader notes it after its own session has ended
+        assert row.id is not None
+        side_write(session, functools.partial(web_sessions.record_activity, session_id=row.id))
     return Respondent(row, context, i18n)
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import charts
-from app.db import SessionDep
+from app.deps import SessionDep
 from app.i18n import Localizer
 from app.services import response_export, results
 from app.web.assets import plotly_style_guards

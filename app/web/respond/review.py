@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.db import SessionDep
+from app.deps import SessionDep
 from app.errors import InvalidAnswers
 from app.i18n import N_, Localizer
 from app.services import responses
@@ -90,7 +90,8 @@ def submit(
     if form.get("confirm") != "yes":
         return review_page(request, respondent, error=CONFIRM_MISSING, status_code=422)
     try:
-        responses.submit(session, respondent.context, revision_of(form))
+        with session.begin_nested():  # answered here, not raised: a savepoint undoes the attempt
+            responses.submit(session, respondent.context, revision_of(form))
     except InvalidAnswers as exc:
         return review_page(request, respondent, error=exc.detail, status_code=422)
     return redirect("/respond/result")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.db import SessionDep
+from app.deps import SessionDep
 from app.i18n import N_
 from app.services import respondent_links
 from app.web.respond.respondent import CheckedFormDep, Respondent, RespondentDep, redirect, render

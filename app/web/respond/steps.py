@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from app.db import SessionDep
+from app.deps import SessionDep
 from app.errors import AppError, InvalidInput, NotFound
 from app.i18n import N_
 from app.services import respondent_links, responses
@@ -196,7 +196,8 @@ def autosave_step(
 ) -> JSONResponse:
     """Script autosave: the same save as the form, answered in JSON (revision, visibility)."""
     try:
-        saved, _opened, _target = _save(request, respondent, form, session, step, "autosave")
+        with session.begin_nested():  # answered here, not raised: a savepoint undoes the attempt
+            saved, _opened, _target = _save(request, respondent, form, session, step, "autosave")
     except AppError as exc:  # stale (409), closed (410), submitted (409), ...
         status = "conflict" if isinstance(exc, responses.StaleRevision) else "refused"
         return JSONResponse(

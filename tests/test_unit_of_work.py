@@ -1,0 +1,149 @@
+"""One owner per transaction: services flush, the unit of work commits once or rolls back."""
+
+from __future__ import annotations
+
+import ast
+import logging
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.db import ReadOnlySessionError, side_write, unit_of_work
+from app.errors import Conflict, InvalidInput
+from app.models import Organisation, Project
+from app.services import projects
+from app.settings import PROJECT_ROOT
+
+SERVICES = PROJECT_ROOT / "app" / "services"
+TRANSACTION_CALLS = {"commit", "rollback", "begin", "close"}
+
+
+def _transaction_calls(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        f"{path.name}:{node.lineno} .{node.func.attr}()"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in TRANSACTION_CALLS
+    ]
+
+
+def test_no_service_ends_a_transaction() -> None:
+    """In addition to the behaviour tests below: no service module commits or rolls back."""
+    found = [call for path in sorted(SERVICES.glob("*.py")) for call in _transaction_calls(path)]
+    assert found == []
+
+
+def _names(engine: Engine) -> tuple[list[str], list[str]]:
+    with Session(engine) as session:
+        return (
+            list(session.exec(select(Project.slug)).all()),
+            list(session.exec(select(Organisation.name)).all()),
+        )
+
+
+def _network(engine: Engine, country: str) -> Project:
+    """Two services in one unit of work; a bad ``country`` makes the second one fail."""
+    with unit_of_work(engine, write=True) as session:
+        project = projects.create_project(session, "net", "Network")
+        projects.add_organisation(session, project, "Saxony", country=country)
+    return project
+
+
+def test_two_services_land_together(engine: Engine) -> None:
+    project = _network(engine, "DE")
+    assert _names(engine) == (["net"], ["Saxony"])
+    assert project.slug == "net", "objects stay readable after the unit of work"
+
+
+def test_an_error_in_the_second_service_undoes_the_first(engine: Engine) -> None:
+    with pytest.raises(InvalidInput):
+        _network(engine, "Germany")
+    assert _names(engine) == ([], [])
+
+
+def test_a_unique_violation_is_a_conflict_and_stores_nothing(engine: Engine) -> None:
+    _network(engine, "DE")
+
+    def same_slug_past_the_check() -> None:
+        with unit_of_work(engine, write=True) as session:
+            session.add(Project(slug="other", name="Other"))
+            session.add(Project(slug="net", name="Same slug"))
+
+    with pytest.raises(Conflict, match="nothing was saved"):
+        same_slug_past_the_check()
+    assert _names(engine) == (["net"], ["Saxony"])
+
+
+def test_a_reader_refuses_to_write(engine: Engine) -> None:
+    with unit_of_work(engine, write=False) as session:
+        with pytest.raises(ReadOnlySessionError):
+            projects.create_project(session, "net", "Network")
+        session.rollback()
+        with pytest.raises(ReadOnlySessionError):
+            session.exec(update(Project).values(name="x"))
+    assert _names(engine) == ([], [])
+
+
+def test_side_writes_of_a_reader_run_after_it(engine: Engine) -> None:
+    """A reader's bookkeeping waits until the reader has ended, then commits on its own."""
+    with unit_of_work(engine, write=True) as session:
+        projects.create_project(session, "net", "Network")
+
+    def rename(writer: Session) -> None:
+        assert writer is not reader
+        writer.exec(update(Project).values(name="Renamed"))
+
+    with unit_of_work(engine, write=False) as reader:
+        side_write(reader, rename)
+        assert reader.exec(select(Project.name)).one() == "Network"
+    with Session(engine) as session:
+        assert session.exec(select(Project.name)).one() == "Renamed"
+
+
+def test_side_writes_are_skipped_when_the_reader_fails(engine: Engine) -> None:
+    def failing_read() -> None:
+        with unit_of_work(engine, write=False) as reader:
+            side_write(reader, lambda writer: writer.add(Project(slug="net", name="Network")))
+            raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        failing_read()
+    assert _names(engine) == ([], [])
+
+
+def test_a_failing_side_write_is_logged_not_raised(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    def fail(_writer: Session) -> None:
+        raise RuntimeError("disk full")
+
+    with unit_of_work(engine, write=False) as reader:
+        side_write(reader, fail)
+    assert "bookkeeping write failed" in caplog.text
+
+
+def test_cleanup_errors_never_hide_the_real_error(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Closing on a dropped connection fails too: that is logged and the connection dropped
+    from the pool (not leaked); the error that came first is what propagates."""
+
+    def failing_write() -> None:
+        with unit_of_work(engine, write=True) as session:
+            session.close = dead_connection  # type: ignore[method-assign]
+            projects.create_project(session, "net", "Network", min_group_size=0)
+
+    def dead_connection() -> None:
+        raise ConnectionError("terminating connection due to administrator command")
+
+    caplog.set_level(logging.WARNING, logger="app.db")
+    with pytest.raises(InvalidInput):
+        failing_write()
+    assert "clean-up failed; the connection is dropped" in caplog.text
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert _names(engine) == ([], [])
