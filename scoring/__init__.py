@@ -6,7 +6,8 @@ model and its validation (:mod:`~scoring.definition`, :mod:`~scoring.validation`
 validation (:mod:`~scoring.answers`), scoring (:mod:`~scoring.plan`, :mod:`~scoring.encode`,
 :mod:`~scoring.bulk`, :mod:`~scoring.profile`), group and cohort statistics
 (:mod:`~scoring.aggregate`, :mod:`~scoring.cohort`, :mod:`~scoring.stats`) and instrument
-quality (:mod:`~scoring.quality`). It imports only the standard library, pydantic and numpy:
+quality (:mod:`~scoring.quality`); :mod:`~scoring.rounding` holds the one rounding rule
+for every score people read. It imports only the standard library, pydantic and numpy:
 no web framework, no database, no file I/O, so that other tools can use it on their own.
 ``docs/scoring.md`` describes the rules with a worked example.
 """
@@ -17,7 +18,12 @@ from scoring.aggregate import (
     aggregate_organisation,
     aggregate_scores,
 )
-from scoring.answers import AnswerProblem, problems_to_dicts, validate_answers
+from scoring.answers import (
+    AnswerProblem,
+    UnscorableAnswers,
+    problems_to_dicts,
+    validate_answers,
+)
 from scoring.bulk import BulkScores, score_bulk
 from scoring.cohort import (
     CohortComparison,
@@ -40,6 +46,7 @@ from scoring.definition import (
     Dimension,
     Index,
     Item,
+    ItemGroup,
     ItemType,
     Scale,
     ScoringRules,
@@ -48,20 +55,24 @@ from scoring.encode import AnswerMatrix, encode_answers
 from scoring.profile import (
     CompositeScore,
     DimensionScore,
+    ItemGroupScore,
     Profile,
     profile_at,
     recommendations,
     score_response,
 )
 from scoring.quality import QualityReport, instrument_quality
+from scoring.rounding import SCORE_DECIMALS, round_score, round_scores
 from scoring.rules import RULES_VERSION
 from scoring.stats import Summary
-from scoring.validation import DefinitionProblem, InvalidDefinition, parse_definition
+from scoring.structure_checks import DefinitionProblem
+from scoring.validation import InvalidDefinition, parse_definition
 from scoring.visibility import visible_items
 
 __all__ = [
     "NOT_APPLICABLE",
     "RULES_VERSION",
+    "SCORE_DECIMALS",
     "AnswerMatrix",
     "AnswerProblem",
     "Area",
@@ -83,6 +94,8 @@ __all__ = [
     "Index",
     "InvalidDefinition",
     "Item",
+    "ItemGroup",
+    "ItemGroupScore",
     "ItemType",
     "OrganisationAggregate",
     "OrganisationStanding",
@@ -92,6 +105,7 @@ __all__ = [
     "Scale",
     "ScoringRules",
     "Summary",
+    "UnscorableAnswers",
     "aggregate_organisation",
     "aggregate_scores",
     "compare_cohort",
@@ -103,6 +117,8 @@ __all__ = [
     "problems_to_dicts",
     "profile_at",
     "recommendations",
+    "round_score",
+    "round_scores",
     "score_bulk",
     "score_response",
     "validate_answers",

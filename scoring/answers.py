@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from scoring.definition import NOT_APPLICABLE, Definition, Item, ItemType
-from scoring.visibility import visible_items
+from scoring.visibility import visibility_plan, visible_items
 
 Severity = Literal["error", "warning"]
 Allowed = tuple[Any, ...]
@@ -59,6 +59,50 @@ class AnswerProblem:
         data = asdict(self)
         data["allowed"] = None if self.allowed is None else list(self.allowed)
         return data
+
+
+class UnscorableAnswers(ValueError):
+    """Answers that scoring cannot read, so it refuses them rather than count them as
+    unanswered: a value outside an item's choices or scale, of the wrong type, an exclusive
+    option combined with others, an answer to an item the version does not have.
+
+    ``problems`` lists them as :func:`validate_answers` does (item id, code, message, the
+    allowed values); ``response`` is the position of the response in a bulk input, ``None``
+    for :func:`scoring.profile.score_response`.
+    """
+
+    def __init__(self, problems: Sequence[AnswerProblem], response: int | None = None) -> None:
+        self.problems = list(problems)
+        self.response = response
+        details = "; ".join(_describe(p) for p in self.problems)
+        where = "" if response is None else f" (response {response}, counted from 0)"
+        super().__init__(f"answers that cannot be scored{where}: {details}")
+
+
+def _describe(problem: AnswerProblem) -> str:
+    text = f"{problem.item_id}: {problem.message}"
+    if problem.allowed and problem.code != "out_of_range":
+        text += f" (allowed: {', '.join(map(repr, problem.allowed))})"
+    return text
+
+
+def unscorable(definition: Definition, answers: Mapping[str, Any]) -> list[AnswerProblem]:
+    """The problems of the answers scoring reads: those to scored items and to items that a
+    ``show_if`` condition names (they decide what is scored), and answers to unknown items;
+    in :func:`validate_answers` order."""
+    read = set(visibility_plan(definition).references)
+    problems = []
+    for item in definition.items:
+        value = answers.get(item.id)
+        if value is not None and (item.scored or item.id in read):
+            problem = check_answer(definition, item, value)
+            if problem is not None:
+                problems.append(problem)
+    known = {item.id for item in definition.items}
+    for item_id in answers:
+        if item_id not in known:
+            problems.append(AnswerProblem(str(item_id), "unknown_item", f"no item {item_id!r}"))
+    return problems
 
 
 def problems_to_dicts(problems: Sequence[AnswerProblem]) -> list[dict[str, Any]]:

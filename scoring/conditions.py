@@ -67,6 +67,22 @@ class ConditionSyntaxError(ValueError):
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """One comparison of an item with a literal, e.g. ``budget.kind in ['a', 'b']``.
+
+    ``operator`` is written as in the source (``==``, ``not in`` ...); ``item_first`` tells
+    whether the item stands left of it; ``literal`` is a string, number, bool or list;
+    ``position`` is the 1-based column of the literal.
+    """
+
+    item_id: str
+    operator: str
+    literal: Any
+    item_first: bool
+    position: int
+
+
+@dataclass(frozen=True)
 class Condition:
     """A parsed, safe ``show_if`` condition."""
 
@@ -78,6 +94,27 @@ class Condition:
     def evaluate(self, answers: Answers) -> bool:
         """Whether the condition holds for these answers (item id -> value)."""
         return bool(self._compiled(answers))
+
+    def comparisons(self) -> list[Comparison]:
+        """Every comparison of an item with a literal, in source order.
+
+        Definition validation checks each literal against the values its item can take.
+
+        >>> [(c.item_id, c.operator, c.literal) for c in parse_condition(
+        ...     "a.kind in ['x', 'y'] and (1 < a.size <= 5 or not a.size == a.max)"
+        ... ).comparisons()]
+        [('a.kind', 'in', ['x', 'y']), ('a.size', '>', 1), ('a.size', '<=', 5)]
+        """
+        lead = len(self.source) - len(self.source.lstrip())
+        body = self.source.translate(_LINE_BREAKS).strip()
+        found: list[Comparison] = []
+        for node in ast.walk(self._tree):
+            if not isinstance(node, ast.Compare):
+                continue
+            operands = [node.left, *node.comparators]
+            for op, left, right in zip(node.ops, operands, operands[1:], strict=False):
+                found.extend(_comparison(op, left, right, lambda n: lead + _column(body, n)))
+        return sorted(found, key=lambda c: c.position)
 
 
 def parse_condition(source: str) -> Condition:
@@ -112,6 +149,37 @@ def parse_condition(source: str) -> Condition:
         _tree=tree.body,
         _compiled=_compile(tree.body),
     )
+
+
+_OPERATORS: dict[type[ast.cmpop], str] = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def _comparison(
+    op: ast.cmpop, left: ast.expr, right: ast.expr, column: Callable[[ast.expr], int]
+) -> list[Comparison]:
+    """``left op right`` as a :class:`Comparison` when one side is an item, the other a literal.
+
+    An ordering with the literal first (``1 < a``) is turned round (``a > 1``); ``in`` keeps
+    its sides, since ``'x' in a`` and ``a in ['x']`` say different things.
+    """
+    symbol = _OPERATORS[type(op)]
+    left_item, right_item = _reference(left), _reference(right)
+    if left_item is not None and right_item is None:
+        return [Comparison(left_item, symbol, _literal(right), True, column(right))]
+    if right_item is not None and left_item is None:
+        mirrored = _MIRRORED.get(symbol, symbol)
+        return [Comparison(right_item, mirrored, _literal(left), False, column(left))]
+    return []
 
 
 def never(source: str) -> Condition:

@@ -76,6 +76,17 @@ class Dimension(Strict):
     weight: Weight = 1
     area: Identifier | None = None
     recommendations: LocalizedList = Field(default_factory=dict)
+    min_coverage: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Overrides scoring.min_coverage for this dimension (0: any coverage)",
+    )
+    min_answered: int | None = Field(
+        default=None,
+        ge=1,
+        description="Overrides scoring.min_answered: answered items (a group counts once)",
+    )
 
 
 class Area(Strict):
@@ -88,11 +99,26 @@ class Area(Strict):
 
 
 class Index(Strict):
-    """A composite ("lens") over chosen dimensions or areas."""
+    """A composite ("lens") over chosen dimensions, areas or other indexes (no cycles);
+    ``weight`` counts where another index or the overall index includes it."""
 
     id: Identifier
     title: LocalizedText
     of: list[Identifier] = Field(min_length=1)
+    weight: Weight = 1
+
+
+class ItemGroup(Strict):
+    """An indicator made of sub-questions (the items naming it in ``group``).
+
+    Its value is the weighted mean of its answered sub-questions; it counts once in its
+    dimension, with its own ``weight``, however many of them were answered.
+    """
+
+    id: ItemId
+    dimension: Identifier
+    title: LocalizedText | None = None
+    weight: Weight = 1
 
 
 class Item(Strict):
@@ -111,6 +137,7 @@ class Item(Strict):
     min: int | float | None = None
     max: int | float | None = None
     max_length: int = Field(default=4000, ge=1, le=20000)
+    group: ItemId | None = None
 
     @property
     def scored(self) -> bool:
@@ -135,6 +162,15 @@ class ScoringRules(Strict):
     bands: list[Band] = Field(min_length=1)
     strength_at: Percent = 66.7
     weakness_below: Percent = 40
+    min_answered: int = Field(
+        default=1, ge=1, description="Answered items a dimension needs for a score"
+    )
+    overall_of: list[Identifier] | None = Field(
+        default=None,
+        min_length=1,
+        description="Parts of the overall index (dimensions, areas, indexes); "
+        "default: the top-level areas and the dimensions without an area",
+    )
 
 
 class _Derived:
@@ -165,6 +201,7 @@ class Definition(Strict):
     dimensions: list[Dimension] = Field(min_length=1)
     areas: list[Area] = Field(default_factory=list)
     indexes: list[Index] = Field(default_factory=list)
+    item_groups: list[ItemGroup] = Field(default_factory=list)
     items: list[Item] = Field(min_length=1)
     scoring: ScoringRules
     comparable_with: list[VersionString] = Field(default_factory=list)

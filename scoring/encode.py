@@ -6,10 +6,12 @@ why dashboards read stored scores instead of rescoring. The result, an :class:`A
 holds one small integer per scored item and response (codes are explained in
 :mod:`scoring.plan`), item-major so that each item's answers are contiguous for numpy.
 
-Encoding never fails on bad data: a value that is not a valid scored answer is coded as
-:data:`~scoring.plan.MISSING` (validate answers with :func:`scoring.answers.validate_answers`
-before storing them). Answers to items hidden by ``show_if`` are coded
-:data:`~scoring.plan.HIDDEN`: kept in the response, not scored.
+Encoding refuses what it cannot read instead of counting it as unanswered: a value that is
+not a valid answer to a scored item (outside its choices or scale, of the wrong type, an
+exclusive option combined with others) or an answer to an unknown item raises
+:class:`~scoring.answers.UnscorableAnswers`, naming the items and their allowed values as
+:func:`~scoring.answers.validate_answers` does. Answers to items hidden by ``show_if`` are
+coded :data:`~scoring.plan.HIDDEN`: kept in the response, not scored.
 """
 
 from __future__ import annotations
@@ -24,12 +26,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from scoring.definition import Definition, ItemType
+from scoring.answers import UnscorableAnswers, check_answer, unscorable
+from scoring.definition import Definition, Item, ItemType
 from scoring.plan import HIDDEN, MISSING, NOT_APPLICABLE_CODE, ItemTable, scoring_plan
 from scoring.visibility import visibility_plan
 
 Codes = NDArray[np.signedinteger[Any]]
 MAX_REMEMBERED_SELECTIONS = 4096
+UNREADABLE = -128
+"""Marks an answer that no code table holds; the response is then refused."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,7 +72,7 @@ class AnswerMatrix:
 
 
 def answer_code(table: ItemTable, value: Any) -> int:
-    """The code of one answer to a scored item (:data:`MISSING` when it is not valid)."""
+    """The code of one answer to a scored item (:data:`MISSING` when absent or not valid)."""
     if value is None or isinstance(value, bool):
         return MISSING
     if table.kind is ItemType.MULTI_CHOICE:
@@ -84,10 +89,20 @@ def _multi_choice_code(table: ItemTable, value: Any) -> int:
     scores = table.choice_scores
     if not all(isinstance(v, str) and v in scores for v in value) or len(set(value)) != len(value):
         return MISSING
+    if len(value) > 1 and not table.exclusive.isdisjoint(value):
+        return MISSING
     scored = [s for s in (scores[v] for v in value) if s is not None]
     if value and not scored:
         return NOT_APPLICABLE_CODE
     return table.level_codes[min(100.0, math.fsum(scored))]
+
+
+def _slow_row(tables: list[ItemTable], values: list[Any]) -> list[int]:
+    """Codes one by one; an UNREADABLE at the end when a given answer was coded MISSING."""
+    row = list(map(answer_code, tables, values))
+    if row.count(MISSING) != values.count(None):
+        row.append(UNREADABLE)
+    return row
 
 
 def encode_answers(definition: Definition, responses: Iterable[Mapping[str, Any]]) -> AnswerMatrix:
@@ -101,7 +116,11 @@ def encode_answers(definition: Definition, responses: Iterable[Mapping[str, Any]
     single = [t for t in plan.items if t.kind is not ItemType.MULTI_CHOICE]
     multi = plan.items[len(single) :]
     ids = [t.item_id for t in single]
-    code_tables = [t.codes for t in single]
+    known = frozenset(item.id for item in definition.items)
+    # not scored, but conditions name them: they decide what is shown, so what is scored
+    deciding_items = [definition.item(i) for i in visibility.references if i not in position]
+    # None (unanswered) is looked up like an answer; whatever is not in a table is UNREADABLE
+    code_tables = [{**t.codes, None: MISSING} for t in single]
     lookup: Callable[[Mapping[Any, int], Any, int], int] = dict.get  # type: ignore[assignment]
     selections: list[dict[tuple[Any, ...], int]] = [{} for _ in multi]
     decided: dict[tuple[Any, ...], list[str]] = {}
@@ -112,12 +131,16 @@ def encode_answers(definition: Definition, responses: Iterable[Mapping[str, Any]
         row: list[int]
         # True == 1 as a dict key, and lists are unhashable: such answers take the slow path.
         if bool in map(type, values):
-            row = list(map(answer_code, single, values))
+            row = _slow_row(single, values)
         else:
             try:
-                row = list(map(lookup, code_tables, values, repeat(MISSING)))
+                row = list(map(lookup, code_tables, values, repeat(UNREADABLE)))
             except TypeError:
-                row = list(map(answer_code, single, values))
+                row = _slow_row(single, values)
+        if UNREADABLE in row or not known.issuperset(answers):
+            _refuse(definition, answers, count)
+            # readable after all (e.g. a number type the tables do not hold): not scored
+            row = [MISSING if c == UNREADABLE else c for c in row[: len(single)]]
         for table, seen in zip(multi, selections, strict=True):
             value = answers.get(table.item_id)
             try:  # the same few selections recur across responses: remember their codes
@@ -129,17 +152,25 @@ def encode_answers(definition: Definition, responses: Iterable[Mapping[str, Any]
                 code = answer_code(table, value)
                 if key is not None and len(seen) < MAX_REMEMBERED_SELECTIONS:
                     seen[key] = code
+            if code == MISSING and value is not None:
+                _refuse(definition, answers, count)
             row.append(code)
         if conditional:
-            # what is hidden depends only on the answers that conditions name: remember it
+            # What is hidden depends only on the answers that conditions name: remember it.
+            # Those answers decide scores too, so they must be readable: each combination is
+            # checked once (and every time it has true/false, which hashes like 1/0).
             deciding = tuple(map(answers.get, visibility.references))
             try:
+                if bool in map(type, deciding):
+                    raise TypeError
                 hidden = decided[deciding]
             except KeyError:
+                _check_deciding(definition, answers, deciding_items, count)
                 hidden = decided[deciding] = visibility.hidden_ids(answers)
                 if len(decided) > MAX_REMEMBERED_SELECTIONS:
                     decided.clear()
             except TypeError:  # an unhashable answer (a list) among them
+                _check_deciding(definition, answers, deciding_items, count)
                 hidden = visibility.hidden_ids(answers)
             for item_id in hidden:
                 p = position.get(item_id)
@@ -149,3 +180,21 @@ def encode_answers(definition: Definition, responses: Iterable[Mapping[str, Any]
         count += 1
     codes = np.frombuffer(buffer, dtype=plan.code_dtype).reshape(count, len(plan.items))
     return AnswerMatrix(definition, np.ascontiguousarray(codes.T))
+
+
+def _refuse(definition: Definition, answers: Mapping[str, Any], response: int) -> None:
+    """Raise :class:`UnscorableAnswers` naming every answer of the response that scoring
+    cannot read (called when a cheap test found a sign of one)."""
+    problems = unscorable(definition, answers)
+    if problems:
+        raise UnscorableAnswers(problems, response)
+
+
+def _check_deciding(
+    definition: Definition, answers: Mapping[str, Any], items: list[Item], response: int
+) -> None:
+    """Refuse the response if an answer to one of these (unscored, deciding) items is invalid."""
+    for item in items:
+        value = answers.get(item.id)
+        if value is not None and check_answer(definition, item, value) is not None:
+            _refuse(definition, answers, response)

@@ -77,6 +77,8 @@ class ItemTable:
     """Answer -> code for scale values, "na" and choice ids (empty for multi choice)."""
     choice_scores: Mapping[str, float | None]
     """Multi choice only: each option's score."""
+    exclusive: frozenset[str]
+    """Multi choice only: options that cannot be combined with others ("none of these")."""
     levels: tuple[float, ...]
     """The 0..100 value of each non-negative code."""
     level_codes: Mapping[float, int]
@@ -103,11 +105,28 @@ class Lookup:
 
 
 @dataclass(frozen=True, eq=False)
+class GroupPlan:
+    """An item group: one value from its sub-items, counted once in its dimension.
+
+    ``lookups`` sum its sub-items like a dimension's (weighted values, answered weight); the
+    group's value is their weighted mean, and it enters the dimension with ``weight`` when at
+    least one sub-item of positive weight was answered.
+    """
+
+    id: str
+    dimension: int
+    weight: float
+    items: tuple[int, ...]
+    lookups: tuple[Lookup, ...]
+    conditional: bool
+
+
+@dataclass(frozen=True, eq=False)
 class Composite:
     """An area, an index or the overall index: a weighted mean over other nodes.
 
-    Nodes are numbered dimensions first (``0 .. D-1``), then areas (``D ..``), both in
-    definition order.
+    Nodes are numbered dimensions first (``0 .. D-1``), then areas (``D ..``), then indexes
+    (``D + A ..``), each in definition order.
     """
 
     id: str
@@ -122,14 +141,24 @@ class ScoringPlan:
     items: tuple[ItemTable, ...]
     dimensions: tuple[str, ...]
     dimension_items: tuple[tuple[int, ...], ...]
+    """Every scored item of a dimension, grouped or not (for counting answers)."""
+    dimension_ungrouped: tuple[tuple[int, ...], ...]
     dimension_lookups: tuple[tuple[Lookup, ...], ...]
+    """Lookups over the items of a dimension that belong to no group."""
+    dimension_groups: tuple[tuple[int, ...], ...]
+    """Positions in :attr:`groups` of each dimension's item groups."""
     dimension_conditional: tuple[bool, ...]
     dimension_shown_weight: tuple[float, ...]
     """The shown weight of a dimension none of whose items has a condition."""
+    dimension_min_coverage: tuple[float, ...]
+    dimension_min_answered: tuple[int, ...]
+    groups: tuple[GroupPlan, ...]
     areas: tuple[Composite, ...]
     area_order: tuple[int, ...]
     """Area positions with every child area before its parent."""
     indexes: tuple[Composite, ...]
+    index_order: tuple[int, ...]
+    """Index positions with every index another one includes before it."""
     overall: Composite
     band_ids: tuple[str, ...]
     band_mins: tuple[float, ...]
@@ -202,6 +231,7 @@ def _item_table(definition: Definition, item: Item, dimension: int) -> ItemTable
         conditional=item.show_if is not None,
         codes=codes,
         choice_scores=choice_scores,
+        exclusive=frozenset(c.id for c in item.choices or [] if c.exclusive),
         levels=levels,
         level_codes=level_codes,
         value_table=value_table,
@@ -217,30 +247,76 @@ def _build_plan(definition: Definition) -> ScoringPlan:
     scored = [item for item in definition.items if item.scored]
     scored.sort(key=lambda item: item.type is ItemType.MULTI_CHOICE)
     items = tuple(_item_table(definition, item, position[item.dimension]) for item in scored)
+    group_of = {item.id: item.group for item in scored}
+    groups = _groups(definition, items, group_of, position)
     members = [[p for p, t in enumerate(items) if t.dimension == d] for d in range(len(position))]
-    conditional = tuple(any(items[p].conditional for p in m) for m in members)
+    ungrouped = [[p for p in m if group_of[items[p].item_id] is None] for m in members]
+    own_groups = [[g for g, x in enumerate(groups) if x.dimension == d] for d in position.values()]
+    conditional = tuple(
+        any(items[p].conditional for p in u) or any(groups[g].conditional for g in own)
+        for u, own in zip(ungrouped, own_groups, strict=True)
+    )
     shown_weight = []
-    for m in members:
+    for u, own in zip(ungrouped, own_groups, strict=True):
         total = 0.0
-        for p in m:
+        for p in u:
             total += items[p].weight
+        for g in own:
+            total += groups[g].weight
         shown_weight.append(total)
+    rules = definition.scoring
     longest = max((len(t.levels) for t in items), default=0)
     return ScoringPlan(
         items=items,
         dimensions=dimension_ids,
         dimension_items=tuple(tuple(m) for m in members),
-        dimension_lookups=tuple(_lookups(items, m) for m in members),
+        dimension_ungrouped=tuple(tuple(u) for u in ungrouped),
+        dimension_lookups=tuple(_lookups(items, u) for u in ungrouped),
+        dimension_groups=tuple(tuple(own) for own in own_groups),
         dimension_conditional=conditional,
         dimension_shown_weight=tuple(shown_weight),
+        dimension_min_coverage=tuple(
+            float(rules.min_coverage if d.min_coverage is None else d.min_coverage)
+            for d in definition.dimensions
+        ),
+        dimension_min_answered=tuple(
+            rules.min_answered if d.min_answered is None else d.min_answered
+            for d in definition.dimensions
+        ),
+        groups=groups,
         **_structure(definition),
-        band_ids=tuple(b.id for b in definition.scoring.bands),
-        band_mins=tuple(float(b.min) for b in definition.scoring.bands),
-        min_coverage=float(definition.scoring.min_coverage),
-        strength_at=float(definition.scoring.strength_at),
-        weakness_below=float(definition.scoring.weakness_below),
+        band_ids=tuple(b.id for b in rules.bands),
+        band_mins=tuple(float(b.min) for b in rules.bands),
+        min_coverage=float(rules.min_coverage),
+        strength_at=float(rules.strength_at),
+        weakness_below=float(rules.weakness_below),
         code_dtype=np.int8 if longest + SENTINELS <= 127 else np.int16,
     )
+
+
+def _groups(
+    definition: Definition,
+    items: Sequence[ItemTable],
+    group_of: Mapping[str, str | None],
+    position: Mapping[str, int],
+) -> tuple[GroupPlan, ...]:
+    """The item groups that have scored items, in definition order."""
+    result = []
+    for group in definition.item_groups:
+        members = [p for p, t in enumerate(items) if group_of[t.item_id] == group.id]
+        if not members or group.dimension not in position:
+            continue  # refused by validation; a group without scored items scores nothing
+        result.append(
+            GroupPlan(
+                id=group.id,
+                dimension=position[group.dimension],
+                weight=float(group.weight),
+                items=tuple(members),
+                lookups=_lookups(items, members),
+                conditional=any(items[p].conditional for p in members),
+            )
+        )
+    return tuple(result)
 
 
 def _lookups(items: Sequence[ItemTable], positions: Sequence[int]) -> tuple[Lookup, ...]:
@@ -277,14 +353,18 @@ def _structure(definition: Definition) -> dict[str, Any]:
     dims = definition.dimensions
     node = {d.id: n for n, d in enumerate(dims)}
     node.update({a.id: len(dims) + n for n, a in enumerate(definition.areas)})
+    first_index = len(dims) + len(definition.areas)
+    node.update({i.id: first_index + n for n, i in enumerate(definition.indexes)})
     weight = {d.id: float(d.weight) for d in dims} | {
         a.id: float(a.weight) for a in definition.areas
     }
+    weight.update({i.id: float(i.weight) for i in definition.indexes})
     parts: list[Dimension | Area] = [*dims, *definition.areas]
 
     def composite(composite_id: str, children: Sequence[str]) -> Composite:
+        known = [c for c in children if c in node]  # unknown ids are refused by validation
         return Composite(
-            composite_id, tuple(node[c] for c in children), tuple(weight[c] for c in children)
+            composite_id, tuple(node[c] for c in known), tuple(weight[c] for c in known)
         )
 
     areas = tuple(
@@ -300,9 +380,49 @@ def _structure(definition: Definition) -> dict[str, Any]:
         return level
 
     order = sorted(range(len(areas)), key=lambda n: -depth(definition.areas[n].id))
+    overall_of = definition.scoring.overall_of
+    if overall_of is None:
+        overall_of = [p.id for p in parts if p.area is None]
     return {
         "areas": areas,
         "area_order": tuple(order),
         "indexes": tuple(composite(i.id, i.of) for i in definition.indexes),
-        "overall": composite("overall", [p.id for p in parts if p.area is None]),
+        "index_order": index_order(definition),
+        "overall": composite("overall", overall_of),
     }
+
+
+def index_order(definition: Definition) -> tuple[int, ...]:
+    """Index positions with every index that another one includes placed before it.
+
+    Indexes that can never be placed, because they include each other in a cycle (which
+    validation refuses, see :func:`index_cycles`), come last so that a plan can still be
+    built; they then read scores not yet computed (NaN).
+    """
+    order, stuck = _place_indexes(definition)
+    return (*order, *stuck)
+
+
+def index_cycles(definition: Definition) -> list[str]:
+    """Ids of indexes that include themselves, directly or through other indexes."""
+    _order, stuck = _place_indexes(definition)
+    return [definition.indexes[n].id for n in stuck]
+
+
+def _place_indexes(definition: Definition) -> tuple[list[int], list[int]]:
+    positions = {index.id: n for n, index in enumerate(definition.indexes)}
+    pending = {
+        n: {positions[part] for part in index.of if part in positions}
+        for n, index in enumerate(definition.indexes)
+    }
+    order: list[int] = []
+    placed: set[int] = set()
+    progress = True
+    while progress:
+        progress = False
+        for n in [n for n, needs in pending.items() if needs <= placed]:
+            order.append(n)
+            placed.add(n)
+            del pending[n]
+            progress = True
+    return order, sorted(pending)

@@ -29,25 +29,33 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from scoring.answers import UnscorableAnswers
 from scoring.bulk import BulkScores, score_bulk
 from scoring.definition import Definition
 from scoring.plan import HIDDEN, NOT_APPLICABLE_CODE, ScoringPlan, scoring_plan
+from scoring.rounding import round_score
 from scoring.rules import RULES_VERSION
 
 RELATIVE_COUNT = 3
 """How many dimensions :attr:`Profile.top` and :attr:`Profile.bottom` name at most."""
 
 LOW_COVERAGE = "low_coverage"
+TOO_FEW_ANSWERS = "too_few_answers"
 NO_ITEMS_SHOWN = "no_items_shown"
 NO_SCORED_PARTS = "no_scored_parts"
 
 
 @dataclass(frozen=True)
 class DimensionScore:
-    """One dimension of a profile. ``answered``/``shown`` count scored items."""
+    """One dimension of a profile. ``answered``/``shown`` count scored items (questions).
+
+    ``score`` is the unrounded value, ``rounded`` the one to show
+    (:func:`scoring.rounding.round_score`); ``band``, ``strength`` and ``weakness`` are
+    decided on ``rounded``.
+    """
 
     score: float | None
     coverage: float | None
@@ -61,11 +69,15 @@ class DimensionScore:
     """The score minus the respondent's own mean."""
     strength: bool
     weakness: bool
+    rounded: float | None
 
 
 @dataclass(frozen=True)
 class CompositeScore:
-    """An area, an index or the overall index; ``scored`` of ``parts`` children had a score."""
+    """An area, an index or the overall index; ``scored`` of ``parts`` children had a score.
+
+    ``band`` is decided on ``rounded``, the value to show.
+    """
 
     score: float | None
     band: str | None
@@ -73,6 +85,19 @@ class CompositeScore:
     reason: str | None
     scored: int
     parts: int
+    rounded: float | None
+
+
+@dataclass(frozen=True)
+class ItemGroupScore:
+    """An item group (an indicator made of sub-questions): the weighted mean of its answered
+    sub-items, ``None`` when none was answered. ``answered``/``shown`` count sub-items."""
+
+    score: float | None
+    rounded: float | None
+    answered: int
+    shown: int
+    not_applicable: int
 
 
 @dataclass(frozen=True)
@@ -91,6 +116,7 @@ class Profile:
     weaknesses: tuple[str, ...]
     top: tuple[str, ...]
     bottom: tuple[str, ...]
+    item_groups: Mapping[str, ItemGroupScore] = field(default_factory=dict)
 
     def dimension_scores(self) -> dict[str, float | None]:
         """Dimension id -> score, the input of cohort comparisons."""
@@ -111,12 +137,22 @@ class Profile:
             "weaknesses": list(self.weaknesses),
             "top": list(self.top),
             "bottom": list(self.bottom),
+            "item_groups": {k: vars(v).copy() for k, v in self.item_groups.items()},
         }
 
 
 def score_response(definition: Definition, answers: Mapping[str, Any]) -> Profile:
-    """The profile of one response (answers: item id -> stored value)."""
-    return profile_at(score_bulk(definition, [answers]), 0)
+    """The profile of one response (answers: item id -> stored value).
+
+    Raises :class:`~scoring.answers.UnscorableAnswers` for answers it cannot read (a value
+    outside an item's choices or scale, an unknown item), naming each item and its allowed
+    values; it never counts them as unanswered.
+    """
+    try:
+        scores = score_bulk(definition, [answers])
+    except UnscorableAnswers as exc:
+        raise UnscorableAnswers(exc.problems) from None
+    return profile_at(scores, 0)
 
 
 def profile_at(scores: BulkScores, row: int) -> Profile:
@@ -128,14 +164,19 @@ def profile_at(scores: BulkScores, row: int) -> Profile:
     dimensions = {
         dimension_id: _dimension(
             plan,
-            [codes[p] for p in plan.dimension_items[d]],
+            d,
+            codes,
             _number(scores.dimension_scores[row, d]),
             _number(scores.coverage[row, d]),
             own_mean,
         )
         for d, dimension_id in enumerate(plan.dimensions)
     }
-    node_scores = [*scores.dimension_scores[row], *scores.area_scores[row]]
+    node_scores = [
+        *scores.dimension_scores[row],
+        *scores.area_scores[row],
+        *scores.index_scores[row],
+    ]
     areas = {
         area.id: _composite(plan, scores.area_scores[row, a], area.children, node_scores)
         for a, area in enumerate(plan.areas)
@@ -143,6 +184,10 @@ def profile_at(scores: BulkScores, row: int) -> Profile:
     indexes = {
         index.id: _composite(plan, scores.index_scores[row, x], index.children, node_scores)
         for x, index in enumerate(plan.indexes)
+    }
+    item_groups = {
+        group.id: _item_group([codes[p] for p in group.items], scores.group_scores[row, g])
+        for g, group in enumerate(plan.groups)
     }
     relative = [(v.relative, k) for k, v in dimensions.items() if v.relative is not None]
     return Profile(
@@ -158,6 +203,7 @@ def profile_at(scores: BulkScores, row: int) -> Profile:
         weaknesses=tuple(k for k, v in dimensions.items() if v.weakness),
         top=_extremes([(-r, k) for r, k in relative if r > 0]),
         bottom=_extremes([(r, k) for r, k in relative if r < 0]),
+        item_groups=item_groups,
     )
 
 
@@ -175,7 +221,7 @@ def recommendations(
 
 
 def band_of(plan: ScoringPlan, score: float | None) -> str | None:
-    """The id of the last band whose ``min`` is at most ``score``."""
+    """The id of the last band whose ``min`` is at most ``score`` (give the rounded score)."""
     if score is None:
         return None
     return plan.band_ids[max(bisect_right(plan.band_mins, score) - 1, 0)]
@@ -191,31 +237,52 @@ def _extremes(keyed: list[tuple[float, str]]) -> tuple[str, ...]:
     return tuple(k for _, k in sorted(keyed, key=lambda pair: pair[0])[:RELATIVE_COUNT])
 
 
+def answered_parts(plan: ScoringPlan, d: int, codes: Sequence[int]) -> int:
+    """How many parts of dimension ``d`` are answered: items outside groups, and groups
+    (once each, however many sub-items), counting only parts of positive weight."""
+    count = sum(1 for p in plan.dimension_ungrouped[d] if codes[p] >= 0 and plan.items[p].weight)
+    for g in plan.dimension_groups[d]:
+        group = plan.groups[g]
+        subs = [p for p in group.items if codes[p] >= 0 and plan.items[p].weight]
+        count += bool(subs and group.weight)
+    return count
+
+
 def _dimension(
     plan: ScoringPlan,
-    codes: Sequence[int],
+    d: int,
+    all_codes: Sequence[int],
     score: float | None,
     coverage: float | None,
     own_mean: float | None,
 ) -> DimensionScore:
+    codes = [all_codes[p] for p in plan.dimension_items[d]]
     reason_code = reason = None
+    minimum = plan.dimension_min_coverage[d]
     if coverage is None:
         reason_code, reason = NO_ITEMS_SHOWN, "no items shown"
-    elif score is None:
+    elif score is None and coverage < minimum:
         reason_code = LOW_COVERAGE
-        reason = f"not enough answers (coverage {coverage:.0%} < {plan.min_coverage:.0%})"
+        reason = f"not enough answers (coverage {coverage:.0%} < {minimum:.0%})"
+    elif score is None:
+        reason_code = TOO_FEW_ANSWERS
+        needed = plan.dimension_min_answered[d]
+        answered = answered_parts(plan, d, all_codes)
+        reason = f"not enough answers ({answered} answered, at least {needed} needed)"
+    rounded = round_score(score)
     return DimensionScore(
         score=score,
         coverage=coverage,
-        band=band_of(plan, score),
+        band=band_of(plan, rounded),
         reason_code=reason_code,
         reason=reason,
         answered=sum(1 for c in codes if c >= 0),
         shown=sum(1 for c in codes if c != HIDDEN),
         not_applicable=sum(1 for c in codes if c == NOT_APPLICABLE_CODE),
         relative=None if score is None or own_mean is None else score - own_mean,
-        strength=score is not None and score >= plan.strength_at,
-        weakness=score is not None and score < plan.weakness_below,
+        strength=rounded is not None and rounded >= plan.strength_at,
+        weakness=rounded is not None and rounded < plan.weakness_below,
+        rounded=rounded,
     )
 
 
@@ -225,11 +292,24 @@ def _composite(
     score = _number(value)
     scored = sum(1 for c in children if not math.isnan(node_scores[c]))
     missing = score is None
+    rounded = round_score(score)
     return CompositeScore(
         score=score,
-        band=band_of(plan, score),
+        band=band_of(plan, rounded),
         reason_code=NO_SCORED_PARTS if missing else None,
         reason="none of its parts has a score" if missing else None,
         scored=scored,
         parts=len(children),
+        rounded=rounded,
+    )
+
+
+def _item_group(codes: Sequence[int], value: Any) -> ItemGroupScore:
+    score = _number(value)
+    return ItemGroupScore(
+        score=score,
+        rounded=round_score(score),
+        answered=sum(1 for c in codes if c >= 0),
+        shown=sum(1 for c in codes if c != HIDDEN),
+        not_applicable=sum(1 for c in codes if c == NOT_APPLICABLE_CODE),
     )

@@ -9,6 +9,9 @@ roll-up, bands, thresholds, visibility. Pure refactoring that keeps every number
 History:
 
 * ``1``: first rules (see ``docs/scoring.md``).
+* ``2``: bands, strengths and weaknesses decided on the score as shown, rounded half up to
+  one decimal (:mod:`scoring.rounding`); item groups, per-dimension coverage rules, indexes
+  over indexes and a chosen overall index (new fields: earlier definitions score as before).
 """
 
-RULES_VERSION: str = "1"
+RULES_VERSION: str = "2"

@@ -7,25 +7,18 @@ file name; this module does no I/O.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from scoring.condition_checks import literal_problems
 from scoring.conditions import ConditionSyntaxError, parse_condition
 from scoring.definition import Definition, ItemType
+from scoring.structure_checks import DefinitionProblem, check_structure
 from scoring.visibility import show_if_cycles
-
-
-@dataclass(frozen=True)
-class DefinitionProblem:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
 
 
 class InvalidDefinition(ValueError):
@@ -37,19 +30,71 @@ class InvalidDefinition(ValueError):
 
 
 def parse_definition(data: Any) -> Definition:
-    """Validate raw definition data (as loaded from YAML or JSON) into a :class:`Definition`."""
+    """Validate raw definition data (as loaded from YAML or JSON) into a :class:`Definition`.
+
+    Raises :class:`InvalidDefinition` with every problem found in one run: where the model
+    refuses some values (a blank text, a negative weight), the cross checks still run on the
+    rest (see :func:`_problems_beyond`), so that fixing one problem does not reveal the next.
+    """
     if not isinstance(data, Mapping):
         raise InvalidDefinition([DefinitionProblem("", "a definition must be a mapping of keys")])
     try:
         definition = Definition.model_validate(data)
     except ValidationError as exc:
-        raise InvalidDefinition(
-            [DefinitionProblem(format_path(data, e["loc"]), _message(e)) for e in exc.errors()]
-        ) from None
+        errors = exc.errors()
+        problems = [DefinitionProblem(format_path(data, e["loc"]), _message(e)) for e in errors]
+        raise InvalidDefinition(problems + _problems_beyond(data, errors)) from None
     problems = list(check_definition(definition))
     if problems:
         raise InvalidDefinition(problems)
     return definition
+
+
+def _problems_beyond(data: Any, errors: Sequence[Mapping[str, Any]]) -> list[DefinitionProblem]:
+    """Cross-check problems of the data without the values the model refused.
+
+    Each refused value is left out (a key removed, a list entry dropped); when the rest then
+    makes a model (nothing required was refused), its cross checks run. A problem that only
+    the removal causes (a "missing translation" where a blank text was removed) sits at the
+    refused value's path or its parent's, and is not repeated.
+    """
+    repaired = copy.deepcopy(dict(data))
+    drops: dict[tuple[int, int | str], tuple[Any, int | str]] = {}
+    covered: set[str] = set()
+    for error in errors:
+        loc = _data_loc(repaired, error["loc"])
+        if not loc or error["type"] == "missing":
+            return []  # nothing to leave out: the rest cannot make a model
+        covered |= {format_path(data, loc), format_path(data, loc[:-1])}
+        parent = repaired
+        for key in loc[:-1]:
+            parent = parent[key]
+        drops[id(parent), loc[-1]] = (parent, loc[-1])
+    # list entries from the end, so that earlier indexes of the same list stay valid
+    ordered = sorted(drops.values(), key=lambda d: d[1] if isinstance(d[1], int) else -1)
+    for parent, key in reversed(ordered):
+        if isinstance(parent, dict):
+            parent.pop(key, None)
+        elif isinstance(key, int):
+            del parent[key]
+    try:
+        partial = Definition.model_validate(repaired)
+    except ValidationError:
+        return []  # something required was refused: its problem is reported already
+    return [p for p in check_definition(partial) if p.path not in covered]
+
+
+def _data_loc(data: Any, loc: Sequence[int | str]) -> list[int | str]:
+    """The part of a pydantic location that exists in the data (its own parts dropped)."""
+    found: list[int | str] = []
+    node = data
+    for key in loc:
+        in_mapping = isinstance(node, Mapping) and isinstance(key, str) and key in node
+        in_list = isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+        if in_mapping or in_list:
+            node = node[key]
+            found.append(key)
+    return found
 
 
 def format_path(data: Any, loc: Sequence[int | str]) -> str:
@@ -81,6 +126,8 @@ def _message(error: Mapping[str, Any]) -> str:
         return f'{error["input"]!r} is not a version string: quote it, e.g. "1.0"'
     if kind == "greater_than_equal" and error["loc"][-1:] == ("weight",):
         return f"weight must not be negative, got {error['input']}"
+    if kind == "string_too_short" and isinstance(error["input"], str):
+        return "text is blank"
     return message[0].lower() + message[1:] if message else kind
 
 
@@ -90,7 +137,7 @@ def check_definition(definition: Definition) -> Iterator[DefinitionProblem]:
     yield from _check_unique(definition)
     yield from _check_scales(definition)
     yield from _check_items(definition)
-    yield from _check_structure(definition)
+    yield from check_structure(definition)
     yield from _check_scoring(definition)
 
 
@@ -108,6 +155,31 @@ def _check_languages(d: Definition) -> Iterator[DefinitionProblem]:
                 yield DefinitionProblem(
                     f"{path}.{language}", f"language {language!r} is not declared in languages"
                 )
+        yield from _check_list_shapes(d, path, texts)
+
+
+def _check_list_shapes(
+    d: Definition, path: str, texts: Mapping[str, Any]
+) -> Iterator[DefinitionProblem]:
+    """Translated lists: each declared language has entries, and as many as the default
+    language (or else most languages), so that no reader falls back to another language or
+    misses an entry."""
+    lists = {k: v for k, v in texts.items() if k in d.languages and isinstance(v, list)}
+    if not lists or path.endswith(".labels"):
+        return  # scale labels are counted against the scale's values
+    sizes = Counter(len(v) for v in lists.values() if v)
+    usual = 0
+    if lists.get(d.default_language):
+        usual = len(lists[d.default_language])
+    elif sizes:
+        usual = max(sizes, key=lambda size: (sizes[size], size))
+    for language, entries in lists.items():
+        if not entries:
+            yield DefinitionProblem(f"{path}.{language}", "empty list: give the translations")
+        elif len(entries) != usual:
+            others = ", ".join(repr(k) for k, v in lists.items() if len(v) == usual)
+            count = "1 entry" if len(entries) == 1 else f"{len(entries)} entries"
+            yield DefinitionProblem(f"{path}.{language}", f"{count}, but {usual} in {others}")
 
 
 def _texts(d: Definition) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -128,6 +200,9 @@ def _texts(d: Definition) -> Iterator[tuple[str, Mapping[str, Any]]]:
         yield f"areas[{area.id}].title", area.title
     for index in d.indexes:
         yield f"indexes[{index.id}].title", index.title
+    for group in d.item_groups:
+        if group.title:
+            yield f"item_groups[{group.id}].title", group.title
     for item in d.items:
         yield f"items[{item.id}].text", item.text
         for name in ("help", "examples"):
@@ -149,6 +224,7 @@ def _check_unique(d: Definition) -> Iterator[DefinitionProblem]:
         ("dimensions", [x.id for x in d.dimensions]),
         ("areas", [a.id for a in d.areas]),
         ("indexes", [x.id for x in d.indexes]),
+        ("item_groups", [g.id for g in d.item_groups]),
         ("scoring.bands", [b.id for b in d.scoring.bands]),
     ):
         for duplicate in _duplicates(ids):
@@ -156,6 +232,12 @@ def _check_unique(d: Definition) -> Iterator[DefinitionProblem]:
     clash = {x.id for x in d.dimensions} & {a.id for a in d.areas}
     for both in sorted(clash):
         yield DefinitionProblem(f"areas[{both}]", f"{both!r} is both a dimension and an area id")
+    parts = {x.id for x in d.dimensions} | {a.id for a in d.areas}
+    for index in d.indexes:
+        if index.id in parts:
+            yield DefinitionProblem(
+                f"indexes[{index.id}]", f"{index.id!r} is also a dimension or area id"
+            )
     if d.version in d.comparable_with:
         yield DefinitionProblem("comparable_with", "a version cannot list itself")
 
@@ -180,11 +262,21 @@ def _check_scales(d: Definition) -> Iterator[DefinitionProblem]:
 def _check_items(d: Definition) -> Iterator[DefinitionProblem]:
     dimension_ids = {x.id for x in d.dimensions}
     item_ids = {i.id for i in d.items}
+    groups = {g.id: g for g in d.item_groups}
     self_dependent: set[str] = set()
     for item in d.items:
         path = f"items[{item.id}]"
         if item.dimension not in dimension_ids:
             yield DefinitionProblem(f"{path}.dimension", f"unknown dimension {item.dimension!r}")
+        group = groups.get(item.group or "")
+        if item.group is not None and group is None:
+            yield DefinitionProblem(f"{path}.group", f"unknown item group {item.group!r}")
+        elif group is not None and group.dimension != item.dimension:
+            yield DefinitionProblem(
+                f"{path}.group",
+                f"item group {group.id!r} belongs to dimension {group.dimension!r}, "
+                f"the item to {item.dimension!r}",
+            )
         yield from _check_item_type(d, item.id, path)
         if item.show_if is not None:
             try:
@@ -198,6 +290,8 @@ def _check_items(d: Definition) -> Iterator[DefinitionProblem]:
                     yield DefinitionProblem(f"{path}.show_if", "an item cannot depend on itself")
                 elif reference not in item_ids:
                     yield DefinitionProblem(f"{path}.show_if", f"unknown item {reference!r}")
+            for message in literal_problems(d, condition):
+                yield DefinitionProblem(f"{path}.show_if", message)
     stuck = show_if_cycles(d) - self_dependent
     for item in d.items:
         if item.id in stuck:
@@ -237,36 +331,6 @@ def _check_item_type(d: Definition, item_id: str, path: str) -> Iterator[Definit
         yield DefinitionProblem(path, "min and max apply to number items only")
     if item.min is not None and item.max is not None and item.min > item.max:
         yield DefinitionProblem(f"{path}.min", f"min {item.min} is greater than max {item.max}")
-
-
-def _check_structure(d: Definition) -> Iterator[DefinitionProblem]:
-    area_ids = {a.id for a in d.areas}
-    for dim in d.dimensions:
-        scored = [i for i in d.items if i.dimension == dim.id and i.scored]
-        if not any(i.dimension == dim.id for i in d.items):
-            yield DefinitionProblem(f"dimensions[{dim.id}]", "dimension has no items")
-        elif not scored:
-            yield DefinitionProblem(f"dimensions[{dim.id}]", "dimension has no scored items")
-        if dim.area is not None and dim.area not in area_ids:
-            yield DefinitionProblem(f"dimensions[{dim.id}].area", f"unknown area {dim.area!r}")
-    parents = {a.id: a.area for a in d.areas}
-    for area in d.areas:
-        if area.area is not None and area.area not in area_ids:
-            yield DefinitionProblem(f"areas[{area.id}].area", f"unknown area {area.area!r}")
-        seen, current = {area.id}, area.area
-        while current is not None and current in parents:
-            if current in seen:
-                yield DefinitionProblem(f"areas[{area.id}].area", "areas form a cycle")
-                break
-            seen.add(current)
-            current = parents[current]
-    known = {x.id for x in d.dimensions} | area_ids
-    for index in d.indexes:
-        for part in index.of:
-            if part not in known:
-                yield DefinitionProblem(
-                    f"indexes[{index.id}].of", f"unknown dimension or area {part!r}"
-                )
 
 
 def _check_scoring(d: Definition) -> Iterator[DefinitionProblem]:

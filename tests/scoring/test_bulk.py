@@ -20,20 +20,24 @@ from scoring import (
 )
 from scoring.definition import NOT_APPLICABLE
 from scoring.plan import HIDDEN, MISSING, NOT_APPLICABLE_CODE
-from tests.scoring.builders import FLAGSHIP, load, minimal
+from scoring.visibility import visibility_plan
+from tests.scoring.builders import FLAGSHIP, HERE, load, minimal
 from tests.scoring.test_profile import FULL, network
 from tests.scoring.test_visibility import chain
 
 
 def random_answers(definition: Definition, rng: random.Random) -> dict[str, Any]:
-    """Plausible stored answers: mostly valid, some n/a, some unanswered, a few invalid."""
+    """Plausible stored answers: mostly valid, some n/a, some unanswered, a few of the wrong
+    type for items that scoring never reads (neither scored nor named by a condition; it
+    refuses such answers to the others, see tests/scoring/test_unscorable.py)."""
     answers: dict[str, Any] = {}
+    deciding = set(visibility_plan(definition).references)
     for item in definition.items:
         roll = rng.random()
         if roll < 0.1:
             continue
-        if roll < 0.12:
-            answers[item.id] = "garbage"
+        if roll < 0.12 and not item.scored and item.id not in deciding:
+            answers[item.id] = ["garbage"]
             continue
         if item.type is ItemType.SCALE:
             scale = definition.scales[item.scale or ""]
@@ -43,7 +47,9 @@ def random_answers(definition: Definition, rng: random.Random) -> dict[str, Any]
             answers[item.id] = rng.choice(item.choices or []).id
         elif item.type is ItemType.MULTI_CHOICE:
             options = [c.id for c in item.choices or []]
-            answers[item.id] = rng.sample(options, rng.randint(0, len(options)))
+            chosen = rng.sample(options, rng.randint(0, len(options)))
+            exclusive = [c.id for c in item.choices or [] if c.exclusive and c.id in chosen]
+            answers[item.id] = exclusive[:1] if exclusive else chosen
         elif item.type is ItemType.NUMBER:
             answers[item.id] = rng.randint(0, 100)
         else:
@@ -54,7 +60,8 @@ def random_answers(definition: Definition, rng: random.Random) -> dict[str, Any]
 def definitions() -> list[Definition]:
     """Hand-made examples and every questionnaire of the project."""
     published = sorted((FLAGSHIP.parents[1]).glob("*/*.yaml"))
-    return [network(), minimal(), chain(), *(load(path) for path in published)]
+    civic = load(HERE / "civic_index.yaml")
+    return [network(), minimal(), chain(), civic, *(load(path) for path in published)]
 
 
 @pytest.mark.parametrize("definition", definitions(), ids=lambda d: d.slug)
@@ -107,7 +114,7 @@ def test_bands_of_bulk_equal_bands_of_profiles() -> None:
 
 
 def test_encoding_codes() -> None:
-    matrix = encode_answers(network(), [FULL, {"a1": "na", "a2": True, "s2": ["x", "x"]}])
+    matrix = encode_answers(network(), [FULL, {"a1": "na", "a2": None}])
     assert matrix.item_ids == ("a1", "a2", "a3", "b1", "c1", "c2", "s1", "s2")
     first, second = matrix.codes[:, 0].tolist(), matrix.codes[:, 1].tolist()
     # a1=3, a2=0, a3=2 is the 2nd value of 1..5, b1=1, c1/c2 hidden, s1 partly, s2 80 of

@@ -6,11 +6,14 @@ import math
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring import (
+    AnswerProblem,
     Definition,
+    Item,
     ItemType,
     Profile,
     aggregate_organisation,
@@ -19,42 +22,62 @@ from scoring import (
     profile_at,
     score_bulk,
     score_response,
+    validate_answers,
 )
+from scoring.answers import UnscorableAnswers
 from scoring.definition import NOT_APPLICABLE
-from tests.scoring.builders import FLAGSHIP, build, load, scale
+from scoring.visibility import visibility_plan
+from tests.scoring.builders import FLAGSHIP, HERE, build, load, scale
 from tests.scoring.test_profile import network
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NETWORK = network()
-DEFINITIONS = [NETWORK, load(FLAGSHIP)] if FLAGSHIP.exists() else [NETWORK]
+CIVIC = load(HERE / "civic_index.yaml")  # item groups, nested indexes, coverage rules
+DEFINITIONS = [NETWORK, CIVIC, load(FLAGSHIP)] if FLAGSHIP.exists() else [NETWORK, CIVIC]
 
 
-def answer_values(definition: Definition, item_id: str) -> st.SearchStrategy[Any]:
+def _alone_if_exclusive(item: Item, chosen: list[str]) -> list[str]:
+    exclusive = [c.id for c in item.choices or [] if c.exclusive and c.id in chosen]
+    return exclusive[:1] if exclusive else chosen
+
+
+def answer_values(definition: Definition, item_id: str, junk: bool) -> st.SearchStrategy[Any]:
+    """Valid answers (None among them: unanswered) and, with ``junk``, invalid ones."""
     item = definition.item(item_id)
-    junk: st.SearchStrategy[Any] = st.sampled_from(["junk", -1, 2.5, True, None, ["x"]])
     valid: st.SearchStrategy[Any]
     if item.type is ItemType.SCALE:
         scale_ = definition.scales[item.scale or ""]
-        valid = st.sampled_from([*scale_.values, NOT_APPLICABLE])
+        offered = [NOT_APPLICABLE] if scale_.not_applicable else []
+        valid = st.sampled_from([*scale_.values, *offered, None])
     elif item.type is ItemType.SINGLE_CHOICE:
         valid = st.sampled_from([c.id for c in item.choices or []])
     elif item.type is ItemType.MULTI_CHOICE:
-        valid = st.lists(st.sampled_from([c.id for c in item.choices or []]), unique=True)
+        options = st.lists(st.sampled_from([c.id for c in item.choices or []]), unique=True)
+        valid = options.map(lambda chosen: _alone_if_exclusive(item, chosen))
     elif item.type is ItemType.NUMBER:
-        valid = st.integers(-10, 1000)
+        valid = st.integers(-10, 1000).filter(
+            lambda n: (item.min is None or n >= item.min) and (item.max is None or n <= item.max)
+        )
     else:
         valid = st.text(max_size=5)
-    return st.one_of(valid, valid, valid, junk)
+    if not junk:
+        return valid
+    wrong = st.sampled_from(["junk", -1, 2.5, True, ["x"], ["x", "x"], {"v": 1}, float("nan")])
+    return st.one_of(valid, valid, valid, wrong)
 
 
-def answers_for(definition: Definition) -> st.SearchStrategy[dict[str, Any]]:
-    return st.fixed_dictionaries(
-        {}, optional={item.id: answer_values(definition, item.id) for item in definition.items}
-    )
+def answers_for(definition: Definition, junk: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    values = {item.id: answer_values(definition, item.id, junk) for item in definition.items}
+    if junk:
+        values["no.such.item"] = st.just(1)
+    return st.fixed_dictionaries({}, optional=values)
 
 
 definition_and_answers = st.sampled_from(DEFINITIONS).flatmap(
     lambda d: st.tuples(st.just(d), st.lists(answers_for(d), min_size=1, max_size=8))
+)
+definition_and_any_answers = st.sampled_from(DEFINITIONS).flatmap(
+    lambda d: st.tuples(st.just(d), st.lists(answers_for(d, junk=True), min_size=1, max_size=8))
 )
 
 
@@ -85,6 +108,46 @@ def test_bulk_equals_single_exactly(case: tuple[Definition, list[dict[str, Any]]
     bulk = score_bulk(definition, responses)
     for row, answers in enumerate(responses):
         assert profile_at(bulk, row) == score_response(definition, answers)
+
+
+def read_by_scoring(definition: Definition, problem: AnswerProblem) -> bool:
+    """Whether scoring reads the answer: a scored item, one a condition names, or unknown."""
+    if problem.code == "unknown_item":
+        return True
+    item = definition.item(problem.item_id)
+    return item.scored or item.id in visibility_plan(definition).references
+
+
+@SETTINGS
+@given(definition_and_any_answers)
+def test_bulk_and_single_refuse_the_same_answers(
+    case: tuple[Definition, list[dict[str, Any]]],
+) -> None:
+    # Scoring refuses exactly the answers validate_answers calls errors, where it reads them,
+    # naming the same items with the same allowed values; the bulk path names the response.
+    definition, responses = case
+    first_bad = None
+    for row, answers in enumerate(responses):
+        expected = [
+            p
+            for p in validate_answers(definition, answers, complete=False)
+            if p.severity == "error" and read_by_scoring(definition, p)
+        ]
+        if not expected:
+            score_response(definition, answers)
+            continue
+        with pytest.raises(UnscorableAnswers) as caught:
+            score_response(definition, answers)
+        assert caught.value.response is None
+        assert caught.value.problems == expected
+        if first_bad is None:
+            first_bad = (row, caught.value.problems)
+    if first_bad is None:
+        assert len(score_bulk(definition, responses)) == len(responses)
+    else:
+        with pytest.raises(UnscorableAnswers) as bulk:
+            score_bulk(definition, responses)
+        assert (bulk.value.response, bulk.value.problems) == first_bad
 
 
 @SETTINGS

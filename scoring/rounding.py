@@ -1,0 +1,51 @@
+"""The one rounding rule for the scores people read: half up, to one decimal.
+
+A reader sees a rounded score and, beside it, its level and whether it is a strength or a
+weakness. Those are decided on the rounded value, never on the unrounded one: an overall
+index of 74.96 reads "75.0" and is in the band that starts at 75, a dimension of 66.67 reads
+"66.7" and is a strength where ``strength_at`` is 66.7. Every page, download and chart shows
+this value (:attr:`scoring.profile.DimensionScore.rounded`); the unrounded ``score`` stays
+for arithmetic (composites, group statistics), so rounding never compounds.
+
+Scores are means of binary floating-point numbers, so a mean that is exactly 74.75 on paper
+can come out as 74.74999999999999. The rule is applied to the score with such noise removed
+first (to six decimals below the shown one), then half up: what a person computing by hand
+gets.
+
+>>> round_score(74.72), round_score(74.96), round_score(66.666666666666)
+(74.7, 75.0, 66.7)
+>>> round_score(74.75), round_score(74.74999999999999), round_score(0.05)
+(74.8, 74.8, 0.1)
+>>> round_score(None) is None
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+SCORE_DECIMALS = 1
+"""Decimals of every score shown: pages, downloads, charts."""
+_NOISE_DECIMALS = 6
+_SCALE = 10.0**SCORE_DECIMALS
+
+
+def round_scores(scores: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Scores rounded by the rule (elementwise; NaN, a missing score, stays NaN)."""
+    scaled = np.round(np.asarray(scores, dtype=np.float64) * _SCALE, _NOISE_DECIMALS)
+    rounded: NDArray[np.float64] = np.floor(scaled + 0.5) / _SCALE
+    return rounded
+
+
+def round_score(score: Any) -> float | None:
+    """One score rounded by the rule; ``None`` (no score) stays ``None``.
+
+    The same arithmetic as :func:`round_scores`, so a single profile and a bulk result agree.
+    """
+    if score is None:
+        return None
+    value = float(round_scores(np.array([score], dtype=np.float64))[0])
+    return None if np.isnan(value) else value
