@@ -1,5 +1,9 @@
 """Plotly figures from scoring results, as plain JSON-ready dicts. No database, no web.
 
+Scores are drawn as readers see them on the page beside the chart: rounded by the scoring
+rule (:func:`scoring.round_score`), so a point never sits in another level's ring than the
+level the table names.
+
 Plotly renders a little HTML in labels and hover texts (``<b>``, ``<a href>``, entities), so
 every text that comes from a user or a definition author is HTML-escaped here, once, before it
 reaches a figure: ``<script>`` in an organisation name is drawn as the characters, never as
@@ -11,9 +15,11 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from scoring import SCORE_DECIMALS, round_score
 
 SERIES_COLOURS = ("#0b5cad", "#b34700", "#2e7d32", "#6a1b9a")
 SERIES_DASHES = ("solid", "dash", "dot", "dashdot")
@@ -60,8 +66,13 @@ def _closed(values: Sequence[Any]) -> list[Any]:
     return [*values, values[0]] if values else []
 
 
-def _hover(axis: str, score: float | None, no_score: str) -> str:
-    return f"{axis}: {no_score if score is None else f'{score:.0f}'}"
+def plain_number(score: float) -> str:
+    """A rounded score written with a decimal point (pages pass their locale's formatter)."""
+    return f"{score:.{SCORE_DECIMALS}f}"
+
+
+def _hover(axis: str, score: float | None, no_score: str, number: Callable[[float], str]) -> str:
+    return f"{axis}: {no_score if score is None else escape(number(score))}"
 
 
 def radar_figure(
@@ -71,11 +82,14 @@ def radar_figure(
     *,
     no_score: str = "–",
     description: str = "",
+    number: Callable[[float], str] = plain_number,
 ) -> dict[str, Any]:
     """A radar (scatterpolar) chart: one axis per dimension, one line per series.
 
     ``axes`` are the dimension titles, ``no_score`` the hover text of a missing score
-    (insufficient data is a gap in the line, never a zero). All texts are escaped here.
+    (insufficient data is a gap in the line, never a zero). Scores are drawn rounded
+    (:func:`scoring.round_score`) and written in hover texts by ``number``. All texts are
+    escaped here.
     """
     labels = [escape(axis) for axis in axes]
     theta = _closed([axis_label(axis) for axis in axes])
@@ -98,7 +112,7 @@ def radar_figure(
             }
         )
     for index, one in enumerate(series):
-        values = list(one.scores)
+        values = [round_score(score) for score in one.scores]
         name = escape(one.name)
         data.append(
             {
@@ -116,7 +130,10 @@ def radar_figure(
                 },
                 "marker": {"size": 7 if index == 0 else 6},
                 "text": _closed(
-                    [_hover(a, s, escape(no_score)) for a, s in zip(labels, values, strict=True)]
+                    [
+                        _hover(a, s, escape(no_score), number)
+                        for a, s in zip(labels, values, strict=True)
+                    ]
                 ),
                 "hovertemplate": f"%{{text}}<extra>{name}</extra>",
             }

@@ -26,6 +26,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
+from scoring import SCORE_DECIMALS, round_score
+
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 DOMAIN = "messages"
 FALLBACK_LANGUAGE = "en"
@@ -123,6 +125,11 @@ class Localizer:
             return "–"
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, format=pattern, locale=self.language)
+
+    def score(self, value: float | None) -> str:
+        """A score as readers see it everywhere: rounded by the scoring rule (half up, one
+        decimal, :func:`scoring.round_score`) and written in this locale ("74,7")."""
+        return self.number(round_score(value), SCORE_DECIMALS)
 
     def percent(self, fraction: float) -> str:
         return format_percent(fraction, locale=self.language)

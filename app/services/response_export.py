@@ -2,7 +2,10 @@
 
 CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return) are neutralised with a leading apostrophe, headers and texts
-alike; numbers are written as numbers.
+alike; numbers are written as numbers. Scores are the values the result page shows (rounded
+by the scoring rule, ``scoring.round_score``), each with the level and, for dimensions,
+strength or weakness decided on that same value; the JSON keeps the unrounded ``score``
+beside its ``rounded`` value.
 """
 
 from __future__ import annotations
@@ -73,11 +76,19 @@ def _rows(context: Context, profile: Profile) -> Iterator[tuple[Any, ...]]:
     for dimension in definition.dimensions:
         part = profile.dimensions[dimension.id]
         title = _text(dimension.title, language, definition)
-        score = None if part.score is None else round(part.score, 1)
-        yield ("score", dimension.id, dimension.id, title, score, part.band or part.reason or "")
+        marks = ["strength"] * part.strength + ["weakness"] * part.weakness
+        detail = "; ".join([part.band or part.reason or "", *marks])
+        yield ("score", dimension.id, dimension.id, title, part.rounded, detail)
+    composites = [
+        *((a.id, a.title, profile.areas[a.id]) for a in definition.areas),
+        *((x.id, x.title, profile.indexes[x.id]) for x in definition.indexes),
+    ]
+    for composite_id, texts, composite in composites:
+        title = _text(texts, language, definition)
+        detail = composite.band or composite.reason or ""
+        yield ("score", composite_id, "", title, composite.rounded, detail)
     overall = profile.overall
-    score = None if overall.score is None else round(overall.score, 1)
-    yield ("score", "overall", "", "", score, overall.band or overall.reason or "")
+    yield ("score", "overall", "", "", overall.rounded, overall.band or overall.reason or "")
 
 
 def export_csv(context: Context, profile: Profile) -> str:

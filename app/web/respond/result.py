@@ -62,13 +62,13 @@ def _rows(respondent: Respondent, outcome: results.OwnResult) -> list[Row]:
             Row(
                 id=dimension.id,
                 title=i18n.text(dimension.title),
-                score=i18n.number(part.score),
+                score=i18n.score(part.score),
                 band=_band_label(respondent, part.band),
                 answered=f"{part.answered} / {part.shown}",
                 note=_note(i18n, part.reason_code),
                 strength=part.strength,
                 weakness=part.weakness,
-                group=i18n.number(means.get(dimension.id)),
+                group=i18n.score(means.get(dimension.id)),
                 disagreement=dimension.id in outcome.group.disagreements,
                 recommendations=list(outcome.recommendations.get(dimension.id, [])),
             )
@@ -98,6 +98,7 @@ def _figure(respondent: Respondent, outcome: results.OwnResult) -> dict[str, Any
         series,
         bands,
         no_score=i18n.gettext("Not enough answers for a score"),
+        number=i18n.score,
     )
 
 
@@ -116,7 +117,7 @@ def show_result(request: Request, respondent: RespondentDep, session: SessionDep
         "respond/result.html",
         {
             "submitted_at": i18n.datetime(context.response.submitted_at),
-            "overall": i18n.number(profile.overall.score),
+            "overall": i18n.score(profile.overall.score),
             "overall_band": _band_label(respondent, profile.overall.band),
             "rows": rows,
             "strengths": [row for row in rows if row.strength],
