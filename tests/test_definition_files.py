@@ -171,3 +171,22 @@ def test_exclusive_is_for_multi_choice_only(tmp_path: Path) -> None:
         ":items[leadership.has_budget].choices[no].exclusive: "
         "only multi-choice options can be exclusive"
     ) in problem
+
+
+def test_a_blank_text_and_the_problems_after_it_in_one_run(tmp_path: Path) -> None:
+    def break_it(d: Data) -> None:
+        _item(d, "leadership.mandate")["text"]["en"] = " "
+        d["scoring"]["overall_of"] = ["leadership", "service"]
+
+    data = minimal_definition()
+    break_it(data)
+    path = write_definition(tmp_path, data)
+    problems = validate_files([path])
+    assert [(p.path, p.message) for p in problems] == [
+        ("items[leadership.mandate].text.en", "text is blank"),
+        ("scoring.overall_of", "unknown dimension, area or index 'service'"),
+    ]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert "' '" in lines[(problems[0].line or 0) - 1]
+    line = problems[1].line or 0
+    assert "overall_of" in "\n".join(lines[line - 2 : line])  # the key or its first entry

@@ -191,3 +191,14 @@ def test_new_fields_leave_the_content_hash_of_earlier_definitions_alone() -> Non
     assert load(flagship).content_hash() == (
         "9b01a328b52609b9d96f15e9d377006e9c299b3c89bc7e966c4e182f766dc85a"
     )
+
+
+def test_the_json_schema_for_authors_lists_the_new_fields() -> None:
+    # `radar questionnaires schema` prints this schema for editor completion
+    schema = Definition.model_json_schema()
+    assert "item_groups" in schema["properties"]
+    assert {"group"} <= set(schema["$defs"]["Item"]["properties"])
+    assert {"min_coverage", "min_answered"} <= set(schema["$defs"]["Dimension"]["properties"])
+    assert {"overall_of", "min_answered"} <= set(schema["$defs"]["ScoringRules"]["properties"])
+    assert "weight" in schema["$defs"]["Index"]["properties"]
+    assert schema["$defs"]["ItemGroup"]["additionalProperties"] is False
