@@ -24,7 +24,7 @@ weaknesses are decided on the rounded scores (:mod:`scoring.rounding`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -62,6 +62,20 @@ class BulkScores:
     groups: tuple[str, ...]
     group_scores: Floats
     """Item group values (responses x groups), NaN where no sub-item was answered."""
+    _rounded: dict[str, Floats] = field(default_factory=dict, repr=False)
+
+    def rounded(self, scores: Floats) -> Floats:
+        """Scores rounded by the rule people read them by (:func:`round_scores`); the result's
+        own score arrays are rounded once and kept."""
+        for name in ("dimension_scores", "area_scores", "index_scores", "overall"):
+            if scores is getattr(self, name):
+                if name not in self._rounded:
+                    # round the contiguous rows the 2-D arrays are transposed views of
+                    rounded = round_scores(scores.T).T if scores.ndim == 2 else round_scores(scores)
+                    rounded.flags.writeable = False
+                    self._rounded[name] = rounded
+                return self._rounded[name]
+        return round_scores(scores)
 
     def __len__(self) -> int:
         return len(self.overall)
@@ -70,7 +84,7 @@ class BulkScores:
         """Band positions for an array of scores: the last band whose ``min`` <= the rounded
         score (:func:`scoring.rounding.round_scores`)."""
         plan = scoring_plan(self.definition)
-        rounded = round_scores(scores)
+        rounded = self.rounded(scores)
         result = np.zeros_like(rounded, dtype=np.int8)  # the same memory layout: fast loops
         for low in plan.band_mins[1:]:
             result += rounded >= low
@@ -80,12 +94,12 @@ class BulkScores:
     def strengths(self) -> NDArray[np.bool_]:
         """Dimensions whose rounded score is at or above the definition's ``strength_at``."""
         strength_at = scoring_plan(self.definition).strength_at
-        return round_scores(self.dimension_scores) >= strength_at
+        return self.rounded(self.dimension_scores) >= strength_at
 
     def weaknesses(self) -> NDArray[np.bool_]:
         """Dimensions whose rounded score is below the definition's ``weakness_below``."""
         weakness_below = scoring_plan(self.definition).weakness_below
-        return round_scores(self.dimension_scores) < weakness_below
+        return self.rounded(self.dimension_scores) < weakness_below
 
     def relative(self) -> Floats:
         """Each dimension score minus the response's own mean (NaN where either is missing)."""
