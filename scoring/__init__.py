@@ -53,6 +53,9 @@ from scoring.definition import (
 )
 from scoring.encode import AnswerMatrix, encode_answers
 from scoring.profile import (
+    LOW_COVERAGE,
+    NO_ITEMS_SHOWN,
+    NO_SCORED_PARTS,
     CompositeScore,
     DimensionScore,
     ItemGroupScore,
@@ -70,7 +73,10 @@ from scoring.validation import InvalidDefinition, parse_definition
 from scoring.visibility import visible_items
 
 __all__ = [
+    "LOW_COVERAGE",
     "NOT_APPLICABLE",
+    "NO_ITEMS_SHOWN",
+    "NO_SCORED_PARTS",
     "RULES_VERSION",
     "SCORE_DECIMALS",
     "AnswerMatrix",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -142,17 +141,3 @@ def _version(session: Session, slug: str, version: str) -> QuestionnaireVersion 
         .join(Questionnaire)
         .where(Questionnaire.slug == slug, QuestionnaireVersion.version == version)
     ).first()
-
-
-def narrow_to_language(data: Any, language: str, languages: frozenset[str]) -> Any:
-    """Replace every ``{lang: text}`` mapping by its text in ``language`` (for ``?lang=``).
-
-    A mapping counts as texts when all its keys are declared languages.
-    """
-    if isinstance(data, dict):
-        if data and language in data and set(data) <= languages:
-            return data[language]
-        return {key: narrow_to_language(value, language, languages) for key, value in data.items()}
-    if isinstance(data, list):
-        return [narrow_to_language(value, language, languages) for value in data]
-    return data

@@ -14,9 +14,7 @@ import random
 from functools import lru_cache
 from typing import Any
 
-from scoring import Definition, Item, ItemType
-from scoring.conditions import Condition, parse_condition
-from scoring.definition import NOT_APPLICABLE
+from scoring import NOT_APPLICABLE, Condition, Definition, Item, ItemType, parse_condition
 
 NOT_APPLICABLE_SHARE = 0.05
 

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from app.deps import SessionDep
 from app.i18n import N_
+from app.services import definition_texts
 from app.services import questionnaires as service
 from app.templating import localizer_for, render_page
 
@@ -21,16 +22,12 @@ def index(request: Request, session: SessionDep) -> HTMLResponse:
     rows = []
     for questionnaire, versions in service.list_questionnaires(session):
         definition = versions[-1].definition
-        title_language = (
-            i18n.language
-            if i18n.language in definition["title"]
-            else definition["default_language"]
-        )
+        title = definition_texts.title(definition, i18n.language)
         rows.append(
             {
                 "slug": questionnaire.slug,
-                "title": definition["title"][title_language],
-                "title_language": title_language,
+                "title": title.text,
+                "title_language": title.language,
                 "languages": definition["languages"],
                 "versions": [
                     f"{v.version} ({i18n.gettext(STATUS_LABELS[v.status])})" for v in versions

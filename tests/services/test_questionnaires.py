@@ -74,12 +74,6 @@ def test_unknown_version(session: Session) -> None:
         service.get_version(session, "nope", "9.9")
 
 
-def test_narrow_to_language_keeps_structure() -> None:
-    data = {"title": {"de": "T", "en": "T-en"}, "id": "x", "labels": {"en": ["a"], "de": ["b"]}}
-    narrowed = service.narrow_to_language(data, "en", frozenset({"de", "en"}))
-    assert narrowed == {"title": "T-en", "id": "x", "labels": ["a"]}
-
-
 def test_hash_ignores_spelled_out_defaults(session: Session, tmp_path: Path) -> None:
     """Writing a default explicitly (or a later model adding a defaulted field) is no change."""
     write_definition(tmp_path, minimal_definition())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse
@@ -12,8 +12,8 @@ from pydantic import BaseModel
 from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES
 from app.deps import SessionDep
-from app.errors import InvalidInput
 from app.models import QuestionnaireVersion
+from app.services import definition_texts
 from app.services import questionnaires as service
 
 router = APIRouter(prefix="/questionnaires", tags=["questionnaires"], responses=PROBLEM_RESPONSES)
@@ -87,15 +87,7 @@ def get_definition(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     row = service.get_version(session, slug, version)
-    body: dict[str, Any] = row.definition
-    languages = frozenset(body["languages"])
-    if lang is not None:
-        if lang not in languages:
-            raise InvalidInput(
-                f"language {lang!r} is not offered; available: {', '.join(sorted(languages))}",
-                available=sorted(languages),
-            )
-        body = service.narrow_to_language(body, lang, languages)
+    body = row.definition if lang is None else definition_texts.in_language(row.definition, lang)
     etag = f'"{row.content_hash}{"-" + lang if lang else ""}"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=0, must-revalidate"}
     if if_none_match and etag in {tag.strip() for tag in if_none_match.split(",")}:

@@ -1,5 +1,8 @@
 """Between HTML forms and stored answers: parsing posted values, describing items for templates.
 
+Which items are shown and what counts as answered are respondent rules shared with the API
+(:mod:`app.services.respondent_rules`); this module only speaks HTML forms.
+
 Stored encoding: a scale item holds one of its scale's values (a number) or ``"na"``; a single
 choice its choice id; a multi choice a list of ids; a number item a number; a text item a
 string. A value that does not parse is passed on as posted, so that validation names it.
@@ -15,7 +18,8 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from app.i18n import Localizer
-from scoring import NOT_APPLICABLE, Definition, Item, ItemType, visible_items
+from app.services.respondent_rules import visible_ids
+from scoring import NOT_APPLICABLE, Definition, Item, ItemType
 
 SHOWN_FIELD = "shown"
 COMMENT_FIELD = "comment"
@@ -197,24 +201,3 @@ def problem_message(definition: Definition, item: Item, i18n: Localizer) -> str:
     return i18n.gettext("Please shorten the text to at most %(max)s characters.") % {
         "max": item.max_length
     }
-
-
-def visible_ids(definition: Definition, answers: Mapping[str, Any]) -> set[str]:
-    return set(visible_items(definition, answers))
-
-
-def answered(value: Any) -> bool:
-    return value is not None and value != "" and value != []
-
-
-@dataclass(frozen=True)
-class Progress:
-    answered: int
-    total: int
-
-
-def progress(definition: Definition, answers: Mapping[str, Any]) -> Progress:
-    """Answered out of shown questions (hidden ones do not count as missing)."""
-    visible = visible_ids(definition, answers)
-    done = sum(1 for item_id in visible if answered(answers.get(item_id)))
-    return Progress(done, len(visible))

@@ -17,7 +17,7 @@ from app.services import response_export, results
 from app.web.assets import plotly_style_guards
 from app.web.respond.respondent import Respondent, RespondentDep, redirect, render
 from app.web.respond.review import answer_sections
-from scoring.profile import LOW_COVERAGE
+from scoring import LOW_COVERAGE
 
 router = APIRouter(prefix="/respond")
 

@@ -11,7 +11,8 @@ from app.deps import SessionDep
 from app.errors import InvalidAnswers
 from app.i18n import N_, Localizer
 from app.services import responses
-from app.web.respond.answer_forms import ItemView, item_views, progress
+from app.services.respondent_rules import progress
+from app.web.respond.answer_forms import ItemView, item_views
 from app.web.respond.respondent import CheckedFormDep, Respondent, RespondentDep, redirect, render
 from app.web.respond.steps import revision_of
 

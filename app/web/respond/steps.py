@@ -7,8 +7,6 @@ everything else of the page is saved.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlmodel import Session
@@ -18,14 +16,8 @@ from app.deps import SessionDep
 from app.errors import AppError, InvalidInput, NotFound
 from app.i18n import N_
 from app.services import respondent_links, responses
-from app.web.respond.answer_forms import (
-    anchor,
-    item_views,
-    parse_page,
-    problem_message,
-    progress,
-    visible_ids,
-)
+from app.services.respondent_rules import newly_shown, progress, visible_ids
+from app.web.respond.answer_forms import anchor, item_views, parse_page, problem_message
 from app.web.respond.respondent import (
     CheckedFormDep,
     Respondent,
@@ -109,19 +101,6 @@ def show_step(step: int, request: Request, respondent: RespondentDep, more: int 
     return step_page(request, respondent, step, notice=MORE_QUESTIONS if more else None)
 
 
-def _opened(respondent: Respondent, dimension_id: str, answers: dict[str, Any]) -> list[str]:
-    """Items of this page that these answers newly show and that have no answer yet."""
-    definition, stored = respondent.context.definition, respondent.context.response.answers
-    merged = {**stored, **answers}
-    merged = {key: value for key, value in merged.items() if value is not None}
-    fresh = visible_ids(definition, merged) - visible_ids(definition, stored)
-    return [
-        anchor(item.id)
-        for item in definition.items_of(dimension_id)
-        if item.id in fresh and item.id not in merged
-    ]
-
-
 def _save(
     request: Request,
     respondent: Respondent,
@@ -136,7 +115,11 @@ def _save(
     steps = len(context.definition.dimensions)
     dimension_id = _dimension(respondent, step)
     answers, comment = parse_page(context.definition, dimension_id, form)
-    opened = _opened(respondent, dimension_id, answers) if action in (NEXT, REVIEW) else []
+    opened = (
+        newly_shown(context.definition, context.response.answers, answers, dimension_id)
+        if action in (NEXT, REVIEW)
+        else []
+    )
     target = (
         step if opened else {NEXT: step + 1, BACK: step - 1, REVIEW: steps + 1}.get(action, step)
     )
@@ -178,7 +161,7 @@ def save_step(
         token = respondent_links.replace_resume_token(session, respondent.context)
         return later_page(request, respondent, token)
     if opened:
-        return redirect(f"/respond/step/{step}?more=1#{opened[0]}")
+        return redirect(f"/respond/step/{step}?more=1#{anchor(opened[0])}")
     if target < 1:
         return redirect("/respond/start")
     if target > steps:
