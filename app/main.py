@@ -7,9 +7,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import api, web
+from app import api, links, web
 from app.db import make_engine
-from app.middleware import BodySizeLimit, SecurityHeaders
+from app.middleware import BodySizeLimit, SecurityHeaders, TrustedHosts
 from app.problems import install_error_handlers
 from app.settings import Settings, get_settings
 
@@ -27,6 +27,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.effective_database_url)
+    probes = [api.router.url_path_for(name) for name in ("healthz", "readyz")]
+    app.add_middleware(TrustedHosts, allowed_hosts=links.trusted_hosts(settings), open_paths=probes)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     install_error_handlers(app)

@@ -1,9 +1,12 @@
-"""HTTP middleware: security headers on every response, request size limit before parsing."""
+"""HTTP middleware: security headers on every response, request size limit before parsing,
+trusted hosts."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = (
@@ -41,6 +44,29 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class TrustedHosts:
+    """Starlette's :class:`TrustedHostMiddleware` (400 for a ``Host`` header not in
+    ``allowed_hosts``), except on ``open_paths``.
+
+    Links built in a request use its ``Host`` header when no base URL is configured, so a
+    forged header must not get that far. The health probes build no links and are open, since
+    load balancers and orchestrators call them by IP address.
+    """
+
+    def __init__(
+        self, app: ASGIApp, allowed_hosts: Sequence[str], open_paths: Iterable[str]
+    ) -> None:
+        self.app = app
+        self.checked = TrustedHostMiddleware(app, allowed_hosts=allowed_hosts, www_redirect=False)
+        self.open_paths = frozenset(open_paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in self.open_paths:
+            await self.app(scope, receive, send)
+        else:
+            await self.checked(scope, receive, send)
 
 
 class BodySizeLimit:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
@@ -31,6 +33,15 @@ class Settings(BaseSettings):
     questionnaires_dir: Path = PROJECT_ROOT / "questionnaires"
     min_group_size: int = Field(default=3, ge=1, description="Smallest group an aggregate shows")
     base_url: str = Field(default="", description="Public URL used in printed links")
+    trusted_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Host names the service answers to, comma-separated; default: localhost, "
+        "the bind address and the host of base_url",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies whose X-Forwarded-For/-Proto headers are believed (uvicorn)",
+    )
     secure_cookies: bool = Field(default=False, description="Set Secure on cookies (behind TLS)")
     max_request_bytes: int = Field(default=1_000_000, ge=1024)
     session_idle_minutes: int = Field(
@@ -50,6 +61,35 @@ class Settings(BaseSettings):
     demo_on_first_run: bool = Field(
         default=True, description="On an empty database, create a demo project and print its link"
     )
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str) -> str:
+        if value and (
+            urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname
+        ):
+            raise ValueError(f"must be an http(s) URL with a host, not {value!r}")
+        return value
+
+    @field_validator("trusted_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_hosts")
+    @classmethod
+    def _host_patterns(cls, hosts: list[str]) -> list[str]:
+        for host in hosts:
+            if "*" in host[1:] or (
+                host.startswith("*") and host != "*" and not host.startswith("*.")
+            ):
+                raise ValueError(
+                    f"{host!r} is no host pattern; use a name, "
+                    "'*.example.org' for a domain or '*' for any"
+                )
+        return hosts
 
     @property
     def effective_database_url(self) -> str:

@@ -28,8 +28,8 @@ class StartupError(RuntimeError):
 class Prepared:
     migrated: bool
     loaded: list[questionnaires.Published]
-    demo_link: str | None = None
-    """The demo invitation, created just now (its token cannot be shown again later)."""
+    demo_token: str | None = None
+    """The demo invitation's token, created just now (it cannot be shown again later)."""
     demo_hint: str | None = None
     """How to make a new demo link, when the demo exists from an earlier run."""
 
@@ -76,4 +76,4 @@ def prepare(settings: Settings, engine: Engine) -> Prepared:
     if info is None:
         with unit_of_work(engine, write=False) as session:
             hint = demo.invite_hint() if demo.demo_exists(session) else None
-    return Prepared(migrated, loaded, info.link if info else None, hint)
+    return Prepared(migrated, loaded, info.token if info else None, hint)

@@ -4,6 +4,9 @@ Messages are translated with the ``jinja2.ext.i18n`` extension (new-style gettex
 ``_("… %(name)s", name=value)`` escapes ``value``). The callables read the page's
 :class:`~app.i18n.Localizer` from the render context (key ``i18n``), so one shared environment
 serves every language at once; pages rendered without one speak English.
+
+``url_for(name, **params)`` gives a route's path, as Flask's does (``_anchor`` and ``_query``
+add the rest), see :func:`app.links.path_for`: templates never write an internal path.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
+from app import links
 from app.i18n import Localizer, available_languages, negotiate, translations
 from app.settings import PROJECT_ROOT
 
@@ -46,6 +50,12 @@ def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
     return _localizer(context).ngettext(singular, plural, count)
 
 
+@pass_context
+def _url_for(context: Context, name: str, /, **params: Any) -> str:
+    return links.path_for(context["request"], name, **params)
+
+
+environment.globals["url_for"] = _url_for  # before Jinja2Templates, which only sets a default
 environment.install_gettext_callables(  # type: ignore[attr-defined]
     _gettext, _ngettext, newstyle=True
 )

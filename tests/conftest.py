@@ -123,6 +123,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         secret_key="test-secret-key-not-for-production",
         questionnaires_dir=PROJECT_ROOT / "questionnaires",
+        trusted_hosts=["testserver"],  # the Host header of Starlette's TestClient
     )
 
 

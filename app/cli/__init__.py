@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from pydantic import ValidationError
 
 from app.cli import (
     database,
@@ -16,6 +17,8 @@ from app.cli import (
     scores,
     serve,
 )
+from app.cli.common import fail
+from app.settings import get_settings
 
 app = typer.Typer(
     name="radar",
@@ -36,4 +39,14 @@ app.add_typer(scores.app, name="scores")
 
 
 def main() -> None:
+    """Run the command line; a wrong ``RADAR_`` setting is one line naming it, not a traceback."""
+    try:
+        get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"RADAR_{'_'.join(str(part) for part in error['loc']).upper()}: "
+            + error["msg"].removeprefix("Value error, ")
+            for error in exc.errors()
+        )
+        raise SystemExit(fail(problems).exit_code) from None
     app()

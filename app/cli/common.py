@@ -8,15 +8,18 @@ after its block, when it has been committed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 
 import typer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app import links
 from app.db import make_engine, unit_of_work
 from app.errors import AppError
+from app.main import create_app
 from app.settings import Settings, get_settings
 from app.startup import StartupError, check_reachable
 
@@ -37,6 +40,17 @@ def engine_for(settings: Settings | None = None) -> Engine:
     except StartupError as exc:
         raise fail(str(exc)) from None
     return engine
+
+
+def public_links(settings: Settings) -> Callable[..., str]:
+    """``link(name, **params)``: absolute links by route name, as the pages build them.
+
+    The CLI has no request: the app's routes give the path, :func:`app.links.public_base_url`
+    the base (``RADAR_BASE_URL``, else the bind address).
+    """
+    application = create_app(settings)
+    application.state.engine.dispose()  # only the routes are needed
+    return partial(links.public_link, settings, application)
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli.common import fail, write_session
+from app.cli.common import fail, public_links, write_session
 from app.cli.rounds import parse_moment
 from app.services import invitations, projects, rounds
 from app.settings import get_settings
@@ -27,7 +27,7 @@ def invite(
 ) -> None:
     """Create invitation link(s) and print them (they are shown only this once)."""
     expires_at = parse_moment("--expires", expires, end_of_day=True)
-    base = invitations.public_base_url(get_settings())
+    link_to = public_links(get_settings())
     links: list[str] = []
     with write_session() as session:
         found = projects.get_project_by_slug(session, project)
@@ -44,7 +44,7 @@ def invite(
                 expires_at=expires_at,
                 label=label,
             )
-            links.append(invitations.invitation_url(base, token))
+            links.append(link_to("respond.invitation", token=token))
     if not links:
         raise fail("no link created")
     for link in links:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 import uvicorn
 
+from app import links
 from app.cli.common import fail
 from app.db import make_engine
 from app.main import create_app
@@ -34,15 +35,20 @@ def serve(
     for result in prepared.loaded:
         typer.echo(f"questionnaire {result.slug} {result.version}: {result.outcome.value}")
     typer.echo(f"database: {describe_url(settings.effective_database_url)}")
-    if prepared.demo_link:
-        typer.echo(f"Try it: {prepared.demo_link}")
+    application = create_app(settings)
+    if prepared.demo_token:
+        demo_link = links.public_link(
+            settings, application, "respond.invitation", token=prepared.demo_token
+        )
+        typer.echo(f"Try it: {demo_link}")
         typer.echo("(this demo link is shown only now; `radar invite` makes new ones)")
     elif prepared.demo_hint:
         typer.echo(f"demo project present; a new link to try it: {prepared.demo_hint}")
     uvicorn.run(
-        create_app(settings),
+        application,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )

@@ -2,7 +2,7 @@
 
 :func:`ensure_demo` runs at start-up: on an empty database (no project at all) it creates the
 project "demo" with one organisation, a round of the flagship questionnaire and a multi-use
-invitation, and returns the link. The token exists in plaintext only at that moment, so the
+invitation, and returns its token. The token exists in plaintext only at that moment, so the
 link is printed on the first run only; later runs print :func:`invite_hint` instead.
 :func:`populate` (``radar demo``) fills the same project with synthetic partners whose answers
 differ by organisation, so the comparison views have something to compare.
@@ -53,11 +53,12 @@ class DemoInfo:
     project: str
     round: str
     organisation: str
-    link: str
+    token: str
+    """The demo invitation's token (its link is built by the caller, :mod:`app.links`)."""
 
 
 def ensure_demo(session: Session, settings: Settings) -> DemoInfo | None:
-    """Create the demo on an empty database and return its link; else ``None``.
+    """Create the demo on an empty database and return its invitation token; else ``None``.
 
     Two instances starting at once against one PostgreSQL database may both see it empty:
     the loser gets :class:`~app.errors.Conflict` (from the check or from its unit of work's
@@ -72,8 +73,7 @@ def ensure_demo(session: Session, settings: Settings) -> DemoInfo | None:
     _invitation, token = invitations.create_invitation(
         session, round_, organisation, multi_use=True, label="demo link"
     )
-    link = invitations.invitation_url(invitations.public_base_url(settings), token)
-    return DemoInfo(DEMO_PROJECT, DEMO_ROUND, DEMO_ORGANISATION, link)
+    return DemoInfo(DEMO_PROJECT, DEMO_ROUND, DEMO_ORGANISATION, token)
 
 
 def demo_exists(session: Session) -> bool:

@@ -23,10 +23,8 @@ from app.i18n import N_
 from app.models import Invitation, Organisation, Project, QuestionnaireVersion, Round
 from app.services import audit
 from app.services.rounds import RoundState, round_state, version_of
-from app.settings import Settings
 from app.tokens import hash_token, new_token
 
-WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})  # noqa: S104  (compared, not bound)
 INVALID_MESSAGE = N_("This invitation link is unknown, has expired or has already been used.")
 
 
@@ -194,24 +192,6 @@ def list_invitations(session: Session, round_: Round) -> list[Invitation]:
             select(Invitation).where(Invitation.round_id == round_.id).order_by(col(Invitation.id))
         ).all()
     )
-
-
-def invitation_url(base_url: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}/r/{token}"
-
-
-def public_base_url(settings: Settings) -> str:
-    """Where printed links point: ``RADAR_BASE_URL``, else the address the service binds.
-
-    A wildcard bind address (``0.0.0.0``, as in containers) is no address a browser can open,
-    so it becomes ``localhost``; behind a proxy, ``RADAR_BASE_URL`` is the real answer.
-    """
-    if settings.base_url:
-        return settings.base_url
-    host = "localhost" if settings.host in WILDCARD_HOSTS else settings.host
-    if ":" in host:
-        host = f"[{host}]"  # an IPv6 literal
-    return f"http://{host}:{settings.port}"
 
 
 def link_state(invitation: Invitation, now: datetime) -> str:

@@ -83,13 +83,13 @@ def plotly_style_guards() -> tuple[str, ...]:
     return tuple(STYLE_GUARD.findall(plotly_js().read_text(encoding="utf-8")))
 
 
-@router.get("/static/plotly.min.js")
+@router.get("/static/plotly.min.js", name="assets.plotly_js")
 def plotly_script() -> FileResponse:
     """The plotly.js bundle of the installed plotly version (cached by browsers for a day)."""
     return FileResponse(plotly_js(), media_type="text/javascript; charset=utf-8", headers=CACHE)
 
 
-@router.get("/static/plotly.css")
+@router.get("/static/plotly.css", name="assets.plotly_css")
 def plotly_stylesheet() -> Response:
     """plotly's style rules as a stylesheet, so that plotly needs no inline styles."""
     return Response(plotly_css(), media_type="text/css; charset=utf-8", headers=CACHE)

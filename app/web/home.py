@@ -16,7 +16,7 @@ router = APIRouter()
 STATUS_LABELS = {"draft": N_("draft"), "published": N_("published"), "retired": N_("retired")}
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, name="home")
 def index(request: Request, session: SessionDep) -> HTMLResponse:
     i18n = localizer_for(request)
     rows = []

@@ -15,7 +15,12 @@ from app.settings import Settings
 
 # The document only: this app never touches its (in-memory) database.
 _DOCUMENT_APP = create_app(
-    Settings(database_url="sqlite://", data_dir=Path(mkdtemp()), secret_key="document-only")
+    Settings(
+        database_url="sqlite://",
+        data_dir=Path(mkdtemp()),
+        secret_key="document-only",
+        trusted_hosts=["testserver"],
+    )
 )
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", _DOCUMENT_APP)
 

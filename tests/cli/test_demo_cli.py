@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select, update
 from typer.testing import Result
@@ -64,17 +65,24 @@ def test_scores_rebuild_errors(loaded_radar: Radar) -> None:
 
 
 def test_serve_prints_the_demo_link_on_the_first_run_only(
-    radar: Radar, monkeypatch: pytest.MonkeyPatch
+    radar: Radar, monkeypatch: pytest.MonkeyPatch, client: TestClient
 ) -> None:
     runs: list[dict[str, Any]] = []
     monkeypatch.setattr(serve.uvicorn, "run", lambda app, **kwargs: runs.append(kwargs))
+    monkeypatch.setenv("RADAR_FORWARDED_ALLOW_IPS", "10.0.0.2")
+    get_settings.cache_clear()
     first = radar("serve", "--port", "8123")
     assert first.exit_code == 0, first.output
-    assert "Try it: http://127.0.0.1:8123/r/" in first.stdout
+    [link] = [line for line in first.stdout.splitlines() if line.startswith("Try it: ")]
+    assert link.startswith("Try it: http://127.0.0.1:8123/r/")
+    opened = client.get(link.removeprefix("Try it: http://127.0.0.1:8123"))
+    assert opened.status_code == 200, "the printed link opens the demo"
+    assert opened.url.path == "/respond/start"
     second = radar("serve", "--port", "8123")
     assert "Try it" not in second.stdout
     assert demo.invite_hint() in second.stdout
     assert runs[0]["port"] == 8123
+    assert (runs[0]["proxy_headers"], runs[0]["forwarded_allow_ips"]) == (True, "10.0.0.2")
 
 
 def test_serve_without_demo_when_switched_off(

@@ -37,13 +37,12 @@ def flagship() -> Definition:
     return read_definition(FLAGSHIP_FILE)
 
 
-def test_first_run_creates_a_demo_with_a_working_link(
+def test_first_run_creates_a_demo_with_a_working_token(
     session: Session, settings: Settings, loaded: list[questionnaires.Published]
 ) -> None:
     info = demo.ensure_demo(session, settings)
     assert info is not None
-    assert info.link.startswith("http://127.0.0.1:8000/r/")
-    resolved = invitations.resolve_invitation(session, info.link.rsplit("/", 1)[1])
+    resolved = invitations.resolve_invitation(session, info.token)
     assert resolved.project.name == demo.DEMO_PROJECT_NAME
     assert resolved.round.name == demo.DEMO_ROUND
     assert resolved.organisation.name == demo.DEMO_ORGANISATION
@@ -87,12 +86,12 @@ def test_invite_hint_is_a_runnable_command() -> None:
     assert demo.invite_hint() == "radar invite demo 'Demo round' 'Demo region' --multi-use"
 
 
-def test_prepare_returns_the_link_once_then_the_hint(settings: Settings, engine: Engine) -> None:
+def test_prepare_returns_the_token_once_then_the_hint(settings: Settings, engine: Engine) -> None:
     first = prepare(settings, engine)
-    assert first.demo_link is not None
+    assert first.demo_token is not None
     assert first.demo_hint is None
     again = prepare(settings, engine)
-    assert again.demo_link is None
+    assert again.demo_token is None
     assert again.demo_hint == demo.invite_hint()
 
 

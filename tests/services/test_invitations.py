@@ -12,7 +12,6 @@ from app.errors import Conflict, Gone, InvalidInput, NotFound
 from app.models import Invitation, Organisation, Round
 from app.services import invitations, projects, rounds
 from app.services.invitations import InvitationInvalid, RoundClosed, RoundNotOpen
-from app.settings import Settings
 from app.tokens import hash_token
 
 SLUG = "mini"  # tests/scoring/minimal.yaml: independent of the flagship's wording
@@ -139,12 +138,6 @@ def test_invalid_options(session: Session, round_: Round, organisation: Organisa
         )
 
 
-def test_invitation_url() -> None:
-    assert invitations.invitation_url("https://radar.example/", "abc") == (
-        "https://radar.example/r/abc"
-    )
-
-
 def test_record_use_refuses_expired_and_revoked(
     session: Session, round_: Round, organisation: Organisation
 ) -> None:
@@ -160,17 +153,3 @@ def test_record_use_refuses_expired_and_revoked(
     invitations.revoke(session, revoked)
     with pytest.raises(InvitationInvalid):
         invitations.record_use(session, revoked)
-
-
-@pytest.mark.parametrize(
-    ("host", "base", "expected"),
-    [
-        ("127.0.0.1", "", "http://127.0.0.1:8000"),
-        ("0.0.0.0", "", "http://localhost:8000"),
-        ("::1", "", "http://[::1]:8000"),
-        ("0.0.0.0", "https://radar.example.eu", "https://radar.example.eu"),
-    ],
-)
-def test_public_base_url(host: str, base: str, expected: str) -> None:
-    settings = Settings(host=host, base_url=base, port=8000)
-    assert invitations.public_base_url(settings) == expected

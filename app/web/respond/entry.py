@@ -29,7 +29,6 @@ from app.web.respond.respondent import (
     redirect,
     session_policy,
     set_session_cookie,
-    step_url,
 )
 
 router = APIRouter()
@@ -62,43 +61,43 @@ def _current_response_id(request: Request, session: Session) -> int | None:
     return row.response_id if row else None
 
 
-@router.get("/r/{token}", dependencies=[LINK_GUARD])
+@router.get("/r/{token}", name="respond.invitation", dependencies=[LINK_GUARD])
 def open_invitation(token: str, request: Request, session: WriterSessionDep) -> Response:
     """Start a response by invitation link (or continue it, in the browser that started it)."""
     settings: Settings = request.app.state.settings
     current = _current_response_id(request, session)
     if current is not None and respondent_links.opened_with(session, current, token):
-        return redirect("/respond")
+        return redirect(request, "respond.continue")
     try:
         response = respondent_links.open_invitation(session, token, _preferred_languages(request))
     except RoundNotOpen:
         raise Conflict(NOT_OPEN_MESSAGE) from None
     cookie = respondent_links.attach_session(session, response, session_policy(settings))
-    result = redirect("/respond")
+    result = redirect(request, "respond.continue")
     set_session_cookie(result, cookie, settings)
     return result
 
 
-@router.get("/resume/{token}", dependencies=[LINK_GUARD])
+@router.get("/resume/{token}", name="respond.resume", dependencies=[LINK_GUARD])
 def resume(token: str, request: Request, session: WriterSessionDep) -> Response:
     """Continue by the personal link: a new session for the response it belongs to."""
     settings: Settings = request.app.state.settings
     response = respondent_links.find_by_resume_token(session, token)
     cookie = respondent_links.attach_session(session, response, session_policy(settings))
-    result = redirect("/respond")
+    result = redirect(request, "respond.continue")
     set_session_cookie(result, cookie, settings)
     return result
 
 
-@router.get("/respond")
-def continue_response(respondent: RespondentDep) -> RedirectResponse:
+@router.get("/respond", name="respond.continue")
+def continue_response(request: Request, respondent: RespondentDep) -> RedirectResponse:
     """Where this respondent left off: start page, a step, the review, or the result."""
     response = respondent.context.response
     if response.status == ResponseStatus.SUBMITTED:
-        return redirect("/respond/result")
+        return redirect(request, "respond.result")
     if response.consented_at is None:
-        return redirect("/respond/start")
+        return redirect(request, "respond.start")
     steps = len(respondent.context.definition.dimensions)
     if response.current_step > steps:
-        return redirect("/respond/review")
-    return redirect(step_url(max(1, response.current_step)))
+        return redirect(request, "respond.review")
+    return redirect(request, "respond.step", step=max(1, response.current_step))

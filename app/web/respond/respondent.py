@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from app import links
 from app.db import side_write
 from app.deps import SessionDep
 from app.errors import Unauthorized
@@ -95,17 +96,19 @@ def set_session_cookie(response: Response, cookie: str, settings: Settings) -> N
     )
 
 
-def redirect(url: str) -> RedirectResponse:
+def redirect(request: Request, name: str, /, **params: Any) -> RedirectResponse:
+    """See other: the page named ``name`` (parameters as for :func:`app.links.path_for`)."""
+    return see_other(links.path_for(request, name, **params))
+
+
+def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
 
 
-def step_url(step: int, anchor: str = "") -> str:
-    return f"/respond/step/{step}" + (f"#{anchor}" if anchor else "")
-
-
-def resume_url(request: Request, token: str) -> str:
-    base = request.app.state.settings.base_url or str(request.base_url)
-    return f"{base.rstrip('/')}/resume/{token}"
+def resume_link(request: Request, token: str) -> str:
+    """The personal link, absolute: the respondent copies or mails it."""
+    settings: Settings = request.app.state.settings
+    return links.public_link(settings, request.app, "respond.resume", request=request, token=token)
 
 
 def render(

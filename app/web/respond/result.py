@@ -102,11 +102,11 @@ def _figure(respondent: Respondent, outcome: results.OwnResult) -> dict[str, Any
     )
 
 
-@router.get("/result", response_class=HTMLResponse)
+@router.get("/result", response_class=HTMLResponse, name="respond.result")
 def show_result(request: Request, respondent: RespondentDep, session: SessionDep) -> Response:
     context, i18n = respondent.context, respondent.i18n
     if not context.submitted:
-        return redirect("/respond")
+        return redirect(request, "respond.continue")
     outcome = results.own_result(session, context, i18n.language)
     rows = _rows(respondent, outcome)
     by_id = {row.id: row for row in rows}
@@ -143,20 +143,20 @@ def _download(respondent: Respondent, body: str, media_type: str, suffix: str) -
     )
 
 
-@router.get("/result.json")
-def download_json(respondent: RespondentDep) -> Response:
+@router.get("/result.json", name="respond.result.json")
+def download_json(request: Request, respondent: RespondentDep) -> Response:
     if not respondent.context.submitted:
-        return redirect("/respond")
+        return redirect(request, "respond.continue")
     profile = results.own_profile(respondent.context)
     data = response_export.export_dict(respondent.context, profile)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return _download(respondent, body, "application/json", "json")
 
 
-@router.get("/result.csv")
-def download_csv(respondent: RespondentDep) -> Response:
+@router.get("/result.csv", name="respond.result.csv")
+def download_csv(request: Request, respondent: RespondentDep) -> Response:
     if not respondent.context.submitted:
-        return redirect("/respond")
+        return redirect(request, "respond.continue")
     profile = results.own_profile(respondent.context)
     body = response_export.export_csv(respondent.context, profile)
     return _download(respondent, body, "text/csv; charset=utf-8", "csv")

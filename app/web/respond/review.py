@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app import links
 from app.deps import SessionDep
 from app.errors import InvalidAnswers
 from app.i18n import N_, Localizer
@@ -71,23 +72,23 @@ def review_page(
     )
 
 
-@router.get("/review", response_class=HTMLResponse)
+@router.get("/review", response_class=HTMLResponse, name="respond.review")
 def show_review(request: Request, respondent: RespondentDep) -> Response:
     if respondent.context.submitted:
-        return redirect("/respond/result")
+        return redirect(request, "respond.result")
     if respondent.context.response.consented_at is None:
-        return redirect("/respond/start")
+        return redirect(request, "respond.start")
     return review_page(request, respondent)
 
 
-@router.post("/submit", response_class=HTMLResponse)
+@router.post("/submit", response_class=HTMLResponse, name="respond.submit")
 def submit(
     request: Request, respondent: RespondentDep, form: CheckedFormDep, session: SessionDep
 ) -> Response:
     """Submit after confirmation; a second submission just shows the result."""
-    request.state.reload_url = "/respond/review"
+    request.state.reload_url = links.path_for(request, "respond.review")
     if respondent.context.submitted:
-        return redirect("/respond/result")
+        return redirect(request, "respond.result")
     if form.get("confirm") != "yes":
         return review_page(request, respondent, error=CONFIRM_MISSING, status_code=422)
     try:
@@ -95,4 +96,4 @@ def submit(
             responses.submit(session, respondent.context, revision_of(form))
     except InvalidAnswers as exc:
         return review_page(request, respondent, error=exc.detail, status_code=422)
-    return redirect("/respond/result")
+    return redirect(request, "respond.result")

@@ -6,11 +6,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app import links
 from app.deps import SessionDep
 from app.i18n import N_
 from app.services import respondent_links
-from app.web.respond.respondent import CheckedFormDep, Respondent, RespondentDep, redirect, render
-from app.web.respond.respondent import resume_url as make_resume_url
+from app.web.respond.respondent import (
+    CheckedFormDep,
+    Respondent,
+    RespondentDep,
+    redirect,
+    render,
+    resume_link,
+    see_other,
+)
 
 router = APIRouter(prefix="/respond")
 
@@ -50,36 +58,38 @@ def _start_page(
     )
 
 
-@router.get("/start", response_class=HTMLResponse)
+@router.get("/start", response_class=HTMLResponse, name="respond.start")
 def start_page(request: Request, respondent: RespondentDep) -> HTMLResponse:
     return _start_page(request, respondent)
 
 
-@router.post("/start", response_class=HTMLResponse)
+@router.post("/start", response_class=HTMLResponse, name="respond.consent")
 def give_consent(
     request: Request, respondent: RespondentDep, form: CheckedFormDep, session: SessionDep
 ) -> Response:
     """Record consent and show the personal link once, with a button to begin."""
     if respondent.context.submitted:
-        return redirect("/respond/result")
+        return redirect(request, "respond.result")
     if form.get("consent") != "yes":
         return _start_page(request, respondent, error=CONSENT_MISSING)
     token = respondent_links.give_consent(session, respondent.context)
-    return _start_page(request, respondent, resume_link=make_resume_url(request, token))
+    return _start_page(request, respondent, resume_link=resume_link(request, token))
 
 
-@router.post("/language")
+@router.post("/language", name="respond.language")
 def switch_language(
-    respondent: RespondentDep, form: CheckedFormDep, session: SessionDep
+    request: Request, respondent: RespondentDep, form: CheckedFormDep, session: SessionDep
 ) -> Response:
     """Show every page in another language from now on (answers are unaffected)."""
     language = str(form.get("switch_language") or "")
     respondent_links.choose_language(session, respondent.context, respondent.web_session, language)
-    target = str(form.get("next") or "/respond")
-    return redirect(target if _is_respondent_path(target) else "/respond")
+    target = str(form.get("next") or "")
+    if target in _pages(request, respondent):
+        return see_other(target)
+    return redirect(request, "respond.continue")
 
 
-@router.post("/resume-link", response_class=HTMLResponse)
+@router.post("/resume-link", response_class=HTMLResponse, name="respond.new_resume_link")
 def new_resume_link(
     request: Request, respondent: RespondentDep, form: CheckedFormDep, session: SessionDep
 ) -> HTMLResponse:
@@ -93,9 +103,15 @@ def later_page(request: Request, respondent: Respondent, token: str) -> HTMLResp
         request,
         respondent,
         "respond/later.html",
-        {"resume_link": make_resume_url(request, token)},
+        {"resume_link": resume_link(request, token)},
     )
 
 
-def _is_respondent_path(target: str) -> bool:
-    return target.startswith("/respond") and "//" not in target and "\\" not in target
+def _pages(request: Request, respondent: Respondent) -> set[str]:
+    """The pages the language switch may return to (it is told by the form, so untrusted:
+    anything else goes to wherever the respondent left off, never to another site)."""
+    steps = range(1, len(respondent.context.definition.dimensions) + 1)
+    names = ("respond.continue", "respond.start", "respond.review", "respond.result")
+    return {links.path_for(request, name) for name in names} | {
+        links.path_for(request, "respond.step", step=step) for step in steps
+    }

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from app import links
 from app.deps import SessionDep
 from app.errors import AppError, InvalidInput, NotFound
 from app.i18n import N_
@@ -24,7 +25,6 @@ from app.web.respond.respondent import (
     RespondentDep,
     redirect,
     render,
-    step_url,
 )
 from app.web.respond.start import later_page
 
@@ -92,12 +92,12 @@ def step_page(
     )
 
 
-@router.get("/{step}", response_class=HTMLResponse)
+@router.get("/{step}", response_class=HTMLResponse, name="respond.step")
 def show_step(step: int, request: Request, respondent: RespondentDep, more: int = 0) -> Response:
     if respondent.context.submitted:
-        return redirect("/respond/result")
+        return redirect(request, "respond.result")
     if respondent.context.response.consented_at is None:
-        return redirect("/respond/start")
+        return redirect(request, "respond.start")
     return step_page(request, respondent, step, notice=MORE_QUESTIONS if more else None)
 
 
@@ -110,7 +110,7 @@ def _save(
     action: str,
 ) -> tuple[responses.Saved, list[str], int]:
     """Save the page; returns the outcome, newly shown items and the step to go to."""
-    request.state.reload_url = step_url(step)
+    request.state.reload_url = links.path_for(request, "respond.step", step=step)
     context = respondent.context
     steps = len(context.definition.dimensions)
     dimension_id = _dimension(respondent, step)
@@ -135,7 +135,7 @@ def _save(
     return saved, opened, target
 
 
-@router.post("/{step}", response_class=HTMLResponse)
+@router.post("/{step}", response_class=HTMLResponse, name="respond.step.save")
 def save_step(
     step: int,
     request: Request,
@@ -145,7 +145,7 @@ def save_step(
 ) -> Response:
     """Save the page, then go where the pressed button says (PRG: a redirect after saving)."""
     if respondent.context.submitted:
-        return redirect("/respond/result")
+        return redirect(request, "respond.result")
     steps = len(respondent.context.definition.dimensions)
     action = str(form.get("action") or NEXT)
     saved, opened, target = _save(request, respondent, form, session, step, action)
@@ -156,20 +156,22 @@ def save_step(
         respondent_links.choose_language(
             session, respondent.context, respondent.web_session, language
         )
-        return redirect(step_url(step))
+        return redirect(request, "respond.step", step=step)
     if action == LATER:
         token = respondent_links.replace_resume_token(session, respondent.context)
         return later_page(request, respondent, token)
     if opened:
-        return redirect(f"/respond/step/{step}?more=1#{anchor(opened[0])}")
+        return redirect(
+            request, "respond.step", step=step, _query={"more": "1"}, _anchor=anchor(opened[0])
+        )
     if target < 1:
-        return redirect("/respond/start")
+        return redirect(request, "respond.start")
     if target > steps:
-        return redirect("/respond/review")
-    return redirect(step_url(target))
+        return redirect(request, "respond.review")
+    return redirect(request, "respond.step", step=target)
 
 
-@router.post("/{step}/autosave")
+@router.post("/{step}/autosave", name="respond.step.autosave")
 def autosave_step(
     step: int,
     request: Request,

@@ -1,0 +1,101 @@
+"""Where links point: the one place that knows the public base URL and which hosts are trusted.
+
+Routes have names; nothing assembles an internal path by hand.
+
+- Pages link with paths (``/respond/step/2``, prefixed with the ASGI ``root_path``) from
+  :func:`path_for` (templates: ``url_for``), so that a link stays on whatever scheme and host the
+  browser used, behind any proxy.
+- Links that leave the browser, shown to copy or mail (the personal link) or printed by the CLI
+  (invitations, the demo), are absolute: :func:`public_base_url` joined with the route's path.
+  The base is ``RADAR_BASE_URL`` when set; else, in a request, the request's own address (its
+  ``Host`` header, which :func:`trusted_hosts` restricts); else the bind address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+from urllib.parse import urlencode, urlsplit
+
+from starlette.requests import Request
+
+from app.settings import Settings
+
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})  # noqa: S104  (compared, not bound)
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+class Router(Protocol):
+    """Anything that turns a route name into a path: the app, or a request's app."""
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> Any: ...
+
+
+def path_for(
+    request: Request,
+    name: str,
+    /,
+    *,
+    _query: Mapping[str, str] | None = None,
+    _anchor: str = "",
+    **params: Any,
+) -> str:
+    """The path of route ``name`` for a link on a page (with ``?query`` and ``#anchor``).
+
+    Raises ``starlette.routing.NoMatchFound`` for an unknown name or missing parameters.
+    """
+    path = request.url_for(name, **params).path
+    query = f"?{urlencode(_query)}" if _query else ""
+    return f"{path}{query}{'#' + _anchor if _anchor else ''}"
+
+
+def public_base_url(settings: Settings, request: Request | None = None) -> str:
+    """The base of absolute links, without a trailing slash.
+
+    ``RADAR_BASE_URL`` if set; else the address this request reached us at; else the bind
+    address, where a wildcard (``0.0.0.0``, as in containers) becomes ``localhost``, since a
+    browser cannot open it.
+    """
+    if settings.base_url:
+        return settings.base_url.rstrip("/")
+    if request is not None:
+        return str(request.base_url).rstrip("/")
+    host = "localhost" if settings.host in WILDCARD_HOSTS else settings.host
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal
+    return f"http://{host}:{settings.port}"
+
+
+def public_link(
+    settings: Settings,
+    router: Router,
+    name: str,
+    /,
+    request: Request | None = None,
+    **params: Any,
+) -> str:
+    """The absolute link to route ``name`` (see :func:`public_base_url` for the base)."""
+    return public_base_url(settings, request) + str(router.url_path_for(name, **params))
+
+
+def trusted_hosts(settings: Settings) -> list[str]:
+    """Host names the service answers to (checked against the ``Host`` header).
+
+    ``RADAR_TRUSTED_HOSTS`` if set (``*`` allows any, ``*.example.org`` a domain); else the
+    loopback names, the bind address (unless a wildcard) and the host of ``RADAR_BASE_URL``.
+    IPv6 literals are written in brackets, as in a ``Host`` header (``[::1]``).
+    """
+    if settings.trusted_hosts:
+        return list(settings.trusted_hosts)
+    hosts = list(LOOPBACK_HOSTS)
+    if settings.host not in WILDCARD_HOSTS:
+        hosts.append(_as_host_header(settings.host))
+    if settings.base_url:
+        base_host = urlsplit(settings.base_url).hostname
+        if base_host:
+            hosts.append(_as_host_header(base_host))
+    return list(dict.fromkeys(host.lower() for host in hosts))
+
+
+def _as_host_header(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
