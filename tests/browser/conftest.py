@@ -15,14 +15,16 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from fastapi import FastAPI
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from sqlalchemy.engine import Engine
 
 from app.db import make_engine, unit_of_work
 from app.main import create_app
 from app.models import Organisation, Round
-from app.services import invitations, projects, questionnaires, rounds
+from app.services import questionnaires
 from app.settings import PROJECT_ROOT, Settings
+from tests import factories
 from tests.helpers import serving
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,6 +50,7 @@ class LiveServer:
     engine: Engine
     round_id: int
     organisation_id: int
+    app: FastAPI
 
     def link(self, **options: Any) -> str:
         """A new invitation link into the flagship round."""
@@ -56,10 +59,8 @@ class LiveServer:
             organisation = session.get(Organisation, self.organisation_id)
             assert round_ is not None
             assert organisation is not None
-            _invitation, token = invitations.create_invitation(
-                session, round_, organisation, **options
-            )
-        return f"{self.url}/r/{token}"
+            _invitation, token = factories.invitation(session, round_, organisation, **options)
+        return self.url + self.app.url_path_for("respond.invitation", token=token)
 
 
 @pytest.fixture(scope="module")
@@ -79,16 +80,19 @@ def live_server(
     engine = make_engine(settings.effective_database_url)
     with unit_of_work(engine, write=True) as session:
         questionnaires.load_directory(session, settings.questionnaires_dir)
-        project = projects.create_project(session, "network", "Network", min_group_size=3)
-        organisation = projects.add_organisation(session, project, "Lower <Saxony> & Co")
-        round_ = rounds.create_round(
-            session, project, FLAGSHIP, "1.0", "Baseline 2026", privacy_notice=NOTICE
+        made = factories.network(
+            session,
+            organisation_name="Lower <Saxony> & Co",
+            round_name="Baseline 2026",
+            slug=FLAGSHIP,
+            privacy_notice=NOTICE,
         )
-        assert round_.id is not None
-        assert organisation.id is not None
-        ids = round_.id, organisation.id
-    with serving(create_app(settings)) as url:
-        yield LiveServer(url, engine, *ids)
+        assert made.round.id is not None
+        assert made.organisation.id is not None
+        ids = made.round.id, made.organisation.id
+    application = create_app(settings)
+    with serving(application) as url:
+        yield LiveServer(url, engine, *ids, application)
     engine.dispose()
 
 

@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select, update
-from typer.testing import Result
 
 from app.cli import serve
 from app.errors import InvalidInput
 from app.models import Project, Response, ResponseScore
 from app.services import demo, scores
 from app.settings import get_settings
-
-Radar = Callable[..., Result]
+from tests.cli.helpers import Radar, fails
 
 
 @pytest.fixture
 def loaded_radar(radar: Radar) -> Radar:
     assert radar("questionnaires", "load").exit_code == 0
     return radar
-
-
-def _fails(result: Result, message: str) -> None:
-    assert result.exit_code == 1
-    assert result.stderr.strip() == f"error: {message}"
 
 
 def test_demo_then_scores(loaded_radar: Radar, engine: Engine) -> None:
@@ -50,15 +42,15 @@ def test_demo_then_scores(loaded_radar: Radar, engine: Engine) -> None:
 
 
 def test_demo_without_the_flagship_fails_clearly(radar: Radar) -> None:
-    _fails(
+    fails(
         radar("demo", "--organisations", "1"),
         f"questionnaire {demo.FLAGSHIP} is not published: load it first",
     )
 
 
 def test_scores_rebuild_errors(loaded_radar: Radar) -> None:
-    _fails(loaded_radar("scores", "rebuild", "--questionnaire", "nope"), "no questionnaire 'nope'")
-    _fails(
+    fails(loaded_radar("scores", "rebuild", "--questionnaire", "nope"), "no questionnaire 'nope'")
+    fails(
         loaded_radar("scores", "rebuild", "--version", "1.0"),
         "a version needs a questionnaire: give --questionnaire too",
     )
@@ -112,7 +104,7 @@ def test_a_failing_demo_command_stores_nothing(
         stored.append(1)
 
     monkeypatch.setattr(scores, "store_scores", third_fails)
-    _fails(loaded_radar("demo", "--organisations", "2", "--respondents", "2"), "simulated failure")
+    fails(loaded_radar("demo", "--organisations", "2", "--respondents", "2"), "simulated failure")
     with Session(engine) as session:
         assert session.exec(select(Project)).all() == []
         assert session.exec(select(Response)).all() == []

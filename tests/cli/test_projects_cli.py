@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
-from typer.testing import Result
 
 from app.cli.rounds import parse_moment
 from app.errors import InvalidInput
 from app.models import Invitation
 from app.services import invitations
 from app.settings import Settings, get_settings
-
-Radar = Callable[..., Result]
+from tests.cli.helpers import Radar, fails
 
 
 @pytest.fixture
@@ -33,16 +30,11 @@ def network(radar: Radar, published_minimal: None) -> Radar:
     return radar
 
 
-def _fails(result: Result, message: str) -> None:
-    assert result.exit_code == 1
-    assert result.stderr.strip() == f"error: {message}"
-
-
 def test_projects_create_and_list(radar: Radar) -> None:
     assert radar("projects", "create", "net", "--name", "Network", "--min-group-size", "5").stdout
     listed = radar("projects", "list")
     assert listed.stdout.strip() == "net\tNetwork\tmin group 5"
-    _fails(radar("projects", "create", "net", "--name", "Again"), "project 'net' already exists")
+    fails(radar("projects", "create", "net", "--name", "Again"), "project 'net' already exists")
 
 
 def test_organisations_add_and_list(network: Radar) -> None:
@@ -52,16 +44,16 @@ def test_organisations_add_and_list(network: Radar) -> None:
 
 
 def test_unknown_names_fail_with_one_line(network: Radar) -> None:
-    _fails(network("organisations", "list", "nope"), "no project 'nope'")
-    _fails(network("organisations", "add", "nope", "X"), "no project 'nope'")
-    _fails(network("rounds", "close", "net", "Later"), "project 'net' has no round 'Later'")
-    _fails(network("invite", "nope", "Baseline", "Saxony"), "no project 'nope'")
-    _fails(network("invite", "net", "Later", "Saxony"), "project 'net' has no round 'Later'")
-    _fails(
+    fails(network("organisations", "list", "nope"), "no project 'nope'")
+    fails(network("organisations", "add", "nope", "X"), "no project 'nope'")
+    fails(network("rounds", "close", "net", "Later"), "project 'net' has no round 'Later'")
+    fails(network("invite", "nope", "Baseline", "Saxony"), "no project 'nope'")
+    fails(network("invite", "net", "Later", "Saxony"), "project 'net' has no round 'Later'")
+    fails(
         network("invite", "net", "Baseline", "Atlantis"),
         "project 'net' has no organisation 'Atlantis'",
     )
-    _fails(
+    fails(
         network("rounds", "create", "net", "R2", "--questionnaire", "nope", "--version", "1.0"),
         "no questionnaire 'nope'",
     )
@@ -69,7 +61,7 @@ def test_unknown_names_fail_with_one_line(network: Radar) -> None:
 
 def test_retired_version_cannot_start_a_round(network: Radar) -> None:
     assert network("questionnaires", "retire", "mini", "1.0").exit_code == 0
-    _fails(
+    fails(
         network("rounds", "create", "net", "R2", "--questionnaire", "mini", "--version", "1.0"),
         "questionnaire mini 1.0 is retired: no new rounds",
     )
@@ -79,14 +71,14 @@ def test_rounds_list_and_close(network: Radar) -> None:
     assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\topen"
     assert network("rounds", "close", "net", "Baseline").exit_code == 0
     assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\tclosed"
-    _fails(
+    fails(
         network("invite", "net", "Baseline", "Saxony"),
         "round 'Baseline' is closed: no new invitations",
     )
 
 
 def test_bad_date_fails_with_one_line(network: Radar) -> None:
-    _fails(
+    fails(
         network(
             "rounds",
             "create",
@@ -149,7 +141,7 @@ def test_invite_uses_base_url(
 
 
 def test_invite_refuses_bad_options(network: Radar) -> None:
-    _fails(
+    fails(
         network("invite", "net", "Baseline", "Saxony", "--max-uses", "3"),
         "a use limit needs a multi-use invitation and must be at least 1",
     )
@@ -187,11 +179,11 @@ def test_invitations_list_and_revoke(network: Radar, engine: Engine) -> None:
 def test_revoke_checks_the_round(network: Radar) -> None:
     network("invite", "net", "Baseline", "Saxony")
     network("rounds", "create", "net", "Follow-up", "--questionnaire", "mini", "--version", "1.0")
-    _fails(
+    fails(
         network("invitations", "revoke", "net", "Follow-up", "1"),
         "round 'Follow-up' has no invitation 1",
     )
-    _fails(
+    fails(
         network("invitations", "revoke", "net", "Baseline", "99"),
         "round 'Baseline' has no invitation 99",
     )
@@ -214,7 +206,7 @@ def test_invite_stores_every_link_or_none(
 
     monkeypatch.setattr(invitations, "create_invitation", third_fails)
     result = network("invite", "net", "Baseline", "Saxony", "--count", "5")
-    _fails(result, "simulated failure")
+    fails(result, "simulated failure")
     assert result.stdout == ""
     with Session(engine) as session:
         assert session.exec(select(Invitation)).all() == []

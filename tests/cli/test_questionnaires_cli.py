@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
-from typer.testing import Result
-
+from tests.cli.helpers import Radar, fails
 from tests.helpers import minimal_definition, write_definition
-
-Radar = Callable[..., Result]
 
 
 def test_validate_clean_files(radar: Radar) -> None:
@@ -53,8 +49,7 @@ def test_retire(radar: Radar, tmp_path: Path) -> None:
     radar("questionnaires", "load", "--directory", str(tmp_path))
     assert "mini 1.0: retired" in radar("questionnaires", "retire", "mini", "1.0").output
     unknown = radar("questionnaires", "retire", "mini", "4.0")
-    assert unknown.exit_code == 1
-    assert "no version '4.0'" in unknown.output
+    fails(unknown, "no version '4.0' of questionnaire 'mini'")
 
 
 def test_schema_is_json_schema(radar: Radar) -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.services import audit, invitations, projects, questionnaires, rounds
+from app.services import audit, invitations, questionnaires, rounds
 from app.services.questionnaires import Published
+from tests import factories
 
 
 def test_operator_actions_are_logged(session: Session, loaded: list[Published]) -> None:
-    project = projects.create_project(session, "net", "Network")
-    organisation = projects.add_organisation(session, project, "Region\nA", country="DE")
-    round_ = rounds.create_round(session, project, "intercultural-integration", "1.0", "Baseline")
-    invitation, token = invitations.create_invitation(session, round_, organisation)
+    project = factories.project(session)
+    organisation = factories.organisation(session, project, "Region\nA")
+    round_ = factories.round_(session, project, slug=factories.FLAGSHIP)
+    invitation, token = factories.invitation(session, round_, organisation)
     invitations.revoke(session, invitation)
     rounds.close_round(session, round_)
     questionnaires.retire(session, "intercultural-organisation", "1.0")

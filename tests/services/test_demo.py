@@ -24,9 +24,8 @@ from app.models import (
 from app.services import demo, invitations, projects, questionnaires, scores, synthetic
 from app.settings import PROJECT_ROOT, Settings
 from app.startup import prepare
-from scoring import Definition, parse_definition, validate_answers
-from scoring.conditions import parse_condition
-from scoring.definition import NOT_APPLICABLE
+from scoring import NOT_APPLICABLE, Definition, parse_condition, parse_definition, validate_answers
+from tests import factories
 from tests.helpers import minimal_definition
 
 FLAGSHIP_FILE = PROJECT_ROOT / "questionnaires" / demo.FLAGSHIP / "1.0.yaml"
@@ -60,7 +59,7 @@ def test_no_demo_when_switched_off_or_not_empty(
     off = settings.model_copy(update={"demo_on_first_run": False})
     assert demo.ensure_demo(session, off) is None
     assert session.exec(select(Project)).first() is None
-    projects.create_project(session, "mine", "My network")
+    factories.project(session)
     assert demo.ensure_demo(session, settings) is None
     assert not demo.demo_exists(session)
 

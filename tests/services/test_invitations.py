@@ -10,23 +10,25 @@ from sqlmodel import Session, select
 from app.db_types import utcnow
 from app.errors import Conflict, Gone, InvalidInput, NotFound
 from app.models import Invitation, Organisation, Round
-from app.services import invitations, projects, rounds
+from app.services import invitations, rounds
 from app.services.invitations import InvitationInvalid, RoundClosed, RoundNotOpen
 from app.tokens import hash_token
-
-SLUG = "mini"  # tests/scoring/minimal.yaml: independent of the flagship's wording
-
-
-@pytest.fixture
-def round_(session: Session, published_minimal: None) -> Round:
-    project = projects.create_project(session, "net", "Network")
-    return rounds.create_round(session, project, SLUG, "1.0", "Baseline")
+from tests import factories
 
 
 @pytest.fixture
-def organisation(session: Session, round_: Round) -> Organisation:
-    project = projects.get_project_by_slug(session, "net")
-    return projects.add_organisation(session, project, "Saxony", country="DE")
+def network(session: Session) -> factories.Network:
+    return factories.network(session, organisation_name="Saxony")
+
+
+@pytest.fixture
+def round_(network: factories.Network) -> Round:
+    return network.round
+
+
+@pytest.fixture
+def organisation(network: factories.Network) -> Organisation:
+    return network.organisation
 
 
 def test_token_is_returned_once_and_stored_hashed(
@@ -42,15 +44,14 @@ def test_token_is_returned_once_and_stored_hashed(
     resolved = invitations.resolve_invitation(session, token)
     assert resolved.invitation.id == invitation.id
     assert resolved.organisation.name == "Saxony"
-    assert resolved.project.slug == "net"
+    assert resolved.project.id == round_.project_id
     assert resolved.round.id == round_.id
     assert resolved.version.version == "1.0"
     assert resolved.invitation.stakeholder_group == "ngo"
 
 
 def test_organisation_of_another_project_is_not_found(session: Session, round_: Round) -> None:
-    other = projects.create_project(session, "other", "Other")
-    stranger = projects.add_organisation(session, other, "Elsewhere")
+    stranger = factories.organisation(session)  # in a project of its own
     with pytest.raises(NotFound):
         invitations.create_invitation(session, round_, stranger)
 

@@ -10,14 +10,16 @@ from sqlmodel import Session
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Project, Round
-from app.services import projects, questionnaires, rounds
+from app.services import questionnaires, rounds
+from tests import factories
 
-SLUG = "mini"  # tests/scoring/minimal.yaml: independent of the flagship's wording
+SLUG = factories.MINI
 
 
 @pytest.fixture
-def project(session: Session, published_minimal: None) -> Project:
-    return projects.create_project(session, "net", "Network")
+def project(session: Session) -> Project:
+    factories.questionnaire(session)
+    return factories.project(session, "net")
 
 
 def test_create_round_pins_the_version(session: Session, project: Project) -> None:

@@ -8,9 +8,10 @@ import pytest
 from sqlmodel import Session, col, select, update
 
 from app.errors import InvalidInput, NotFound
-from app.models import Response, ResponseScore, ResponseStatus, Round, ScoreKind
-from app.services import projects, questionnaires, rounds, scores
+from app.models import Organisation, Response, ResponseScore, Round, ScoreKind
+from app.services import questionnaires, scores
 from scoring import RULES_VERSION, Definition, parse_definition, score_response
+from tests import factories
 from tests.helpers import minimal_definition
 
 ANSWERS = {
@@ -23,36 +24,28 @@ ANSWERS = {
 
 @pytest.fixture
 def mini(session: Session) -> Definition:
-    definition = parse_definition(minimal_definition())
-    questionnaires.publish(session, definition)
+    definition = factories.questionnaire(session)
     session.commit()
     return definition
 
 
 @pytest.fixture
-def round_(session: Session, mini: Definition) -> Round:
-    project = projects.create_project(session, "net", "Network")
-    projects.add_organisation(session, project, "Saxony")
-    return rounds.create_round(session, project, "mini", "1.0", "Baseline")
+def network(session: Session, mini: Definition) -> factories.Network:
+    return factories.network(session)
+
+
+@pytest.fixture
+def round_(network: factories.Network) -> Round:
+    return network.round
 
 
 def _response(
     session: Session, round_: Round, answers: dict[str, Any], *, submitted: bool = True
 ) -> Response:
-    project = projects.get_project_by_slug(session, "net")
-    organisation = projects.get_organisation(session, project, "Saxony")
-    assert round_.id is not None
-    assert organisation.id is not None
-    response = Response(
-        round_id=round_.id,
-        organisation_id=organisation.id,
-        language="en",
-        answers=answers,
-        status=ResponseStatus.SUBMITTED if submitted else ResponseStatus.DRAFT,
-    )
-    session.add(response)
-    session.flush()
-    return response
+    organisation = session.exec(
+        select(Organisation).where(Organisation.project_id == round_.project_id)
+    ).one()
+    return factories.response(session, round_, organisation, answers, submitted=submitted)
 
 
 def _stored(session: Session, response: Response) -> dict[tuple[str, str], ResponseScore]:
@@ -135,12 +128,11 @@ def test_unscored_submitted_responses_are_counted_and_rebuilt(
 
 
 def test_rebuild_filters_by_questionnaire_and_version(
-    session: Session, round_: Round, mini: Definition
+    session: Session, round_: Round, network: factories.Network
 ) -> None:
     questionnaires.publish(session, parse_definition(minimal_definition() | {"version": "1.1"}))
     session.commit()
-    project = projects.get_project_by_slug(session, "net")
-    later = rounds.create_round(session, project, "mini", "1.1", "Follow-up")
+    later = factories.round_(session, network.project, slug="mini", version="1.1")
     _response(session, round_, ANSWERS)
     _response(session, later, ANSWERS)
     _response(session, later, ANSWERS)

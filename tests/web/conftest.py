@@ -11,10 +11,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.models import Organisation, Project, Round
-from app.services import invitations, projects, rounds
+from tests import factories
 from tests.web.pages import Page
 
 NOTICE = "We keep your answers for two years.\n\nContact: privacy@example.org"
+ORGANISATION = "Saxony <b>&</b> Co"  # markup in a name: pages must escape it
 
 MakeLink = Callable[..., str]
 
@@ -37,23 +38,23 @@ def reader(engine: Engine) -> Callable[[], Session]:
 
 
 @pytest.fixture
-def project(session: Session, published_minimal: None) -> Project:
-    project = projects.create_project(session, "net", "Network", min_group_size=2)
+def project(session: Session) -> Project:
+    project = factories.project(session, "net", "Network", min_group_size=2)
     session.commit()  # every fixture ends its transaction: the app needs the write lock
     return project
 
 
 @pytest.fixture
 def organisation(session: Session, project: Project) -> Organisation:
-    organisation = projects.add_organisation(session, project, "Saxony <b>&</b> Co", country="DE")
+    organisation = factories.organisation(session, project, ORGANISATION)
     session.commit()
     return organisation
 
 
 @pytest.fixture
 def round_(session: Session, project: Project) -> Round:
-    round_ = rounds.create_round(
-        session, project, "mini", "1.0", "Baseline", privacy_notice=NOTICE, notice_version="2"
+    round_ = factories.round_(
+        session, project, "Baseline", privacy_notice=NOTICE, notice_version="2"
     )
     session.commit()
     return round_
@@ -62,7 +63,7 @@ def round_(session: Session, project: Project) -> Round:
 @pytest.fixture
 def make_link(session: Session, round_: Round, organisation: Organisation) -> MakeLink:
     def make(**options: Any) -> str:
-        _invitation, token = invitations.create_invitation(session, round_, organisation, **options)
+        _invitation, token = factories.invitation(session, round_, organisation, **options)
         session.commit()  # end the writer transaction: the app needs the write lock next
         return token
 

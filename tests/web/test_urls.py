@@ -13,7 +13,7 @@ from typer.testing import Result
 from app.main import create_app
 from app.models import Organisation, Round
 from app.settings import Settings
-from tests.web.conftest import MakeLink, begin
+from tests.web.conftest import ORGANISATION, MakeLink, begin
 from tests.web.pages import Page
 
 GET_LINK = re.compile(r'\b(?:href|src)="([^"]*)"')
@@ -114,7 +114,7 @@ def test_printed_invitation_links_open(
     organisation: Organisation,
 ) -> None:
     cli_env.base_url = "https://example.eu/radar"
-    printed = radar("invite", "net", "Baseline", "Saxony <b>&</b> Co", "--count", "2")
+    printed = radar("invite", "net", "Baseline", ORGANISATION, "--count", "2")
     assert printed.exit_code == 0, printed.output
     links = printed.stdout.split()
     assert len(links) == 2
