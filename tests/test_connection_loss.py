@@ -21,8 +21,9 @@ from sqlalchemy.engine import make_url
 
 from app.db import make_engine, unit_of_work
 from app.main import create_app
-from app.services import invitations, projects, questionnaires, rounds
+from app.services import questionnaires
 from app.settings import PROJECT_ROOT, Settings
+from tests import factories
 from tests.helpers import serving
 
 CLIENTS = 20
@@ -44,17 +45,14 @@ def served(postgres_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
     engine = make_engine(postgres_url)
     with unit_of_work(engine, write=True) as session:
         questionnaires.load_directory(session, settings.questionnaires_dir)
-        project = projects.create_project(session, "net", "Network")
-        organisation = projects.add_organisation(session, project, "Saxony")
-        round_ = rounds.create_round(
-            session, project, "intercultural-integration", "1.0", "Baseline"
-        )
-        _invitation, token = invitations.create_invitation(
-            session, round_, organisation, multi_use=True
+        made = factories.network(session, slug=factories.FLAGSHIP)
+        _invitation, token = factories.invitation(
+            session, made.round, made.organisation, multi_use=True
         )
     engine.dispose()
-    with serving(create_app(settings), log_level="critical") as url:
-        yield url, f"/r/{token}"
+    application = create_app(settings)
+    with serving(application, log_level="critical") as url:
+        yield url, application.url_path_for("respond.invitation", token=token)
 
 
 def _terminate_app_connections(postgres_url: str, stop: threading.Event) -> int:

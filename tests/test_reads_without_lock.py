@@ -16,8 +16,8 @@ from sqlmodel import SQLModel
 from typer.testing import Result
 
 from app.settings import Settings
+from tests.cli.helpers import Radar
 
-Radar = Callable[..., Result]
 PATIENCE_SECONDS = 5  # well below SQLite's busy timeout (15 s): a waiting reader would fail
 
 SQLITE_LOCKER = """

@@ -225,9 +225,9 @@ def test_a_demo_that_fails_half_way_leaves_nothing_behind(
     create = invitations.create_invitation
     monkeypatch.setattr(invitations, "create_invitation", lost_race)
     first = prepare(settings, engine)
-    assert (first.demo_link, first.demo_hint) == (None, None)
+    assert (first.demo_token, first.demo_hint) == (None, None)
     assert first.loaded
     with Session(engine) as session:
         assert session.exec(select(Project)).all() == []
     monkeypatch.setattr(invitations, "create_invitation", create)
-    assert prepare(settings, engine).demo_link is not None
+    assert prepare(settings, engine).demo_token is not None

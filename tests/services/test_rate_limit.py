@@ -1,5 +1,5 @@
-"""Attempt counting in the database: fixed windows per bucket, only failures counted, a clear
-refusal with the seconds to wait."""
+"""Attempt counting in the database: fixed windows per bucket, a clear refusal with the
+seconds to wait, old windows dropped."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from app.errors import NotFound, TooManyRequests
+from app.errors import TooManyRequests
 from app.models import RateLimitHit
 from app.services import rate_limit
 from app.services.rate_limit import KEEP_WINDOWS_FOR, Limit
@@ -47,20 +47,9 @@ def test_old_windows_are_dropped(session: Session) -> None:
     assert starts == [rate_limit.window_start(NOON, LIMIT.window)]
 
 
-def test_guarded_counts_failures_only(session: Session) -> None:
-    assert rate_limit.guarded(session, "link:a", LIMIT, lambda: "opened", (NotFound,)) == "opened"
-    assert rate_limit.count(session, "link:a", LIMIT) == 0
-
-    def unknown() -> str:
-        raise NotFound("unknown link")
-
-    with pytest.raises(NotFound):
-        rate_limit.guarded(session, "link:a", LIMIT, unknown, (NotFound,))
-    assert rate_limit.count(session, "link:a", LIMIT) == 1
-
-    def broken() -> str:
-        raise ValueError("not a guessing attempt")
-
-    with pytest.raises(ValueError, match="not a guessing attempt"):
-        rate_limit.guarded(session, "link:a", LIMIT, broken, (NotFound,))
-    assert rate_limit.count(session, "link:a", LIMIT) == 1
+def test_recording_is_part_of_the_callers_unit_of_work(session: Session) -> None:
+    """Nothing is committed here: the guard that counts a failed attempt commits it."""
+    rate_limit.record(session, "link:a", LIMIT, NOON)
+    assert rate_limit.count(session, "link:a", LIMIT, NOON) == 1
+    session.rollback()
+    assert rate_limit.count(session, "link:a", LIMIT, NOON) == 0
