@@ -184,13 +184,16 @@ class Response(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, max_length=32, unique=True)
-    client_key: str = Field(default_factory=new_public_id, max_length=128, unique=True)
     round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", index=True)
     organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     invitation_id: int | None = Field(
         default=None, foreign_key="invitation.id", ondelete="SET NULL", index=True
     )
     resume_token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    # The personal link is derived from the public id and this counter (see
+    # app.services.respondent_links): showing it again needs no plaintext, replacing it is +1.
+    resume_generation: int = 0
+    resume_expires_at: datetime | None = _moment()
     stakeholder_group: str | None = Field(default=None, max_length=100)
     language: str = Field(max_length=16)
     status: ResponseStatus = Field(default=ResponseStatus.DRAFT, sa_type=String(16))
@@ -258,6 +261,15 @@ class WebSession(SQLModel, table=True):
     response_id: int | None = Field(
         default=None, foreign_key="response.id", ondelete="CASCADE", index=True
     )
+    # Which link opened a respondent session, so that revoking the invitation or replacing the
+    # personal link ends it: the invitation, or the personal link's generation.
+    invitation_id: int | None = Field(
+        default=None, foreign_key="invitation.id", ondelete="CASCADE", index=True
+    )
+    link_generation: int | None = None
+    # A read-only session of a submitted anonymous response: its times keep only the day, and
+    # it ends at ``expires_at`` without an idle timeout (which would need precise times).
+    day_only: bool = False
     data: dict[str, Any] = _json()
     created_at: datetime = _created()
     last_seen_at: datetime = _created()
