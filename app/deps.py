@@ -51,25 +51,26 @@ def failed_attempts_guard(
     limit: Callable[[Request], rate_limit.Limit],
     failures: tuple[type[Exception], ...],
 ) -> DependsParam:
-    """A route dependency (``dependencies=[...]``) that refuses a used-up bucket with 429 and
-    counts every attempt that ends in one of ``failures``.
+    """A route dependency (``dependencies=[...]``) that counts every attempt ending in one of
+    ``failures`` and, beyond ``limit``'s attempts, answers such a failure with 429.
 
-    The count is a unit of work of its own: the guard is entered before the route's session
-    and left after it, so the failed attempt's transaction has been rolled back (releasing
-    SQLite's write lock) before the hit is recorded and committed, and the hit stays although
-    the request fails. Route-level dependencies are solved before parameter dependencies,
-    which gives that order.
+    It never refuses before the route ran: a valid token always works, however many invalid
+    ones came from the same client (issue 9.7). The count is a unit of work of its own: the
+    guard is entered before the route's session and left after it, so the failed attempt's
+    transaction has been rolled back (releasing SQLite's write lock) before the hit is
+    recorded and committed, and the hit stays although the request fails. Route-level
+    dependencies are solved before parameter dependencies, which gives that order.
     """
 
     def guard(request: Request) -> Iterator[None]:
         name, allowed = bucket(request), limit(request)
-        with unit_of_work(_engine(request), write=False) as session:
-            rate_limit.check(session, name, allowed)
         try:
             yield
         except failures:
             with unit_of_work(_engine(request), write=True) as session:
-                rate_limit.record(session, name, allowed)
+                counted = rate_limit.record(session, name, allowed)
+            if counted > allowed.attempts:
+                raise rate_limit.refusal(allowed) from None
             raise
 
     dependency: DependsParam = Depends(guard, scope="function")

@@ -37,6 +37,8 @@ def _respond(
 
 async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
+    if isinstance(exc, TooManyRequests):
+        request.state.retry_after = exc.retry_after  # the error page says how long to wait
     response = _respond(request, exc.status_code, exc.title, exc.detail, exc.type_slug, **exc.extra)
     if isinstance(exc, TooManyRequests):
         response.headers["Retry-After"] = str(exc.retry_after)

@@ -90,6 +90,7 @@ def render_page(
 def render_error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
     """The error page; ``title`` and ``detail`` are translated when the catalogue knows them."""
     i18n = localizer_for(request)
+    retry_after = getattr(request.state, "retry_after", None) if status == 429 else None
     return render_page(
         request,
         "error.html",
@@ -99,6 +100,7 @@ def render_error_page(request: Request, status: int, title: str, detail: str) ->
             "title": i18n.gettext(title),
             "detail": i18n.gettext(detail),
             "reload_url": getattr(request.state, "reload_url", None) if status == 409 else None,
+            "retry_minutes": -(-retry_after // 60) if retry_after else None,
         },
         status_code=status,
         headers={"Cache-Control": "no-store"},

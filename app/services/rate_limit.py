@@ -1,11 +1,14 @@
 """Attempt counting per client and purpose, kept in the database so that instances share it.
 
-A fixed window per bucket (``"link:<client>"``): :func:`check` refuses once the window holds
-``limit.attempts`` counted attempts, :func:`record` counts one. The caller counts only *failed*
-attempts, each in a unit of work of its own that outlives the failed request's rollback
-(:func:`app.deps.failed_attempts_guard`), so a busy office behind one address can open its
-valid links as often as it likes while guessing tokens is stopped after a few tries.
-These buckets are separate from any login throttle.
+A fixed window per bucket (``"link:<client>"``): :func:`record` counts one attempt and returns
+how many the window holds; :func:`check` refuses once the window holds ``limit.attempts``.
+Links use them through :func:`app.deps.failed_attempts_guard`: the token is checked *first*,
+so a valid token is never refused, however many invalid ones came from the same address (one
+office behind one address must not lock itself out); only invalid tokens are counted, each in
+a unit of work of its own that outlives the failed request's rollback, and past the limit an
+invalid one is answered with :func:`refusal` (429 and ``Retry-After``) instead of 404, which
+stops scanners while every real link works. These buckets are separate from any login
+throttle.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from app.i18n import N_
 from app.models import RateLimitHit
 
 KEEP_WINDOWS_FOR = timedelta(days=1)  # longer than any window; older rows are dropped
-TOO_MANY_MESSAGE = N_("Too many attempts with invalid links. Please wait a while and try again.")
+TOO_MANY_MESSAGE = N_(
+    "Too many invalid links were opened from your network. Please check that your link is "
+    "complete: a valid link always works."
+)
 
 
 @dataclass(frozen=True)
@@ -52,13 +58,22 @@ def check(session: Session, bucket: str, limit: Limit, now: datetime | None = No
     """Raise :class:`TooManyRequests` (with Retry-After) when the window is used up."""
     now = now or utcnow()
     if count(session, bucket, limit, now) >= limit.attempts:
-        end = window_start(now, limit.window) + limit.window
-        retry_after = max(1, int((end - now).total_seconds()))
-        raise TooManyRequests(TOO_MANY_MESSAGE, retry_after=retry_after)
+        raise refusal(limit, now)
 
 
-def record(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> None:
-    """Count one attempt (an atomic upsert); also drops windows long past. Does not commit."""
+def refusal(limit: Limit, now: datetime | None = None) -> TooManyRequests:
+    """429 until the current window ends (seconds, at least 1); the page shows the wait."""
+    now = now or utcnow()
+    end = window_start(now, limit.window) + limit.window
+    retry_after = max(1, int((end - now).total_seconds()))
+    return TooManyRequests(TOO_MANY_MESSAGE, retry_after=retry_after)
+
+
+def record(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> int:
+    """Count one attempt (an atomic upsert); also drops windows long past. Does not commit.
+
+    Returns how many attempts the window holds now, this one included.
+    """
     now = now or utcnow()
     start = window_start(now, limit.window)
     dialect = session.get_bind().dialect.name
@@ -72,3 +87,4 @@ def record(session: Session, bucket: str, limit: Limit, now: datetime | None = N
     session.execute(
         delete(RateLimitHit).where(col(RateLimitHit.window_start) < start - KEEP_WINDOWS_FOR)
     )
+    return count(session, bucket, limit, now)

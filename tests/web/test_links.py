@@ -74,15 +74,37 @@ def test_round_not_open_yet_is_409(
 def test_guessing_tokens_is_rate_limited(
     client: TestClient, make_link: MakeLink, app_settings_attempts: int
 ) -> None:
-    valid = make_link(multi_use=True)
     for number in range(app_settings_attempts):
         assert client.get(f"/r/guess-{number}").status_code == 404
     blocked = client.get("/r/guess-last")
     assert blocked.status_code == 429
-    assert int(blocked.headers["retry-after"]) > 0
-    assert "Too many attempts" in blocked.text
-    assert client.get(f"/r/{valid}").status_code == 429  # even valid links wait now
+    wait = int(blocked.headers["retry-after"])
+    assert 0 < wait <= 900
+    assert "Too many invalid links" in blocked.text
+    minutes = -(-wait // 60)
+    assert f"Please wait {minutes} minute" in blocked.text  # the page says how long
     assert client.get("/resume/guess").status_code == 429
+    german = client.get("/r/guess-de", headers={"Accept-Language": "de"})
+    assert f"Bitte warten Sie {minutes} Minute" in german.text
+
+
+def test_throttling_never_refuses_a_valid_link(
+    client: TestClient, make_link: MakeLink, app_settings_attempts: int
+) -> None:
+    """One office behind one address: a colleague's typos must not lock out valid links."""
+    multi, single = make_link(multi_use=True), make_link()
+    for number in range(app_settings_attempts + 5):
+        client.get(f"/r/guess-{number}")
+    assert client.get("/r/guess-more").status_code == 429
+    opened = Page.get(client, f"/r/{multi}")
+    assert opened.status == 200
+    assert opened.url == "/respond/start"
+    client.cookies.clear()
+    first = Page.get(client, f"/r/{single}").submit({"consent": "yes"})
+    personal = first.text.split("/resume/")[1].split('"')[0]
+    client.cookies.clear()
+    assert client.get("/resume/guess-again").status_code == 429
+    assert Page.get(client, f"/resume/{personal}").url == "/respond/step/1"
 
 
 def test_valid_links_do_not_count_against_the_limit(
