@@ -54,6 +54,12 @@ class Settings(BaseSettings):
         default=10, ge=1, description="Invalid invitation/resume links per client and window"
     )
     link_window_seconds: int = Field(default=900, ge=10, description="Rate-limit window")
+    personal_link_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="A personal link stops working this many days after it was last shown or used",
+    )
     time_zone: str = Field(
         default="Europe/Berlin", description="Time zone of dates and times shown on pages"
     )

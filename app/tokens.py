@@ -8,6 +8,7 @@ secret must be compared directly, :func:`same` is constant-time.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -26,3 +27,15 @@ def hash_token(token: str) -> str:
 
 def same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def derived_token(key: str, purpose: str, *parts: str) -> str:
+    """A URL-safe token (256 bits) computed from a secret key and public parts.
+
+    HMAC-SHA256 over ``purpose`` and ``parts``: the same inputs give the same token, so a link
+    can be shown again without storing it; without the key nobody can compute it. Changing a
+    part (a generation counter) gives an unrelated token.
+    """
+    message = "\x00".join((purpose, *parts)).encode("utf-8")
+    digest = hmac.new(key.encode("utf-8"), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")

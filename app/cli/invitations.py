@@ -1,4 +1,5 @@
-"""``radar invitations``: see a round's links and revoke one that leaked or is no longer wanted.
+"""``radar invitations``: see a round's links, revoke one that leaked or is no longer wanted,
+and give the respondent of a single-use link a new personal link.
 
 Links themselves cannot be shown again (only their hashes are stored); the list shows each
 link's number, organisation, group, kind, uses, expiry and label.
@@ -10,9 +11,10 @@ from datetime import datetime
 
 import typer
 
-from app.cli.common import read_session, write_session
+from app.cli.common import public_links, read_session, write_session
 from app.db_types import utcnow
-from app.services import invitations, projects, rounds
+from app.services import audit, invitations, projects, respondent_links, rounds
+from app.settings import get_settings
 
 app = typer.Typer(help="Invitation links of a round.", no_args_is_help=True)
 
@@ -60,3 +62,26 @@ def revoke(
         )
         invitations.revoke(session, invitations.get_invitation(session, round_, number))
     typer.echo(f"invitation {number} revoked")
+
+
+@app.command("new-link")
+def new_link(
+    project: str = typer.Argument(..., help="Project slug"),
+    round_name: str = typer.Argument(..., metavar="ROUND", help="Round name"),
+    number: int = typer.Argument(..., help="The link's number from `radar invitations list`"),
+) -> None:
+    """A new personal link for the unsubmitted response started with this link (when the
+    respondent lost theirs or it leaked): the old personal link stops working."""
+    settings = get_settings()
+    with write_session() as session:
+        round_ = rounds.get_round(
+            session, projects.get_project_by_slug(session, project), round_name
+        )
+        invitation = invitations.get_invitation(session, round_, number)
+        token = respondent_links.replace_for_invitation(
+            session, invitation, respondent_links.link_policy(settings), actor=audit.OPERATOR
+        )
+    typer.echo(public_links(settings)("respond.resume", token=token))
+    typer.echo(
+        "the previous personal link no longer works; give this one only to the respondent", err=True
+    )

@@ -21,11 +21,19 @@ from app.db_types import utcnow
 from app.errors import Conflict, Gone, InvalidInput, NotFound
 from app.i18n import N_
 from app.models import Invitation, Organisation, Project, QuestionnaireVersion, Round
-from app.services import audit
+from app.services import audit, web_sessions
 from app.services.rounds import RoundState, round_state, version_of
 from app.tokens import hash_token, new_token
 
-INVALID_MESSAGE = N_("This invitation link is unknown, has expired or has already been used.")
+INVALID_MESSAGE = N_(
+    "This invitation link is unknown, has expired or has already been used. If you have already "
+    "started with it, continue with your personal link: it was shown after you agreed to the "
+    "data protection notice and when you saved to continue later."
+)
+ANONYMOUS_LABEL = (
+    "round {round!r} is anonymous: a single-use invitation cannot carry a label, since the "
+    "label would name the person who answers (a multi-use invitation may have one)"
+)
 
 
 class InvitationInvalid(NotFound):
@@ -84,6 +92,8 @@ def create_invitation(
         raise InvalidInput("a use limit needs a multi-use invitation and must be at least 1")
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= utcnow()):
         raise InvalidInput("the expiry must be a future time with a time zone")
+    if label.strip() and round_.anonymous and not multi_use:
+        raise InvalidInput(ANONYMOUS_LABEL.format(round=round_.name))
     assert round_.id is not None
     assert organisation.id is not None
     token = new_token()
@@ -112,10 +122,13 @@ def create_invitation(
 
 
 def revoke(session: Session, invitation: Invitation) -> Invitation:
-    """Make a link unusable from now on (idempotent); responses made with it stay."""
+    """Make a link unusable from now on (idempotent) and end every browser session opened with
+    it; responses made with it stay (and their personal links work)."""
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         session.add(invitation)
+        assert invitation.id is not None
+        web_sessions.end_invitation_sessions(session, invitation.id)
         audit.record(
             session, "invitation.revoke", object_type="invitation", object_id=invitation.id
         )

@@ -1,27 +1,49 @@
-"""How a respondent reaches a response: invitation and personal (resume) links, consent,
-the display language and the browser session.
+"""How a respondent reaches a response: invitation and personal links, consent, the display
+language and the browser session.
 
-Links are secrets shown once: only their hashes are stored. A new personal link replaces the
-previous one (so it can be shown again without keeping it in plaintext anywhere).
+The personal link is one stable link per draft: its token is derived from the secret key, the
+response's public id and a generation counter (:func:`app.tokens.derived_token`), so it can be
+shown again after every "save and continue later" while only its hash is stored. Replacing it
+(the respondent or a facilitator, when it may have leaked) counts the generation up: the old
+link stops working and every browser session opened with it ends. A personal link stops
+working when the response is submitted and ``lifetime`` after it was last shown or used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from app.errors import NotFound
+from app.db_types import utcnow
+from app.errors import Conflict, NotFound
 from app.i18n import N_
-from app.models import Invitation, Response, WebSession
-from app.services import invitations, web_sessions
+from app.models import Invitation, Response, ResponseStatus, Round, WebSession
+from app.services import audit, invitations, web_sessions
 from app.services.responses import Context, definition_of, recorded_time
-from app.tokens import hash_token, new_token, same
+from app.settings import Settings
+from app.tokens import derived_token, hash_token, same
 
+PERSONAL_LINK = "personal-link"
 RESUME_INVALID = N_(
-    "This personal link is not valid. It may have been replaced by a newer link: "
-    "please use the most recent link you saved."
+    "This personal link does not work (any more). A personal link stops working when the "
+    "answers are submitted, when it is replaced by a new one, and after a long time without "
+    "use. If you still need to continue, please contact the person who invited you."
 )
+
+
+@dataclass(frozen=True)
+class LinkPolicy:
+    """What personal links need: the key they are derived with and how long they last."""
+
+    key: str
+    lifetime: timedelta
+
+
+def link_policy(settings: Settings) -> LinkPolicy:
+    return LinkPolicy(settings.effective_secret_key(), timedelta(days=settings.personal_link_days))
 
 
 def open_invitation(session: Session, token: str, preferred: Sequence[str] = ()) -> Response:
@@ -59,34 +81,122 @@ def opened_with(session: Session, response_id: int, token: str) -> bool:
     return invitation is not None and same(invitation.token_hash, hash_token(token))
 
 
-def find_by_resume_token(session: Session, token: str) -> Response:
-    """The response behind a personal resume link (one answer for every invalid link)."""
+def find_by_personal_link(
+    session: Session, token: str, policy: LinkPolicy, now: datetime | None = None
+) -> Response:
+    """The draft behind a live personal link, its lifetime renewed (it was used). Flushes.
+
+    Unknown, replaced, expired and submitted links all raise the same :class:`NotFound`.
+    """
+    now = now or utcnow()
     response = session.exec(
-        select(Response).where(Response.resume_token_hash == hash_token(token))
+        select(Response).where(col(Response.resume_token_hash) == hash_token(token))
     ).first()
-    if response is None:
+    if (
+        response is None
+        or response.status != ResponseStatus.DRAFT
+        or response.resume_expires_at is None
+        or response.resume_expires_at <= now
+    ):
         raise NotFound(RESUME_INVALID)
+    _renew(session, response, policy, now)
     return response
 
 
-def new_resume_token(session: Session, response: Response) -> str:
-    """A fresh personal link token; the previous link stops working. Does not commit."""
-    token = new_token()
+def personal_link(session: Session, response: Response, policy: LinkPolicy) -> str:
+    """The draft's personal link token: the same one every time within a generation.
+
+    Stores its hash (again: a changed secret key changes the token) and renews its lifetime.
+    Flushes, does not commit.
+    """
+    if response.status != ResponseStatus.DRAFT:
+        raise Conflict(N_("This response has been submitted and can no longer be changed."))
+    token = derived_token(
+        policy.key, PERSONAL_LINK, response.public_id, str(response.resume_generation)
+    )
     response.resume_token_hash = hash_token(token)
-    session.add(response)
+    _renew(session, response, policy, utcnow())
     return token
 
 
-def give_consent(session: Session, context: Context) -> str:
-    """Record consent to the round's notice (version and time); return a new resume token.
+def replace_personal_link(
+    session: Session,
+    response: Response,
+    policy: LinkPolicy,
+    *,
+    keep: WebSession | None = None,
+    actor: str = audit.RESPONDENT,
+) -> str:
+    """A new personal link: the old one stops working and every browser session opened with it
+    ends, except ``keep`` (the respondent's own session, which now holds the new link).
+    Facilitators' replacements are audited outside anonymous rounds. Flushes, no commit.
+    """
+    assert response.id is not None
+    response.resume_generation += 1
+    web_sessions.end_personal_link_sessions(session, response.id, keep=keep)
+    if keep is not None and keep.link_generation is not None:
+        keep.link_generation = response.resume_generation
+        session.add(keep)
+    token = personal_link(session, response, policy)
+    round_ = session.get(Round, response.round_id)
+    if actor != audit.RESPONDENT and round_ is not None and not round_.anonymous:
+        audit.record(
+            session,
+            "response.replace_link",
+            actor=actor,
+            object_type="response",
+            object_id=response.public_id,
+            project_id=round_.project_id,
+        )
+    return token
 
-    Anonymous rounds keep only the day of consent, not the precise time. Does not commit.
+
+def replace_for_invitation(
+    session: Session, invitation: Invitation, policy: LinkPolicy, actor: str
+) -> str:
+    """A facilitator replaces the personal link of the one draft started with ``invitation``.
+
+    Raises :class:`NotFound` when the invitation has no draft and :class:`Conflict` when it has
+    several (a multi-use link: the drafts cannot be told apart without naming people).
+    """
+    drafts = session.exec(
+        select(Response).where(
+            col(Response.invitation_id) == invitation.id,
+            col(Response.status) == ResponseStatus.DRAFT.value,
+        )
+    ).all()
+    if not drafts:
+        raise NotFound(f"invitation {invitation.id} has no unsubmitted response")
+    if len(drafts) > 1:
+        raise Conflict(
+            f"invitation {invitation.id} has {len(drafts)} unsubmitted responses; a new "
+            "personal link can only be made for a link that started one"
+        )
+    return replace_personal_link(session, drafts[0], policy, actor=actor)
+
+
+def _renew(session: Session, response: Response, policy: LinkPolicy, now: datetime) -> None:
+    """The link lasts ``policy.lifetime`` from now (anonymous rounds: from the day, plus one
+    day, so the stored expiry says nothing more precise than the day)."""
+    round_ = session.get(Round, response.round_id)
+    assert round_ is not None
+    start = recorded_time(round_, now)
+    extra = timedelta(days=1) if start != now else timedelta(0)
+    response.resume_expires_at = start + policy.lifetime + extra
+    session.add(response)
+    session.flush()
+
+
+def give_consent(session: Session, context: Context, policy: LinkPolicy) -> str:
+    """Record consent to the round's notice (version and time); return the personal link token.
+
+    Anonymous rounds keep only the day of consent, not the precise time. Flushes, no commit.
     """
     response = context.response
     if response.consented_at is None:
         response.consent_version = context.round.notice_version
         response.consented_at = recorded_time(context.round)
-    return new_resume_token(session, response)
+    return personal_link(session, response, policy)
 
 
 def choose_language(
@@ -104,14 +214,23 @@ def choose_language(
         session.add(context.response)
 
 
-def replace_resume_token(session: Session, context: Context) -> str:
-    """A new personal link for the response; the old one stops working. Does not commit."""
-    return new_resume_token(session, context.response)
-
-
-def attach_session(session: Session, response: Response, policy: web_sessions.SessionPolicy) -> str:
-    """Start a browser session for a response; returns the cookie value. Does not commit."""
+def attach_session(
+    session: Session,
+    response: Response,
+    policy: web_sessions.SessionPolicy,
+    *,
+    invitation_id: int | None = None,
+    link_generation: int | None = None,
+) -> str:
+    """Start a browser session for a response, noting the link that opened it (the invitation
+    or the personal link's generation); returns the cookie value. Flushes, no commit."""
     assert response.id is not None
     web_sessions.purge_expired(session, policy)
-    _row, cookie = web_sessions.start_session(session, policy, response_id=response.id)
+    _row, cookie = web_sessions.start_session(
+        session,
+        policy,
+        response_id=response.id,
+        invitation_id=invitation_id,
+        link_generation=link_generation,
+    )
     return cookie

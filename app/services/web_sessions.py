@@ -1,9 +1,13 @@
 """Server-side browser sessions: a random cookie token whose hash is the key, revocable.
 
 A session ends when it is deleted, after ``policy.idle`` without activity or at its absolute
-expiry, whichever comes first. Each session carries its own CSRF token (synchronizer pattern)
-and a small ``data`` mapping (the respondent's display language). Functions that create or
-change sessions do not commit: callers commit together with the rest of their change.
+expiry, whichever comes first. A respondent session records the link that opened it (the
+invitation, or the personal link's generation), so that revoking or replacing that link ends
+it. A *day-only* session (a submitted response of an anonymous round) stores no time more
+precise than the day: it has no idle timeout, only its expiry. Each session carries its own
+CSRF token (synchronizer pattern) and a small ``data`` mapping (the respondent's display
+language). Functions that create or change sessions do not commit: callers commit together
+with the rest of their change.
 """
 
 from __future__ import annotations
@@ -36,8 +40,13 @@ def start_session(
     response_id: int | None = None,
     user_id: int | None = None,
     data: dict[str, Any] | None = None,
+    invitation_id: int | None = None,
+    link_generation: int | None = None,
 ) -> tuple[WebSession, str]:
-    """Create a session; return it and the cookie value (shown to the browser only)."""
+    """Create a session; return it and the cookie value (shown to the browser only).
+
+    ``invitation_id`` or ``link_generation`` name the link that opened a respondent session.
+    """
     token = new_token()
     now = utcnow()
     row = WebSession(
@@ -45,6 +54,8 @@ def start_session(
         csrf_token=secrets.token_urlsafe(32),
         response_id=response_id,
         user_id=user_id,
+        invitation_id=invitation_id,
+        link_generation=link_generation,
         data=dict(data or {}),
         created_at=now,
         last_seen_at=now,
@@ -63,13 +74,16 @@ def find_session(
         return None
     row = session.exec(select(WebSession).where(WebSession.token_hash == hash_token(token))).first()
     now = now or utcnow()
-    if row is None or now >= row.expires_at or now - row.last_seen_at >= policy.idle:
+    if row is None or now >= row.expires_at:
+        return None
+    if not row.day_only and now - row.last_seen_at >= policy.idle:
         return None
     return row
 
 
 def needs_touch(row: WebSession, now: datetime | None = None) -> bool:
-    return (now or utcnow()) - row.last_seen_at >= TOUCH_INTERVAL
+    """Whether to note activity now; never for a day-only session (it keeps no times)."""
+    return not row.day_only and (now or utcnow()) - row.last_seen_at >= TOUCH_INTERVAL
 
 
 def record_activity(session: Session, session_id: int, now: datetime | None = None) -> None:
@@ -80,7 +94,9 @@ def record_activity(session: Session, session_id: int, now: datetime | None = No
     """
     now = now or utcnow()
     session.exec(
-        update(WebSession).where(col(WebSession.id) == session_id).values(last_seen_at=now)
+        update(WebSession)
+        .where(col(WebSession.id) == session_id, col(WebSession.day_only).is_(False))
+        .values(last_seen_at=now)
     )
 
 
@@ -101,7 +117,48 @@ def purge_expired(session: Session, policy: SessionPolicy, now: datetime | None 
     """
     now = now or utcnow()
     ended = (col(WebSession.expires_at) <= now) | (
-        col(WebSession.last_seen_at) <= now - policy.idle
+        (col(WebSession.last_seen_at) <= now - policy.idle) & col(WebSession.day_only).is_(False)
     )
     result = session.exec(delete(WebSession).where(ended, col(WebSession.response_id).is_not(None)))
     return int(result.rowcount or 0)
+
+
+def end_invitation_sessions(session: Session, invitation_id: int) -> int:
+    """End every session opened with this invitation (it was revoked); returns how many."""
+    result = session.exec(delete(WebSession).where(col(WebSession.invitation_id) == invitation_id))
+    return int(result.rowcount or 0)
+
+
+def end_personal_link_sessions(
+    session: Session, response_id: int, keep: WebSession | None = None
+) -> int:
+    """End the sessions opened with the response's personal link, except ``keep``. No commit.
+
+    Sessions opened with the invitation stay: only the replaced link's holders are locked out.
+    """
+    condition = [
+        col(WebSession.response_id) == response_id,
+        col(WebSession.link_generation).is_not(None),
+    ]
+    if keep is not None and keep.id is not None:
+        condition.append(col(WebSession.id) != keep.id)
+    result = session.exec(delete(WebSession).where(*condition))
+    return int(result.rowcount or 0)
+
+
+def keep_only_the_day(session: Session, response_id: int, day: datetime, lasts: timedelta) -> None:
+    """Make every session of the response day-only (anonymous round, submitted): times become
+    ``day``, the expiry ``day + lasts``, and nothing names the link that opened it. No commit.
+    """
+    session.exec(
+        update(WebSession)
+        .where(col(WebSession.response_id) == response_id)
+        .values(
+            day_only=True,
+            created_at=day,
+            last_seen_at=day,
+            expires_at=day + lasts,
+            invitation_id=None,
+            link_generation=None,
+        )
+    )

@@ -23,6 +23,10 @@ ERROR_TITLES = [
     N_("Error"),
 ]
 SERVICE_MESSAGES = [
-    N_("This invitation link is unknown, has expired or has already been used."),
+    N_(
+        "This invitation link is unknown, has expired or has already been used. If you have "
+        "already started with it, continue with your personal link: it was shown after you "
+        "agreed to the data protection notice and when you saved to continue later."
+    ),
     N_("This round is closed: answers can no longer be given."),
 ]

@@ -10,9 +10,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.cli.rounds import parse_moment
-from app.errors import InvalidInput
+from app.db import writer_session
+from app.errors import InvalidInput, NotFound
 from app.models import Invitation
-from app.services import invitations
+from app.services import invitations, respondent_links
 from app.settings import Settings, get_settings
 from tests.cli.helpers import Radar, fails
 
@@ -210,3 +211,50 @@ def test_invite_stores_every_link_or_none(
     assert result.stdout == ""
     with Session(engine) as session:
         assert session.exec(select(Invitation)).all() == []
+
+
+def test_anonymous_round_refuses_a_label_on_a_single_use_link(network: Radar) -> None:
+    network(
+        "rounds", "create", "net", "Secret", "--questionnaire", "mini", "--version", "1.0",
+        "--anonymous",
+    )  # fmt: skip
+    fails(
+        network("invite", "net", "Secret", "Saxony", "--label", "Anna Schmidt"),
+        "round 'Secret' is anonymous: a single-use invitation cannot carry a label, since the "
+        "label would name the person who answers (a multi-use invitation may have one)",
+    )
+    assert network("invitations", "list", "net", "Secret").stdout == ""
+    assert network("invite", "net", "Secret", "Saxony").exit_code == 0
+    multi = network("invite", "net", "Secret", "Saxony", "--multi-use", "--label", "all staff")
+    assert multi.exit_code == 0
+
+
+def test_new_personal_link_for_a_single_use_invitation(
+    network: Radar, engine: Engine, cli_env: Settings
+) -> None:
+    token = network("invite", "net", "Baseline", "Saxony").stdout.strip().rsplit("/", 1)[1]
+    policy = respondent_links.link_policy(cli_env)
+    with writer_session(engine) as session:
+        response = respondent_links.open_invitation(session, token)
+        old = respondent_links.personal_link(session, response, policy)
+        response_id = response.id
+        session.commit()
+    printed = network("invitations", "new-link", "net", "Baseline", "1")
+    assert printed.exit_code == 0, printed.output
+    link = printed.stdout.strip()
+    assert link.startswith("http://127.0.0.1:8000/resume/")
+    new = link.rsplit("/", 1)[1]
+    assert new != old
+    with writer_session(engine) as session:
+        with pytest.raises(NotFound):
+            respondent_links.find_by_personal_link(session, old, policy)
+        assert respondent_links.find_by_personal_link(session, new, policy).id == response_id
+    fails(
+        network("invitations", "new-link", "net", "Baseline", "2"),
+        "round 'Baseline' has no invitation 2",
+    )
+    network("invite", "net", "Baseline", "Saxony")
+    fails(
+        network("invitations", "new-link", "net", "Baseline", "2"),
+        "invitation 2 has no unsubmitted response",
+    )

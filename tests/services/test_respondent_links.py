@@ -10,13 +10,14 @@ from sqlmodel import Session, select
 
 from app.db_types import utcnow
 from app.errors import NotFound
-from app.models import Invitation, WebSession
+from app.models import Invitation, ResponseStatus, WebSession
 from app.services import respondent_links, responses, web_sessions
 from app.services.invitations import InvitationInvalid
 from app.services.web_sessions import SessionPolicy
 from tests import factories
 
 POLICY = SessionPolicy(idle=timedelta(minutes=30), absolute=timedelta(hours=2))
+LINKS = respondent_links.LinkPolicy("test-key", timedelta(days=30))
 
 
 @pytest.fixture
@@ -101,11 +102,12 @@ def test_consent_records_the_notice_version_and_gives_a_personal_link(
     session.commit()
     assert draft.id is not None
     context = responses.load(session, draft.id)
-    token = respondent_links.give_consent(session, context)
+    token = respondent_links.give_consent(session, context, LINKS)
     assert (draft.consent_version, draft.consented_at is not None) == ("3", True)
-    assert respondent_links.find_by_resume_token(session, token).id == draft.id
+    assert respondent_links.find_by_personal_link(session, token, LINKS).id == draft.id
     assert draft.resume_token_hash is not None
     assert token not in draft.resume_token_hash
+    assert respondent_links.personal_link(session, draft, LINKS) == token  # the same link again
 
 
 def test_a_replaced_personal_link_stops_working(
@@ -113,14 +115,31 @@ def test_a_replaced_personal_link_stops_working(
 ) -> None:
     draft = factories.response(session, network.round, network.organisation)
     session.commit()
-    context = responses.load(session, draft.id or 0)
-    old = respondent_links.replace_resume_token(session, context)
-    new = respondent_links.replace_resume_token(session, context)
-    assert respondent_links.find_by_resume_token(session, new).id == draft.id
-    with pytest.raises(NotFound, match="This personal link is not valid"):
-        respondent_links.find_by_resume_token(session, old)
-    with pytest.raises(NotFound, match="This personal link is not valid"):
-        respondent_links.find_by_resume_token(session, "never-issued")
+    old = respondent_links.personal_link(session, draft, LINKS)
+    new = respondent_links.replace_personal_link(session, draft, LINKS)
+    assert new != old
+    assert respondent_links.find_by_personal_link(session, new, LINKS).id == draft.id
+    with pytest.raises(NotFound, match="This personal link does not work"):
+        respondent_links.find_by_personal_link(session, old, LINKS)
+    with pytest.raises(NotFound, match="This personal link does not work"):
+        respondent_links.find_by_personal_link(session, "never-issued", LINKS)
+    other_key = respondent_links.LinkPolicy("another-key", LINKS.lifetime)
+    assert respondent_links.personal_link(session, draft, other_key) != new  # key-bound
+
+
+def test_a_personal_link_expires_and_ends_with_the_draft(
+    session: Session, network: factories.Network
+) -> None:
+    draft = factories.response(session, network.round, network.organisation)
+    session.commit()
+    token = respondent_links.personal_link(session, draft, LINKS)
+    later = utcnow() + LINKS.lifetime + timedelta(minutes=1)
+    with pytest.raises(NotFound):
+        respondent_links.find_by_personal_link(session, token, LINKS, now=later)
+    draft.status = ResponseStatus.SUBMITTED
+    session.add(draft)
+    with pytest.raises(NotFound):
+        respondent_links.find_by_personal_link(session, token, LINKS)
 
 
 def test_choosing_a_language(session: Session, network: factories.Network) -> None:

@@ -164,7 +164,7 @@ def test_new_personal_link_on_request(client: TestClient, started: Page) -> None
     response = client.post("/respond/resume-link", data={"csrf_token": review.csrf})
     assert response.status_code == 200
     assert "/resume/" in response.text
-    assert "older personal links no longer work" in response.text
+    assert "The previous one no longer works" in response.text
     assert client.post("/respond/resume-link", data={"csrf_token": "x"}).status_code == 403
 
 

@@ -2,10 +2,11 @@
 ``/respond``, which sends a respondent to wherever they left off.
 
 Both links are answered by a redirect that moves the token out of the address bar into a
-server-side session (Referrer-Policy ``no-referrer`` is global). Invalid links (404) count
-against a per-client rate limit in the database, each hit in a transaction of its own
-(:func:`app.deps.failed_attempts_guard`); valid ones never do, even when their round is closed
-or not open yet, since only a valid token learns that.
+server-side session (Referrer-Policy ``no-referrer`` is global); the session remembers which
+link opened it, so revoking or replacing that link ends it. The token is checked before any
+throttling: a valid link always opens; invalid ones (404) count against a per-client limit in
+the database, each hit in a transaction of its own, and past it get 429
+(:func:`app.deps.failed_attempts_guard`).
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ def open_invitation(token: str, request: Request, session: WriterSessionDep) -> 
         response = respondent_links.open_invitation(session, token, _preferred_languages(request))
     except RoundNotOpen:
         raise Conflict(NOT_OPEN_MESSAGE) from None
-    cookie = respondent_links.attach_session(session, response, session_policy(settings))
+    cookie = respondent_links.attach_session(
+        session, response, session_policy(settings), invitation_id=response.invitation_id
+    )
     result = redirect(request, "respond.continue")
     set_session_cookie(result, cookie, settings)
     return result
@@ -80,10 +83,13 @@ def open_invitation(token: str, request: Request, session: WriterSessionDep) -> 
 
 @router.get("/resume/{token}", name="respond.resume", dependencies=[LINK_GUARD])
 def resume(token: str, request: Request, session: WriterSessionDep) -> Response:
-    """Continue by the personal link: a new session for the response it belongs to."""
+    """Continue by the personal link: a new session for the draft it belongs to."""
     settings: Settings = request.app.state.settings
-    response = respondent_links.find_by_resume_token(session, token)
-    cookie = respondent_links.attach_session(session, response, session_policy(settings))
+    policy = respondent_links.link_policy(settings)
+    response = respondent_links.find_by_personal_link(session, token, policy)
+    cookie = respondent_links.attach_session(
+        session, response, session_policy(settings), link_generation=response.resume_generation
+    )
     result = redirect(request, "respond.continue")
     set_session_cookie(result, cookie, settings)
     return result

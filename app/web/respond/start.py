@@ -1,5 +1,6 @@
 """The start page (what, who, how long, data protection, consent), the language switch and the
-personal resume link ("save and continue later")."""
+personal link: shown after consent and on "save and continue later" (the same link each time),
+replaced on request when it may have leaked."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ def _start_page(
             "notice": _notice_paragraphs(context.round.privacy_notice),
             "consented_at": respondent.i18n.datetime(context.response.consented_at),
             "resume_link": resume_link,
+            "link_days": request.app.state.settings.personal_link_days,
             "error": error,
             "is_open": context.open,
         },
@@ -72,7 +74,8 @@ def give_consent(
         return redirect(request, "respond.result")
     if form.get("consent") != "yes":
         return _start_page(request, respondent, error=CONSENT_MISSING)
-    token = respondent_links.give_consent(session, respondent.context)
+    policy = respondent_links.link_policy(request.app.state.settings)
+    token = respondent_links.give_consent(session, respondent.context, policy)
     return _start_page(request, respondent, resume_link=resume_link(request, token))
 
 
@@ -92,18 +95,30 @@ def switch_language(
 @router.post("/resume-link", response_class=HTMLResponse, name="respond.new_resume_link")
 def new_resume_link(
     request: Request, respondent: RespondentDep, form: CheckedFormDep, session: SessionDep
+) -> Response:
+    """A new personal link: the old one and the sessions opened with it stop working (this
+    browser's session stays)."""
+    if respondent.context.submitted:
+        return redirect(request, "respond.result")
+    policy = respondent_links.link_policy(request.app.state.settings)
+    token = respondent_links.replace_personal_link(
+        session, respondent.context.response, policy, keep=respondent.web_session
+    )
+    return later_page(request, respondent, token, replaced=True)
+
+
+def later_page(
+    request: Request, respondent: Respondent, token: str, *, replaced: bool = False
 ) -> HTMLResponse:
-    """A new personal link (the old one stops working), shown once."""
-    token = respondent_links.replace_resume_token(session, respondent.context)
-    return later_page(request, respondent, token)
-
-
-def later_page(request: Request, respondent: Respondent, token: str) -> HTMLResponse:
     return render(
         request,
         respondent,
         "respond/later.html",
-        {"resume_link": resume_link(request, token)},
+        {
+            "resume_link": resume_link(request, token),
+            "link_days": request.app.state.settings.personal_link_days,
+            "replaced": replaced,
+        },
     )
 
 

@@ -158,7 +158,8 @@ def save_step(
         )
         return redirect(request, "respond.step", step=step)
     if action == LATER:
-        token = respondent_links.replace_resume_token(session, respondent.context)
+        policy = respondent_links.link_policy(request.app.state.settings)
+        token = respondent_links.personal_link(session, respondent.context.response, policy)
         return later_page(request, respondent, token)
     if opened:
         return redirect(
