@@ -89,3 +89,16 @@ def close(
         round_ = rounds.get_round(session, projects.get_project_by_slug(session, project), name)
         rounds.close_round(session, round_)
     typer.echo(f"round {name!r} closed")
+
+
+@app.command()
+def anonymity(
+    project: str = typer.Argument(..., help="Project slug"),
+    name: str = typer.Argument(..., help="Round name"),
+    anonymous: bool = typer.Option(..., "--anonymous/--named", help="The round's new setting"),
+) -> None:
+    """Make a round anonymous or named; only possible while it has no responses."""
+    with write_session() as session:
+        round_ = rounds.get_round(session, projects.get_project_by_slug(session, project), name)
+        rounds.set_anonymous(session, round_, anonymous)
+    typer.echo(f"round {name!r} is {'anonymous' if anonymous else 'named'}")

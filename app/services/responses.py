@@ -29,7 +29,7 @@ from app.models import (
     ResponseStatus,
     Round,
 )
-from app.services import audit, questionnaires, scores
+from app.services import audit, questionnaires, scores, web_sessions
 from app.services.rounds import RoundState, round_state, version_of
 from scoring import Definition, validate_answers
 
@@ -180,8 +180,13 @@ def missing_required(definition: Definition, answers: dict[str, Any]) -> dict[st
 def submit(session: Session, context: Context, revision: int) -> bool:
     """Submit the draft and store its scores in one transaction; False if already submitted.
 
-    A second submission is a no-op. Raises :class:`AnswersClosed` after the round closed,
-    :class:`StaleRevision` for an outdated review and ``InvalidAnswers`` for missing answers.
+    A second submission is a no-op, also when it raced the first one (six clicks at once on
+    PostgreSQL: the losers see the winner's submission and answer like it, never with a false
+    "changed in another window"). The personal link stops working. In anonymous rounds the
+    response also lets go of its invitation (whose label could name a person), and its browser
+    sessions and scores keep only the day. Raises :class:`AnswersClosed` after the round
+    closed, :class:`StaleRevision` for an outdated review and ``InvalidAnswers`` for missing
+    answers.
     """
     if context.submitted:
         return False
@@ -189,13 +194,26 @@ def submit(session: Session, context: Context, revision: int) -> bool:
     problems = missing_required(context.definition, dict(response.answers))
     if problems:
         raise InvalidAnswers(INCOMPLETE_MESSAGE, problems=problems)
-    _compare_and_set(
-        session,
-        context,
-        revision,
-        {"status": ResponseStatus.SUBMITTED.value, "submitted_at": recorded_time(context.round)},
-    )
-    scores.store_scores(session, response, context.definition)
+    assert response.id is not None
+    day = recorded_time(context.round)
+    values: dict[str, Any] = {
+        "status": ResponseStatus.SUBMITTED.value,
+        "submitted_at": day,
+        "resume_token_hash": None,
+        "resume_expires_at": None,
+    }
+    if context.round.anonymous:
+        values["invitation_id"] = None
+        # Sessions before the response: the lock order of every request (which touches its
+        # session first), so concurrent submits queue instead of deadlocking on PostgreSQL.
+        web_sessions.keep_only_the_day(session, response.id, day, web_sessions.DAY_ONLY_LASTS)
+    try:
+        _compare_and_set(session, context, revision, values)
+    except StaleRevision:
+        if _status_now(session, response.id) == ResponseStatus.SUBMITTED:
+            return False  # an identical submit won the race: answer like it
+        raise
+    scores.store_scores(session, response, context.definition, at=day)
     if not context.round.anonymous:
         audit.record(
             session,
@@ -206,6 +224,11 @@ def submit(session: Session, context: Context, revision: int) -> bool:
             project_id=context.round.project_id,
         )
     return True
+
+
+def _status_now(session: Session, response_id: int) -> str | None:
+    """The committed status, read past the identity map (a fresh statement sees the winner)."""
+    return session.exec(select(Response.status).where(col(Response.id) == response_id)).first()
 
 
 def recorded_time(round_: Round, now: datetime | None = None) -> datetime:

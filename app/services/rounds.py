@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
-from app.models import Project, QuestionnaireVersion, Round, VersionStatus
+from app.models import Project, QuestionnaireVersion, Response, Round, VersionStatus
 from app.services import audit, questionnaires
 
 
@@ -116,6 +117,38 @@ def close_round(session: Session, round_: Round) -> Round:
             object_id=round_.id,
             project_id=round_.project_id,
         )
+    return round_
+
+
+def set_anonymous(session: Session, round_: Round, anonymous: bool) -> Round:
+    """Make a round anonymous or not, only while it has no responses. Flushes, no commit.
+
+    Anonymity is a promise made to the people who answer: a round with responses cannot stop
+    being anonymous (their answers would become linkable), nor start being anonymous (the
+    earlier responses were stored with precise times and links). Raises :class:`Conflict`.
+    """
+    if round_.anonymous == anonymous:
+        return round_
+    responses = session.exec(
+        select(func.count()).select_from(Response).where(col(Response.round_id) == round_.id)
+    ).one()
+    if responses:
+        raise Conflict(
+            f"round {round_.name!r} has {responses} response(s): whether it is anonymous can "
+            "no longer change",
+            round=round_.name,
+        )
+    round_.anonymous = anonymous
+    session.add(round_)
+    audit.record(
+        session,
+        "round.anonymity",
+        object_type="round",
+        object_id=round_.id,
+        project_id=round_.project_id,
+        anonymous=anonymous,
+    )
+    session.flush()
     return round_
 
 

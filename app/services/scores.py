@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import groupby
 
 from sqlalchemy import delete, func
@@ -46,19 +47,24 @@ BATCH_SIZE = 200
 OVERALL = "overall"
 
 
-def store_scores(session: Session, response: Response, definition: Definition) -> None:
+def store_scores(
+    session: Session, response: Response, definition: Definition, *, at: datetime | None = None
+) -> None:
     """Replace the response's stored scores with freshly computed ones. Does not commit.
 
     It runs inside the caller's transaction (the submission), so a response is never
-    submitted without its scores, nor scored without being submitted.
+    submitted without its scores, nor scored without being submitted. ``at`` is the time
+    stamped on them (a submission of an anonymous round passes only its day); default now.
     """
-    _store(session, response, score_response(definition, dict(response.answers)))
+    _store(session, response, score_response(definition, dict(response.answers)), at)
 
 
-def _store(session: Session, response: Response, profile: Profile) -> None:
+def _store(
+    session: Session, response: Response, profile: Profile, at: datetime | None = None
+) -> None:
     assert response.id is not None
     session.exec(delete(ResponseScore).where(col(ResponseScore.response_id) == response.id))
-    now = utcnow()
+    now = at or utcnow()
     session.add_all(
         ResponseScore(
             response_id=response.id,

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from app.cli.rounds import parse_moment
 from app.db import writer_session
 from app.errors import InvalidInput, NotFound
-from app.models import Invitation
+from app.models import Invitation, Round
 from app.services import invitations, respondent_links
 from app.settings import Settings, get_settings
 from tests.cli.helpers import Radar, fails
@@ -258,3 +258,19 @@ def test_new_personal_link_for_a_single_use_invitation(
         network("invitations", "new-link", "net", "Baseline", "2"),
         "invitation 2 has no unsubmitted response",
     )
+
+
+def test_round_anonymity_is_fixed_once_it_has_responses(network: Radar, engine: Engine) -> None:
+    assert network("rounds", "anonymity", "net", "Baseline", "--anonymous").stdout == (
+        "round 'Baseline' is anonymous\n"
+    )
+    token = network("invite", "net", "Baseline", "Saxony").stdout.strip().rsplit("/", 1)[1]
+    with writer_session(engine) as session:
+        respondent_links.open_invitation(session, token)
+        session.commit()
+    _fails(
+        network("rounds", "anonymity", "net", "Baseline", "--named"),
+        "round 'Baseline' has 1 response(s): whether it is anonymous can no longer change",
+    )
+    with Session(engine) as session:
+        assert session.exec(select(Round)).one().anonymous is True
