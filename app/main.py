@@ -11,6 +11,7 @@ from app import api, links, web
 from app.db import make_engine
 from app.middleware import BodySizeLimit, SecurityHeaders, TrustedHosts
 from app.problems import install_error_handlers
+from app.request_log import RequestLog
 from app.settings import Settings, get_settings
 
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(TrustedHosts, allowed_hosts=links.trusted_hosts(settings), open_paths=probes)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RequestLog)  # outermost: logs every answer, redacted
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(web.router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -64,6 +64,9 @@ class Settings(BaseSettings):
         default="Europe/Berlin", description="Time zone of dates and times shown on pages"
     )
     log_level: str = "info"
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines as key=value text or as JSON"
+    )
     demo_on_first_run: bool = Field(
         default=True, description="On an empty database, create a demo project and print its link"
     )

@@ -9,6 +9,7 @@ from app import links
 from app.cli.common import fail
 from app.db import make_engine
 from app.main import create_app
+from app.request_log import logging_config
 from app.settings import get_settings
 from app.startup import StartupError, describe_url, prepare
 
@@ -49,6 +50,8 @@ def serve(
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        log_config=logging_config(settings.log_level, settings.log_format),
+        access_log=False,  # uvicorn's access log prints raw paths: app.request_log logs instead
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )

@@ -268,7 +268,7 @@ def test_round_anonymity_is_fixed_once_it_has_responses(network: Radar, engine: 
     with writer_session(engine) as session:
         respondent_links.open_invitation(session, token)
         session.commit()
-    _fails(
+    fails(
         network("rounds", "anonymity", "net", "Baseline", "--named"),
         "round 'Baseline' has 1 response(s): whether it is anonymous can no longer change",
     )

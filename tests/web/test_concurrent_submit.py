@@ -49,7 +49,7 @@ def _race(
 ) -> None:
     review = _review(client, token)
     form = {**review.hidden("/respond/submit"), "confirm": "yes"}
-    app = create_app(settings)
+    app = create_app(settings.model_copy(update={"trusted_hosts": ["127.0.0.1"]}))
     try:
         with serving(app) as base_url:
             answers = _click_submit_at_once(base_url, client.cookies["radar_session"], form)

@@ -1,0 +1,172 @@
+"""Request logging: one structured line per request, with a request id, and no secrets in it.
+
+Paths can carry secrets: invitation links ``/r/<token>``, personal links ``/resume/<token>`` and
+whatever token path comes next. :func:`redact_path` is the one place that removes them, for
+every logged path: the known token routes by prefix, plus any path segment or query value that
+looks like a token (long, URL-safe, mixed case), so a new token route is covered before anyone
+remembers to list it. ``radar serve`` switches uvicorn's own access log off (it prints raw
+paths) and uses :func:`logging_config` instead.
+
+Client addresses are logged shortened (IPv4 /24, IPv6 /48): enough to see abuse from a network,
+not enough to name a respondent's computer.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import secrets
+import time
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+TOKEN_PATH_PREFIXES = ("/r/", "/resume/")
+REDACTED = "[redacted]"
+SECRET_QUERY_KEYS = re.compile(r"token|key|secret|code|password|sig", re.IGNORECASE)
+_URL_SAFE = re.compile(r"[A-Za-z0-9_-]{32,}")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+LOGGER = "radar.access"
+
+if not structlog.is_configured():
+    structlog.configure(
+        processors=[
+            structlog.stdlib.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+
+
+def _looks_like_token(value: str) -> bool:
+    """Long, URL-safe and mixed case: a random token, not a slug (lowercase) or hex id."""
+    return (
+        _URL_SAFE.fullmatch(value) is not None
+        and any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+    )
+
+
+def redact_path(path: str, query: str = "") -> str:
+    """``path`` (and ``query``) as they may be logged: tokens replaced by ``[redacted]``.
+
+    >>> redact_path("/r/abc")
+    '/r/[redacted]'
+    >>> redact_path("/respond/step/2", "more=1&token=x")
+    '/respond/step/2?more=1&token=%5Bredacted%5D'
+    """
+    segments = path.split("/")
+    for prefix in TOKEN_PATH_PREFIXES:
+        if path.startswith(prefix) and len(segments) > 2:
+            segments[2] = REDACTED
+    segments = [REDACTED if _looks_like_token(part) else part for part in segments]
+    shown = "/".join(segments)
+    if not query:
+        return shown
+    pairs = [
+        (key, REDACTED if SECRET_QUERY_KEYS.search(key) or _looks_like_token(value) else value)
+        for key, value in parse_qsl(query, keep_blank_values=True)
+    ]
+    return f"{shown}?{urlencode(pairs)}"
+
+
+def shorten_address(host: str | None) -> str:
+    """The client's network, not its address: IPv4 /24, IPv6 /48 ("-" when unknown)."""
+    if not host:
+        return "-"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "-"
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+class RequestLog:
+    """Logs every HTTP request once it is answered; gives each a request id (``X-Request-ID``
+    from a proxy when it is a plain short value, else a new one), echoed in the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.log = structlog.get_logger(LOGGER)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode("ascii")),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            client = scope.get("client")
+            self.log.info(
+                "request",
+                request_id=request_id,
+                method=scope.get("method", ""),
+                path=redact_path(
+                    str(scope.get("path", "")), scope.get("query_string", b"").decode("latin-1")
+                ),
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                client=shorten_address(client[0] if client else None),
+            )
+
+
+def logging_config(level: str = "info", fmt: str = "text") -> dict[str, Any]:
+    """A :func:`logging.config.dictConfig` for ``radar serve``: the request log and uvicorn's
+    messages rendered alike, as ``key=value`` lines (``fmt="text"``) or JSON lines."""
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if fmt == "json"
+        else structlog.processors.KeyValueRenderer(
+            key_order=["timestamp", "level", "event", "request_id", "method", "path", "status"],
+            drop_missing=True,
+        )
+    )
+    foreign = [
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    handler = {"class": "logging.StreamHandler", "formatter": "radar", "stream": "ext://sys.stderr"}
+    loggers = {
+        name: {"handlers": ["radar"], "level": level.upper(), "propagate": False}
+        for name in (LOGGER, "app", "uvicorn", "uvicorn.error")
+    }
+    loggers["uvicorn.error"]["handlers"] = []  # uvicorn.error propagates to uvicorn
+    loggers["uvicorn.error"]["propagate"] = True
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "radar": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "processors": [
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    renderer,
+                ],
+                "foreign_pre_chain": foreign,
+            }
+        },
+        "handlers": {"radar": handler},
+        "loggers": {**loggers, "uvicorn.access": {"handlers": [], "propagate": False}},
+    }
