@@ -180,9 +180,8 @@ def _renew(session: Session, response: Response, policy: LinkPolicy, now: dateti
     day, so the stored expiry says nothing more precise than the day)."""
     round_ = session.get(Round, response.round_id)
     assert round_ is not None
-    start = recorded_time(round_, now)
-    extra = timedelta(days=1) if start != now else timedelta(0)
-    response.resume_expires_at = start + policy.lifetime + extra
+    extra = timedelta(days=1) if round_.anonymous else timedelta(0)
+    response.resume_expires_at = recorded_time(round_, now) + policy.lifetime + extra
     session.add(response)
     session.flush()
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from app.cli.rounds import parse_moment
 from app.db import writer_session
 from app.errors import InvalidInput, NotFound
-from app.models import Invitation, Round
+from app.models import AuditEvent, Invitation, Round
 from app.services import invitations, respondent_links
 from app.settings import Settings, get_settings
 from tests.cli.helpers import Radar, fails
@@ -249,6 +249,8 @@ def test_new_personal_link_for_a_single_use_invitation(
         with pytest.raises(NotFound):
             respondent_links.find_by_personal_link(session, old, policy)
         assert respondent_links.find_by_personal_link(session, new, policy).id == response_id
+        audited = session.exec(select(AuditEvent.action, AuditEvent.actor)).all()
+        assert ("response.replace_link", "operator") in audited
     fails(
         network("invitations", "new-link", "net", "Baseline", "2"),
         "round 'Baseline' has no invitation 2",
