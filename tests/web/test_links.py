@@ -82,10 +82,10 @@ def test_guessing_tokens_is_rate_limited(
     assert 0 < wait <= 900
     assert "Too many invalid links" in blocked.text
     minutes = -(-wait // 60)
-    assert f"Please wait {minutes} minute" in blocked.text  # the page says how long
+    assert f"refused for {minutes} more minute" in blocked.text  # the page says how long
     assert client.get("/resume/guess").status_code == 429
     german = client.get("/r/guess-de", headers={"Accept-Language": "de"})
-    assert f"Bitte warten Sie {minutes} Minute" in german.text
+    assert f"noch {minutes} Minute" in german.text
 
 
 def test_throttling_never_refuses_a_valid_link(
