@@ -75,7 +75,7 @@ def test_a_submission_refused_half_way_stays_a_draft(
     )
     assert review.url == "/respond/review"
 
-    def refuse(*_args: Any) -> None:
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
         raise InvalidAnswers("Some required questions are not answered yet.")
 
     monkeypatch.setattr(scores, "store_scores", refuse)
