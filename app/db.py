@@ -23,17 +23,13 @@ from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
-from app.errors import Conflict
-from app.i18n import N_
+from app.errors import ConflictingData
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY = "radar_read_only"
 SIDE_WRITES = "radar_side_writes"
-CONCURRENT_CHANGE = N_(
-    "Someone else changed the same data at the same moment, so nothing was saved. Please try again."
-)
 
 SideWrite = Callable[[Session], None]
 
@@ -131,9 +127,9 @@ def unit_of_work(engine: Engine, *, write: bool) -> Iterator[Session]:
 
     A writer commits once when the block ends and rolls back wholly when it raises; a reader
     never writes (see :func:`reader_session`). A unique or foreign-key violation, which means
-    a concurrent change won, becomes :class:`~app.errors.Conflict` (409). Errors of the clean-up
-    itself (a rollback or close on a dropped connection) are logged, never raised over the
-    error that caused them. Objects stay readable after the block (no expiry on commit).
+    a concurrent change won, becomes :class:`~app.errors.ConflictingData` (409). Errors of the
+    clean-up itself (a rollback or close on a dropped connection) are logged, never raised over
+    the error that caused them. Objects stay readable after the block (no expiry on commit).
     """
     make = writer_session if write else reader_session
     session = make(engine, expire_on_commit=False)
@@ -146,7 +142,7 @@ def unit_of_work(engine: Engine, *, write: bool) -> Iterator[Session]:
             _release(session)  # rolls back whatever was not committed
     except IntegrityError as exc:
         log.warning("concurrent change refused: %s", type(exc.orig).__name__)
-        raise Conflict(CONCURRENT_CHANGE) from exc
+        raise ConflictingData() from exc
     _run_side_writes(engine, session.info.pop(SIDE_WRITES, []))
 
 

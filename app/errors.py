@@ -1,23 +1,103 @@
-"""Domain errors with their HTTP status. Mapped once to problem+json (API) or an error page (web).
+"""The one error hierarchy: every failure a caller can meet, with its HTTP status and problem type.
 
-Services raise these; they never import FastAPI. ``detail`` is a human sentence, ``extra``
-holds machine-readable fields (e.g. the list of answer problems) returned as-is.
+Services, dependencies and middleware raise these, never FastAPI's ``HTTPException``;
+:mod:`app.problems` turns each into RFC 9457 ``application/problem+json`` (type
+``/problems/<type_slug>``) or an error page, and the CLI prints ``error: <detail>``. So a
+``detail`` must read well on every face: a sentence about the thing (no HTTP words, no
+command-line options, no URLs). ``extra`` holds machine-readable fields (the answer problems,
+the current revision, the languages offered) returned as they are.
+
+The tree (status, type); classes defined in services are marked with their module::
+
+    AppError                      400 bad-request
+    ├── UntrustedHost             400 untrusted-host           (a Host header not served)
+    ├── Unauthorized              401 unauthorized
+    ├── Forbidden                 403 forbidden
+    ├── NotFound                  404 not-found
+    │   ├── LanguageNotOffered    404 language-not-offered
+    │   └── InvitationInvalid     404 invitation-invalid       (services.invitations)
+    ├── MethodNotAllowed          405 method-not-allowed
+    ├── Conflict                  409 conflict
+    │   ├── ConflictingData       409 conflicting-data         (a database IntegrityError)
+    │   ├── RoundNotOpen          409 round-not-open           (services.invitations)
+    │   └── StaleRevision         409 stale-revision           (services.responses)
+    ├── Gone                      410 gone
+    │   └── RoundClosed           410 round-closed             (services.invitations)
+    │       └── AnswersClosed     410 round-closed             (services.responses)
+    ├── PayloadTooLarge           413 payload-too-large
+    ├── InvalidInput              422 invalid-input
+    │   ├── InvalidAnswers        422 invalid-answers
+    │   └── ValueNotStorable      422 value-not-storable       (a database DataError)
+    ├── TooManyRequests           429 too-many-requests        (Retry-After)
+    ├── InternalError             500 internal-error           (any unexpected exception)
+    ├── DatabaseUnavailable       503 database-unavailable     (Retry-After)
+    └── HttpError                 any http-error               (a framework's HTTP error)
+
+A class that defines ``type_slug`` names a problem type of its own, and no two classes define
+the same one (a test walks every subclass); a subclass that only changes the message, such as
+``AnswersClosed``, inherits its parent's type. Every 503 carries ``retry_after`` (seconds).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
+
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+
+from app.i18n import N_
+
+RETRY_AFTER_SECONDS = 5
+"""What a 503 asks clients to wait before trying again (the database is busy or restarting)."""
+
+# Fixed details that pages show (translated there: app/translations).
+TOO_LARGE_MESSAGE = N_(
+    "What you sent is larger than this service accepts. Nothing was saved. "
+    "Please go back and shorten long texts."
+)
+UNTRUSTED_HOST_MESSAGE = N_("This service does not answer to the address this request names.")
+INTERNAL_MESSAGE = N_("Something went wrong on the server. Please try again later.")
+UNAVAILABLE_MESSAGE = N_(
+    "The database is not reachable or busy, so nothing was saved. Please try again in a moment."
+)
+CONFLICTING_DATA_MESSAGE = N_(
+    "Someone else changed the same data at the same moment, so nothing was saved. Please try again."
+)
+NOT_STORABLE_MESSAGE = N_("A value is too long, too large or not valid text, so nothing was saved.")
 
 
 class AppError(Exception):
-    status_code = 400
-    title = "Bad request"
-    type_slug = "bad-request"
+    """Base of every error a caller sees; ``detail`` is one human sentence."""
+
+    status_code: int = 400
+    title: ClassVar[str] = "Bad request"
+    type_slug: ClassVar[str] = "bad-request"
+    retry_after: int | None = None
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extra = extra
+
+
+class UntrustedHost(AppError):
+    """The request names a host (``Host`` header) this service does not answer to."""
+
+    type_slug = "untrusted-host"
+
+    def __init__(self) -> None:
+        super().__init__(UNTRUSTED_HOST_MESSAGE)
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    title = "Authentication required"
+    type_slug = "unauthorized"
+
+
+class Forbidden(AppError):
+    status_code = 403
+    title = "Forbidden"
+    type_slug = "forbidden"
 
 
 class NotFound(AppError):
@@ -26,12 +106,59 @@ class NotFound(AppError):
     type_slug = "not-found"
 
 
+class LanguageNotOffered(NotFound):
+    """A valid language code that this content has no texts in; ``available`` lists those."""
+
+    title = "Language not offered"
+    type_slug = "language-not-offered"
+
+    def __init__(self, language: str, available: list[str]) -> None:
+        super().__init__(
+            f"language {language!r} is not offered; available: {', '.join(available)}",
+            available=available,
+        )
+
+
+class MethodNotAllowed(AppError):
+    status_code = 405
+    title = "Method not allowed"
+    type_slug = "method-not-allowed"
+
+
 class Conflict(AppError):
     """A stale revision or a state that does not allow the change; nothing was written."""
 
     status_code = 409
     title = "Conflict"
     type_slug = "conflict"
+
+
+class ConflictingData(Conflict):
+    """The database refused a write against the data it holds (unique, foreign key): as a rule
+    a concurrent change won the race after the checks passed, so trying again gives the
+    right answer."""
+
+    type_slug = "conflicting-data"
+
+    def __init__(self) -> None:
+        super().__init__(CONFLICTING_DATA_MESSAGE)
+
+
+class Gone(AppError):
+    """A link that was valid once: expired, revoked or a closed round."""
+
+    status_code = 410
+    title = "No longer available"
+    type_slug = "gone"
+
+
+class PayloadTooLarge(AppError):
+    status_code = 413
+    title = "Request too large"
+    type_slug = "payload-too-large"
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(TOO_LARGE_MESSAGE, max_bytes=max_bytes)
 
 
 class InvalidInput(AppError):
@@ -45,24 +172,13 @@ class InvalidAnswers(InvalidInput):
     type_slug = "invalid-answers"
 
 
-class Gone(AppError):
-    """A link that was valid once: expired, revoked or a closed round."""
+class ValueNotStorable(InvalidInput):
+    """A value the database cannot hold (too long, out of range) that no check caught before."""
 
-    status_code = 410
-    title = "No longer available"
-    type_slug = "gone"
+    type_slug = "value-not-storable"
 
-
-class Forbidden(AppError):
-    status_code = 403
-    title = "Forbidden"
-    type_slug = "forbidden"
-
-
-class Unauthorized(AppError):
-    status_code = 401
-    title = "Authentication required"
-    type_slug = "unauthorized"
+    def __init__(self) -> None:
+        super().__init__(NOT_STORABLE_MESSAGE)
 
 
 class TooManyRequests(AppError):
@@ -75,13 +191,58 @@ class TooManyRequests(AppError):
         self.retry_after = retry_after
 
 
-class PayloadTooLarge(AppError):
-    status_code = 413
-    title = "Request too large"
-    type_slug = "payload-too-large"
+class InternalError(AppError):
+    """What an unexpected exception shows: no internals, never a traceback."""
+
+    status_code = 500
+    title = "Internal error"
+    type_slug = "internal-error"
+
+    def __init__(self) -> None:
+        super().__init__(INTERNAL_MESSAGE)
 
 
 class DatabaseUnavailable(AppError):
     status_code = 503
     title = "Service unavailable"
-    type_slug = "unavailable"
+    type_slug = "database-unavailable"
+    retry_after = RETRY_AFTER_SECONDS
+
+    def __init__(self) -> None:
+        super().__init__(UNAVAILABLE_MESSAGE)
+
+
+class HttpError(AppError):
+    """An HTTP error raised by the framework itself (a malformed form, an unknown method)."""
+
+    title = "Error"
+    type_slug = "http-error"
+
+    def __init__(self, status_code: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status_code = status_code
+        if status_code == 503:
+            self.retry_after = RETRY_AFTER_SECONDS
+
+
+def error_for_status(status_code: int, detail: str) -> AppError:
+    """The hierarchy's error for a bare HTTP status (400 -> AppError, 404 -> NotFound, ...)."""
+    for kind in (AppError, NotFound, MethodNotAllowed, Unauthorized, Forbidden, Conflict, Gone):
+        if kind.status_code == status_code:
+            return kind(detail)
+    return HttpError(status_code, detail)
+
+
+def database_error(exc: Exception) -> AppError | None:
+    """The error a caller sees for a database exception, or None if it is a bug (a 500).
+
+    An unreachable or busy database is a 503; a value or a write the database refuses, which a
+    boundary check should have caught, is a 422 or 409 instead of an unhandled 500.
+    """
+    if isinstance(exc, OperationalError | InterfaceError):
+        return DatabaseUnavailable()
+    if isinstance(exc, DataError):
+        return ValueNotStorable()
+    if isinstance(exc, IntegrityError):
+        return ConflictingData()
+    return None

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import api, links, web
 from app.db import make_engine
-from app.middleware import BodySizeLimit, SecurityHeaders, TrustedHosts
+from app.middleware import BodySizeLimit, ErrorBoundary, SecurityHeaders, TrustedHosts
 from app.problems import install_error_handlers
 from app.request_log import RequestLog
 from app.settings import Settings, get_settings
@@ -29,9 +29,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.effective_database_url)
     probes = [api.router.url_path_for(name) for name in ("healthz", "readyz")]
-    app.add_middleware(TrustedHosts, allowed_hosts=links.trusted_hosts(settings), open_paths=probes)
-    app.add_middleware(SecurityHeaders)
+    # the last added is the outermost: headers on every answer, errors included
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(TrustedHosts, allowed_hosts=links.trusted_hosts(settings), open_paths=probes)
+    app.add_middleware(ErrorBoundary)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)  # outermost: logs every answer, redacted
     install_error_handlers(app)
     app.include_router(api.router)

@@ -1,48 +1,90 @@
-"""One mapping from errors to responses: problem+json (RFC 9457) under /api, else an error page."""
+"""The one mapping from errors to responses: RFC 9457 problem+json or an HTML error page.
+
+Which face a request gets is one rule, :func:`wants_problem_json`: everything under ``/api/``,
+and any request whose ``Accept`` header prefers JSON to HTML (the respondent pages' scripts
+send ``Accept: application/json``), gets problem+json; everything else gets the error page.
+The rule holds wherever the error happens: in a route, in a dependency (CSRF, session), in
+request parsing (a malformed form) or in middleware before any route (a body too large), and
+for exceptions nobody expected (:func:`unexpected_error_response`, a 500 without internals).
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+import mimeparse
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import AppError, TooManyRequests
-from app.templating import render_error_page
+from app.errors import AppError, InternalError, InvalidInput, database_error, error_for_status
+from app.templating import localizer_for, render_error_page
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
-
-
-def problem(status: int, title: str, detail: str, type_slug: str, **extra: Any) -> JSONResponse:
-    body = {"type": f"/problems/{type_slug}", "title": title, "status": status, "detail": detail}
-    return JSONResponse({**body, **extra}, status_code=status, media_type=PROBLEM_JSON)
+# Ties go to the last entry: a client that accepts anything (*/*) gets the page.
+_OFFERED = ["application/problem+json", "application/json", "text/html"]
 
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _respond(
-    request: Request, status: int, title: str, detail: str, type_slug: str, **extra: Any
-) -> Response:
+def wants_problem_json(request: Request) -> bool:
+    """True for API paths and for requests that prefer JSON to HTML (script requests)."""
     if _is_api(request):
-        return problem(status, title, detail, type_slug, **extra)
-    return render_error_page(request, status, title, detail)
+        return True
+    try:
+        best = mimeparse.best_match(_OFFERED, request.headers.get("accept", ""))
+    except (ValueError, IndexError):  # an unparsable Accept header asks for nothing
+        return False
+    return bool(best) and best != "text/html"
+
+
+def problem(status: int, title: str, detail: str, type_slug: str, **extra: Any) -> JSONResponse:
+    body = {"type": f"/problems/{type_slug}", "title": title, "status": status, "detail": detail}
+    return JSONResponse(
+        {**body, **extra},
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def error_response(request: Request, error: AppError) -> Response:
+    """The response for ``error`` in the face this request asks for (the only place)."""
+    status = error.status_code
+    if wants_problem_json(request):
+        title, detail = error.title, error.detail
+        if not _is_api(request):  # a page's script shows the message to its reader
+            i18n = localizer_for(request)
+            title, detail = i18n.gettext(title), i18n.gettext(detail)
+        response: Response = problem(status, title, detail, error.type_slug, **error.extra)
+    else:
+        if error.retry_after is not None:
+            request.state.retry_after = error.retry_after  # the page says how long to wait
+        response = render_error_page(request, status, error.title, error.detail)
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def unexpected_error_response(request: Request, exc: Exception) -> Response:
+    """A 500 for an exception nobody expected; the traceback goes to the log only."""
+    mapped = database_error(exc)
+    if mapped is not None:
+        log.error("database error: %s", type(exc).__name__)
+        return error_response(request, mapped)
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(request, InternalError())
 
 
 async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
-    if isinstance(exc, TooManyRequests):
-        request.state.retry_after = exc.retry_after  # the error page says how long to wait
-    response = _respond(request, exc.status_code, exc.title, exc.detail, exc.type_slug, **exc.extra)
-    if isinstance(exc, TooManyRequests):
-        response.headers["Retry-After"] = str(exc.retry_after)
-    return response
+    return error_response(request, exc)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -52,26 +94,25 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         for e in exc.errors()
     ]
     detail = "; ".join(f"{'.'.join(e['loc'])}: {e['message']}" for e in errors)
-    return _respond(request, 422, "Invalid input", detail, "invalid-input", errors=errors)
+    return error_response(request, InvalidInput(detail, errors=errors))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
-    response = _respond(request, exc.status_code, title, str(exc.detail), "http-error")
+    response = error_response(request, error_for_status(exc.status_code, str(exc.detail)))
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
     return response
 
 
-async def _database_down(request: Request, exc: Exception) -> Response:
-    log.error("database error: %s", type(exc).__name__)
-    detail = "the database is not reachable or busy; nothing was saved, please try again"
-    return _respond(request, 503, "Service unavailable", detail, "unavailable")
+async def _database_error(request: Request, exc: Exception) -> Response:
+    return unexpected_error_response(request, exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    """Errors raised inside routes and dependencies; :class:`app.middleware.ErrorBoundary`
+    answers what escapes them (middleware errors, unexpected exceptions)."""
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(SQLAlchemyError, _database_error)

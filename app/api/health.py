@@ -7,6 +7,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.api.problem_docs import RETRY_AFTER_HEADER
+from app.errors import RETRY_AFTER_SECONDS
 from app.migrate import is_current
 
 router = APIRouter(tags=["health"])
@@ -17,7 +19,13 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="The database is reachable and carries every migration")
+@router.get(
+    "/readyz",
+    summary="The database is reachable and carries every migration",
+    responses={
+        503: {"description": "Not ready (asks to retry later)", "headers": RETRY_AFTER_HEADER}
+    },
+)
 def readyz(request: Request) -> JSONResponse:
     engine = request.app.state.engine
     try:
@@ -25,9 +33,15 @@ def readyz(request: Request) -> JSONResponse:
             connection.execute(text("SELECT 1"))
         current = is_current(engine)
     except SQLAlchemyError as exc:
-        return JSONResponse(
-            {"status": "unavailable", "database": f"unreachable ({type(exc).__name__})"}, 503
-        )
+        return _unavailable(f"unreachable ({type(exc).__name__})")
     if not current:
-        return JSONResponse({"status": "unavailable", "database": "migrations pending"}, 503)
+        return _unavailable("migrations pending")
     return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def _unavailable(database: str) -> JSONResponse:
+    return JSONResponse(
+        {"status": "unavailable", "database": database},
+        503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )

@@ -25,9 +25,21 @@ def problem(description: str) -> dict[str, Any]:
     }
 
 
+RETRY_AFTER_HEADER: dict[str, Any] = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: problem("Not found"),
     413: problem("Request body too large"),
     422: problem("Invalid input; `errors` lists each problem"),
-    503: problem("The database is unreachable; nothing was saved"),
+    500: problem("An unexpected error; no internals are shown"),
+    503: {
+        **problem("The database is unreachable; nothing was saved"),
+        "headers": RETRY_AFTER_HEADER,
+    },
 }

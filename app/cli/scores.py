@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli.common import engine_for, read_session, write_session
+from app.cli.common import engine_for, fail, read_session, write_session
 from app.services import scores as service
 from scoring import RULES_VERSION
 
@@ -22,6 +22,8 @@ def rebuild(
     rebuild never holds SQLite's write lock for long and an interruption keeps what is done
     (running it again is safe: scores are derived from the answers).
     """
+    if version is not None and questionnaire is None:
+        raise fail("--version needs --questionnaire too")
     engine = engine_for()
     with read_session(engine) as session:
         batches = service.rebuild_batches(session, slug=questionnaire, version=version)

@@ -19,7 +19,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.db_types import utcnow
-from app.errors import Conflict, Gone, InvalidAnswers, NotFound
+from app.errors import Conflict, InvalidAnswers, NotFound
 from app.i18n import N_
 from app.models import (
     Invitation,
@@ -30,6 +30,7 @@ from app.models import (
     Round,
 )
 from app.services import audit, questionnaires, scores, web_sessions
+from app.services.invitations import RoundClosed
 from app.services.rounds import RoundState, round_state, version_of
 from scoring import Definition, validate_answers
 
@@ -54,8 +55,8 @@ class StaleRevision(Conflict):
         self.current = current
 
 
-class AnswersClosed(Gone):
-    type_slug = "round-closed"
+class AnswersClosed(RoundClosed):
+    """The round closed while answering: the same problem type, told to the one answering."""
 
     def __init__(self) -> None:
         super().__init__(CLOSED_MESSAGE)

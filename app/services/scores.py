@@ -124,7 +124,7 @@ def rebuild_batches(
     version without its questionnaire.
     """
     if version is not None and slug is None:
-        raise InvalidInput("a version needs a questionnaire: give --questionnaire too")
+        raise InvalidInput("a version can only be chosen together with its questionnaire")
     if slug is not None and version is not None:
         questionnaires.get_version(session, slug, version)  # unknown -> NotFound
     elif slug is not None:

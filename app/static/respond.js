@@ -54,8 +54,10 @@
         headers: { "X-CSRF-Token": token, "Accept": "application/json" }
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (data) {
-          if (data.status === "conflict") { showConflict(form, status); return; }
-          if (data.status === "refused" || data.status === "invalid") {
+          // refusals are RFC 9457 problems: a type, and a detail in the reader's language
+          if (data.type === "/problems/stale-revision") { showConflict(form, status); return; }
+          if (data.type && data.detail) { status.textContent = data.detail; return; }
+          if (data.status === "invalid") {
             if (data.revision) { setRevision(form, data.revision); }
             status.textContent = data.message;
             return;

@@ -20,6 +20,8 @@ ERROR_TITLES = [
     N_("Request too large"),
     N_("Method not allowed"),
     N_("Service unavailable"),
+    N_("Language not offered"),
+    N_("Internal error"),
     N_("Error"),
 ]
 SERVICE_MESSAGES = [

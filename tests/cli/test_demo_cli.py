@@ -52,7 +52,7 @@ def test_scores_rebuild_errors(loaded_radar: Radar) -> None:
     fails(loaded_radar("scores", "rebuild", "--questionnaire", "nope"), "no questionnaire 'nope'")
     fails(
         loaded_radar("scores", "rebuild", "--version", "1.0"),
-        "a version needs a questionnaire: give --questionnaire too",
+        "--version needs --questionnaire too",
     )
 
 

@@ -148,5 +148,5 @@ def test_rebuild_refuses_unknown_or_incomplete_filters(session: Session, mini: D
         scores.rebuild(session, slug="nope")
     with pytest.raises(NotFound, match="no version"):
         scores.rebuild(session, slug="mini", version="7.0")
-    with pytest.raises(InvalidInput, match="needs a questionnaire"):
+    with pytest.raises(InvalidInput, match="only be chosen together with its questionnaire"):
         scores.rebuild(session, version="1.0")

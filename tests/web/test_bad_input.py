@@ -120,9 +120,15 @@ def test_stale_autosave_gets_a_json_conflict(
     assert first.status_code == 200
     assert first.json()["revision"] == int(fields["revision"]) + 1
     assert first.json()["answered"] == 1
-    second = client.post("/respond/step/1/autosave", data={**fields, "leadership.mandate": "3"})
+    second = client.post(
+        "/respond/step/1/autosave",
+        data={**fields, "leadership.mandate": "3"},
+        headers={"Accept": "application/json"},  # as the page's script asks
+    )
     assert second.status_code == 409
-    assert second.json()["status"] == "conflict"
+    assert second.headers["content-type"] == "application/problem+json"
+    assert second.json()["type"] == "/problems/stale-revision"
+    assert second.json()["current_revision"] == int(fields["revision"]) + 1
     assert _stored(reader).answers == {"leadership.mandate": 2}
 
 
@@ -174,7 +180,7 @@ def test_autosave_answers_problems_in_json(
     client: TestClient, started: Page, reader: Reader, session: Session, round_: Round
 ) -> None:
     fields = started.hidden()
-    headers = {"X-CSRF-Token": fields["csrf_token"]}
+    headers = {"X-CSRF-Token": fields["csrf_token"], "Accept": "application/json"}
     bad = client.post(
         "/respond/step/1/autosave",
         data={**fields, "leadership.mandate": "7", "leadership.has_budget": "no"},
@@ -192,8 +198,9 @@ def test_autosave_answers_problems_in_json(
         headers=headers,
     )
     assert closed.status_code == 410
-    assert closed.json() == {
-        "status": "refused",
-        "message": "This round is closed, so answers can no longer be changed or submitted. "
-        "The answers you saved before are kept.",
-    }
+    assert closed.headers["content-type"] == "application/problem+json"
+    assert closed.json()["type"] == "/problems/round-closed"
+    assert closed.json()["detail"] == (
+        "This round is closed, so answers can no longer be changed or submitted. "
+        "The answers you saved before are kept."
+    )

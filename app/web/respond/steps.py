@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 
 from app import links
 from app.deps import SessionDep
-from app.errors import AppError, InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound
 from app.i18n import N_
 from app.services import respondent_links, responses
 from app.services.respondent_rules import newly_shown, progress, visible_ids
@@ -180,16 +180,12 @@ def autosave_step(
     form: CheckedFormDep,
     session: SessionDep,
 ) -> JSONResponse:
-    """Script autosave: the same save as the form, answered in JSON (revision, visibility)."""
-    try:
-        with session.begin_nested():  # answered here, not raised: a savepoint undoes the attempt
-            saved, _opened, _target = _save(request, respondent, form, session, step, "autosave")
-    except AppError as exc:  # stale (409), closed (410), submitted (409), ...
-        status = "conflict" if isinstance(exc, responses.StaleRevision) else "refused"
-        return JSONResponse(
-            {"status": status, "message": respondent.i18n.gettext(exc.detail)},
-            status_code=exc.status_code,
-        )
+    """Script autosave: the same save as the form, answered in JSON (revision, visibility).
+
+    Refusals (stale 409, closed 410, no session 401, CSRF 403, ...) are problem+json from the
+    one error mapping, since the script asks for JSON (``Accept: application/json``).
+    """
+    saved, _opened, _target = _save(request, respondent, form, session, step, "autosave")
     context, i18n = respondent.context, respondent.i18n
     done = progress(context.definition, context.response.answers)
     messages = [

@@ -1,0 +1,117 @@
+"""The one error hierarchy: unique problem types, drawn in its docstring, words for every face."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import pkgutil
+import re
+
+import pytest
+
+import app.services
+from app import errors
+from app.errors import AppError
+
+
+def _every_error_class() -> list[type[AppError]]:
+    for module in pkgutil.walk_packages(app.services.__path__, "app.services."):
+        importlib.import_module(module.name)  # services define errors of their own
+
+    def below(cls: type[AppError]) -> list[type[AppError]]:
+        return [cls, *(s for sub in cls.__subclasses__() for s in below(sub))]
+
+    return [cls for cls in below(AppError) if not cls.__module__.startswith("tests.")]
+
+
+def test_walk_finds_the_errors_that_services_define() -> None:
+    names = {cls.__name__ for cls in _every_error_class()}
+    assert {"StaleRevision", "AnswersClosed", "InvitationInvalid", "RoundNotOpen"} <= names
+
+
+def test_each_problem_type_is_defined_once() -> None:
+    owners: dict[str, str] = {}
+    for cls in _every_error_class():
+        slug = cls.__dict__.get("type_slug")
+        if slug is None:
+            continue  # inherits its parent's type (only the message differs)
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", slug), slug
+        assert slug not in owners, f"{cls.__qualname__} repeats {slug!r} of {owners[slug]}"
+        owners[slug] = cls.__qualname__
+
+
+def test_the_docstring_draws_every_class() -> None:
+    drawn = errors.__doc__ or ""
+    for cls in _every_error_class():
+        line = next((row for row in drawn.splitlines() if f" {cls.__name__} " in row), None)
+        assert line is not None, f"{cls.__name__} is missing from app.errors' tree"
+        assert cls.type_slug in line, f"{cls.__name__}: the tree shows another type"
+        if cls is not errors.HttpError:
+            assert str(cls.status_code) in line, f"{cls.__name__}: the tree shows another status"
+
+
+def test_every_503_says_when_to_retry() -> None:
+    for cls in _every_error_class():
+        if cls.status_code == 503:
+            assert cls.retry_after is not None, cls.__name__
+    assert errors.HttpError(503, "down").retry_after == errors.RETRY_AFTER_SECONDS
+    assert errors.HttpError(502, "bad gateway").retry_after is None
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (400, AppError),
+        (404, errors.NotFound),
+        (405, errors.MethodNotAllowed),
+        (418, errors.HttpError),
+    ],
+)
+def test_a_bare_status_finds_its_class(status: int, kind: type[AppError]) -> None:
+    error = errors.error_for_status(status, "detail")
+    assert type(error) is kind
+    assert error.status_code == status
+
+
+def _error_messages(package: str) -> list[tuple[str, str]]:
+    """Strings in ``raise`` statements and in ``*MESSAGE`` constants of a package's modules."""
+    found = []
+    module = importlib.import_module(package)
+    for info in pkgutil.walk_packages(module.__path__, f"{package}."):
+        spec = importlib.util.find_spec(info.name)
+        assert spec is not None
+        assert spec.origin is not None
+        with open(spec.origin, encoding="utf-8") as source:
+            tree = ast.parse(source.read())
+        roots: list[ast.AST] = [node for node in ast.walk(tree) if isinstance(node, ast.Raise)]
+        roots += [
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id.endswith("MESSAGE") for t in node.targets)
+        ]
+        found += [
+            (info.name, node.value)
+            for root in roots
+            for node in ast.walk(root)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        ]
+    return found
+
+
+def test_error_messages_speak_no_command_line_words() -> None:
+    """Services and errors serve the web, the API and the CLI: no option names or commands."""
+    cli_words = re.compile(r"(^|\s)--[a-z]|\bradar [a-z]+")
+    messages = _error_messages("app.services") + _error_messages("app.web")
+    assert len(messages) > 20
+    assert not [(module, text) for module, text in messages if cli_words.search(text)]
+
+
+def test_the_base_error_keeps_detail_and_extra() -> None:
+    error = errors.Conflict("project 'x' already exists", slug="x")
+    assert (str(error), error.detail, error.extra) == (
+        "project 'x' already exists",
+        error.detail,
+        {"slug": "x"},
+    )
