@@ -46,7 +46,8 @@ def test_database_outage_is_a_clear_503(
     def unreachable(*_args: object) -> None:
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(questionnaire_service, "list_questionnaires", unreachable)
+    monkeypatch.setattr(questionnaire_service, "list_questionnaires", unreachable)  # page
+    monkeypatch.setattr(questionnaire_service, "page_questionnaires", unreachable)  # API
     response = client.get(path, headers={"Accept-Language": "en"})
     assert response.status_code == 503
     if kind == "json":

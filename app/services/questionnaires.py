@@ -18,6 +18,7 @@ from app.definition_files import definition_files, read_definition
 from app.errors import Conflict, NotFound
 from app.models import Questionnaire, QuestionnaireVersion, VersionStatus
 from app.services import audit
+from app.services.paging import Slice, page_of
 from scoring import Definition, parse_definition
 
 
@@ -109,6 +110,52 @@ def list_questionnaires(session: Session) -> list[tuple[Questionnaire, list[Ques
         assert questionnaire.id is not None
         grouped.setdefault(questionnaire.id, (questionnaire, []))[1].append(version)
     return list(grouped.values())
+
+
+def page_questionnaires(
+    session: Session, limit: int, offset: int
+) -> Slice[tuple[Questionnaire, list[QuestionnaireVersion]]]:
+    """One page of questionnaires (by slug) that have versions, each with all its versions.
+
+    Two queries whatever the page size: the page of questionnaires (with the count), then the
+    versions of just those.
+    """
+    with_versions = select(QuestionnaireVersion.id).where(
+        QuestionnaireVersion.questionnaire_id == Questionnaire.id
+    )
+    page = page_of(
+        session,
+        select(Questionnaire).where(with_versions.exists()).order_by(col(Questionnaire.slug)),
+        limit,
+        offset,
+    )
+    ids = [questionnaire.id for questionnaire in page.items]
+    versions: dict[int | None, list[QuestionnaireVersion]] = {id_: [] for id_ in ids}
+    for row in session.exec(
+        select(QuestionnaireVersion)
+        .where(col(QuestionnaireVersion.questionnaire_id).in_(ids))
+        .order_by(col(QuestionnaireVersion.id))
+    ):
+        versions[row.questionnaire_id].append(row)
+    return page.map(lambda questionnaire: (questionnaire, versions[questionnaire.id]))
+
+
+def page_versions(
+    session: Session, slug: str, limit: int, offset: int
+) -> Slice[QuestionnaireVersion]:
+    """One page of a questionnaire's versions in publication order; NotFound if it has none."""
+    page = page_of(
+        session,
+        select(QuestionnaireVersion)
+        .join(Questionnaire)
+        .where(Questionnaire.slug == slug)
+        .order_by(col(QuestionnaireVersion.id)),
+        limit,
+        offset,
+    )
+    if page.total == 0:
+        raise NotFound(f"no questionnaire {slug!r}")
+    return page
 
 
 def get_versions(session: Session, slug: str) -> list[QuestionnaireVersion]:

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 FLAGSHIP = "/api/v1/questionnaires/intercultural-integration/versions/1.0"
+VERSIONS = "/api/v1/questionnaires/intercultural-organisation/versions"
 
 
 def test_lists_both_questionnaires_with_languages(api: TestClient) -> None:
@@ -22,6 +23,37 @@ def test_list_is_paginated(api: TestClient) -> None:
     body = api.get("/api/v1/questionnaires", params={"limit": 1, "offset": 1}).json()
     assert (len(body["items"]), body["total"], body["offset"]) == (1, 2, 1)
     assert api.get("/api/v1/questionnaires", params={"limit": 10_000}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("limit", "0"),
+        ("limit", "201"),
+        ("limit", "-1"),
+        ("limit", "abc"),
+        ("limit", "1.5"),
+        ("limit", str(2**63)),
+        ("offset", "-1"),
+        ("offset", str(2**31)),
+        ("offset", str(2**63)),
+        ("offset", "1e3"),
+        ("offset", ""),
+    ],
+)
+def test_a_window_out_of_range_is_a_422_problem(client: TestClient, name: str, value: str) -> None:
+    response = client.get(VERSIONS, params={name: value})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    assert error["loc"] == ["query", name]
+
+
+def test_the_largest_window_is_served(api: TestClient) -> None:
+    body = api.get(VERSIONS, params={"limit": 200, "offset": 2**31 - 1}).json()
+    assert (body["items"], body["total"], body["offset"]) == ([], 1, 2**31 - 1)
+    first = api.get(VERSIONS, params={"limit": 1}).json()
+    assert [v["version"] for v in first["items"]] == ["1.0"]
 
 
 def test_versions(api: TestClient) -> None:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES
 from app.deps import SessionDep
-from app.models import QuestionnaireVersion
+from app.models import Questionnaire, QuestionnaireVersion
 from app.services import definition_texts
 from app.services import questionnaires as service
 
@@ -49,26 +49,28 @@ class QuestionnaireSummary(BaseModel):
 
 @router.get("", response_model=Page[QuestionnaireSummary], summary="All questionnaires")
 def list_questionnaires(session: SessionDep, page: PageDep) -> Page[QuestionnaireSummary]:
-    summaries = []
-    for questionnaire, versions in service.list_questionnaires(session):
-        latest = versions[-1]
-        summaries.append(
-            QuestionnaireSummary(
-                slug=questionnaire.slug,
-                title=latest.definition["title"],
-                languages=latest.definition["languages"],
-                latest_version=latest.version,
-                versions=[VersionSummary.of(v) for v in versions],
-            )
-        )
-    return Page.of(summaries, page)
+    found = service.page_questionnaires(session, page.limit, page.offset)
+    return Page.of(found.map(_summary))
+
+
+def _summary(found: tuple[Questionnaire, list[QuestionnaireVersion]]) -> QuestionnaireSummary:
+    questionnaire, versions = found
+    latest = versions[-1]
+    return QuestionnaireSummary(
+        slug=questionnaire.slug,
+        title=latest.definition["title"],
+        languages=latest.definition["languages"],
+        latest_version=latest.version,
+        versions=[VersionSummary.of(v) for v in versions],
+    )
 
 
 @router.get(
     "/{slug}/versions", response_model=Page[VersionSummary], summary="Versions of a questionnaire"
 )
 def list_versions(slug: str, session: SessionDep, page: PageDep) -> Page[VersionSummary]:
-    return Page.of([VersionSummary.of(v) for v in service.get_versions(session, slug)], page)
+    found = service.page_versions(session, slug, page.limit, page.offset)
+    return Page.of(found.map(VersionSummary.of))
 
 
 @router.get(
