@@ -48,6 +48,7 @@ from scoring.definition import (
     Item,
     ItemGroup,
     ItemType,
+    LanguageCode,
     Scale,
     ScoringRules,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "ItemGroup",
     "ItemGroupScore",
     "ItemType",
+    "LanguageCode",
     "OrganisationAggregate",
     "OrganisationStanding",
     "Profile",

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.errors import InvalidInput
+from app.errors import LanguageNotOffered
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,12 @@ def title(definition: Mapping[str, Any], language: str) -> Text:
 def in_language(definition: Mapping[str, Any], language: str) -> Any:
     """The definition with every ``{lang: text}`` mapping replaced by its text in ``language``.
 
-    Raises :class:`~app.errors.InvalidInput` (422, with ``available``) for a language the
-    definition does not declare.
+    Raises :class:`~app.errors.LanguageNotOffered` (404, with ``available``) for a language
+    the definition does not declare: the code is well formed, there are just no texts in it.
     """
     languages = frozenset(definition["languages"])
     if language not in languages:
-        available = sorted(languages)
-        raise InvalidInput(
-            f"language {language!r} is not offered; available: {', '.join(available)}",
-            available=available,
-        )
+        raise LanguageNotOffered(language, sorted(languages))
     return narrow_to_language(definition, language, languages)
 
 

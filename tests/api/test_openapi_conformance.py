@@ -1,5 +1,10 @@
 """Property-based API tests: schemathesis generates requests from the OpenAPI document and
-checks every response against it (status codes, content types, bodies, no server errors)."""
+checks every response against it (status codes, content types, bodies, no server errors), and
+that data the document calls valid is accepted and invalid data refused.
+
+Path parameters carry examples of real resources (the published questionnaires), so the
+generated queries reach the code behind them; query parameters carry none, so their declared
+schemas (``limit``, ``offset``, ``lang``) are explored at their edges."""
 
 from __future__ import annotations
 

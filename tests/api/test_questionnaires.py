@@ -102,10 +102,28 @@ def test_unknown_slug_or_version_is_a_problem(api: TestClient, url: str, detail:
     assert detail in body["detail"]
 
 
-def test_unknown_language(api: TestClient) -> None:
-    response = api.get(FLAGSHIP, params={"lang": "xx"})
-    assert response.status_code == 422
+def test_a_language_the_version_does_not_offer_is_a_404(api: TestClient) -> None:
+    response = api.get(FLAGSHIP, params={"lang": "fr"})
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "/problems/language-not-offered"
     assert response.json()["available"] == ["de", "en"]
+
+
+@pytest.mark.parametrize("lang", ["english", "EN", "e", "de_DE", "en-gb", "<b>", " en"])
+def test_what_is_not_a_language_code_is_a_422(client: TestClient, lang: str) -> None:
+    response = client.get(FLAGSHIP, params={"lang": lang})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "lang"]
+
+
+def test_the_openapi_document_declares_the_language_code(client: TestClient) -> None:
+    operation = client.get("/api/v1/openapi.json").json()["paths"][
+        "/api/v1/questionnaires/{slug}/versions/{version}"
+    ]["get"]
+    [lang] = [p for p in operation["parameters"] if p["name"] == "lang"]
+    [code] = [s for s in lang["schema"]["anyOf"] if s["type"] == "string"]
+    assert code["pattern"] == "^[a-z]{2,3}(-[A-Z]{2})?$"
 
 
 def test_openapi_documents_the_api(client: TestClient) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import InvalidInput
+from app.errors import LanguageNotOffered
 from app.services import definition_texts
 from tests.helpers import minimal_definition
 
@@ -36,7 +36,9 @@ def test_narrowing_leaves_mappings_that_are_not_texts() -> None:
 
 
 def test_a_language_not_offered_names_the_offered_ones() -> None:
-    with pytest.raises(InvalidInput, match="language 'pl' is not offered; available: de, en") as e:
+    with pytest.raises(
+        LanguageNotOffered, match="language 'pl' is not offered; available: de, en"
+    ) as e:
         definition_texts.in_language(minimal_definition(), "pl")
-    assert e.value.status_code == 422
+    assert e.value.status_code == 404
     assert e.value.extra["available"] == ["de", "en"]

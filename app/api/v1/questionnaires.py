@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -15,6 +15,11 @@ from app.deps import SessionDep
 from app.models import Questionnaire, QuestionnaireVersion
 from app.services import definition_texts
 from app.services import questionnaires as service
+from scoring import LanguageCode
+
+SlugPath = Annotated[
+    str, Path(description="The questionnaire's slug", examples=["intercultural-integration"])
+]
 
 router = APIRouter(prefix="/questionnaires", tags=["questionnaires"], responses=PROBLEM_RESPONSES)
 
@@ -68,7 +73,7 @@ def _summary(found: tuple[Questionnaire, list[QuestionnaireVersion]]) -> Questio
 @router.get(
     "/{slug}/versions", response_model=Page[VersionSummary], summary="Versions of a questionnaire"
 )
-def list_versions(slug: str, session: SessionDep, page: PageDep) -> Page[VersionSummary]:
+def list_versions(slug: SlugPath, session: SessionDep, page: PageDep) -> Page[VersionSummary]:
     found = service.page_versions(session, slug, page.limit, page.offset)
     return Page.of(found.map(VersionSummary.of))
 
@@ -82,10 +87,16 @@ def list_versions(slug: str, session: SessionDep, page: PageDep) -> Page[Version
     },
 )
 def get_definition(
-    slug: str,
-    version: str,
+    slug: SlugPath,
+    version: Annotated[str, Path(description="A published version", examples=["1.0"])],
     session: SessionDep,
-    lang: Annotated[str | None, Query(description="Only texts in this language")] = None,
+    lang: Annotated[
+        LanguageCode | None,
+        Query(
+            description="Only texts in this language (a code the version declares; others are "
+            "404 with the `available` languages)",
+        ),
+    ] = None,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     row = service.get_version(session, slug, version)
