@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Self-assessment of intercultural integration: questionnaires, profiles, "
         "comparisons. JSON API under /api/v1.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # app.api.docs serves it without a CDN or inline script
         redoc_url=None,
     )
     app.state.settings = settings
