@@ -1,13 +1,19 @@
-"""Helpers shared by the command groups: settings, engine, units of work, error output.
+"""Helpers shared by the command groups: settings, engine, units of work, output.
 
 Each command is one unit of work (:func:`app.db.unit_of_work`): :func:`write_session` commits
 once when its block ends and rolls back wholly on an error; :func:`read_session` never takes
 SQLite's write lock, so listing works while another process writes. Print what a command did
 after its block, when it has been committed.
+
+Every line the CLI prints goes through :func:`say` or :func:`say_row`: names and texts come
+from users and definition authors, and a line break, a terminal escape sequence or a
+bidirectional override in a name must not break a line, forge one (``error: ...``) or recolour
+the terminal. Such characters are shown escaped, as Python writes them (``\\n``, ``\\x1b``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
@@ -23,10 +29,35 @@ from app.main import create_app
 from app.settings import Settings, get_settings
 from app.startup import StartupError, check_reachable
 
+# C0 and C1 controls, DEL, line and paragraph separators, bidirectional embeddings and isolates
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(value: object) -> str:
+    """``value`` as text whose control characters are shown escaped (one line, no effects)."""
+    return _CONTROL.sub(_escaped, str(value))
+
+
+def say(message: object, *, err: bool = False) -> None:
+    """Print one line (to stderr with ``err``), control characters escaped."""
+    typer.echo(printable(message), err=err)
+
+
+def say_row(*fields: object) -> None:
+    """Print one tab-separated line; each field's own tabs and line breaks are escaped."""
+    typer.echo("\t".join(printable(field) for field in fields))
+
 
 def fail(message: str) -> typer.Exit:
-    """Print one line to stderr and return the exit to raise."""
-    typer.echo(f"error: {message}", err=True)
+    """Print one line ``error: message`` to stderr and return the exit to raise."""
+    say(f"error: {message}", err=True)
     return typer.Exit(code=1)
 
 

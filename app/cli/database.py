@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from app import migrate
-from app.cli.common import engine_for
+from app.cli.common import engine_for, say
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -15,7 +15,7 @@ def upgrade(revision: str = typer.Argument("head", help="Target revision")) -> N
     """Apply migrations up to REVISION (default: the newest)."""
     engine = engine_for()
     migrate.upgrade(engine, revision)
-    typer.echo(f"database at revision {', '.join(sorted(migrate.current_revisions(engine)))}")
+    say(f"database at revision {', '.join(sorted(migrate.current_revisions(engine)))}")
 
 
 @app.command()
@@ -24,4 +24,4 @@ def current() -> None:
     engine = engine_for()
     revisions = ", ".join(sorted(migrate.current_revisions(engine))) or "(empty)"
     state = "up to date" if migrate.is_current(engine) else "migrations pending"
-    typer.echo(f"{revisions}: {state}")
+    say(f"{revisions}: {state}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli.common import write_session
+from app.cli.common import say, write_session
 from app.services import demo as service
 
 
@@ -19,8 +19,8 @@ def demo(
             session, organisations=organisations, respondents=respondents, seed=seed
         )
     for name in result.organisations:
-        typer.echo(f"added {name}")
-    typer.echo(
+        say(f"added {name}")
+    say(
         f"{len(result.organisations)} organisation(s), {result.responses} submitted response(s) "
         f"in project {service.DEMO_PROJECT!r}, round {service.DEMO_ROUND!r}"
     )

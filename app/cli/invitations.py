@@ -11,7 +11,7 @@ from datetime import datetime
 
 import typer
 
-from app.cli.common import public_links, read_session, write_session
+from app.cli.common import public_links, read_session, say, say_row, write_session
 from app.db_types import utcnow
 from app.services import audit, invitations, projects, respondent_links, rounds
 from app.settings import get_settings
@@ -44,9 +44,8 @@ def list_(
                 f"{invitation.use_count} use(s)",
                 f"expires {_day(invitation.expires_at)}",
                 invitations.link_state(invitation, now),
-                invitation.label,
             ]
-            typer.echo("\t".join(fields).rstrip())
+            say_row(*fields, *([invitation.label] if invitation.label else []))
 
 
 @app.command()
@@ -61,7 +60,7 @@ def revoke(
             session, projects.get_project_by_slug(session, project), round_name
         )
         invitations.revoke(session, invitations.get_invitation(session, round_, number))
-    typer.echo(f"invitation {number} revoked")
+    say(f"invitation {number} revoked")
 
 
 @app.command("new-link")
@@ -81,7 +80,7 @@ def new_link(
         token = respondent_links.replace_for_invitation(
             session, invitation, respondent_links.link_policy(settings), actor=audit.OPERATOR
         )
-    typer.echo(public_links(settings)("respond.resume", token=token))
-    typer.echo(
+    say(public_links(settings)("respond.resume", token=token))
+    say(
         "the previous personal link no longer works; give this one only to the respondent", err=True
     )

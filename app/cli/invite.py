@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli.common import fail, public_links, write_session
+from app.cli.common import fail, public_links, say, write_session
 from app.cli.rounds import parse_moment
 from app.services import invitations, projects, rounds
 from app.settings import get_settings
@@ -48,5 +48,5 @@ def invite(
     if not links:
         raise fail("no link created")
     for link in links:
-        typer.echo(link)
-    typer.echo(f"{len(links)} link(s): shown only now, keep them safe", err=True)
+        say(link)
+    say(f"{len(links)} link(s): shown only now, keep them safe", err=True)

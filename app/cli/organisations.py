@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli.common import read_session, write_session
+from app.cli.common import read_session, say, say_row, write_session
 from app.services import projects as service
 
 app = typer.Typer(help="Partner organisations of a project.", no_args_is_help=True)
@@ -21,7 +21,7 @@ def add(
     with write_session() as session:
         found = service.get_project_by_slug(session, project)
         organisation = service.add_organisation(session, found, name, country=country, kind=kind)
-    typer.echo(f"organisation {organisation.name!r} added to {found.slug}")
+    say(f"organisation {organisation.name!r} added to {found.slug}")
 
 
 @app.command("list")
@@ -30,4 +30,4 @@ def list_(project: str = typer.Argument(..., help="Project slug")) -> None:
     with read_session() as session:
         found = service.get_project_by_slug(session, project)
         for organisation in service.list_organisations(session, found):
-            typer.echo(f"{organisation.name}\t{organisation.country or '-'}\t{organisation.kind}")
+            say_row(organisation.name, organisation.country or "-", organisation.kind)

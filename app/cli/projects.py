@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli.common import read_session, write_session
+from app.cli.common import read_session, say, say_row, write_session
 from app.services import projects as service
 from app.settings import get_settings
 
@@ -25,7 +25,7 @@ def create(
     minimum = min_group_size or get_settings().min_group_size
     with write_session() as session:
         project = service.create_project(session, slug, name, min_group_size=minimum)
-    typer.echo(f"project {project.slug} created")
+    say(f"project {project.slug} created")
 
 
 @app.command("list")
@@ -33,4 +33,4 @@ def list_() -> None:
     """List projects: slug, name, minimum group size."""
     with read_session() as session:
         for project in service.list_projects(session):
-            typer.echo(f"{project.slug}\t{project.name}\tmin group {project.min_group_size}")
+            say_row(project.slug, project.name, f"min group {project.min_group_size}")

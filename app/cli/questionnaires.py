@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from app.cli.common import fail, write_session
+from app.cli.common import fail, say, write_session
 from app.definition_files import DefinitionFileError, validate_files
 from app.services import questionnaires as service
 from app.settings import get_settings
@@ -21,10 +21,10 @@ def validate(paths: list[Path] = typer.Argument(..., help="Definition files")) -
     """Check files; print every problem as file:path: message. Exit 1 on any problem."""
     problems = validate_files(paths)
     for problem in problems:
-        typer.echo(str(problem), err=True)
+        say(problem, err=True)
     if problems:
         raise typer.Exit(code=1)
-    typer.echo(f"{len(paths)} file(s) valid")
+    say(f"{len(paths)} file(s) valid")
 
 
 @app.command()
@@ -39,7 +39,7 @@ def load(
         except DefinitionFileError as exc:
             raise fail(str(exc)) from None
     for result in results:
-        typer.echo(f"{result.slug} {result.version}: {result.outcome.value}")
+        say(f"{result.slug} {result.version}: {result.outcome.value}")
 
 
 @app.command()
@@ -47,10 +47,12 @@ def retire(slug: str, version: str) -> None:
     """Retire a version: no new rounds may use it; its responses stay readable."""
     with write_session() as session:
         service.retire(session, slug, version)
-    typer.echo(f"{slug} {version}: retired")
+    say(f"{slug} {version}: retired")
 
 
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of definition files (for editor completion)."""
-    typer.echo(json.dumps(Definition.model_json_schema(), indent=2, ensure_ascii=False))
+    document = json.dumps(Definition.model_json_schema(), indent=2, ensure_ascii=True)
+    for line in document.splitlines():  # JSON escapes: no line changes
+        say(line)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from app.cli.common import fail, read_session, write_session
+from app.cli.common import fail, read_session, say, say_row, write_session
 from app.services import projects, rounds
 
 app = typer.Typer(help="Assessment rounds of a project.", no_args_is_help=True)
@@ -65,7 +65,7 @@ def create(
             privacy_notice=notice,
             notice_version=notice_version,
         )
-    typer.echo(f"round {created.name!r} of {questionnaire} {version} created in {found.slug}")
+    say(f"round {created.name!r} of {questionnaire} {version} created in {found.slug}")
 
 
 @app.command("list")
@@ -76,7 +76,7 @@ def list_(project: str = typer.Argument(..., help="Project slug")) -> None:
         for round_ in rounds.list_rounds(session, found):
             version = rounds.version_of(session, round_)
             state = rounds.round_state(round_).value
-            typer.echo(f"{round_.name}\t{version.version}\t{state}")
+            say_row(round_.name, version.version, state)
 
 
 @app.command()
@@ -88,7 +88,7 @@ def close(
     with write_session() as session:
         round_ = rounds.get_round(session, projects.get_project_by_slug(session, project), name)
         rounds.close_round(session, round_)
-    typer.echo(f"round {name!r} closed")
+    say(f"round {name!r} closed")
 
 
 @app.command()
@@ -101,4 +101,4 @@ def anonymity(
     with write_session() as session:
         round_ = rounds.get_round(session, projects.get_project_by_slug(session, project), name)
         rounds.set_anonymous(session, round_, anonymous)
-    typer.echo(f"round {name!r} is {'anonymous' if anonymous else 'named'}")
+    say(f"round {name!r} is {'anonymous' if anonymous else 'named'}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli.common import engine_for, fail, read_session, write_session
+from app.cli.common import engine_for, fail, read_session, say, write_session
 from app.services import scores as service
 from scoring import RULES_VERSION
 
@@ -32,7 +32,7 @@ def rebuild(
         with write_session(engine) as session:
             count += service.rescore(session, batch)
     engine.dispose()
-    typer.echo(f"{count} response(s) rescored with rules {RULES_VERSION}")
+    say(f"{count} response(s) rescored with rules {RULES_VERSION}")
 
 
 @app.command()
@@ -41,8 +41,8 @@ def status() -> None:
     with read_session() as session:
         stale = service.stale_count(session)
         missing = service.unscored_count(session)
-    typer.echo(f"scoring rules {RULES_VERSION}")
-    typer.echo(f"stale score rows: {stale}")
-    typer.echo(f"submitted responses without scores: {missing}")
+    say(f"scoring rules {RULES_VERSION}")
+    say(f"stale score rows: {stale}")
+    say(f"submitted responses without scores: {missing}")
     if stale or missing:
-        typer.echo("run `radar scores rebuild` to bring them up to date")
+        say("run `radar scores rebuild` to bring them up to date")

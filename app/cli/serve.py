@@ -6,7 +6,7 @@ import typer
 import uvicorn
 
 from app import links
-from app.cli.common import fail
+from app.cli.common import fail, say
 from app.db import make_engine
 from app.main import create_app
 from app.request_log import logging_config
@@ -32,19 +32,19 @@ def serve(
     finally:
         engine.dispose()
     if prepared.migrated:
-        typer.echo("database migrated to the newest schema")
+        say("database migrated to the newest schema")
     for result in prepared.loaded:
-        typer.echo(f"questionnaire {result.slug} {result.version}: {result.outcome.value}")
-    typer.echo(f"database: {describe_url(settings.effective_database_url)}")
+        say(f"questionnaire {result.slug} {result.version}: {result.outcome.value}")
+    say(f"database: {describe_url(settings.effective_database_url)}")
     application = create_app(settings)
     if prepared.demo_token:
         demo_link = links.public_link(
             settings, application, "respond.invitation", token=prepared.demo_token
         )
-        typer.echo(f"Try it: {demo_link}")
-        typer.echo("(this demo link is shown only now; `radar invite` makes new ones)")
+        say(f"Try it: {demo_link}")
+        say("(this demo link is shown only now; `radar invite` makes new ones)")
     elif prepared.demo_hint:
-        typer.echo(f"demo project present; a new link to try it: {prepared.demo_hint}")
+        say(f"demo project present; a new link to try it: {prepared.demo_hint}")
     uvicorn.run(
         application,
         host=settings.host,
