@@ -1,32 +1,22 @@
 """One respondent's own data to take away: answers, comments and scores as JSON or CSV.
 
-CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return) are neutralised with a leading apostrophe, headers and texts
-alike; numbers are written as numbers. Scores are the values the result page shows (rounded
-by the scoring rule, ``scoring.round_score``), each with the level and, for dimensions,
-strength or weakness decided on that same value; the JSON keeps the unrounded ``score``
-beside its ``rounded`` value.
+Every CSV cell, headers and texts alike, goes through :mod:`app.services.spreadsheet`, so that
+no cell can start a spreadsheet formula; numbers are written as numbers. Scores are the values
+the result page shows (rounded by the scoring rule, ``scoring.round_score``), each with the
+level and, for dimensions, strength or weakness decided on that same value; the JSON keeps the
+unrounded ``score`` beside its ``rounded`` value.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from app.services.responses import Context
+from app.services.spreadsheet import csv_document
 from scoring import Definition, Profile
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = ("record", "id", "dimension", "question", "value", "detail")
-
-
-def neutralise(cell: Any) -> Any:
-    """A cell that cannot start a spreadsheet formula."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
 
 
 def _text(texts: Mapping[str, str] | None, language: str, definition: Definition) -> str:
@@ -93,9 +83,4 @@ def _rows(context: Context, profile: Profile) -> Iterator[tuple[Any, ...]]:
 
 def export_csv(context: Context, profile: Profile) -> str:
     """Answers, comments and scores, one per line (UTF-8 with BOM for spreadsheet programs)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in _rows(context, profile):
-        writer.writerow([neutralise(cell) for cell in row])
-    return "\ufeff" + buffer.getvalue()
+    return csv_document([CSV_HEADER, *_rows(context, profile)])
