@@ -23,7 +23,6 @@ The tree (status, type); classes defined in services are marked with their modul
     │   └── StaleRevision         409 stale-revision           (services.responses)
     ├── Gone                      410 gone
     │   └── RoundClosed           410 round-closed             (services.invitations)
-    │       └── AnswersClosed     410 round-closed             (services.responses)
     ├── PayloadTooLarge           413 payload-too-large
     ├── InvalidInput              422 invalid-input
     │   ├── InvalidAnswers        422 invalid-answers
@@ -33,9 +32,9 @@ The tree (status, type); classes defined in services are marked with their modul
     ├── DatabaseUnavailable       503 database-unavailable     (Retry-After)
     └── HttpError                 any http-error               (a framework's HTTP error)
 
-A class that defines ``type_slug`` names a problem type of its own, and no two classes define
-the same one (a test walks every subclass); a subclass that only changes the message, such as
-``AnswersClosed``, inherits its parent's type. Every 503 carries ``retry_after`` (seconds).
+Each class names a problem type of its own, and no two classes share one (a test walks every
+subclass); one kind of problem told in other words is the same class with another ``detail``
+(``RoundClosed`` for a link and for answers). Every 503 carries ``retry_after`` (seconds).
 """
 
 from __future__ import annotations

@@ -55,13 +55,6 @@ class StaleRevision(Conflict):
         self.current = current
 
 
-class AnswersClosed(RoundClosed):
-    """The round closed while answering: the same problem type, told to the one answering."""
-
-    def __init__(self) -> None:
-        super().__init__(CLOSED_MESSAGE)
-
-
 @dataclass(frozen=True)
 class Context:
     """A response with everything its pages show: round, organisation, project, definition."""
@@ -185,7 +178,7 @@ def submit(session: Session, context: Context, revision: int) -> bool:
     PostgreSQL: the losers see the winner's submission and answer like it, never with a false
     "changed in another window"). The personal link stops working. In anonymous rounds the
     response also lets go of its invitation (whose label could name a person), and its browser
-    sessions and scores keep only the day. Raises :class:`AnswersClosed` after the round
+    sessions and scores keep only the day. Raises :class:`RoundClosed` after the round
     closed, :class:`StaleRevision` for an outdated review and ``InvalidAnswers`` for missing
     answers.
     """
@@ -246,7 +239,7 @@ def _writable(context: Context, revision: int) -> Response:
     if context.submitted:
         raise Conflict(N_("This response has been submitted and can no longer be changed."))
     if not context.open:
-        raise AnswersClosed()
+        raise RoundClosed(CLOSED_MESSAGE)
     if response.revision != revision:
         raise StaleRevision(response.revision)
     return response
