@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
+from app import links
 from app.templating import render_page
 
 router = APIRouter(prefix="/api/v1/docs", include_in_schema=False)
@@ -32,7 +33,7 @@ def assets_dir() -> Path:
     return Path(str(files("fastapi_offline") / "static"))
 
 
-@router.get("", response_class=HTMLResponse)
+@router.get("", response_class=HTMLResponse, name="api.docs")
 def api_docs(request: Request) -> HTMLResponse:
     """The Swagger UI page for the OpenAPI document of version 1."""
     return render_page(
@@ -40,13 +41,13 @@ def api_docs(request: Request) -> HTMLResponse:
         "api_docs.html",
         {
             "openapi_url": request.app.openapi_url,
-            "bundle_url": request.url_for("api_docs_asset", name="swagger-ui-bundle.js").path,
-            "css_url": request.url_for("api_docs_asset", name="swagger-ui.css").path,
+            "bundle_url": links.path_for(request, "api.docs.asset", name="swagger-ui-bundle.js"),
+            "css_url": links.path_for(request, "api.docs.asset", name="swagger-ui.css"),
         },
     )
 
 
-@router.get("/assets/{name}", name="api_docs_asset")
+@router.get("/assets/{name}", name="api.docs.asset")
 def api_docs_asset(name: str) -> FileResponse:
     """Swagger UI's script and stylesheet from the installed package (cached for a day)."""
     if name not in ASSETS:

@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 from app.errors import Conflict, InvalidAnswers, NotFound
 from app.models import AuditEvent, Response, ResponseScore, ResponseStatus, Round
 from app.services import responses, rounds
-from app.services.responses import AnswersClosed, Context, StaleRevision
+from app.services.invitations import RoundClosed
+from app.services.responses import CLOSED_MESSAGE, Context, StaleRevision
 from scoring import parse_definition
 from tests import factories
 from tests.helpers import minimal_definition
@@ -119,10 +120,11 @@ def test_closed_round_and_submitted_response_refuse_changes(
     draft = _draft(session, network, answers=LEADERSHIP)
     rounds.close_round(session, network.round)
     session.commit()
-    with pytest.raises(AnswersClosed) as caught:
+    with pytest.raises(RoundClosed) as caught:
         responses.save_page(session, draft, 1, {}, None, dimension_id="leadership")
     assert caught.value.status_code == 410
-    with pytest.raises(AnswersClosed):
+    assert caught.value.detail == CLOSED_MESSAGE  # told to the one answering: answers are kept
+    with pytest.raises(RoundClosed):
         responses.submit(session, draft, 1)
 
 
