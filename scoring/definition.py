@@ -149,6 +149,7 @@ class Dimension(Strict):
     min_answered: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_ITEMS,
         description="Overrides scoring.min_answered: answered items (a group counts once)",
     )
 
@@ -227,11 +228,12 @@ class ScoringRules(Strict):
     strength_at: Percent = 66.7
     weakness_below: Percent = 40
     min_answered: int = Field(
-        default=1, ge=1, description="Answered items a dimension needs for a score"
+        default=1, ge=1, le=MAX_ITEMS, description="Answered items a dimension needs for a score"
     )
     overall_of: list[Identifier] | None = Field(
         default=None,
         min_length=1,
+        max_length=MAX_PARTS,
         description="Parts of the overall index (dimensions, areas, indexes); "
         "default: the top-level areas and the dimensions without an area",
     )

@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 import yaml
-from typer.testing import Result
 
 from app.definition_files import DefinitionFileError, read_definition
 from scoring import DEFINITION_FILE_BYTES, NUMBER_LIMIT, InvalidDefinition, parse_definition
+from tests.cli.helpers import Radar
 from tests.helpers import minimal_definition, write_definition
 
-Radar = Callable[..., Result]
 Data = dict[str, Any]
 OUTSIDE = f"is outside {-NUMBER_LIMIT}..{NUMBER_LIMIT}"
 
@@ -205,6 +204,7 @@ def test_problems_are_reported_up_to_a_hundred(tmp_path: Path) -> None:
         (lambda d: d["title"].update(en="x" * 10_001), "title.en"),
         (lambda d: d.update(version="١.٠"), "version"),
         (lambda d: d["scales"]["agreement"].update(values=list(range(201))), "scales.agreement"),
+        (lambda d: d["scoring"].update(min_answered=10**50), "scoring.min_answered"),
     ],
 )
 def test_collections_and_texts_are_bounded(change: Callable[[Data], None], where: str) -> None:

@@ -13,6 +13,7 @@ from app.errors import InvalidInput, TooManyRequests
 from app.models import AuditEvent, Organisation, Project, RateLimitHit, Round
 from app.services import invitations, projects, questionnaires, rate_limit, rounds
 from scoring import parse_definition
+from tests import factories
 from tests.helpers import minimal_definition
 
 
@@ -23,15 +24,10 @@ def test_limits_come_from_the_columns() -> None:
         limits.max_length(Project.min_group_size)
 
 
-@pytest.fixture
-def round_(session: Session, published_minimal: None) -> Round:
-    project = projects.create_project(session, "net", "Network")
-    return rounds.create_round(session, project, "mini", "1.0", "Baseline")
-
-
-def test_service_inputs_are_checked_before_the_database(session: Session, round_: Round) -> None:
-    project = projects.get_project_by_slug(session, "net")
-    organisation = projects.add_organisation(session, project, "Saxony")
+def test_service_inputs_are_checked_before_the_database(session: Session) -> None:
+    made = factories.network(session, round_name="Baseline")
+    session.commit()
+    project, organisation, round_ = made.project, made.organisation, made.round
     later = datetime(2030, 1, 1, tzinfo=UTC)
     refused = {
         "round name: 201 characters, at most 200 allowed": lambda: rounds.create_round(
@@ -61,6 +57,9 @@ def test_service_inputs_are_checked_before_the_database(session: Session, round_
             lambda: invitations.create_invitation(
                 session, round_, organisation, multi_use=True, max_uses=2**32
             )
+        ),
+        "organisation name: must not be empty": lambda: projects.add_organisation(
+            session, project, "  "
         ),
     }
     for message, action in refused.items():

@@ -10,8 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import Response
-from app.services import invitations, projects, questionnaires, rounds
-from scoring import parse_definition
+from tests import factories
 from tests.helpers import minimal_definition
 from tests.web.conftest import begin
 from tests.web.pages import Page
@@ -42,11 +41,9 @@ def open_page(client: TestClient, session: Session) -> Page:
             "text": {"de": "Notiz?", "en": "Note?"},
         },
     ]
-    questionnaires.publish(session, parse_definition(data))
-    project = projects.create_project(session, "hostile", "Hostile")
-    organisation = projects.add_organisation(session, project, "Saxony")
-    round_ = rounds.create_round(session, project, "open", "1.0", "Baseline")
-    _invitation, token = invitations.create_invitation(session, round_, organisation)
+    factories.questionnaire(session, data)
+    made = factories.network(session, slug="open")
+    _invitation, token = factories.invitation(session, made.round, made.organisation)
     session.commit()
     return begin(client, token)
 
