@@ -3,6 +3,11 @@
 Every problem reads ``file:path.inside: message (line N)``. YAML is read with YAML 1.2
 booleans only (``true``/``false``), so a choice id ``no`` or a label ``on`` stays a string
 instead of silently becoming a boolean, as YAML 1.1 would have it.
+
+Files may come from authors we do not trust, so reading one is bounded before anything is
+built from it: the file's size, then (on the parser's event stream, which needs no recursion)
+the nesting depth and the number of values with every alias counted as what it repeats. Only
+then is the document composed and constructed (once), and validated.
 """
 
 from __future__ import annotations
@@ -15,11 +20,18 @@ from typing import Any
 
 import yaml
 
-from scoring import Definition, InvalidDefinition, parse_definition
+from scoring import (
+    DEFINITION_DEPTH,
+    DEFINITION_FILE_BYTES,
+    DEFINITION_NODES,
+    Definition,
+    InvalidDefinition,
+    parse_definition,
+)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader (libyaml's parser where installed: ten times faster) with YAML 1.2 booleans."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -55,25 +67,116 @@ class DefinitionFileError(ValueError):
 def read_definition(path: Path) -> Definition:
     """Read and validate one file; raise :class:`DefinitionFileError` naming every problem."""
     name = str(path)
+    text = _read_text(path, name)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionFileError([FileProblem(name, "", f"cannot read file: {exc}")]) from None
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506  (a SafeLoader subclass)
+        _check_shape(text)
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            data = None if root is None else loader.construct_document(root)
+        finally:
+            loader.dispose()
+    except _TooLarge as exc:
+        raise DefinitionFileError([FileProblem(name, "", exc.message, exc.line)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = f"YAML syntax error: {exc.problem or exc.context}"
         raise DefinitionFileError([FileProblem(name, "", message, line)]) from None
+    except yaml.reader.ReaderError as exc:  # a control character YAML does not allow
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a byte"
+        message = f"YAML syntax error: {_sentence(exc.reason)} ({character})"
+        raise DefinitionFileError([FileProblem(name, "", message, line)]) from None
+    except yaml.YAMLError as exc:
+        message = f"YAML error: {_sentence(str(exc))}"
+        raise DefinitionFileError([FileProblem(name, "", message)]) from None
+    except (ValueError, OverflowError) as exc:  # a date such as 2027-13-45, a 5,000-digit int
+        message = f"YAML value cannot be read: {_sentence(str(exc))}"
+        raise DefinitionFileError([FileProblem(name, "", message)]) from None
     try:
         return parse_definition(data)
     except InvalidDefinition as exc:
         problems = [
-            FileProblem(name, p.path, p.message, _line_of(root, p.path)) for p in exc.problems
+            FileProblem(name, p.path, p.message, _line_of(root, p.path) if p.path else None)
+            for p in exc.problems
         ]
         raise DefinitionFileError(problems) from None
+
+
+class _TooLarge(Exception):
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def _read_text(path: Path, name: str) -> str:
+    """The file as text, refusing more than :data:`~scoring.limits.DEFINITION_FILE_BYTES`
+    without reading further (the path might be a device or a huge file)."""
+    try:
+        with path.open("rb") as source:
+            raw = source.read(DEFINITION_FILE_BYTES + 1)
+    except OSError as exc:
+        raise DefinitionFileError([FileProblem(name, "", f"cannot read file: {exc}")]) from None
+    if len(raw) > DEFINITION_FILE_BYTES:
+        message = f"the file is larger than {DEFINITION_FILE_BYTES} bytes"
+        raise DefinitionFileError([FileProblem(name, "", message)])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"cannot read file: not valid UTF-8 (byte {exc.start + 1})"
+        raise DefinitionFileError([FileProblem(name, "", message)]) from None
+
+
+def _sentence(text: str, limit: int = 200) -> str:
+    """A message from a library as one bounded line."""
+    line = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return line if len(line) <= limit else line[:limit] + "…"
+
+
+def _check_shape(text: str) -> None:
+    """Refuse documents nested deeper than :data:`~scoring.limits.DEFINITION_DEPTH` or with
+    more than :data:`~scoring.limits.DEFINITION_NODES` values once aliases are expanded.
+
+    Works on the parser's events, before any node or object exists: each open collection
+    remembers the count and depth where it began, so an anchored one knows, when it ends,
+    how many values and levels an alias to it repeats.
+    """
+    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values, levels below)
+    open_: list[tuple[str | None, int, list[int]]] = []  # (anchor, count at start, [deepest])
+    count = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, start, (deepest,) = open_.pop()
+            if open_:
+                open_[-1][2][0] = max(open_[-1][2][0], deepest)
+            if anchor is not None:
+                anchors[anchor] = (count - start, deepest - len(open_) - 1)
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        values, below = (1, 0)
+        if isinstance(event, yaml.AliasEvent):
+            if any(anchor == event.anchor for anchor, _start, _deepest in open_):
+                line = event.start_mark.line + 1 if event.start_mark else None
+                raise _TooLarge("an alias inside the node it refers to (a cycle)", line)
+            values, below = anchors.get(str(event.anchor), (1, 0))
+        depth = len(open_) + 1 + below
+        count += values
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if depth > DEFINITION_DEPTH:
+            raise _TooLarge(f"nested deeper than {DEFINITION_DEPTH} levels", line)
+        if count > DEFINITION_NODES:
+            raise _TooLarge(
+                f"more than {DEFINITION_NODES} values (counting what aliases repeat)", line
+            )
+        if open_:
+            open_[-1][2][0] = max(open_[-1][2][0], depth)
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_.append((event.anchor, count - 1, [depth]))
+        elif isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+            anchors[event.anchor] = (1, 0)
 
 
 def validate_files(paths: Iterable[Path]) -> list[FileProblem]:

@@ -16,6 +16,7 @@ from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db_types import UTCDateTime, utcnow
+from scoring import IDENTIFIER_LENGTH, VERSION_LENGTH
 
 # Named constraints, so that migrations (SQLite batch mode included) can alter them later.
 SQLModel.metadata.naming_convention = {
@@ -70,7 +71,7 @@ class Questionnaire(SQLModel, table=True):
     __tablename__ = "questionnaire"
 
     id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(max_length=64, unique=True)
+    slug: str = Field(max_length=IDENTIFIER_LENGTH, unique=True)
     created_at: datetime = _created()
 
 
@@ -82,7 +83,7 @@ class QuestionnaireVersion(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     questionnaire_id: int = Field(foreign_key="questionnaire.id", ondelete="CASCADE", index=True)
-    version: str = Field(max_length=20)
+    version: str = Field(max_length=VERSION_LENGTH)
     definition: dict[str, Any] = _json()
     content_hash: str = Field(max_length=64)
     status: VersionStatus = Field(default=VersionStatus.PUBLISHED, sa_type=String(16))

@@ -21,6 +21,7 @@ from scoring.aggregate import (
 from scoring.answers import (
     AnswerProblem,
     UnscorableAnswers,
+    check_text,
     problems_to_dicts,
     validate_answers,
 )
@@ -53,6 +54,20 @@ from scoring.definition import (
     ScoringRules,
 )
 from scoring.encode import AnswerMatrix, encode_answers
+from scoring.limits import (
+    ANSWER_TEXT_LENGTH,
+    DEFINITION_DEPTH,
+    DEFINITION_FILE_BYTES,
+    DEFINITION_NODES,
+    IDENTIFIER_LENGTH,
+    ITEM_ID_LENGTH,
+    LANGUAGE_LENGTH,
+    NUMBER_LIMIT,
+    VERSION_LENGTH,
+    number_problem,
+    shorten,
+    text_problem,
+)
 from scoring.profile import (
     LOW_COVERAGE,
     NO_ITEMS_SHOWN,
@@ -74,12 +89,21 @@ from scoring.validation import InvalidDefinition, parse_definition
 from scoring.visibility import visible_items
 
 __all__ = [
+    "ANSWER_TEXT_LENGTH",
+    "DEFINITION_DEPTH",
+    "DEFINITION_FILE_BYTES",
+    "DEFINITION_NODES",
+    "IDENTIFIER_LENGTH",
+    "ITEM_ID_LENGTH",
+    "LANGUAGE_LENGTH",
     "LOW_COVERAGE",
     "NOT_APPLICABLE",
     "NO_ITEMS_SHOWN",
     "NO_SCORED_PARTS",
+    "NUMBER_LIMIT",
     "RULES_VERSION",
     "SCORE_DECIMALS",
+    "VERSION_LENGTH",
     "AnswerMatrix",
     "AnswerProblem",
     "Area",
@@ -116,10 +140,12 @@ __all__ = [
     "UnscorableAnswers",
     "aggregate_organisation",
     "aggregate_scores",
+    "check_text",
     "compare_cohort",
     "compare_rounds",
     "encode_answers",
     "instrument_quality",
+    "number_problem",
     "parse_condition",
     "parse_definition",
     "problems_to_dicts",
@@ -129,6 +155,8 @@ __all__ = [
     "round_scores",
     "score_bulk",
     "score_response",
+    "shorten",
+    "text_problem",
     "validate_answers",
     "versions_comparable",
     "visible_items",

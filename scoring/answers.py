@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from scoring.definition import NOT_APPLICABLE, Definition, Item, ItemType
+from scoring.limits import NUMBER_LIMIT, shorten, text_problem
 from scoring.visibility import visibility_plan, visible_items
 
 Severity = Literal["error", "warning"]
@@ -46,7 +47,8 @@ class AnswerProblem:
     """One problem with one answer.
 
     ``allowed`` lists the values the item accepts (scale values, choice ids), or for a number
-    item its ``(min, max)`` bounds (``None`` where open); ``None`` where there is no fixed set.
+    item its ``(min, max)`` bounds (where the definition sets none, the limits every number
+    shares, ``-NUMBER_LIMIT`` and ``NUMBER_LIMIT``); ``None`` where there is no fixed set.
     """
 
     item_id: str
@@ -144,7 +146,7 @@ def validate_answers(
     known = {item.id for item in definition.items}
     for item_id in answers:
         if item_id not in known:
-            problems.append(AnswerProblem(item_id, "unknown_item", f"no item {item_id!r}"))
+            problems.append(AnswerProblem(item_id, "unknown_item", f"no item {shorten(item_id)}"))
     return problems
 
 
@@ -156,7 +158,10 @@ def allowed(definition: Definition, item: Item) -> Allowed | None:
     if item.type in (ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE):
         return tuple(choice.id for choice in item.choices or [])
     if item.type is ItemType.NUMBER:
-        return (item.min, item.max)
+        return (
+            -NUMBER_LIMIT if item.min is None else item.min,
+            NUMBER_LIMIT if item.max is None else item.max,
+        )
     return None
 
 
@@ -175,18 +180,18 @@ def check_answer(definition: Definition, item: Item, value: Any) -> AnswerProble
         if not _is_number(value):
             return problem("wrong_type", f"expected a scale value, got {_kind(value)}")
         if value not in definition.scales[item.scale or ""].values:
-            return problem("not_on_scale", f"{value!r} is not on the scale")
+            return problem("not_on_scale", f"{shorten(value)} is not on the scale")
     elif item.type is ItemType.SINGLE_CHOICE:
         if not isinstance(value, str):
             return problem("wrong_type", f"expected a choice id, got {_kind(value)}")
         if accepted and value not in accepted:
-            return problem("unknown_choice", f"{value!r} is not one of the choices")
+            return problem("unknown_choice", f"{shorten(value)} is not one of the choices")
     elif item.type is ItemType.MULTI_CHOICE:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             return problem("wrong_type", f"expected a list of choice ids, got {_kind(value)}")
         unknown = [v for v in value if accepted and v not in accepted]
         if unknown:
-            listed = ", ".join(map(repr, unknown))
+            listed = ", ".join(shorten(v) for v in unknown[:10]) + (", …" if unknown[10:] else "")
             return problem("unknown_choice", f"not among the choices: {listed}")
         if len(set(value)) != len(value):
             return problem("duplicate_choice", "a choice is selected more than once")
@@ -196,16 +201,30 @@ def check_answer(definition: Definition, item: Item, value: Any) -> AnswerProble
                 "exclusive_choice", f"{exclusive[0]!r} cannot be combined with other choices"
             )
     elif item.type is ItemType.NUMBER:
-        if not _is_number(value) or not math.isfinite(value):
+        if not _is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
             return problem("wrong_type", f"expected a finite number, got {_kind(value)}")
-        too_low = item.min is not None and value < item.min
-        if too_low or (item.max is not None and value > item.max):
-            low, high = ("" if b is None else b for b in (item.min, item.max))
-            return problem("out_of_range", f"{value!r} is outside {low}..{high}")
+        low, high = accepted or (-NUMBER_LIMIT, NUMBER_LIMIT)
+        if not low <= value <= high:  # open bounds are the shared limit: storable, formattable
+            return problem("out_of_range", f"{shorten(value)} is outside {low}..{high}")
     elif not isinstance(value, str):
         return problem("wrong_type", f"expected text, got {_kind(value)}")
-    elif len(value) > item.max_length:
-        return problem("too_long", f"{len(value)} characters, at most {item.max_length} allowed")
+    else:
+        return check_text(item.id, value, item.max_length)
+    return None
+
+
+def check_text(subject: str, value: str, max_length: int) -> AnswerProblem | None:
+    """The problem with a free text (a text answer, a comment), or None.
+
+    ``too_long`` beyond ``max_length`` characters; ``invalid_characters`` for NUL, other
+    control characters or invalid UTF-8 (tabs and line breaks are kept as typed).
+    """
+    if len(value) > max_length:
+        message = f"{len(value)} characters, at most {max_length} allowed"
+        return AnswerProblem(subject, "too_long", message)
+    characters = text_problem(value, multiline=True)
+    if characters is not None:
+        return AnswerProblem(subject, "invalid_characters", characters)
     return None
 
 
@@ -221,5 +240,5 @@ def _kind(value: Any) -> str:
     names = {bool: "true/false", str: "a string", list: "a list", dict: "an object"}
     for kind, name in names.items():
         if isinstance(value, kind):
-            return f"{name} ({value!r})" if kind in (bool, str) else name
-    return f"a number ({value!r})" if _is_number(value) else type(value).__name__
+            return f"{name} ({shorten(value)})" if kind in (bool, str) else name
+    return f"a number ({shorten(value)})" if _is_number(value) else type(value).__name__

@@ -14,27 +14,91 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
+
+from scoring.limits import (
+    ANSWER_TEXT_LENGTH,
+    DEFINITION_TEXT_LENGTH,
+    IDENTIFIER_LENGTH,
+    ITEM_ID_LENGTH,
+    MAX_ITEMS,
+    MAX_LANGUAGES,
+    MAX_PARTS,
+    NUMBER_LIMIT,
+    VERSION_LENGTH,
+    number_problem,
+    text_problem,
+)
 
 NOT_APPLICABLE = "na"
 """The stored answer for "don't know / not applicable" on a scale that offers it."""
 
+
+def _storable_text(value: str) -> str:
+    problem = text_problem(value, multiline=True)
+    if problem is not None:
+        raise PydanticCustomError("text_characters", problem)
+    return value
+
+
+def _bounded_number(value: Any) -> Any:
+    """Refuse infinities, NaN and numbers beyond the shared limit before the type check, so
+    that ``.inf`` gets one clear message rather than one per member of ``int | float``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        problem = number_problem(value)
+        if problem is not None:
+            raise PydanticCustomError("number_range", problem)
+    return value
+
+
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-LocalizedText = dict[LanguageCode, Text]
-LocalizedList = dict[LanguageCode, list[Text]]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
-ItemId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", max_length=100)
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=DEFINITION_TEXT_LENGTH, strip_whitespace=True),
+    AfterValidator(_storable_text),
 ]
-VersionString = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")]
-Weight = Annotated[float, Field(ge=0, description="Relative weight; 0 switches a part off")]
+LocalizedText = Annotated[dict[LanguageCode, Text], Field(max_length=MAX_LANGUAGES)]
+LocalizedList = Annotated[
+    dict[LanguageCode, Annotated[list[Text], Field(max_length=MAX_PARTS)]],
+    Field(max_length=MAX_LANGUAGES),
+]
+Identifier = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=IDENTIFIER_LENGTH)
+]
+ItemId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", max_length=ITEM_ID_LENGTH),
+]
+VersionString = Annotated[
+    str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+){0,2}$", max_length=VERSION_LENGTH)
+]
+Number = Annotated[
+    int | float,
+    BeforeValidator(_bounded_number),
+    Field(description=f"A finite number from -{NUMBER_LIMIT} to {NUMBER_LIMIT}"),
+]
+Weight = Annotated[
+    float,
+    BeforeValidator(_bounded_number),
+    Field(ge=0, le=NUMBER_LIMIT, description="Relative weight; 0 switches a part off"),
+]
 Percent = Annotated[float, Field(ge=0, le=100)]
 T = TypeVar("T")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    """Unknown keys are errors, nothing is coerced, nothing changes, every float is finite."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class ItemType(StrEnum):
@@ -48,7 +112,7 @@ class ItemType(StrEnum):
 class Scale(Strict):
     """Ordered answer values with a label per value and language."""
 
-    values: list[int | float] = Field(min_length=2)
+    values: list[Number] = Field(min_length=2, max_length=MAX_PARTS)
     labels: LocalizedList
     not_applicable: bool = False
     not_applicable_label: LocalizedText | None = None
@@ -85,6 +149,7 @@ class Dimension(Strict):
     min_answered: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_ITEMS,
         description="Overrides scoring.min_answered: answered items (a group counts once)",
     )
 
@@ -104,7 +169,7 @@ class Index(Strict):
 
     id: Identifier
     title: LocalizedText
-    of: list[Identifier] = Field(min_length=1)
+    of: list[Identifier] = Field(min_length=1, max_length=MAX_PARTS)
     weight: Weight = 1
 
 
@@ -129,14 +194,14 @@ class Item(Strict):
     help: LocalizedText | None = None
     examples: LocalizedList | None = None
     scale: Identifier | None = None
-    choices: list[Choice] | None = None
+    choices: Annotated[list[Choice], Field(max_length=MAX_PARTS)] | None = None
     reverse: bool = False
     weight: Weight = 1
     required: bool = True
-    show_if: str | None = None
-    min: int | float | None = None
-    max: int | float | None = None
-    max_length: int = Field(default=4000, ge=1, le=20000)
+    show_if: Annotated[str, AfterValidator(_storable_text)] | None = None
+    min: Number | None = None
+    max: Number | None = None
+    max_length: int = Field(default=4000, ge=1, le=ANSWER_TEXT_LENGTH)
     group: ItemId | None = None
 
     @property
@@ -159,15 +224,16 @@ class Band(Strict):
 
 class ScoringRules(Strict):
     min_coverage: float = Field(default=0.5, gt=0, le=1)
-    bands: list[Band] = Field(min_length=1)
+    bands: list[Band] = Field(min_length=1, max_length=MAX_PARTS)
     strength_at: Percent = 66.7
     weakness_below: Percent = 40
     min_answered: int = Field(
-        default=1, ge=1, description="Answered items a dimension needs for a score"
+        default=1, ge=1, le=MAX_ITEMS, description="Answered items a dimension needs for a score"
     )
     overall_of: list[Identifier] | None = Field(
         default=None,
         min_length=1,
+        max_length=MAX_PARTS,
         description="Parts of the overall index (dimensions, areas, indexes); "
         "default: the top-level areas and the dimensions without an area",
     )
@@ -192,19 +258,19 @@ class Definition(Strict):
 
     slug: Identifier
     version: VersionString
-    languages: list[LanguageCode] = Field(min_length=1)
+    languages: list[LanguageCode] = Field(min_length=1, max_length=MAX_LANGUAGES)
     default_language: LanguageCode
     title: LocalizedText
     description: LocalizedText | None = None
     estimated_minutes: int | None = Field(default=None, ge=1, le=600)
-    scales: dict[Identifier, Scale] = Field(default_factory=dict)
-    dimensions: list[Dimension] = Field(min_length=1)
-    areas: list[Area] = Field(default_factory=list)
-    indexes: list[Index] = Field(default_factory=list)
-    item_groups: list[ItemGroup] = Field(default_factory=list)
-    items: list[Item] = Field(min_length=1)
+    scales: dict[Identifier, Scale] = Field(default_factory=dict, max_length=MAX_PARTS)
+    dimensions: list[Dimension] = Field(min_length=1, max_length=MAX_PARTS)
+    areas: list[Area] = Field(default_factory=list, max_length=MAX_PARTS)
+    indexes: list[Index] = Field(default_factory=list, max_length=MAX_PARTS)
+    item_groups: list[ItemGroup] = Field(default_factory=list, max_length=MAX_ITEMS)
+    items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
     scoring: ScoringRules
-    comparable_with: list[VersionString] = Field(default_factory=list)
+    comparable_with: list[VersionString] = Field(default_factory=list, max_length=MAX_PARTS)
 
     _items: dict[str, Item] = PrivateAttr(default_factory=dict)
     _dimensions: dict[str, Dimension] = PrivateAttr(default_factory=dict)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from scoring.condition_checks import literal_problems
 from scoring.conditions import ConditionSyntaxError, parse_condition
 from scoring.definition import Definition, ItemType
+from scoring.limits import MAX_PROBLEMS, SHORT, shorten
 from scoring.structure_checks import DefinitionProblem, check_structure
 from scoring.visibility import show_if_cycles
 
@@ -43,11 +45,22 @@ def parse_definition(data: Any) -> Definition:
     except ValidationError as exc:
         errors = exc.errors()
         problems = [DefinitionProblem(format_path(data, e["loc"]), _message(e)) for e in errors]
-        raise InvalidDefinition(problems + _problems_beyond(data, errors)) from None
-    problems = list(check_definition(definition))
+        raise InvalidDefinition(_bounded(problems + _problems_beyond(data, errors))) from None
+    problems = _bounded(check_definition(definition))
     if problems:
         raise InvalidDefinition(problems)
     return definition
+
+
+def _bounded(problems: Iterable[DefinitionProblem]) -> list[DefinitionProblem]:
+    """At most :data:`~scoring.limits.MAX_PROBLEMS` problems and a line saying there are more:
+    a hostile file cannot make the report (or the time to build it) grow without bound."""
+    found = list(islice(problems, MAX_PROBLEMS + 1))
+    if len(found) > MAX_PROBLEMS:
+        found[MAX_PROBLEMS:] = [
+            DefinitionProblem("", f"more problems not shown after the first {MAX_PROBLEMS}")
+        ]
+    return found
 
 
 def _problems_beyond(data: Any, errors: Sequence[Mapping[str, Any]]) -> list[DefinitionProblem]:
@@ -105,14 +118,21 @@ def format_path(data: Any, loc: Sequence[int | str]) -> str:
         if isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node):
             element = node[key]
             label = element.get("id") if isinstance(element, Mapping) else None
-            parts.append(f"[{label}]" if isinstance(label, str) else f"[{key}]")
+            parts.append(f"[{_segment(label)}]" if isinstance(label, str) else f"[{key}]")
             node = element
             continue
         if isinstance(key, str) and key.startswith(("function-", "list[", "dict[", "union[")):
             continue  # pydantic's own location parts for validators and unions
-        parts.append(f".{key}" if parts else str(key))
+        parts.append(f".{_segment(key)}" if parts else _segment(key))
         node = node.get(key) if isinstance(node, Mapping) else None
     return "".join(parts)
+
+
+def _segment(key: object) -> str:
+    """A path part as written, unless it is long or holds control characters: then quoted
+    and abbreviated, so that a hostile key can neither flood nor forge the report."""
+    text = str(key)
+    return text if text.isprintable() and len(text) <= SHORT else shorten(text)
 
 
 def _message(error: Mapping[str, Any]) -> str:
@@ -120,14 +140,18 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "extra_forbidden":
         return "unknown key"
     is_version = error["loc"][:1] in (("version",), ("comparable_with",))
-    if is_version and kind == "string_pattern_mismatch":
-        return f'{error["input"]!r} is not a version like "1.0" or "2.1.3"'
+    if is_version and kind in ("string_pattern_mismatch", "string_too_long"):
+        return f'{shorten(error["input"])} is not a version like "1.0" or "2.1.3"'
     if is_version and kind == "string_type":
-        return f'{error["input"]!r} is not a version string: quote it, e.g. "1.0"'
+        return f'{shorten(error["input"])} is not a version string: quote it, e.g. "1.0"'
     if kind == "greater_than_equal" and error["loc"][-1:] == ("weight",):
         return f"weight must not be negative, got {error['input']}"
     if kind == "string_too_short" and isinstance(error["input"], str):
         return "text is blank"
+    if kind == "string_unicode":
+        return "is not valid UTF-8 text"
+    if kind == "finite_number":
+        return f"{error['input']!r} is not a finite number"
     return message[0].lower() + message[1:] if message else kind
 
 

@@ -6,6 +6,7 @@ import typer
 from pydantic import ValidationError
 
 from app.cli import (
+    common,
     database,
     demo,
     invitations,
@@ -21,6 +22,7 @@ from app.cli.common import fail
 from app.settings import get_settings
 
 app = typer.Typer(
+    cls=common.CheckedArguments,
     name="radar",
     help="Integration Radar: self-assessment of intercultural integration.",
     no_args_is_help=True,

@@ -1,4 +1,4 @@
-"""Helpers shared by the command groups: settings, engine, units of work, output.
+"""Helpers shared by the command groups: settings, engine, units of work, output, input.
 
 Each command is one unit of work (:func:`app.db.unit_of_work`): :func:`write_session` commits
 once when its block ends and rolls back wholly on an error; :func:`read_session` never takes
@@ -17,10 +17,13 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
+from pathlib import Path
+from typing import Any
 
 import typer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from typer.core import TyperGroup
 
 from app import links
 from app.db import make_engine, unit_of_work
@@ -28,6 +31,9 @@ from app.errors import AppError
 from app.main import create_app
 from app.settings import Settings, get_settings
 from app.startup import StartupError, check_reachable
+from scoring import shorten
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # C0 and C1 controls, DEL, line and paragraph separators, bidirectional embeddings and isolates
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -82,6 +88,36 @@ def public_links(settings: Settings) -> Callable[..., str]:
     application = create_app(settings)
     application.state.engine.dispose()  # only the routes are needed
     return partial(links.public_link, settings, application)
+
+
+class CheckedArguments(TyperGroup):
+    """The ``radar`` command group: an argument that is not valid UTF-8 stops every command
+    with one line before it runs (Python hands such bytes over as lone surrogates, which no
+    database driver can encode)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        for argument in args:
+            if _SURROGATE.search(argument):
+                raw = argument.encode("utf-8", "surrogateescape")
+                raise fail(f"argument {shorten(raw)} is not valid UTF-8")
+        return super().parse_args(ctx, args)
+
+
+def read_text_file(option: str, path: Path, max_characters: int) -> str:
+    """A UTF-8 text file given on the command line, read no further than the longest text
+    that may be stored from it; a problem exits with one line naming the option."""
+    try:
+        with path.open("rb") as source:
+            raw = source.read(4 * max_characters + 1)  # a character is at most 4 bytes
+    except OSError as exc:
+        raise fail(f"{option}: cannot read {shorten(str(path))}: {exc.strerror}") from None
+    if len(raw) > 4 * max_characters:  # then it holds more than max_characters characters
+        raise fail(f"{option}: longer than {max_characters} characters")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail(f"{option}: not valid UTF-8 text (byte {exc.start + 1})") from None
+    return text  # what else a text must be, the service that stores it checks
 
 
 @contextmanager

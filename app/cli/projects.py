@@ -22,7 +22,7 @@ def create(
     ),
 ) -> None:
     """Create a project."""
-    minimum = min_group_size or get_settings().min_group_size
+    minimum = get_settings().min_group_size if min_group_size is None else min_group_size
     with write_session() as session:
         project = service.create_project(session, slug, name, min_group_size=minimum)
     say(f"project {project.slug} created")

@@ -12,22 +12,34 @@ from pathlib import Path
 
 import typer
 
-from app.cli.common import fail, read_session, say, say_row, write_session
+from app import limits
+from app.cli.common import fail, read_session, read_text_file, say, say_row, write_session
+from app.errors import InvalidInput
+from app.models import Round
 from app.services import projects, rounds
+from scoring import shorten
 
 app = typer.Typer(help="Assessment rounds of a project.", no_args_is_help=True)
 
 
 def parse_moment(option: str, value: str | None, *, end_of_day: bool) -> datetime | None:
-    """A command-line date or time as an aware UTC datetime; a bad value exits with one line."""
+    """A command-line date or time as an aware UTC datetime; a bad value exits with one line.
+
+    Years 2000 to 2999 only (:func:`app.limits.moment`), checked before the end of the day is
+    added, so that no date overflows.
+    """
     if value is None:
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise fail(f"{option}: {value!r} is not a date such as 2027-01-31") from None
+        raise fail(f"{option}: {shorten(value)} is not a date such as 2027-01-31") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    try:
+        limits.moment(moment, option)
+    except InvalidInput as exc:
+        raise fail(exc.detail) from None
     if end_of_day and len(value) == len("2027-01-31"):
         moment += timedelta(days=1)
     return moment
@@ -50,7 +62,11 @@ def create(
     """Create a round of a published questionnaire version."""
     opens_at = parse_moment("--opens", opens, end_of_day=False)
     closes_at = parse_moment("--closes", closes, end_of_day=True)
-    notice = privacy_notice.read_text(encoding="utf-8") if privacy_notice else ""
+    notice = (
+        read_text_file("--privacy-notice", privacy_notice, limits.max_length(Round.privacy_notice))
+        if privacy_notice
+        else ""
+    )
     with write_session() as session:
         found = projects.get_project_by_slug(session, project)
         created = rounds.create_round(

@@ -12,6 +12,9 @@ from app.main import create_app
 from app.request_log import logging_config
 from app.settings import get_settings
 from app.startup import StartupError, describe_url, prepare
+from scoring import shorten
+
+MAX_PORT = 65535
 
 
 def serve(
@@ -22,6 +25,8 @@ def serve(
 
     On an empty database it creates a demo project and prints a link to try it.
     """
+    if port is not None and not 1 <= port <= MAX_PORT:
+        raise fail(f"--port: {shorten(port)} is not a port number from 1 to {MAX_PORT}")
     overrides = {key: value for key, value in (("host", host), ("port", port)) if value}
     settings = get_settings().model_copy(update=overrides)  # printed links use the real port
     engine = make_engine(settings.effective_database_url)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app.limits import max_length
 from app.models import AuditEvent
 
 OPERATOR = "operator"
@@ -38,10 +39,10 @@ def record(
     """Add an event to the session (the caller commits it with its change)."""
     session.add(
         AuditEvent(
-            actor=one_line(actor),
+            actor=one_line(actor)[: max_length(AuditEvent.actor)],
             action=action,
             object_type=object_type,
-            object_id=one_line(object_id),
+            object_id=one_line(object_id)[: max_length(AuditEvent.object_id)],
             project_id=project_id,
             detail={key: one_line(value) for key, value in detail.items()},
         )

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
+from app import limits
 from app.db_types import utcnow
 from app.errors import Conflict, Gone, InvalidInput, NotFound
 from app.i18n import N_
@@ -24,6 +25,7 @@ from app.models import Invitation, Organisation, Project, QuestionnaireVersion, 
 from app.services import audit, web_sessions
 from app.services.rounds import RoundState, round_state, version_of
 from app.tokens import hash_token, new_token
+from scoring import shorten
 
 INVALID_MESSAGE = N_(
     "This invitation link is unknown, has expired or has already been used. If you have already "
@@ -90,6 +92,13 @@ def create_invitation(
         raise RoundClosed(f"round {round_.name!r} is closed: no new invitations")
     if max_uses is not None and (max_uses < 1 or not multi_use):
         raise InvalidInput("a use limit needs a multi-use invitation and must be at least 1")
+    if max_uses is not None:
+        limits.integer(max_uses, "use limit", low=1, column=Invitation.max_uses)
+    limits.optional_text(
+        stakeholder_group, "stakeholder group", column=Invitation.stakeholder_group
+    )
+    limits.text(label, "label", column=Invitation.label)
+    limits.moment(expires_at, "expiry")
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= utcnow()):
         raise InvalidInput("the expiry must be a future time with a time zone")
     if label.strip() and round_.anonymous and not multi_use:
@@ -193,9 +202,9 @@ def record_use(session: Session, invitation: Invitation) -> Invitation:
 
 def get_invitation(session: Session, round_: Round, invitation_id: int) -> Invitation:
     """An invitation of this round by its number (another round's number is not found)."""
-    invitation = session.get(Invitation, invitation_id)
+    invitation = session.get(Invitation, invitation_id) if limits.is_id(invitation_id) else None
     if invitation is None or invitation.round_id != round_.id:
-        raise NotFound(f"round {round_.name!r} has no invitation {invitation_id}")
+        raise NotFound(f"round {round_.name!r} has no invitation {shorten(invitation_id)}")
     return invitation
 
 

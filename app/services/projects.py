@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from app import limits
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Organisation, Project
 from app.services import audit
+from scoring import shorten
 
 
 def create_project(session: Session, slug: str, name: str, *, min_group_size: int = 3) -> Project:
     """Create a project; its slug is unique across the service."""
-    if min_group_size < 1:
-        raise InvalidInput("the minimum group size must be at least 1")
+    limits.text(slug, "project slug", column=Project.slug, required=True)
+    limits.text(name, "project name", column=Project.name, required=True)
+    limits.integer(min_group_size, "minimum group size", low=1, column=Project.min_group_size)
     if find_project(session, slug) is not None:
         raise Conflict(f"project {slug!r} already exists", slug=slug)
     project = Project(slug=slug, name=name, min_group_size=min_group_size)
@@ -36,13 +39,15 @@ def create_project(session: Session, slug: str, name: str, *, min_group_size: in
 
 
 def find_project(session: Session, slug: str) -> Project | None:
+    if not limits.findable(slug, Project.slug):
+        return None
     return session.exec(select(Project).where(Project.slug == slug)).first()
 
 
 def get_project_by_slug(session: Session, slug: str) -> Project:
     project = find_project(session, slug)
     if project is None:
-        raise NotFound(f"no project {slug!r}", slug=slug)
+        raise NotFound(f"no project {shorten(slug)}", slug=slug)
     return project
 
 
@@ -54,9 +59,11 @@ def add_organisation(
     session: Session, project: Project, name: str, country: str = "", kind: str = "region"
 ) -> Organisation:
     """Add a partner organisation; ``country`` is an ISO 3166 alpha-2 code or ""."""
+    limits.text(name, "organisation name", column=Organisation.name, required=True)
+    limits.text(kind, "organisation kind", column=Organisation.kind, required=True)
     country = country.strip().upper()
-    if country and (len(country) != 2 or not country.isalpha()):
-        raise InvalidInput(f"country {country!r} is not a two-letter code such as DE")
+    if country and (len(country) != 2 or not country.isascii() or not country.isalpha()):
+        raise InvalidInput(f"country {shorten(country)} is not a two-letter code such as DE")
     if find_organisation(session, project, name) is not None:
         raise Conflict(
             f"project {project.slug!r} already has an organisation {name!r}",
@@ -82,7 +89,7 @@ def get_organisation(session: Session, project: Project, name: str) -> Organisat
     organisation = find_organisation(session, project, name)
     if organisation is None:
         raise NotFound(
-            f"project {project.slug!r} has no organisation {name!r}",
+            f"project {project.slug!r} has no organisation {shorten(name)}",
             project=project.slug,
             organisation=name,
         )
@@ -100,6 +107,8 @@ def list_organisations(session: Session, project: Project) -> list[Organisation]
 
 
 def find_organisation(session: Session, project: Project, name: str) -> Organisation | None:
+    if not limits.findable(name, Organisation.name):
+        return None
     return session.exec(
         select(Organisation).where(Organisation.project_id == project.id, Organisation.name == name)
     ).first()

@@ -13,13 +13,14 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from app import limits
 from app.db_types import utcnow
 from app.definition_files import definition_files, read_definition
 from app.errors import Conflict, NotFound
 from app.models import Questionnaire, QuestionnaireVersion, VersionStatus
 from app.services import audit
 from app.services.paging import Slice, page_of
-from scoring import Definition, parse_definition
+from scoring import Definition, parse_definition, shorten
 
 
 class PublishOutcome(StrEnum):
@@ -144,6 +145,8 @@ def page_versions(
     session: Session, slug: str, limit: int, offset: int
 ) -> Slice[QuestionnaireVersion]:
     """One page of a questionnaire's versions in publication order; NotFound if it has none."""
+    if not limits.findable(slug, Questionnaire.slug):
+        raise NotFound(f"no questionnaire {shorten(slug)}")
     page = page_of(
         session,
         select(QuestionnaireVersion)
@@ -154,26 +157,30 @@ def page_versions(
         offset,
     )
     if page.total == 0:
-        raise NotFound(f"no questionnaire {slug!r}")
+        raise NotFound(f"no questionnaire {shorten(slug)}")
     return page
 
 
 def get_versions(session: Session, slug: str) -> list[QuestionnaireVersion]:
-    versions = session.exec(
-        select(QuestionnaireVersion)
-        .join(Questionnaire)
-        .where(Questionnaire.slug == slug)
-        .order_by(col(QuestionnaireVersion.id))
-    ).all()
+    versions = (
+        session.exec(
+            select(QuestionnaireVersion)
+            .join(Questionnaire)
+            .where(Questionnaire.slug == slug)
+            .order_by(col(QuestionnaireVersion.id))
+        ).all()
+        if limits.findable(slug, Questionnaire.slug)
+        else []
+    )
     if not versions:
-        raise NotFound(f"no questionnaire {slug!r}")
+        raise NotFound(f"no questionnaire {shorten(slug)}")
     return list(versions)
 
 
 def get_version(session: Session, slug: str, version: str) -> QuestionnaireVersion:
     row = _version(session, slug, version)
     if row is None:
-        raise NotFound(f"no version {version!r} of questionnaire {slug!r}")
+        raise NotFound(f"no version {shorten(version)} of questionnaire {shorten(slug)}")
     return row
 
 
@@ -183,6 +190,11 @@ def definition_of(row: QuestionnaireVersion) -> Definition:
 
 
 def _version(session: Session, slug: str, version: str) -> QuestionnaireVersion | None:
+    if not (
+        limits.findable(slug, Questionnaire.slug)
+        and limits.findable(version, QuestionnaireVersion.version)
+    ):
+        return None
     return session.exec(
         select(QuestionnaireVersion)
         .join(Questionnaire)

@@ -13,6 +13,7 @@ throttle.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select
 
+from app import limits
 from app.db_types import utcnow
 from app.errors import TooManyRequests
 from app.i18n import N_
@@ -44,11 +46,19 @@ def window_start(moment: datetime, window: timedelta) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
 
 
+def stored_bucket(bucket: str) -> str:
+    """The bucket as stored: a client address from a proxy header can be any length, so one
+    that does not fit the column is kept as its hash (still one bucket per client)."""
+    if limits.text_error(bucket, column=RateLimitHit.bucket) is None:
+        return bucket
+    return "sha256:" + hashlib.sha256(bucket.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def count(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> int:
     start = window_start(now or utcnow(), limit.window)
     hit = session.exec(
         select(RateLimitHit).where(
-            RateLimitHit.bucket == bucket, RateLimitHit.window_start == start
+            RateLimitHit.bucket == stored_bucket(bucket), RateLimitHit.window_start == start
         )
     ).first()
     return hit.count if hit else 0
@@ -78,7 +88,9 @@ def record(session: Session, bucket: str, limit: Limit, now: datetime | None = N
     start = window_start(now, limit.window)
     dialect = session.get_bind().dialect.name
     insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(RateLimitHit).values(bucket=bucket, window_start=start, count=1)
+    statement = insert(RateLimitHit).values(
+        bucket=stored_bucket(bucket), window_start=start, count=1
+    )
     statement = statement.on_conflict_do_update(
         index_elements=["bucket", "window_start"],
         set_={"count": RateLimitHit.__table__.c.count + 1},  # type: ignore[attr-defined]

@@ -32,7 +32,7 @@ from app.models import (
 from app.services import audit, questionnaires, scores, web_sessions
 from app.services.invitations import RoundClosed
 from app.services.rounds import RoundState, round_state, version_of
-from scoring import Definition, validate_answers
+from scoring import AnswerProblem, Definition, check_text, validate_answers
 
 MAX_COMMENT_LENGTH = 4000
 STALE_MESSAGE = N_(
@@ -77,8 +77,11 @@ class Context:
 
 @dataclass(frozen=True)
 class Saved:
+    """The outcome of a save: what was refused is named here and was not stored."""
+
     revision: int
-    problems: dict[str, str] = field(default_factory=dict)  # item id -> message
+    problems: dict[str, AnswerProblem] = field(default_factory=dict)  # by item id
+    comment_problem: AnswerProblem | None = None
 
 
 def load(session: Session, response_id: int) -> Context:
@@ -120,7 +123,8 @@ def save_page(
 ) -> Saved:
     """Store one page: its answers (``None`` removes one), its comment, the step to resume at.
 
-    Invalid answers are left as they were and reported in :attr:`Saved.problems`; the rest is
+    Invalid answers are left as they were and reported in :attr:`Saved.problems`, a comment
+    that is too long or holds control characters in :attr:`Saved.comment_problem`; the rest is
     stored. Raises :class:`StaleRevision` if ``revision`` is not the current one.
     """
     response = _writable(context, revision)
@@ -141,8 +145,9 @@ def save_page(
         else:
             candidate.pop(item_id, None)
     comments = dict(response.comments)
-    text = (comment or "").strip()[:MAX_COMMENT_LENGTH]
-    if comment is not None:
+    text = (comment or "").strip()
+    comment_problem = check_text("comment", text, MAX_COMMENT_LENGTH)
+    if comment is not None and comment_problem is None:
         if text:
             comments[dimension_id] = text
         else:
@@ -150,15 +155,17 @@ def save_page(
     values: dict[str, Any] = {"answers": candidate, "comments": comments}
     if step is not None:
         values["current_step"] = step
-    return Saved(_compare_and_set(session, context, revision, values), problems)
+    return Saved(_compare_and_set(session, context, revision, values), problems, comment_problem)
 
 
-def page_problems(definition: Definition, answers: dict[str, Any], ids: set[str]) -> dict[str, str]:
+def page_problems(
+    definition: Definition, answers: dict[str, Any], ids: set[str]
+) -> dict[str, AnswerProblem]:
     """Problems with the given items' values (a missing answer is not a problem here)."""
-    found: dict[str, str] = {}
+    found: dict[str, AnswerProblem] = {}
     for problem in validate_answers(definition, answers, complete=False):
         if problem.severity == "error" and problem.item_id in ids and problem.item_id not in found:
-            found[problem.item_id] = problem.message
+            found[problem.item_id] = problem
     return found
 
 

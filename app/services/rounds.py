@@ -14,10 +14,12 @@ from enum import StrEnum
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app import limits
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Project, QuestionnaireVersion, Response, Round, VersionStatus
 from app.services import audit, questionnaires
+from scoring import shorten
 
 
 class RoundState(StrEnum):
@@ -40,12 +42,14 @@ def create_round(
     notice_version: str = "1",
 ) -> Round:
     """Create a round of ``slug_of_questionnaire`` ``version`` in ``project``."""
+    limits.text(name, "round name", column=Round.name, required=True)
+    limits.text(privacy_notice, "privacy notice", column=Round.privacy_notice, multiline=True)
+    limits.text(notice_version, "notice version", column=Round.notice_version, required=True)
+    limits.moment(opens_at, "opening time")
+    limits.moment(closes_at, "closing time")
     questionnaires.get_versions(session, slug_of_questionnaire)  # "no questionnaire 'x'"
     row = questionnaires.get_version(session, slug_of_questionnaire, version)
     _check_usable(row, slug_of_questionnaire)
-    for label, moment in (("opening", opens_at), ("closing", closes_at)):
-        if moment is not None and moment.tzinfo is None:
-            raise InvalidInput(f"the {label} time needs a time zone (use UTC)")
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
         raise InvalidInput("a round must close after it opens")
     if find_round(session, project, name) is not None:
@@ -156,7 +160,9 @@ def get_round(session: Session, project: Project, name: str) -> Round:
     round_ = find_round(session, project, name)
     if round_ is None:
         raise NotFound(
-            f"project {project.slug!r} has no round {name!r}", project=project.slug, round=name
+            f"project {project.slug!r} has no round {shorten(name)}",
+            project=project.slug,
+            round=name,
         )
     return round_
 
@@ -177,6 +183,8 @@ def version_of(session: Session, round_: Round) -> QuestionnaireVersion:
 
 
 def find_round(session: Session, project: Project, name: str) -> Round | None:
+    if not limits.findable(name, Round.name):
+        return None
     return session.exec(
         select(Round).where(Round.project_id == project.id, Round.name == name)
     ).first()

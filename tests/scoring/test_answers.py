@@ -96,7 +96,15 @@ def test_valid_complete_response_has_no_problems() -> None:
         ),
         ("q.count", 11, "out_of_range", "11 is outside 0..10", (0, 10)),
         ("q.count", -0.5, "out_of_range", "-0.5 is outside 0..10", (0, 10)),
-        ("q.open", -1, "out_of_range", "-1 is outside 0..", (0, None)),
+        ("q.open", -1, "out_of_range", "-1 is outside 0..1000000000000000", (0, 10**15)),
+        ("q.open", 1e28, "out_of_range", "1e+28 is outside 0..1000000000000000", (0, 10**15)),
+        (
+            "q.open",
+            10**400,
+            "out_of_range",
+            "a number of about 401 digits is outside 0..1000000000000000",
+            (0, 10**15),
+        ),
         ("q.count", "3", "wrong_type", "expected a finite number, got a string ('3')", (0, 10)),
         (
             "q.count",
@@ -107,6 +115,28 @@ def test_valid_complete_response_has_no_problems() -> None:
         ),
         ("q.note", 5, "wrong_type", "expected text, got a number (5)", None),
         ("q.note", "too long", "too_long", "8 characters, at most 5 allowed", None),
+        (
+            "q.note",
+            "a\x00b",
+            "invalid_characters",
+            "contains the control character U+0000 at position 2; "
+            "only tabs and line breaks are allowed",
+            None,
+        ),
+        (
+            "q.note",
+            "\ud800",
+            "invalid_characters",
+            "is not valid UTF-8 text (at character 1)",
+            None,
+        ),
+        (
+            "q.one",
+            "x" * 1000,
+            "unknown_choice",
+            f"{'x' * 60 + '…'!r} (1000 characters) is not one of the choices",
+            ("yes", "no"),
+        ),
     ],
 )
 def test_each_problem_names_item_code_and_allowed_values(

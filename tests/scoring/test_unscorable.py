@@ -44,8 +44,8 @@ VALID: dict[str, Any] = {"q.agree": 4, "q.five": 5, "q.one": "yes", "q.many": ["
         ("q.agree", float("nan"), "not_on_scale", (0, 1, 2, 3, 4, "na")),
         ("q.five", "na", "not_on_scale", (1, 2, 3, 4, 5)),  # this scale offers no n/a
         ("q.if", 9, "not_on_scale", (0, 1, 2, 3, 4, "na")),  # hidden (q.size unanswered)
-        ("q.size", "1.500", "wrong_type", (None, 10)),  # not scored, but decides q.if
-        ("q.size", 11, "out_of_range", (None, 10)),
+        ("q.size", "1.500", "wrong_type", (-(10**15), 10)),  # not scored, but decides q.if
+        ("q.size", 11, "out_of_range", (-(10**15), 10)),
     ],
 )
 def test_single_and_bulk_name_the_item_and_allowed_values(

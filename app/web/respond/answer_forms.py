@@ -19,7 +19,7 @@ from starlette.datastructures import FormData
 
 from app.i18n import Localizer
 from app.services.respondent_rules import visible_ids
-from scoring import NOT_APPLICABLE, Definition, Item, ItemType
+from scoring import NOT_APPLICABLE, NUMBER_LIMIT, AnswerProblem, Definition, Item, ItemType
 
 SHOWN_FIELD = "shown"
 COMMENT_FIELD = "comment"
@@ -149,7 +149,7 @@ def item_views(
     items: list[Item],
     answers: Mapping[str, Any],
     i18n: Localizer,
-    errors: Mapping[str, str] | None = None,
+    errors: Mapping[str, AnswerProblem] | None = None,
 ) -> list[ItemView]:
     visible = visible_ids(definition, answers)
     views = []
@@ -168,8 +168,8 @@ def item_views(
                 visible=item.id in visible,
                 options=_options(definition, item, value, i18n),
                 value=scalar,
-                error=problem_message(definition, item, i18n)
-                if item.id in (errors or {})
+                error=problem_message(definition, item, i18n, errors[item.id].code)
+                if errors and item.id in errors
                 else None,
                 min=item.min,
                 max=item.max,
@@ -180,8 +180,14 @@ def item_views(
     return views
 
 
-def problem_message(definition: Definition, item: Item, i18n: Localizer) -> str:
-    """What is wrong with a posted value and what is allowed, in the page's language."""
+def problem_message(
+    definition: Definition, item: Item, i18n: Localizer, code: str | None = None
+) -> str:
+    """What is wrong with a posted value and what is allowed, in the page's language.
+
+    ``code`` is the :class:`~scoring.AnswerProblem` code where known; an open bound of a
+    number item is the limit every number shares.
+    """
     if item.type in (ItemType.SCALE, ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE):
         options = _options(definition, item, None, i18n)
         if item.type is ItemType.SCALE:
@@ -192,12 +198,30 @@ def problem_message(definition: Definition, item: Item, i18n: Localizer) -> str:
             "allowed": allowed
         }
     if item.type is ItemType.NUMBER:
-        if item.min is not None and item.max is not None:
-            return i18n.gettext("Please enter a number from %(min)s to %(max)s.") % {
-                "min": i18n.number(item.min, 0 if float(item.min).is_integer() else 2),
-                "max": i18n.number(item.max, 0 if float(item.max).is_integer() else 2),
-            }
-        return i18n.gettext("Please enter a number.")
+        bounded = item.min is not None and item.max is not None
+        if code == "wrong_type" or (code is None and not bounded):
+            return i18n.gettext("Please enter a number.")
+        low = -NUMBER_LIMIT if item.min is None else item.min
+        high = NUMBER_LIMIT if item.max is None else item.max
+        return i18n.gettext("Please enter a number from %(min)s to %(max)s.") % {
+            "min": i18n.number(low, 0 if float(low).is_integer() else 2),
+            "max": i18n.number(high, 0 if float(high).is_integer() else 2),
+        }
+    return text_message(i18n, code, item.max_length)
+
+
+def text_message(
+    i18n: Localizer, code: str | None, max_length: int, *, comment: bool = False
+) -> str:
+    """What to do about a refused free text (a text answer or a comment)."""
+    if code == "invalid_characters":
+        return i18n.gettext(
+            "The text contains control characters that cannot be saved. Please remove them."
+        )
+    if comment:
+        return i18n.gettext("Please shorten the comment to at most %(max)s characters.") % {
+            "max": max_length
+        }
     return i18n.gettext("Please shorten the text to at most %(max)s characters.") % {
-        "max": item.max_length
+        "max": max_length
     }

@@ -18,7 +18,13 @@ from app.errors import InvalidInput, NotFound
 from app.i18n import N_
 from app.services import respondent_links, responses
 from app.services.respondent_rules import newly_shown, progress, visible_ids
-from app.web.respond.answer_forms import anchor, item_views, parse_page, problem_message
+from app.web.respond.answer_forms import (
+    anchor,
+    item_views,
+    parse_page,
+    problem_message,
+    text_message,
+)
 from app.web.respond.respondent import (
     CheckedFormDep,
     Respondent,
@@ -27,10 +33,13 @@ from app.web.respond.respondent import (
     render,
 )
 from app.web.respond.start import later_page
+from scoring import AnswerProblem
 
 router = APIRouter(prefix="/respond/step")
 
 PAGE_FORM = "answers-form"
+COMMENT_ANCHOR = "comment"
+COMMENT_LABEL = N_("Comment or evidence for this topic (optional)")
 NEXT, BACK, LATER, REVIEW = "next", "back", "later", "review"
 MORE_QUESTIONS = N_("Your answer opened further questions on this page. Please answer them too.")
 
@@ -54,7 +63,8 @@ def step_page(
     respondent: Respondent,
     step: int,
     *,
-    errors: dict[str, str] | None = None,
+    errors: dict[str, AnswerProblem] | None = None,
+    comment_problem: AnswerProblem | None = None,
     notice: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -66,6 +76,10 @@ def step_page(
         definition, definition.items_of(dimension_id), response.answers, i18n, errors
     )
     done = progress(definition, response.answers)
+    comment_error = _comment_error(respondent, comment_problem)
+    summary = [(item.anchor, f"{item.text}: {item.error}") for item in items if item.error]
+    if comment_error:
+        summary.append((COMMENT_ANCHOR, f"{i18n.gettext(COMMENT_LABEL)}: {comment_error}"))
     return render(
         request,
         respondent,
@@ -77,11 +91,11 @@ def step_page(
             "dimension_description": i18n.text(dimension.description),
             "items": items,
             "comment": response.comments.get(dimension_id, ""),
+            "comment_error": comment_error,
+            "comment_max_length": responses.MAX_COMMENT_LENGTH,
             "progress": done,
-            "errors": any(item.error for item in items),
-            "errors_for_summary": [
-                (item.anchor, f"{item.text}: {item.error}") for item in items if item.error
-            ],
+            "errors": bool(summary),
+            "errors_for_summary": summary,
             "notice": notice,
             "form_id": PAGE_FORM,
             "read_only": context.submitted or not context.open,
@@ -90,6 +104,12 @@ def step_page(
         status_code=status_code,
         page_form=None if context.submitted or not context.open else PAGE_FORM,
     )
+
+
+def _comment_error(respondent: Respondent, problem: AnswerProblem | None) -> str | None:
+    if problem is None:
+        return None
+    return text_message(respondent.i18n, problem.code, responses.MAX_COMMENT_LENGTH, comment=True)
 
 
 @router.get("/{step}", response_class=HTMLResponse, name="respond.step")
@@ -149,8 +169,15 @@ def save_step(
     steps = len(respondent.context.definition.dimensions)
     action = str(form.get("action") or NEXT)
     saved, opened, target = _save(request, respondent, form, session, step, action)
-    if saved.problems:
-        return step_page(request, respondent, step, errors=saved.problems, status_code=422)
+    if saved.problems or saved.comment_problem:
+        return step_page(
+            request,
+            respondent,
+            step,
+            errors=saved.problems,
+            comment_problem=saved.comment_problem,
+            status_code=422,
+        )
     language = form.get("switch_language")
     if isinstance(language, str) and language:
         respondent_links.choose_language(
@@ -189,22 +216,27 @@ def autosave_step(
     context, i18n = respondent.context, respondent.i18n
     done = progress(context.definition, context.response.answers)
     messages = [
-        f"{i18n.text(item.text)}: {problem_message(context.definition, item, i18n)}"
+        f"{i18n.text(item.text)}: "
+        f"{problem_message(context.definition, item, i18n, saved.problems[item.id].code)}"
         for item in context.definition.items
         if item.id in saved.problems
     ]
+    comment_error = _comment_error(respondent, saved.comment_problem)
+    if comment_error:
+        messages.append(f"{i18n.gettext(COMMENT_LABEL)}: {comment_error}")
+    invalid = bool(saved.problems or saved.comment_problem)
     return JSONResponse(
         {
-            "status": "invalid" if saved.problems else "saved",
+            "status": "invalid" if invalid else "saved",
             "message": " ".join(messages),
             "revision": saved.revision,
             "visible": sorted(visible_ids(context.definition, context.response.answers)),
-            "problems": saved.problems,
+            "problems": {item_id: p.message for item_id, p in saved.problems.items()},
             "answered": done.answered,
             "total": done.total,
             "progress_text": i18n.gettext("%(answered)s of %(total)s questions answered")
             % {"answered": done.answered, "total": done.total},
         },
-        status_code=422 if saved.problems else 200,
+        status_code=422 if invalid else 200,
         headers={"Cache-Control": "no-store"},
     )

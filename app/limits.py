@@ -1,0 +1,139 @@
+"""Limits at every boundary: what the tables can hold, checked before the database sees it.
+
+SQLite stores a 300-character name in a ``VARCHAR(200)``, a NUL byte or a number beyond 64 bits
+in silence; PostgreSQL refuses them with a ``DataError``. So that both answer the same, every
+service checks each text, number and date it stores (and each name it looks up) here, against
+the limit of the column it goes into, and raises :class:`~app.errors.InvalidInput` naming the
+field: the CLI prints it as one ``error:`` line, the API as problem+json, pages as an error
+page. Lengths come from the model columns (``column=Organisation.name``), so one limit is
+written once; the rules for characters and numbers are the scoring library's
+(:func:`scoring.text_problem`, :data:`scoring.NUMBER_LIMIT`), shared with definitions and
+answers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, Column
+
+from app.errors import InvalidInput
+from scoring import shorten, text_problem
+
+INT_MAX = 2**31 - 1
+"""The largest value of an ``INTEGER`` column on PostgreSQL (ids and counts)."""
+BIGINT_MAX = 2**63 - 1
+FIRST_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
+LAST_MOMENT = datetime(3000, 1, 1, tzinfo=UTC)
+"""Dates and times accepted anywhere: years 2000 to 2999 (the end of 2999-12-31 included)."""
+_UNSENDABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def column_of(attribute: object) -> Column[object]:
+    """The table column behind a model attribute, e.g. ``Organisation.name``."""
+    expression = getattr(attribute, "expression", None)
+    if not isinstance(expression, Column):
+        raise TypeError(f"{attribute!r} is not a model column")
+    return expression
+
+
+def max_length(attribute: object) -> int:
+    """The length of a ``VARCHAR`` column: ``max_length(Organisation.name)`` is 200."""
+    length = getattr(column_of(attribute).type, "length", None)  # String, SQLModel's AutoString
+    if not isinstance(length, int):
+        raise TypeError(f"{attribute!r} has no length")
+    return length
+
+
+def text_error(
+    value: str,
+    *,
+    column: object = None,
+    length: int | None = None,
+    multiline: bool = False,
+    required: bool = False,
+) -> str | None:
+    """What is wrong with a text to store, or None (see :func:`text` for the rules)."""
+    if not isinstance(value, str):
+        return "must be text"
+    limit = length if length is not None else max_length(column)
+    if len(value) > limit:
+        return f"{len(value)} characters, at most {limit} allowed"
+    if required and not value.strip():
+        return "must not be empty"
+    return text_problem(value, multiline=multiline)
+
+
+def text(
+    value: str,
+    field: str,
+    *,
+    column: object = None,
+    length: int | None = None,
+    multiline: bool = False,
+    required: bool = False,
+) -> str:
+    """``value`` if a column can hold it, else :class:`InvalidInput` naming ``field``.
+
+    The length limit is ``column``'s (a model attribute) unless ``length`` is given (JSON
+    columns have none of their own). Refused everywhere: invalid UTF-8, NUL and the other
+    control characters; tab and line breaks unless ``multiline``; blank text if ``required``.
+    """
+    problem = text_error(
+        value, column=column, length=length, multiline=multiline, required=required
+    )
+    if problem is not None:
+        raise InvalidInput(f"{field}: {problem}", field=field)
+    return value
+
+
+def optional_text(value: str | None, field: str, *, column: object) -> str | None:
+    """Like :func:`text` for a column that may stay empty (None passes)."""
+    return None if value is None else text(value, field, column=column)
+
+
+def findable(value: str, column: object) -> bool:
+    """Whether ``value`` could be stored in ``column`` at all, so a lookup may send it.
+
+    A name with NUL, invalid UTF-8 or more characters than the column holds cannot be there:
+    the lookup answers "not found" without asking the database (where PostgreSQL would fail).
+    Other control characters are still looked up: older rows may hold them.
+    """
+    return (
+        isinstance(value, str)
+        and len(value) <= max_length(column)
+        and _UNSENDABLE.search(value) is None
+    )
+
+
+def integer(value: int, field: str, *, low: int = 0, column: object = None) -> int:
+    """``value`` if it lies in ``low`` up to what the (``INTEGER``) column holds."""
+    high = INT_MAX
+    if column is not None and isinstance(column_of(column).type, BigInteger):
+        high = BIGINT_MAX
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(
+            f"{field}: {shorten(value)} is not a whole number from {low} to {high}", field=field
+        )
+    return value
+
+
+def is_id(value: int) -> bool:
+    """Whether ``value`` can be a row id, so that a lookup by number may send it."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= INT_MAX
+
+
+def moment(value: datetime | None, field: str) -> datetime | None:
+    """An aware date and time within years 2000 to 2999 (None passes)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise InvalidInput(f"{field}: needs a time zone (use UTC)", field=field)
+    if not FIRST_MOMENT <= value <= LAST_MOMENT:
+        raise InvalidInput(
+            f"{field}: {value.date().isoformat()} is outside the years "
+            f"{FIRST_MOMENT.year} to {LAST_MOMENT.year - 1}",
+            field=field,
+        )
+    return value
