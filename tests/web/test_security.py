@@ -6,10 +6,14 @@ and every invalid link gets the very same answer."""
 from __future__ import annotations
 
 import base64
+import json
+import logging
+import re
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -18,9 +22,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.routing import BaseRoute
 
+from app import logs
 from app.models import Invitation, Response, WebSession, utcnow
 from app.services import invitations
 from app.web.respond.respondent import COOKIE
+from tests import factories
+from tests.helpers import minimal_definition
 from tests.web.conftest import MakeLink, begin
 from tests.web.pages import Page
 
@@ -59,6 +66,7 @@ ROUTES = {
     "respond.result.csv": RESPONDENT,
 }
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+CHART_DATA = re.compile(r'<script type="application/json" id="radar-data">(.*?)</script>', re.S)
 
 
 def _routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
@@ -237,3 +245,88 @@ def test_the_token_leaves_the_url_and_the_referrer(client: TestClient, make_link
     assert token not in str(page.url)
     assert token not in page.text
     assert page.headers["referrer-policy"] == "no-referrer"
+
+
+HOSTILE = "<script>alert(\"x\")</script> & 'q'"
+
+
+def _hostile_definition() -> dict[str, Any]:
+    """The small questionnaire with markup, quotes and ampersands in every text a definition
+    author writes (titles, questions, choice and scale labels, levels, recommendations)."""
+    data = minimal_definition()
+    data["slug"] = "hostile"
+
+    def mark(texts: dict[str, Any]) -> dict[str, Any]:
+        return {
+            language: [f"{value} {HOSTILE}" for value in text_]
+            if isinstance(text_, list)
+            else f"{text_} {HOSTILE}"
+            for language, text_ in texts.items()
+        }
+
+    data["title"] = mark(data["title"])
+    data["scales"]["agreement"]["labels"] = mark(data["scales"]["agreement"]["labels"])
+    for dimension in data["dimensions"]:
+        dimension["title"] = mark(dimension["title"])
+        if "recommendations" in dimension:
+            dimension["recommendations"] = mark(dimension["recommendations"])
+    for item in data["items"]:
+        item["text"] = mark(item["text"])
+        for choice in item.get("choices", []):
+            choice["label"] = mark(choice["label"])
+    for band in data["scoring"]["bands"]:
+        band["label"] = mark(band["label"])
+    return data
+
+
+def test_definition_and_organisation_texts_are_escaped_in_pages_and_chart_data(
+    client: TestClient, session: Session
+) -> None:
+    factories.questionnaire(session, _hostile_definition())
+    project = factories.project(session, min_group_size=1)
+    organisation = factories.organisation(session, project, f"Region {HOSTILE}")
+    round_ = factories.round_(session, project, slug="hostile")
+    _invitation, token = factories.invitation(session, round_, organisation)
+    session.commit()
+    pages = [begin(client, token)]
+    pages.append(pages[0].submit({"leadership.mandate": "1", "leadership.has_budget": "yes"}))
+    pages.append(Page.get(client, "/respond/step/1"))
+    pages.append(pages[-1].submit({"leadership.budget_size": "2", "leadership.has_budget": "yes"}))
+    pages.append(pages[-1].submit({"services.training": "4"}))
+    result = pages[-1].submit({"confirm": "yes"}, "/respond/submit")
+    assert result.url == "/respond/result", result.text
+    pages.append(result)
+    for page in pages:
+        assert "<script>alert" not in page.text, page.url
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;q&#39;" in result.text
+    found = CHART_DATA.search(result.text)
+    assert found is not None
+    assert "<" not in found.group(1)  # tojson: no tag can close the script element
+    figure = json.loads(found.group(1))
+    labels = json.dumps(figure, ensure_ascii=False)
+    assert "<script>" not in labels  # plotly renders its labels as HTML: escaped there too
+    assert "&lt;script&gt;alert" in labels
+    for download in ("/respond/result.json", "/respond/result.csv"):
+        assert client.get(download).status_code == 200
+
+
+def test_link_tokens_never_reach_the_access_log(
+    client: TestClient, make_link: MakeLink, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The access line uvicorn writes for a request (its format and arguments)."""
+    token = make_link()
+    redactor = logs.redact_link_tokens(_app(client))
+    access = logging.getLogger(logs.ACCESS_LOGGER)
+    resume = "AbC-xyz_0123456789abcdefghijklmnopqrstuvwxyz"
+    try:
+        with caplog.at_level(logging.INFO, logger=logs.ACCESS_LOGGER):
+            for path in (f"/r/{token}", f"/resume/{resume}?lang=de", "/respond/step/2"):
+                access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", path, "1.1", 303)
+            access.info(f"GET /r/{token}")  # a message without arguments, too
+    finally:
+        access.removeFilter(redactor)
+    assert token not in caplog.text
+    assert resume not in caplog.text
+    assert '"GET /r/[token] HTTP/1.1" 303' in caplog.text
+    assert '"GET /resume/[token]?lang=de HTTP/1.1" 303' in caplog.text
+    assert '"GET /respond/step/2 HTTP/1.1" 303' in caplog.text
