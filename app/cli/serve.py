@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 import uvicorn
 
-from app import links, logs
+from app import links
 from app.cli.common import fail
 from app.db import make_engine
 from app.main import create_app
@@ -45,7 +45,6 @@ def serve(
         typer.echo("(this demo link is shown only now; `radar invite` makes new ones)")
     elif prepared.demo_hint:
         typer.echo(f"demo project present; a new link to try it: {prepared.demo_hint}")
-    logs.redact_link_tokens(application)  # the access log must not keep link tokens
     uvicorn.run(
         application,
         host=settings.host,

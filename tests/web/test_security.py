@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import re
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -22,7 +20,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.routing import BaseRoute
 
-from app import logs
 from app.models import Invitation, Response, WebSession, utcnow
 from app.services import invitations
 from app.web.respond.respondent import COOKIE
@@ -308,25 +305,3 @@ def test_definition_and_organisation_texts_are_escaped_in_pages_and_chart_data(
     assert "&lt;script&gt;alert" in labels
     for download in ("/respond/result.json", "/respond/result.csv"):
         assert client.get(download).status_code == 200
-
-
-def test_link_tokens_never_reach_the_access_log(
-    client: TestClient, make_link: MakeLink, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The access line uvicorn writes for a request (its format and arguments)."""
-    token = make_link()
-    redactor = logs.redact_link_tokens(_app(client))
-    access = logging.getLogger(logs.ACCESS_LOGGER)
-    resume = "AbC-xyz_0123456789abcdefghijklmnopqrstuvwxyz"
-    try:
-        with caplog.at_level(logging.INFO, logger=logs.ACCESS_LOGGER):
-            for path in (f"/r/{token}", f"/resume/{resume}?lang=de", "/respond/step/2"):
-                access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", path, "1.1", 303)
-            access.info(f"GET /r/{token}")  # a message without arguments, too
-    finally:
-        access.removeFilter(redactor)
-    assert token not in caplog.text
-    assert resume not in caplog.text
-    assert '"GET /r/[token] HTTP/1.1" 303' in caplog.text
-    assert '"GET /resume/[token]?lang=de HTTP/1.1" 303' in caplog.text
-    assert '"GET /respond/step/2 HTTP/1.1" 303' in caplog.text
