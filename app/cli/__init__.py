@@ -14,6 +14,7 @@ from app.cli import (
     organisations,
     projects,
     questionnaires,
+    responses,
     rounds,
     scores,
     serve,
@@ -38,6 +39,7 @@ app.command("invite")(invite.invite)
 app.add_typer(invitations.app, name="invitations")
 app.command("demo")(demo.demo)
 app.add_typer(scores.app, name="scores")
+app.add_typer(responses.app, name="responses")
 
 
 def main() -> None:

@@ -1,0 +1,307 @@
+"""SECURITY.md lines that are proved from the app's own route table (docs/security.md maps every
+line to its tests): each route is classified, every state-changing one checks CSRF, every page
+behind a respondent session is ``no-store``, tokens are long and never stored in plain text,
+and every invalid link gets the very same answer."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from starlette.routing import BaseRoute
+
+from app.models import Invitation, Response, WebSession, utcnow
+from app.services import invitations
+from app.web.respond.respondent import COOKIE
+from tests import factories
+from tests.helpers import minimal_definition
+from tests.web.conftest import MakeLink, begin
+from tests.web.pages import Page
+
+PUBLIC = "public"  # no secret, no session: the same for everyone
+LINK = "link"  # a secret token in the path: rate-limited, moved into a session at once
+RESPONDENT = "respondent"  # needs the respondent's server-side session cookie
+# Facilitator routes come with issue 11 and API tokens with issue 13: add their classes then.
+
+ROUTES = {
+    "openapi": PUBLIC,
+    "swagger_ui_html": PUBLIC,
+    "swagger_ui_redirect": PUBLIC,
+    "healthz": PUBLIC,
+    "readyz": PUBLIC,
+    "list_questionnaires": PUBLIC,
+    "list_versions": PUBLIC,
+    "get_definition": PUBLIC,
+    "home": PUBLIC,
+    "assets.plotly_js": PUBLIC,
+    "assets.plotly_css": PUBLIC,
+    "static": PUBLIC,
+    "respond.invitation": LINK,
+    "respond.resume": LINK,
+    "respond.continue": RESPONDENT,
+    "respond.start": RESPONDENT,
+    "respond.consent": RESPONDENT,
+    "respond.language": RESPONDENT,
+    "respond.new_resume_link": RESPONDENT,
+    "respond.step": RESPONDENT,
+    "respond.step.save": RESPONDENT,
+    "respond.step.autosave": RESPONDENT,
+    "respond.review": RESPONDENT,
+    "respond.submit": RESPONDENT,
+    "respond.result": RESPONDENT,
+    "respond.result.json": RESPONDENT,
+    "respond.result.csv": RESPONDENT,
+}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+CHART_DATA = re.compile(r'<script type="application/json" id="radar-data">(.*?)</script>', re.S)
+
+
+def _routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """Every route, through included routers (which FastAPI may keep nested)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _routes(inner.routes)
+        else:
+            yield route
+
+
+def _methods(route: BaseRoute) -> set[str]:
+    return set(getattr(route, "methods", None) or {"GET"})
+
+
+def _path(app: FastAPI, route: BaseRoute) -> str:
+    params = dict.fromkeys(getattr(route, "param_convertors", {}), "1")
+    return app.url_path_for(getattr(route, "name", ""), **params)
+
+
+def _app(client: TestClient) -> FastAPI:
+    app = client.app
+    assert isinstance(app, FastAPI)
+    return app
+
+
+def test_every_route_is_classified(client: TestClient) -> None:
+    """A new route fails here until someone decides who may call it (and so which of the
+    checks below apply to it)."""
+    names = {getattr(route, "name", None) for route in _routes(_app(client).routes)}
+    assert names - set(ROUTES) == set(), "classify the new route in ROUTES"
+    assert set(ROUTES) - names == set(), "a classified route is gone: remove it from ROUTES"
+
+
+def test_only_respondent_routes_change_state(client: TestClient) -> None:
+    """No state change on a public route, and every state-changing route is behind a session
+    (so that the CSRF check below covers it)."""
+    unsafe = {
+        getattr(route, "name", "")
+        for route in _routes(_app(client).routes)
+        if _methods(route) - SAFE_METHODS
+    }
+    assert unsafe
+    assert {name for name in unsafe if ROUTES[name] != RESPONDENT} == set()
+
+
+def test_no_route_parses_a_json_body(client: TestClient) -> None:
+    """Bounded JSON depth: no route reads a JSON body today (forms only, answers are flat
+    fields). A route that starts to must bound the nesting and then be listed here."""
+    with_body = [
+        route.name
+        for route in _routes(_app(client).routes)
+        if isinstance(route, APIRoute) and route.body_field is not None
+    ]
+    assert with_body == []
+
+
+def _state(engine: Engine) -> tuple[Any, ...]:
+    """What a state-changing route could alter: the response and the browser session (without
+    the "last seen" time, which a refused request may still note)."""
+    with Session(engine) as session:
+        responses = [
+            r.model_dump() for r in session.exec(select(Response).order_by(Response.id)).all()
+        ]
+        sessions = [
+            s.model_dump(exclude={"last_seen_at"})
+            for s in session.exec(select(WebSession).order_by(WebSession.id)).all()
+        ]
+    return responses, sessions
+
+
+def test_every_state_changing_route_needs_the_csrf_token(
+    client: TestClient, started: Page, engine: Engine
+) -> None:
+    app = _app(client)
+    unsafe = [route for route in _routes(app.routes) if _methods(route) - SAFE_METHODS]
+    assert len(unsafe) >= 6
+    revision = started.hidden()["revision"]
+    before = _state(engine)
+    for route in unsafe:
+        for token in (None, "wrong"):
+            data = {
+                "revision": revision,
+                "leadership.mandate": "3",
+                "consent": "yes",
+                "confirm": "yes",
+                "language": "de",
+                "action": "later",
+            }
+            if token is not None:
+                data["csrf_token"] = token
+            for method in _methods(route) - SAFE_METHODS:
+                answer = client.request(method, _path(app, route), data=data)
+                assert answer.status_code == 403, (route, token, answer.text[:300])
+    assert _state(engine) == before
+
+
+def test_every_respondent_page_is_no_store(client: TestClient, started: Page) -> None:
+    """Pages behind a session show answers (or lead to them): no cache may keep them, not
+    even their redirects."""
+    app = _app(client)
+    pages = [
+        route
+        for route in _routes(app.routes)
+        if ROUTES[getattr(route, "name", "")] == RESPONDENT and "GET" in _methods(route)
+    ]
+    assert len(pages) >= 7
+    for route in pages:
+        answer = client.get(_path(app, route), follow_redirects=False)
+        assert answer.headers.get("cache-control") == "no-store", (route, answer.status_code)
+
+
+def _text_cells(engine: Engine) -> Iterator[str]:
+    """Every value of every table, as text."""
+    with engine.connect() as connection:
+        for table in inspect(connection).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                for value in row:
+                    if value is not None:
+                        yield str(value)
+
+
+def _bits(token: str) -> int:
+    return len(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))) * 8
+
+
+def test_tokens_are_long_random_and_stored_only_hashed(
+    client: TestClient, make_link: MakeLink, engine: Engine
+) -> None:
+    invitation = make_link()
+    step1 = begin(client, invitation)
+    later = step1.submit({"action": "later"})
+    resume = later.text.split("/resume/")[1].split('"')[0]
+    cookie = client.cookies[COOKIE]
+    secrets = {"invitation": invitation, "resume": resume, "session": cookie}
+    for name, secret in secrets.items():
+        assert _bits(secret) >= 128, name
+    stored = "\n".join(_text_cells(engine))
+    assert [name for name, secret in secrets.items() if secret in stored] == []
+
+
+def test_every_invalid_link_gets_the_same_answer(
+    client: TestClient, make_link: MakeLink, session: Session
+) -> None:
+    """Unknown, expired, revoked and used tokens: the same status, headers and body, so that
+    a guesser learns nothing about which tokens exist."""
+    expired = make_link(expires_at=utcnow() + timedelta(hours=1))
+    revoked = make_link()
+    used = make_link()
+    rows = session.exec(select(Invitation).order_by(Invitation.id)).all()
+    rows[0].expires_at = utcnow() - timedelta(seconds=1)
+    session.add(rows[0])
+    invitations.revoke(session, rows[1])
+    session.commit()
+    begin(client, used)
+    answers = set()
+    for token in (expired, revoked, used, "x" * 43, "unknown"):
+        client.cookies.clear()  # a new browser each time
+        answer = client.get(f"/r/{token}")
+        headers = answer.headers
+        answers.add(
+            (answer.status_code, headers["content-type"], headers.get("set-cookie"), answer.text)
+        )
+    assert len(answers) == 1
+    assert next(iter(answers))[0] == 404
+
+
+def test_the_token_leaves_the_url_and_the_referrer(client: TestClient, make_link: MakeLink) -> None:
+    token = make_link()
+    opened = client.get(f"/r/{token}", follow_redirects=False)
+    assert opened.status_code in (302, 303)
+    assert token not in opened.headers["location"]
+    assert opened.headers["referrer-policy"] == "no-referrer"
+    page = client.get(opened.headers["location"])
+    assert token not in str(page.url)
+    assert token not in page.text
+    assert page.headers["referrer-policy"] == "no-referrer"
+
+
+HOSTILE = "<script>alert(\"x\")</script> & 'q'"
+
+
+def _hostile_definition() -> dict[str, Any]:
+    """The small questionnaire with markup, quotes and ampersands in every text a definition
+    author writes (titles, questions, choice and scale labels, levels, recommendations)."""
+    data = minimal_definition()
+    data["slug"] = "hostile"
+
+    def mark(texts: dict[str, Any]) -> dict[str, Any]:
+        return {
+            language: [f"{value} {HOSTILE}" for value in text_]
+            if isinstance(text_, list)
+            else f"{text_} {HOSTILE}"
+            for language, text_ in texts.items()
+        }
+
+    data["title"] = mark(data["title"])
+    data["scales"]["agreement"]["labels"] = mark(data["scales"]["agreement"]["labels"])
+    for dimension in data["dimensions"]:
+        dimension["title"] = mark(dimension["title"])
+        if "recommendations" in dimension:
+            dimension["recommendations"] = mark(dimension["recommendations"])
+    for item in data["items"]:
+        item["text"] = mark(item["text"])
+        for choice in item.get("choices", []):
+            choice["label"] = mark(choice["label"])
+    for band in data["scoring"]["bands"]:
+        band["label"] = mark(band["label"])
+    return data
+
+
+def test_definition_and_organisation_texts_are_escaped_in_pages_and_chart_data(
+    client: TestClient, session: Session
+) -> None:
+    factories.questionnaire(session, _hostile_definition())
+    project = factories.project(session, min_group_size=1)
+    organisation = factories.organisation(session, project, f"Region {HOSTILE}")
+    round_ = factories.round_(session, project, slug="hostile")
+    _invitation, token = factories.invitation(session, round_, organisation)
+    session.commit()
+    pages = [begin(client, token)]
+    pages.append(pages[0].submit({"leadership.mandate": "1", "leadership.has_budget": "yes"}))
+    pages.append(Page.get(client, "/respond/step/1"))
+    pages.append(pages[-1].submit({"leadership.budget_size": "2", "leadership.has_budget": "yes"}))
+    pages.append(pages[-1].submit({"services.training": "4"}))
+    result = pages[-1].submit({"confirm": "yes"}, "/respond/submit")
+    assert result.url == "/respond/result", result.text
+    pages.append(result)
+    for page in pages:
+        assert "<script>alert" not in page.text, page.url
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;q&#39;" in result.text
+    found = CHART_DATA.search(result.text)
+    assert found is not None
+    assert "<" not in found.group(1)  # tojson: no tag can close the script element
+    figure = json.loads(found.group(1))
+    labels = json.dumps(figure, ensure_ascii=False)
+    assert "<script>" not in labels  # plotly renders its labels as HTML: escaped there too
+    assert "&lt;script&gt;alert" in labels
+    for download in ("/respond/result.json", "/respond/result.csv"):
+        assert client.get(download).status_code == 200
