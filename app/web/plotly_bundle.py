@@ -1,4 +1,5 @@
-"""plotly.js, served from the installed plotly package: no page loads anything from a CDN.
+"""plotly.js from the installed plotly package (no page loads anything from a CDN) and its
+style rules as a stylesheet; :mod:`app.web.assets` serves both.
 
 plotly.js normally injects its own ``<style>`` element, which our CSP (``style-src 'self'``,
 no inline styles) blocks. It skips the injection when the page links a stylesheet with the id
@@ -17,13 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import plotly
-from fastapi import APIRouter
-from fastapi.responses import FileResponse, Response
 
-router = APIRouter()
 log = logging.getLogger(__name__)
 
-CACHE = {"Cache-Control": "public, max-age=86400"}
 RULES_START = '{"X,X div":'
 IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 STYLE_GUARD = re.compile(
@@ -81,15 +78,3 @@ def plotly_css() -> str:
 def plotly_style_guards() -> tuple[str, ...]:
     """Ids whose presence stops plotly.js from injecting other styles (maplibre's, unused)."""
     return tuple(STYLE_GUARD.findall(plotly_js().read_text(encoding="utf-8")))
-
-
-@router.get("/static/plotly.min.js", name="assets.plotly_js")
-def plotly_script() -> FileResponse:
-    """The plotly.js bundle of the installed plotly version (cached by browsers for a day)."""
-    return FileResponse(plotly_js(), media_type="text/javascript; charset=utf-8", headers=CACHE)
-
-
-@router.get("/static/plotly.css", name="assets.plotly_css")
-def plotly_stylesheet() -> Response:
-    """plotly's style rules as a stylesheet, so that plotly needs no inline styles."""
-    return Response(plotly_css(), media_type="text/css; charset=utf-8", headers=CACHE)
