@@ -69,6 +69,7 @@ PAGE_WEIGHT_TARGET_KB = 100
 LINKED = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 PLOTLY_BUNDLE = re.compile(r"/static/plotly\.min\.")
 LOCKED = "bare POST, one write lock"
+TRACEBACK_END = re.compile(r"^Traceback \(most recent call last\):\n(?:[ \t].*\n)*(.+)$", re.M)
 
 
 class BenchmarkError(RuntimeError):
@@ -149,12 +150,12 @@ def invite(env: dict[str, str], count: int) -> list[str]:
     return tokens
 
 
-def wrk(
-    url: str, script: str, seconds: float, connections: int, threads: int, **env: str
-) -> dict[str, Any]:
-    """One wrk run; the figures its Lua script reports."""
-    variables = {**os.environ, "BENCH_LUA_DIR": str(LUA), **env}
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
+def wrk(url: str, script: str, seconds: float, connections: int, **env: str) -> dict[str, Any]:
+    """One wrk run, a thread per connection (so that a thread's state in the Lua script is its
+    connection's); the figures the script reports."""
+    variables = {**os.environ, "BENCH_LUA_DIR": str(LUA), "BENCH_THREADS": str(connections)}
+    variables.update(env)
+    command = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s"]
     command += ["-H", "Accept-Language: en", "-s", str(LUA / script), url]
     done = subprocess.run(
         command, env=variables, capture_output=True, text=True, timeout=seconds + 120, check=False
@@ -197,6 +198,8 @@ def figures(result: dict[str, Any]) -> dict[str, float]:
         "p50_ms": result["p50_us"] / 1000,
         "p99_ms": result["p99_us"] / 1000,
         "errors": result["socket_errors"] + result["non_2xx_3xx"] + result["unexpected_status"],
+        "stalled_over_1s_at_end": result["stalled_over_1s_at_end"],
+        "longest_unanswered_ms": round(result["longest_unanswered_ms"]),
     }
 
 
@@ -210,6 +213,8 @@ def form_post_figures(result: dict[str, Any]) -> dict[str, Any]:
         "p99_ms": percentile(posts, 0.99) / 1000,
         "errors": sum(errors.values()) + result["socket_errors"],
         "error_kinds": errors,
+        "stalled_over_1s_at_end": result["stalled_over_1s_at_end"],
+        "longest_unanswered_ms": round(result["longest_unanswered_ms"]),
         "page_loads_in_path": len(result["get_latency_us"]),
         "page_load_p50_ms": percentile(result["get_latency_us"], 0.5) / 1000,
         "page_load_p99_ms": percentile(result["get_latency_us"], 0.99) / 1000,
@@ -234,6 +239,8 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
             summary[key] = round(median(values), 2)
         elif key == "page_load_p99_ms":
             summary[key] = round(median(values), 1)
+        elif key == "longest_unanswered_ms":
+            summary[key] = max(values)
         else:
             summary[key] = sum(values)
     return summary
@@ -428,15 +435,12 @@ def run_case(
     if case.script == "respond.lua":
         paths = files / "paths"
         paths.write_text("".join("\t".join([t, *forms[t]]) + "\n" for t in batch), "ascii")
-        raw = wrk(
-            url, case.script, args.seconds, args.connections, args.connections,
-            BENCH_PATHS=str(paths), BENCH_THREADS=str(args.connections),
-        )  # fmt: skip
+        raw = wrk(url, case.script, args.seconds, args.connections, BENCH_PATHS=str(paths))
         return form_post_figures(raw), list(raw["acknowledged"])
     extra = {"BENCH_COOKIES": case.cookies}
     if case.script == "post.lua":
         extra["BENCH_BODY"] = str(files / "bare-body")
-    raw = wrk(url, case.script, args.seconds, args.connections, 2, **extra)
+    raw = wrk(url, case.script, args.seconds, args.connections, **extra)
     return figures(raw), []
 
 
@@ -462,7 +466,7 @@ def measure(args: argparse.Namespace, database_urls: list[str], folder: Path) ->
         for case in measured:  # warm up: first use of templates, definitions, connections
             if case.script == "get.lua":
                 url = servers[case.server].url + case.path
-                wrk(url, case.script, 1, 4, 1, BENCH_COOKIES=case.cookies)
+                wrk(url, case.script, 1, 4, BENCH_COOKIES=case.cookies)
         acknowledged = [o.token for o in respondents.submitted]
         results: dict[str, list[dict[str, Any]]] = {case.name: [] for case in measured}
         load_before = os.getloadavg()
@@ -477,6 +481,11 @@ def measure(args: argparse.Namespace, database_urls: list[str], folder: Path) ->
         weights = page_weight(
             product.url, respondents.for_page_weight, respondents.submitted[0].cookie
         )
+    # read when the server has stopped: requests stuck past the measurement end there too
+    log = product.log.read_text(errors="replace")
+    server_errors: dict[str, int] = {}  # the exception of each traceback in the server's log
+    for line in TRACEBACK_END.findall(log):
+        server_errors[line[:200]] = server_errors.get(line[:200], 0) + 1
     report_cases = []
     for case in measured:
         entry = {"request": case.name, **summarise(results[case.name])}
@@ -500,6 +509,7 @@ def measure(args: argparse.Namespace, database_urls: list[str], folder: Path) ->
         "seconds_per_measurement": args.seconds,
         "runs": args.runs,
         "requests": report_cases,
+        "server_exceptions_logged": server_errors,
         "acknowledged_submissions": {
             "acknowledged": verified.acknowledged,
             "stored_with_answers_and_scores": verified.stored_with_scores,

@@ -72,4 +72,20 @@ function common.summary(summary, latency)
   }
 end
 
+-- Requests still unanswered when the time was up (each thread has one connection): how many
+-- had waited longer than a second, and the longest wait. wrk's own latency figures leave
+-- such requests out, so a server that stalls would otherwise look merely slow.
+function common.stalled(result, threads)
+  local now = common.now()
+  result.stalled_over_1s_at_end, result.longest_unanswered_ms = 0, 0
+  for _, thread in ipairs(threads) do
+    local since = thread:get("in_flight_since")
+    if since ~= nil then
+      local waited = (now - since) / 1000
+      if waited > 1000 then result.stalled_over_1s_at_end = result.stalled_over_1s_at_end + 1 end
+      if waited > result.longest_unanswered_ms then result.longest_unanswered_ms = waited end
+    end
+  end
+end
+
 return common

@@ -19,12 +19,14 @@ function init(args)
 end
 
 function request()
+  in_flight_since = common.now()
   if #cookies == 0 then return wrk.format("GET") end
   position = position % #cookies + 1
   return wrk.format("GET", nil, { Cookie = "radar_session=" .. cookies[position] })
 end
 
 function response(status, headers, body)
+  in_flight_since = nil
   if status ~= expected then
     unexpected = unexpected + 1
     statuses[tostring(status)] = (statuses[tostring(status)] or 0) + 1
@@ -41,5 +43,6 @@ function done(summary, latency, requests)
       result.statuses[status] = (result.statuses[status] or 0) + count
     end
   end
+  common.stalled(result, threads)
   common.report(result)
 end

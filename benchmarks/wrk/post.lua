@@ -18,11 +18,13 @@ function init(args)
 end
 
 function request()
+  in_flight_since = common.now()
   response_id = response_id + 1
   return wrk.format("POST", nil, headers, "response=" .. response_id .. "&" .. body)
 end
 
 function response(status, headers, body)
+  in_flight_since = nil
   if status ~= 303 then unexpected = unexpected + 1 end
 end
 
@@ -33,5 +35,6 @@ function done(summary, latency, requests)
   for _, thread in ipairs(threads) do
     result.unexpected_status = result.unexpected_status + thread:get("unexpected")
   end
+  common.stalled(result, threads)
   common.report(result)
 end

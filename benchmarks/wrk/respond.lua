@@ -38,6 +38,7 @@ end
 
 function request()
   sent_at = common.now()
+  in_flight_since = common.now()
   local headers = cookie and { Cookie = "radar_session=" .. cookie } or {}
   if phase == "open" then
     return wrk.format("GET", "/r/" .. current[1])
@@ -75,6 +76,7 @@ local function failed(status)
 end
 
 function response(status, headers, body)
+  in_flight_since = nil
   if phase == "idle" then return end
   local took = common.now() - sent_at
   local steps = #current - 1
@@ -126,5 +128,6 @@ function done(summary, latency, requests)
     result.idle_requests = result.idle_requests + thread:get("idle")
     if thread:get("exhausted") then result.exhausted_threads = result.exhausted_threads + 1 end
   end
+  common.stalled(result, threads)
   common.report(result)
 end
