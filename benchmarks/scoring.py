@@ -64,6 +64,7 @@ from scoring import (
 from scoring.bulk import CHUNK, lookup_index
 from scoring.definition import NOT_APPLICABLE
 from scoring.plan import HIDDEN, MISSING, NOT_APPLICABLE_CODE, ScoringPlan, scoring_plan
+from scoring.rounding import round_scores
 from scoring.visibility import visibility_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,35 +158,58 @@ def bare_profiles(plan: ScoringPlan, codes: np.ndarray[Any, Any]) -> list[np.nda
     """The bound: everything :func:`bulk_profiles` computes, done the barest way.
 
     The same arithmetic as the library in the same order (combined lookups, chunks of
-    ``scoring.bulk.CHUNK`` responses, coverage with ``show_if``, composites that skip missing
-    children, the own mean; then bands, strengths, weaknesses and the difference to the own
-    mean over the whole arrays), read straight from the scoring plan's tables: no input
-    validation and no result objects. It gives the same numbers, which :func:`check_bound`
-    asserts, so the ratio to it is the price of the library's structure.
+    ``scoring.bulk.CHUNK`` responses, item groups as one part each, coverage with ``show_if``,
+    each dimension's minimum coverage and answered parts, composites that skip missing children,
+    the own mean; then the scores rounded once, bands, strengths and weaknesses on the rounded
+    scores and the difference to the own mean over the whole arrays), read straight from the
+    scoring plan's tables: no input validation and no result objects. It gives the same numbers,
+    which :func:`check_bound` asserts, so the ratio to it is the price of the library's
+    structure.
     """
     n = codes.shape[1]
     dims, nodes = len(plan.dimensions), len(plan.dimensions) + len(plan.areas)
-    scores = np.empty((nodes + len(plan.indexes) + 2, n))
+    last = nodes + len(plan.indexes)
+    scores = np.empty((last + 2, n))
     coverage = np.empty((dims, n))
+    groups = np.empty((len(plan.groups), n))
     composites = [(dims + a, plan.areas[a]) for a in plan.area_order]
-    composites += [(nodes + x, index) for x, index in enumerate(plan.indexes)]
-    composites.append((nodes + len(plan.indexes), plan.overall))
+    composites += [(nodes + x, plan.indexes[x]) for x in plan.index_order]
+    composites.append((last, plan.overall))
     with np.errstate(divide="ignore", invalid="ignore"):
         for start in range(0, n, CHUNK):
             part = slice(start, start + CHUNK)
-            _bare_chunk(plan, composites, codes[:, part], scores[:, part], coverage[:, part])
+            chunk = (codes[:, part], scores[:, part], coverage[:, part], groups[:, part])
+            _bare_chunk(plan, composites, *chunk)
+        rounded = round_scores(scores[: last + 1])  # dimensions to overall: one block of rows
         derived: list[np.ndarray[Any, Any]] = []
-        for node_scores in (scores[:dims].T, scores[dims:nodes].T, scores[nodes:-2].T, scores[-2]):
-            bands = np.zeros_like(node_scores, dtype=np.int8)
-            for low in plan.band_mins[1:]:
-                bands += node_scores >= low
-            bands[np.isnan(node_scores)] = -1
-            derived.append(bands)
-        dimension_scores = scores[:dims].T
-        derived.append(dimension_scores >= plan.strength_at)
-        derived.append(dimension_scores < plan.weakness_below)
+        for node_scores in (rounded[:dims].T, rounded[dims:nodes].T, rounded[nodes:last].T):
+            derived.append(_bands(plan, node_scores))
+        derived.append(_bands(plan, rounded[last]))
+        dimension_rounded = rounded[:dims].T
+        derived.append(dimension_rounded >= plan.strength_at)
+        derived.append(dimension_rounded < plan.weakness_below)
         derived.append((scores[:dims] - scores[-1]).T)
-    return [scores, coverage, *derived]
+    return [scores, coverage, groups, *derived]
+
+
+def _bands(plan: ScoringPlan, rounded: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    bands = np.zeros_like(rounded, dtype=np.int8)
+    for low in plan.band_mins[1:]:
+        bands += rounded >= low
+    bands[np.isnan(rounded)] = -1
+    return bands
+
+
+def _bare_sums(lookups: Any, codes: np.ndarray[Any, Any], m: int) -> np.ndarray[Any, Any]:
+    sums = np.zeros(m, dtype=np.complex128)
+    for lookup in lookups:
+        index = codes[lookup.positions[0]]
+        if len(lookup.positions) > 1:
+            index = index * np.int16(lookup.strides[0])
+            for p, stride in zip(lookup.positions[1:], lookup.strides[1:], strict=True):
+                index += codes[p] * np.int16(stride) if stride != 1 else codes[p]
+        sums += lookup.table[index]
+    return sums
 
 
 def _bare_chunk(
@@ -194,32 +218,52 @@ def _bare_chunk(
     codes: np.ndarray[Any, Any],
     out: np.ndarray[Any, Any],
     coverage: np.ndarray[Any, Any],
+    groups: np.ndarray[Any, Any],
 ) -> None:
     """One chunk of the bound (a function, so that its temporaries are freed per chunk)."""
     m = codes.shape[1]
     own_total, own_count = np.zeros(m), np.zeros(m)
     scored: list[Any] = [None] * len(out)  # node -> has a score, once computed
     for d in range(len(plan.dimensions)):
-        sums = np.zeros(m, dtype=np.complex128)
-        for lookup in plan.dimension_lookups[d]:
-            index = codes[lookup.positions[0]]
-            if len(lookup.positions) > 1:
-                index = index * np.int16(lookup.strides[0])
-                for p, stride in zip(lookup.positions[1:], lookup.strides[1:], strict=True):
-                    index += codes[p] * np.int16(stride) if stride != 1 else codes[p]
-            sums += lookup.table[index]
+        sums = _bare_sums(plan.dimension_lookups[d], codes, m)
+        answered_groups = []
+        for g in plan.dimension_groups[d]:
+            group = plan.groups[g]
+            own = _bare_sums(group.lookups, codes, m)
+            np.divide(own.real, own.imag, out=groups[g])
+            has = own.imag > 0
+            sums += np.where(has, group.weight * groups[g], 0.0) + 1j * np.where(
+                has, group.weight, 0.0
+            )
+            answered_groups.append(has)
         shown: Any = plan.dimension_shown_weight[d]
         if plan.dimension_conditional[d]:
             shown = np.zeros(m)
-            for p in plan.dimension_items[d]:
+            for p in plan.dimension_ungrouped[d]:
                 table = plan.items[p]
                 shown += table.shown_table[codes[p]] if table.conditional else table.weight
+            for g in plan.dimension_groups[d]:
+                group = plan.groups[g]
+                if group.conditional:
+                    seen = (codes[list(group.items)] != HIDDEN).any(axis=0)
+                    shown += np.where(seen, group.weight, 0.0)
+                else:
+                    shown += group.weight
         np.divide(sums.imag, shown, out=coverage[d])
         np.divide(sums.real, sums.imag, out=out[d])
-        out[d][~(coverage[d] >= plan.min_coverage)] = np.nan
-        has = scored[d] = out[d] == out[d]
-        np.add(own_total, out[d], out=own_total, where=has)
-        own_count += has
+        out[d][~(coverage[d] >= plan.dimension_min_coverage[d])] = np.nan
+        if plan.dimension_min_answered[d] > 1:
+            count = np.zeros(m)
+            for p in plan.dimension_ungrouped[d]:
+                if plan.items[p].weight > 0:
+                    count += codes[p] >= 0
+            for g, has in zip(plan.dimension_groups[d], answered_groups, strict=True):
+                if plan.groups[g].weight > 0:
+                    count += has
+            out[d][count < plan.dimension_min_answered[d]] = np.nan
+        has_score = scored[d] = out[d] == out[d]
+        np.add(own_total, out[d], out=own_total, where=has_score)
+        own_count += has_score
     for row, composite in composites:
         total, weight = np.zeros(m), np.zeros(m)
         for child, w in zip(composite.children, composite.weights, strict=True):
@@ -239,29 +283,21 @@ def _bare_chunk(
 def check_bound(definition: Definition, matrix: AnswerMatrix) -> None:
     """The bound computes exactly the library's numbers (else its ratio would mean nothing)."""
     plan = scoring_plan(definition)
-    scores, coverage, *derived = bare_profiles(plan, matrix.codes)
+    ours = bare_profiles(plan, matrix.codes)
     bulk = score_bulk(definition, matrix)
+    parts = (bulk.dimension_scores, bulk.area_scores, bulk.index_scores, bulk.overall)
+    rows = [bulk.dimension_scores.T, bulk.area_scores.T, bulk.index_scores.T]
     library = [
-        np.vstack(
-            [
-                bulk.dimension_scores.T,
-                bulk.area_scores.T,
-                bulk.index_scores.T,
-                bulk.overall,
-                bulk.own_mean,
-            ]
-        ),
+        np.vstack([*rows, bulk.overall, bulk.own_mean]),
         bulk.coverage.T,
-        *(
-            bulk.bands(part)
-            for part in (bulk.dimension_scores, bulk.area_scores, bulk.index_scores, bulk.overall)
-        ),
+        bulk.group_scores.T,
+        *(bulk.bands(part) for part in parts),
         bulk.strengths(),
         bulk.weaknesses(),
         bulk.relative(),
     ]
-    for ours, theirs in zip([scores, coverage, *derived], library, strict=True):
-        if not np.array_equal(ours, theirs, equal_nan=ours.dtype.kind == "f"):
+    for mine, theirs in zip(ours, library, strict=True):
+        if not np.array_equal(mine, theirs, equal_nan=mine.dtype.kind == "f"):
             raise AssertionError("the bound does not compute the library's numbers")
 
 

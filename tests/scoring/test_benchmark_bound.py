@@ -16,12 +16,14 @@ import pytest
 from benchmarks import scoring as benchmark
 from scoring import AnswerMatrix
 from scoring.bulk import CHUNK
-from tests.scoring.builders import FLAGSHIP, load
+from tests.scoring.builders import FLAGSHIP, HERE, load
 
-QUESTIONNAIRES = sorted(FLAGSHIP.parents[1].glob("*/*.yaml"))
+# the project's questionnaires (show_if) and the published-index example (item groups,
+# per-dimension coverage rules, an index over an index)
+DEFINITIONS = [*sorted(FLAGSHIP.parents[1].glob("*/*.yaml")), HERE / "civic_index.yaml"]
 
 
-@pytest.mark.parametrize("path", QUESTIONNAIRES, ids=lambda path: path.parent.name)
+@pytest.mark.parametrize("path", DEFINITIONS, ids=lambda path: f"{path.parent.name}/{path.stem}")
 def test_bound_gives_the_library_numbers(path: Path) -> None:
     definition = load(path)
     matrix = AnswerMatrix(definition, benchmark.synthetic_codes(definition, CHUNK + 1000))

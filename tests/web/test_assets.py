@@ -23,7 +23,11 @@ HASHED = re.compile(r"^/static/[\w./-]+\.[0-9a-f]{12}\.\w+$")
 @pytest.fixture
 def static_client(tmp_path: Path) -> Iterator[TestClient]:
     """An app whose database is never touched: static files need none."""
-    settings = Settings(data_dir=tmp_path, secret_key="test-secret-key-not-for-production")
+    settings = Settings(
+        data_dir=tmp_path,
+        secret_key="test-secret-key-not-for-production",
+        trusted_hosts=["testserver"],
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 
