@@ -12,7 +12,7 @@ them, then kept: plotly.min.js goes from 4.8 MB to 1.5 MB, and no request compre
 Responses honour ``Accept-Encoding`` (including ``q=0``) and carry ``Vary: Accept-Encoding``
 and a strong ``ETag`` per encoding; ``If-None-Match`` answers 304.
 
-The unhashed names (``/static/radar.css``, also reached by ``url_for('static', path=...)``)
+The unhashed names (``/static/radar.css``, also ``url_for('assets.static', path=...)``)
 keep working for old pages and hand-written links, with ``Cache-Control: no-cache`` so that
 browsers revalidate them by ETag instead of keeping an outdated copy.
 """
@@ -125,9 +125,10 @@ def registry() -> Registry:
 def asset_url(path: str) -> str:
     """``/static/<hashed name>`` of an asset, for templates; an unknown path is a KeyError."""
     try:
-        return f"/static/{registry().by_path[path].hashed_path}"
+        hashed = registry().by_path[path].hashed_path
     except KeyError:
         raise KeyError(f"no static asset {path!r} (app/static or plotly)") from None
+    return str(router.url_path_for("assets.static", path=hashed))
 
 
 environment.globals["asset_url"] = asset_url
@@ -162,7 +163,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-@router.api_route("/static/{path:path}", methods=["GET", "HEAD"], name="static")
+@router.api_route("/static/{path:path}", methods=["GET", "HEAD"], name="assets.static")
 async def static_asset(path: str, request: Request) -> Response:
     """An asset by hashed name (immutable) or plain name (revalidated), gzip if accepted."""
     found = registry()
