@@ -1,11 +1,11 @@
-"""Assembles the application: middleware, error handlers, routers, static files. Nothing else."""
+"""Assembles the application: middleware, error handlers, routers. Nothing else.
+
+Static files are a route of the pages (:mod:`app.web.assets`: hashed names, compressed once).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from app import api, links, web
 from app.db import make_engine
@@ -38,5 +38,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(web.router)
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -16,7 +16,7 @@ from app.db_types import utcnow
 from app.errors import TooManyRequests
 from app.models import RateLimitHit, WebSession
 from app.services import rate_limit, web_sessions
-from app.web.assets import extract_css, plotly_css, plotly_style_guards
+from app.web.plotly_bundle import extract_css, plotly_css, plotly_style_guards
 from app.web.respond.answer_forms import parse_page
 from scoring import parse_definition
 from tests.helpers import minimal_definition

@@ -14,7 +14,7 @@ from app import charts
 from app.deps import SessionDep
 from app.i18n import Localizer
 from app.services import response_export, results
-from app.web.assets import plotly_style_guards
+from app.web.plotly_bundle import plotly_style_guards
 from app.web.respond.respondent import Respondent, RespondentDep, redirect, render
 from app.web.respond.review import answer_sections
 from scoring import LOW_COVERAGE

@@ -1,0 +1,48 @@
+-- GET one path, optionally as many respondents in turn (session cookies from BENCH_COOKIES),
+-- counting every answer whose status is not BENCH_EXPECT (default 200) as an error.
+local common = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  cookies = common.lines(os.getenv("BENCH_COOKIES"))
+  expected = tonumber(os.getenv("BENCH_EXPECT") or "200")
+  position = id
+  unexpected = 0
+  statuses = {}
+end
+
+function request()
+  in_flight_since = common.now()
+  if #cookies == 0 then return wrk.format("GET") end
+  position = position % #cookies + 1
+  return wrk.format("GET", nil, { Cookie = "radar_session=" .. cookies[position] })
+end
+
+function response(status, headers, body)
+  in_flight_since = nil
+  if status ~= expected then
+    unexpected = unexpected + 1
+    statuses[tostring(status)] = (statuses[tostring(status)] or 0) + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local result = common.summary(summary, latency)
+  result.unexpected_status = 0
+  result.statuses = {}
+  for _, thread in ipairs(threads) do
+    result.unexpected_status = result.unexpected_status + thread:get("unexpected")
+    for status, count in pairs(thread:get("statuses")) do
+      result.statuses[status] = (result.statuses[status] or 0) + count
+    end
+  end
+  common.stalled(result, threads)
+  common.report(result)
+end

@@ -1,0 +1,40 @@
+-- POST the same form body (BENCH_BODY: a file holding one step page of the flagship) as many
+-- responses in turn, to the bare baseline; every status other than 303 is an error.
+local common = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  body = common.lines(os.getenv("BENCH_BODY"))[1]
+  response_id = id * 1000000
+  unexpected = 0
+  headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+end
+
+function request()
+  in_flight_since = common.now()
+  response_id = response_id + 1
+  return wrk.format("POST", nil, headers, "response=" .. response_id .. "&" .. body)
+end
+
+function response(status, headers, body)
+  in_flight_since = nil
+  if status ~= 303 then unexpected = unexpected + 1 end
+end
+
+function done(summary, latency, requests)
+  local result = common.summary(summary, latency)
+  result.unexpected_status = 0
+  result.statuses = {}
+  for _, thread in ipairs(threads) do
+    result.unexpected_status = result.unexpected_status + thread:get("unexpected")
+  end
+  common.stalled(result, threads)
+  common.report(result)
+end
