@@ -13,6 +13,7 @@ the terminal. Such characters are shown escaped, as Python writes them (``\\n``,
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -54,6 +55,13 @@ def printable(value: object) -> str:
 def say(message: object, *, err: bool = False) -> None:
     """Print one line (to stderr with ``err``), control characters escaped."""
     typer.echo(printable(message), err=err)
+
+
+def say_json(data: object) -> None:
+    """Print ``data`` as indented JSON in ASCII: every control or non-ASCII character inside a
+    string is a JSON escape, so no value can break or forge a line."""
+    for line in json.dumps(data, indent=2, ensure_ascii=True).splitlines():
+        say(line)
 
 
 def say_row(*fields: object) -> None:

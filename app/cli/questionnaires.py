@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
-from app.cli.common import fail, say, write_session
+from app.cli.common import fail, say, say_json, write_session
 from app.definition_files import DefinitionFileError, validate_files
 from app.services import questionnaires as service
 from app.settings import get_settings
@@ -53,6 +52,4 @@ def retire(slug: str, version: str) -> None:
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of definition files (for editor completion)."""
-    document = json.dumps(Definition.model_json_schema(), indent=2, ensure_ascii=True)
-    for line in document.splitlines():  # JSON escapes: no line changes
-        say(line)
+    say_json(Definition.model_json_schema())

@@ -6,11 +6,9 @@ command is audited by the service, without answers or secrets.
 
 from __future__ import annotations
 
-import json
-
 import typer
 
-from app.cli.common import say, write_session
+from app.cli.common import say, say_json, write_session
 from app.services import projects, respondent_data, rounds
 
 app = typer.Typer(help="One respondent's data: export, erase; retention.", no_args_is_help=True)
@@ -22,7 +20,7 @@ def export(public_id: str = typer.Argument(..., help="The response's reference")
     scores)."""
     with write_session() as session:  # writes the audit event
         data = respondent_data.export(session, public_id)
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    say_json(data)
 
 
 @app.command()
