@@ -324,8 +324,7 @@ def page_weight(base_url: str, token: str, submitted_cookie: str) -> list[dict[s
     headers = {"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "en"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
         outcome = path.Outcome(token)
-        client.get(f"/r/{token}")
-        found = [entry("start page", weigh(client, "/respond/start"))]
+        found = [entry("start page", weigh(client, f"/r/{token}"))]
         if path.begin(client, token, outcome) is None:
             raise BenchmarkError(f"page weight: {outcome.problems}")
         steps = [weigh(client, f"/respond/step/{n}") for n in range(1, 13)]

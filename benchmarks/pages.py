@@ -60,8 +60,9 @@ def hidden_fields(html: str) -> dict[str, str]:
 
 def respondent(client: TestClient, settings: Settings, link: str) -> None:
     """Open the demo link, consent and have every answer saved, like a respondent."""
-    start = client.get("/r/" + link.rsplit("/r/", 1)[1])
-    client.post("/respond/start", data={**hidden_fields(start.text), "consent": "yes"})
+    entry = "/r/" + link.rsplit("/r/", 1)[1]
+    start = client.get(entry)
+    client.post(entry, data={**hidden_fields(start.text), "consent": "yes"})
     engine = make_engine(settings.effective_database_url)
     with writer_session(engine) as session:
         response = session.exec(select(Response).order_by(col(Response.id).desc())).first()

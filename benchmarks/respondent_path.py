@@ -111,17 +111,20 @@ def _expect(response: httpx.Response, status: int, outcome: Outcome, location: s
 
 
 def begin(client: httpx.Client, token: str, outcome: Outcome) -> tuple[str, int] | None:
-    """Open the invitation and consent; the CSRF token and the first step's revision."""
-    if not _expect(client.get(f"/r/{token}"), 303, outcome, "/respond"):
+    """Open the invitation and consent; the CSRF token and the first step's revision.
+
+    The invitation page's form carries a token of its own (keyed to the entry cookie); the
+    session's CSRF token comes with the first step."""
+    start = client.get(f"/r/{token}")
+    if not _expect(start, 200, outcome) or not (entry := CSRF.search(start.text)):
         return None
-    start = client.get("/respond/start")
-    if not _expect(start, 200, outcome) or not (csrf := CSRF.search(start.text)):
-        return None
-    consent = client.post("/respond/start", data={"csrf_token": csrf.group(1), "consent": "yes"})
-    if not _expect(consent, 200, outcome):
+    consent = client.post(f"/r/{token}", data={"csrf_token": entry.group(1), "consent": "yes"})
+    if not _expect(consent, 303, outcome, "/respond/start"):
         return None
     first = client.get("/respond/step/1")
-    if not _expect(first, 200, outcome) or not (revision := REVISION.search(first.text)):
+    if not _expect(first, 200, outcome):
+        return None
+    if not (csrf := CSRF.search(first.text)) or not (revision := REVISION.search(first.text)):
         return None
     return csrf.group(1), int(revision.group(1))
 
@@ -159,15 +162,12 @@ def walk(base_url: str, token: str, bodies: list[str], *, submit: bool = True) -
     return outcome
 
 
-def session_cookie(base_url: str, token: str, *, consent: bool = True) -> str:
-    """The session cookie of a respondent who opened ``token`` (and consented)."""
+def session_cookie(base_url: str, token: str) -> str:
+    """The session cookie of a respondent who opened ``token`` and consented."""
     outcome = Outcome(token)
     with httpx.Client(base_url=base_url, timeout=60) as client:
-        if consent:
-            if begin(client, token, outcome) is None:
-                raise RuntimeError(f"could not start a respondent: {outcome.problems}")
-        elif not _expect(client.get(f"/r/{token}"), 303, outcome, "/respond"):
-            raise RuntimeError(f"could not open an invitation: {outcome.problems}")
+        if begin(client, token, outcome) is None:
+            raise RuntimeError(f"could not start a respondent: {outcome.problems}")
         return str(client.cookies["radar_session"])
 
 

@@ -111,12 +111,33 @@ def personal_link(session: Session, response: Response, policy: LinkPolicy) -> s
     """
     if response.status != ResponseStatus.DRAFT:
         raise Conflict(N_("This response has been submitted and can no longer be changed."))
-    token = derived_token(
-        policy.key, PERSONAL_LINK, response.public_id, str(response.resume_generation)
-    )
+    token = _derived(response, policy)
     response.resume_token_hash = hash_token(token)
     _renew(session, response, policy, utcnow())
     return token
+
+
+def current_personal_link(
+    response: Response, policy: LinkPolicy, now: datetime | None = None
+) -> str | None:
+    """The draft's live personal link token, changing nothing (a page shown by GET may show it
+    again), or None when that link would not open: submitted, expired, or stored under another
+    secret key (then :func:`personal_link` makes it anew on the next save for later)."""
+    if (
+        response.status != ResponseStatus.DRAFT
+        or response.resume_token_hash is None
+        or response.resume_expires_at is None
+        or response.resume_expires_at <= (now or utcnow())
+    ):
+        return None
+    token = _derived(response, policy)
+    return token if same(response.resume_token_hash, hash_token(token)) else None
+
+
+def _derived(response: Response, policy: LinkPolicy) -> str:
+    return derived_token(
+        policy.key, PERSONAL_LINK, response.public_id, str(response.resume_generation)
+    )
 
 
 def replace_personal_link(

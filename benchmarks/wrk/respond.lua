@@ -1,8 +1,9 @@
 -- Respondents filling in the flagship questionnaire, one respondent at a time per connection
 -- (run with as many threads as connections, so that a thread's state is its connection's).
 -- BENCH_PATHS holds one line per invitation: token TAB page-1 form TAB ... page-N form.
--- Path: GET /r/<token> (303 + cookie), GET /respond/start (CSRF token), POST consent (200),
--- GET /respond/step/1 (revision), POST every page (303 each, revision + 1), POST submit
+-- Path: GET /r/<token> (200: the invitation page, its form token and entry cookie), POST
+-- consent to /r/<token> (303 + session cookie), GET /respond/step/1 (CSRF token, revision),
+-- POST every page (303 each, revision + 1), POST submit
 -- (303 to /respond/result = acknowledged). Anything else is an error; the thread then takes
 -- its next invitation. Form posts and page loads are timed separately.
 local common = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
@@ -33,7 +34,7 @@ function begin_respondent()
   current = paths[next_path]
   if current == nil then exhausted = true; phase = "idle"; return end
   started = started + 1
-  phase, step, cookie, csrf, revision = "open", 0, nil, nil, nil
+  phase, step, cookie, entry, csrf, revision = "open", 0, nil, nil, nil, nil
 end
 
 function request()
@@ -42,11 +43,9 @@ function request()
   local headers = cookie and { Cookie = "radar_session=" .. cookie } or {}
   if phase == "open" then
     return wrk.format("GET", "/r/" .. current[1])
-  elseif phase == "start" then
-    return wrk.format("GET", "/respond/start", headers)
   elseif phase == "consent" then
-    headers["Content-Type"] = form["Content-Type"]
-    return wrk.format("POST", "/respond/start", headers, "csrf_token=" .. csrf .. "&consent=yes")
+    headers = { Cookie = "radar_entry=" .. entry, ["Content-Type"] = form["Content-Type"] }
+    return wrk.format("POST", "/r/" .. current[1], headers, "csrf_token=" .. csrf .. "&consent=yes")
   elseif phase == "first" then
     return wrk.format("GET", "/respond/step/1", headers)
   elseif phase == "step" then
@@ -87,19 +86,19 @@ function response(status, headers, body)
   end
   if phase == "open" then
     local set = header(headers, "set-cookie") or ""
-    cookie = set:match("radar_session=([^;]+)")
-    if status ~= 303 or cookie == nil then return failed(status) end
-    phase = "start"
-  elseif phase == "start" then
+    entry = set:match("radar_entry=([^;]+)")
     csrf = body:match('name="csrf_token" value="([^"]+)"')
-    if status ~= 200 or csrf == nil then return failed(status) end
+    if status ~= 200 or entry == nil or csrf == nil then return failed(status) end
     phase = "consent"
   elseif phase == "consent" then
-    if status ~= 200 then return failed(status) end
+    local set = header(headers, "set-cookie") or ""
+    cookie = set:match("radar_session=([^;]+)")
+    if status ~= 303 or cookie == nil then return failed(status) end
     phase = "first"
   elseif phase == "first" then
+    csrf = body:match('name="csrf_token" value="([^"]+)"')
     revision = tonumber(body:match('name="revision" value="(%d+)"'))
-    if status ~= 200 or revision == nil then return failed(status) end
+    if status ~= 200 or revision == nil or csrf == nil then return failed(status) end
     phase, step = "step", 1
   elseif phase == "step" then
     if status ~= 303 then return failed(status) end

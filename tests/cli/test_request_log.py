@@ -91,7 +91,7 @@ def test_a_real_server_logs_requests_without_their_tokens(tmp_path: Path) -> Non
             csrf = re.search(r'name="csrf_token" value="([^"]+)"', start.text)
             assert csrf is not None
             consented = browser.post(
-                "/respond/start", data={"csrf_token": csrf[1], "consent": "yes"}
+                f"/r/{invitation[1]}", data={"csrf_token": csrf[1], "consent": "yes"}
             )
         personal = re.search(r"/resume/([A-Za-z0-9_-]+)", consented.text)
         assert personal is not None

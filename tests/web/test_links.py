@@ -98,7 +98,7 @@ def test_throttling_never_refuses_a_valid_link(
     assert client.get("/r/guess-more").status_code == 429
     opened = Page.get(client, f"/r/{multi}")
     assert opened.status == 200
-    assert opened.url == "/respond/start"
+    assert opened.submit({"consent": "yes"}).url == "/respond/start"
     client.cookies.clear()
     first = Page.get(client, f"/r/{single}").submit({"consent": "yes"})
     personal = first.text.split("/resume/")[1].split('"')[0]
@@ -122,7 +122,8 @@ def test_multi_use_link_gives_each_visitor_an_own_response(
     token = make_link(multi_use=True, stakeholder_group="ngo")
     for _ in range(3):
         client.cookies.clear()
-        assert Page.get(client, f"/r/{token}").url == "/respond/start"
+        started = Page.get(client, f"/r/{token}").submit({"consent": "yes"})
+        assert started.url == "/respond/start"
     with reader() as session:
         stored = session.exec(select(Response)).all()
     assert len(stored) == 3
@@ -133,10 +134,10 @@ def test_same_browser_reopening_the_link_continues(
     client: TestClient, make_link: MakeLink, reader: Callable[[], Session]
 ) -> None:
     token = make_link()
-    Page.get(client, f"/r/{token}")
+    Page.get(client, f"/r/{token}").submit({"consent": "yes"})
     again = Page.get(client, f"/r/{token}")
     assert again.status == 200
-    assert again.url == "/respond/start"
+    assert again.url == "/respond/step/1"
     with reader() as session:
         assert len(session.exec(select(Response)).all()) == 1
 
@@ -145,7 +146,7 @@ def test_used_single_use_link_in_a_new_browser_is_invalid(
     client: TestClient, app: object, make_link: MakeLink
 ) -> None:
     token = make_link()
-    Page.get(client, f"/r/{token}")
+    Page.get(client, f"/r/{token}").submit({"consent": "yes"})
     client.cookies.clear()
     assert Page.get(client, f"/r/{token}").status == 404
 

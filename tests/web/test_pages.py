@@ -30,13 +30,14 @@ def test_start_page_needs_explicit_consent(
     start = Page.get(client, f"/r/{make_link()}")
     assert "Mini" in start.text
     assert "Data protection" in start.text
-    assert Page.get(client, "/respond/step/1").url == "/respond/start"  # no consent, no steps
+    assert Page.get(client, "/respond/step/1").status == 401  # no consent, no response
     refused = start.submit({})
     assert refused.status == 422
     assert 'href="#consent"' in refused.text
-    assert _stored(reader).consented_at is None
+    with reader() as session:
+        assert session.exec(select(Response)).all() == []
     accepted = start.submit({"consent": "yes"})
-    assert accepted.status == 200
+    assert (accepted.status, accepted.url) == (200, "/respond/start")
     assert "/resume/" in accepted.text
     assert "The invitation link works only once" in accepted.text
     stored = _stored(reader)
@@ -46,6 +47,7 @@ def test_start_page_needs_explicit_consent(
     assert stored.resume_token_hash not in accepted.text
     again = Page.get(client, "/respond/start")
     assert "You agreed to this notice on" in again.text
+    assert again.text.count("/resume/") == accepted.text.count("/resume/")  # the same link
 
 
 def test_multi_use_start_page_explains_the_personal_link(
@@ -60,18 +62,28 @@ def test_language_from_accept_language_and_switch(
     client: TestClient, make_link: MakeLink, reader: Reader
 ) -> None:
     client.headers["Accept-Language"] = "de-AT,de;q=0.9"
-    start = Page.get(client, f"/r/{make_link()}")
+    token = make_link()
+    start = Page.get(client, f"/r/{token}")
     assert '<html lang="de">' in start.text
-    assert _stored(reader).language == "de"
-    english = start.submit({"switch_language": "en", "next": "/respond/start"}, "/respond/language")
-    assert english.url == "/respond/start"
+    english = Page.get(client, f"/r/{token}?lang=en")
     assert '<html lang="en">' in english.text
+    assert f'href="/r/{token}?lang=de"' in english.text
+    unknown = Page.get(client, f"/r/{token}?lang=xx")  # not offered: the browser's choice
+    assert '<html lang="de">' in unknown.text
+    consented = english.submit({"consent": "yes"})
+    assert '<html lang="en">' in consented.text
     assert _stored(reader).language == "en"
-    start_en = Page(client, english.url, english.status, english.text)
-    evil = start_en.submit(
-        {"switch_language": "de", "next": "https://evil.example/"}, "/respond/language"
+    german = consented.submit(
+        {"switch_language": "de", "next": "/respond/start"}, "/respond/language"
     )
-    assert evil.url == "/respond/start"
+    assert german.url == "/respond/start"
+    assert '<html lang="de">' in german.text
+    assert _stored(reader).language == "de"
+    start_de = Page(client, german.url, german.status, german.text)
+    evil = start_de.submit(
+        {"switch_language": "en", "next": "https://evil.example/"}, "/respond/language"
+    )
+    assert evil.url == "/respond/step/1"  # not elsewhere: where the respondent left off
 
 
 def test_switching_language_on_a_step_keeps_unsaved_answers(

@@ -142,7 +142,7 @@ def test_revoking_the_invitation_ends_the_sessions_it_opened(
     token = make_link(multi_use=True)
     first = begin(client, token)
     link = _link_on(first.submit({"action": "later"}))
-    Page.get(other, f"/r/{token}")
+    Page.get(other, f"/r/{token}").submit({"consent": "yes"})
     assert Page.get(other, "/respond").status == 200
     with TestClient(client.app, headers={"Accept-Language": "en"}) as by_personal_link:
         Page.get(by_personal_link, link)

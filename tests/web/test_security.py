@@ -29,7 +29,7 @@ from tests.web.conftest import MakeLink, begin
 from tests.web.pages import Page
 
 PUBLIC = "public"  # no secret, no session: the same for everyone
-LINK = "link"  # a secret token in the path: rate-limited, moved into a session at once
+LINK = "link"  # a secret token in the path: rate-limited; GET changes nothing
 RESPONDENT = "respondent"  # needs the respondent's server-side session cookie
 # Facilitator routes come with issue 11 and API tokens with issue 13: add their classes then.
 
@@ -45,6 +45,7 @@ ROUTES = {
     "home": PUBLIC,
     "assets.static": PUBLIC,
     "respond.invitation": LINK,
+    "respond.accept": LINK,
     "respond.resume": LINK,
     "respond.continue": RESPONDENT,
     "respond.start": RESPONDENT,
@@ -98,15 +99,16 @@ def test_every_route_is_classified(client: TestClient) -> None:
 
 
 def test_only_respondent_routes_change_state(client: TestClient) -> None:
-    """No state change on a public route, and every state-changing route is behind a session
-    (so that the CSRF check below covers it)."""
+    """No state change on a public route or by opening a link; every state-changing route is
+    behind a session, except consent on an invitation link, which starts the session (the
+    CSRF check below covers them all: the invitation page keys its form to a SameSite cookie)."""
     unsafe = {
         getattr(route, "name", "")
         for route in _routes(_app(client).routes)
         if _methods(route) - SAFE_METHODS
     }
     assert unsafe
-    assert {name for name in unsafe if ROUTES[name] != RESPONDENT} == set()
+    assert {name for name in unsafe if ROUTES[name] != RESPONDENT} == {"respond.accept"}
 
 
 def test_no_route_parses_a_json_body(client: TestClient) -> None:
@@ -231,9 +233,15 @@ def test_every_invalid_link_gets_the_same_answer(
 
 
 def test_the_token_leaves_the_url_and_the_referrer(client: TestClient, make_link: MakeLink) -> None:
+    """The invitation page is the only one at the token's address (and sends no referrer);
+    consent moves on to the session's pages, which never show the token."""
     token = make_link()
-    opened = client.get(f"/r/{token}", follow_redirects=False)
-    assert opened.status_code in (302, 303)
+    invitation_page = Page.get(client, f"/r/{token}")
+    assert invitation_page.status == 200
+    opened = client.post(
+        f"/r/{token}", data={**invitation_page.hidden(), "consent": "yes"}, follow_redirects=False
+    )
+    assert opened.status_code == 303
     assert token not in opened.headers["location"]
     assert opened.headers["referrer-policy"] == "no-referrer"
     page = client.get(opened.headers["location"])

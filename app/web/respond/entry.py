@@ -1,9 +1,12 @@
 """Ways in: the invitation link ``/r/{token}``, the personal link ``/resume/{token}`` and
 ``/respond``, which sends a respondent to wherever they left off.
 
-Both links are answered by a redirect that moves the token out of the address bar into a
-server-side session (Referrer-Policy ``no-referrer`` is global); the session remembers which
-link opened it, so revoking or replacing that link ends it. The token is checked before any
+Opening an invitation link changes nothing: it shows the start page (what this is, the data
+protection notice, the consent form), because mail scanners and link previews open links
+too. Consent, a POST to the same address, starts the response, counts the link's use and
+moves on to a server-side session (Referrer-Policy ``no-referrer`` is global). The personal
+link is answered by a redirect into such a session. A session remembers which link opened it,
+so revoking or replacing that link ends it. The token is checked before any
 throttling: a valid link always opens; invalid ones (404) count against a per-client limit in
 the database, each hit in a transaction of its own, and past it get 429
 (:func:`app.deps.failed_attempts_guard`).
@@ -12,18 +15,26 @@ the database, each hit in a transaction of its own, and past it get 429
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
-from app.deps import WriterSessionDep, failed_attempts_guard
-from app.errors import Conflict, NotFound
-from app.i18n import N_, parse_accept_language
+from app import links
+from app.deps import SessionDep, WriterSessionDep, failed_attempts_guard
+from app.errors import Conflict, Forbidden, NotFound
+from app.i18n import N_, Localizer, language_name, parse_accept_language
 from app.models import ResponseStatus
-from app.services import rate_limit, respondent_links, web_sessions
-from app.services.invitations import RoundNotOpen
+from app.services import invitations, rate_limit, respondent_links, responses, web_sessions
+from app.services.invitations import ResolvedInvitation, RoundNotOpen
+from app.services.responses import definition_of
 from app.settings import Settings
+from app.templating import render_page
+from app.tokens import derived_token, new_token, same
+from app.web import csrf
 from app.web.respond.respondent import (
     COOKIE,
     RespondentDep,
@@ -31,8 +42,13 @@ from app.web.respond.respondent import (
     session_policy,
     set_session_cookie,
 )
+from app.web.respond.start import CONSENT_MISSING, about_round
+from scoring import Definition
 
 router = APIRouter()
+
+ENTRY_COOKIE = "radar_entry"
+ENTRY_COOKIE_SECONDS = 24 * 3600
 
 NOT_OPEN_MESSAGE = N_(
     "This round is not open yet. Please use your invitation link again once it has opened."
@@ -62,21 +78,145 @@ def _current_response_id(request: Request, session: Session) -> int | None:
     return row.response_id if row else None
 
 
+def _entry_csrf(settings: Settings, nonce: str) -> str:
+    return derived_token(settings.effective_secret_key(), "invitation-consent", nonce)
+
+
+def _entry_nonce(request: Request) -> str:
+    """This browser's entry nonce: the one its cookie holds, else a new one."""
+    nonce = request.cookies.get(ENTRY_COOKIE, "")
+    return nonce if 20 <= len(nonce) <= 64 and nonce.isascii() else new_token()
+
+
+def _check_entry_csrf(request: Request, form: FormData) -> None:
+    """The consent form must come from the invitation page this browser loaded: its hidden
+    token is keyed to the nonce in the entry cookie (SameSite=Lax, so a cross-site form
+    cannot send it), which stops another site from starting a response in this browser with
+    a link of its own choosing."""
+    nonce = request.cookies.get(ENTRY_COOKIE)
+    presented = form.get(csrf.FIELD)
+    if not nonce or not isinstance(presented, str):
+        raise Forbidden(csrf.CSRF_MESSAGE)
+    if not same(_entry_csrf(request.app.state.settings, nonce), presented):
+        raise Forbidden(csrf.CSRF_MESSAGE)
+
+
+def _page_language(request: Request, definition: Definition, chosen: str | None) -> str:
+    """``chosen`` (the page's language switch or the consent form) when offered, else the
+    browser's first preference the definition offers, else the definition's default."""
+    preferred = [chosen] if chosen else []
+    for language in [*preferred, *_preferred_languages(request)]:
+        if language in definition.languages:
+            return language
+    return definition.default_language
+
+
+def _invitation_page(
+    request: Request,
+    token: str,
+    resolved: ResolvedInvitation,
+    definition: Definition,
+    language: str,
+    *,
+    error: str | None = None,
+) -> HTMLResponse:
+    """The start page of an invitation: what this is, the notice, the consent form. Nothing
+    exists yet; the consent form creates the response."""
+    settings: Settings = request.app.state.settings
+    i18n = Localizer.for_language(language, definition.default_language, settings.time_zone)
+    request.state.localizer = i18n
+    nonce = _entry_nonce(request)
+    here = links.path_for(request, "respond.invitation", token=token)
+    page = render_page(
+        request,
+        "respond/start.html",
+        {
+            "i18n": i18n,
+            **about_round(request, i18n, definition, resolved.round),
+            "questionnaire_title": i18n.text(definition.title),
+            "organisation": resolved.organisation.name,
+            "stakeholder_group": resolved.invitation.stakeholder_group,
+            "multi_use": resolved.invitation.multi_use,
+            "consented_at": None,
+            "resume_link": None,
+            "consent_action": links.path_for(request, "respond.accept", token=token),
+            "csrf_token": _entry_csrf(settings, nonce),
+            "entry_language": language,
+            "language_links": [
+                (code, language_name(code), f"{here}?{urlencode({'lang': code})}")
+                for code in definition.languages
+            ],
+            "error": error,
+        },
+        status_code=422 if error else 200,
+        headers={"Cache-Control": "no-store"},
+    )
+    page.set_cookie(
+        ENTRY_COOKIE,
+        nonce,
+        max_age=ENTRY_COOKIE_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+    return page
+
+
+def _resolve(session: Session, token: str) -> tuple[ResolvedInvitation, Definition]:
+    try:
+        resolved = invitations.resolve_invitation(session, token)
+    except RoundNotOpen:
+        raise Conflict(NOT_OPEN_MESSAGE) from None
+    return resolved, definition_of(session, resolved.round)
+
+
 @router.get("/r/{token}", name="respond.invitation", dependencies=[LINK_GUARD])
-def open_invitation(token: str, request: Request, session: WriterSessionDep) -> Response:
-    """Start a response by invitation link (or continue it, in the browser that started it)."""
+def open_invitation(
+    token: str,
+    request: Request,
+    session: SessionDep,
+    lang: Annotated[str | None, Query(max_length=35)] = None,
+) -> Response:
+    """The invitation's start page. Changes nothing: mail scanners and link previews open
+    links too, and must not use up a single-use link or leave empty drafts. In the browser
+    that already started with this link, it continues that response."""
+    current = _current_response_id(request, session)
+    if current is not None and respondent_links.opened_with(session, current, token):
+        return redirect(request, "respond.continue")
+    resolved, definition = _resolve(session, token)
+    return _invitation_page(
+        request, token, resolved, definition, _page_language(request, definition, lang)
+    )
+
+
+@router.post("/r/{token}", name="respond.accept", dependencies=[LINK_GUARD])
+def accept_invitation(
+    token: str, request: Request, session: WriterSessionDep, form: csrf.FormDep
+) -> Response:
+    """Consent on the invitation's start page: the response starts now (counting one use of
+    the link), with consent recorded and a browser session; then the start page shows the
+    personal link."""
+    _check_entry_csrf(request, form)
     settings: Settings = request.app.state.settings
     current = _current_response_id(request, session)
     if current is not None and respondent_links.opened_with(session, current, token):
         return redirect(request, "respond.continue")
-    try:
-        response = respondent_links.open_invitation(session, token, _preferred_languages(request))
-    except RoundNotOpen:
-        raise Conflict(NOT_OPEN_MESSAGE) from None
+    resolved, definition = _resolve(session, token)
+    chosen = form.get("language")
+    language = _page_language(request, definition, chosen if isinstance(chosen, str) else None)
+    if form.get("consent") != "yes":
+        return _invitation_page(
+            request, token, resolved, definition, language, error=CONSENT_MISSING
+        )
+    response = respondent_links.open_invitation(session, token, [language])
+    assert response.id is not None
+    context = responses.load(session, response.id)
+    respondent_links.give_consent(session, context, respondent_links.link_policy(settings))
     cookie = respondent_links.attach_session(
         session, response, session_policy(settings), invitation_id=response.invitation_id
     )
-    result = redirect(request, "respond.continue")
+    result = redirect(request, "respond.start")
     set_session_cookie(result, cookie, settings)
     return result
 

@@ -4,13 +4,17 @@ replaced on request when it may have leaked."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import links
 from app.deps import SessionDep
-from app.i18n import N_
+from app.i18n import N_, Localizer
+from app.models import Round
 from app.services import respondent_links
+from app.services.rounds import RoundState, round_state
 from app.web.respond.respondent import (
     CheckedFormDep,
     Respondent,
@@ -20,6 +24,7 @@ from app.web.respond.respondent import (
     resume_link,
     see_other,
 )
+from scoring import Definition
 
 router = APIRouter(prefix="/respond")
 
@@ -30,31 +35,46 @@ def _notice_paragraphs(text: str) -> list[str]:
     return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
 
 
+def about_round(
+    request: Request, i18n: Localizer, definition: Definition, round_: Round
+) -> dict[str, Any]:
+    """What the start page tells before consent: the questionnaire, the effort, the notice.
+
+    Shared by the invitation link's page (no response exists yet) and the start page of a
+    draft, so both read the same.
+    """
+    return {
+        "description": i18n.text(definition.description),
+        "minutes": definition.estimated_minutes,
+        "steps": len(definition.dimensions),
+        "round_name": round_.name,
+        "notice": _notice_paragraphs(round_.privacy_notice),
+        "link_days": request.app.state.settings.personal_link_days,
+        "is_open": round_state(round_) is RoundState.OPEN,
+    }
+
+
 def _start_page(
-    request: Request,
-    respondent: Respondent,
-    *,
-    resume_link: str | None = None,
-    error: str | None = None,
+    request: Request, respondent: Respondent, *, error: str | None = None
 ) -> HTMLResponse:
     context = respondent.context
-    definition = context.definition
+    policy = respondent_links.link_policy(request.app.state.settings)
+    token = (
+        respondent_links.current_personal_link(context.response, policy)
+        if context.response.consented_at is not None
+        else None
+    )
     return render(
         request,
         respondent,
         "respond/start.html",
         {
-            "description": respondent.i18n.text(definition.description),
-            "minutes": definition.estimated_minutes,
-            "steps": len(definition.dimensions),
+            **about_round(request, respondent.i18n, context.definition, context.round),
             "stakeholder_group": context.response.stakeholder_group,
-            "round_name": context.round.name,
-            "notice": _notice_paragraphs(context.round.privacy_notice),
             "consented_at": respondent.i18n.datetime(context.response.consented_at),
-            "resume_link": resume_link,
-            "link_days": request.app.state.settings.personal_link_days,
+            "resume_link": resume_link(request, token) if token else None,
+            "consent_action": links.path_for(request, "respond.consent"),
             "error": error,
-            "is_open": context.open,
         },
         status_code=422 if error else 200,
     )
@@ -62,6 +82,8 @@ def _start_page(
 
 @router.get("/start", response_class=HTMLResponse, name="respond.start")
 def start_page(request: Request, respondent: RespondentDep) -> HTMLResponse:
+    """Before consent: what this is and the consent form; after it: the personal link and a
+    button to begin. Changes nothing."""
     return _start_page(request, respondent)
 
 
@@ -69,14 +91,15 @@ def start_page(request: Request, respondent: RespondentDep) -> HTMLResponse:
 def give_consent(
     request: Request, respondent: RespondentDep, form: CheckedFormDep, session: SessionDep
 ) -> Response:
-    """Record consent and show the personal link once, with a button to begin."""
+    """Record consent to a draft that has none yet (drafts started before the invitation link
+    asked for consent itself), then show the start page with the personal link."""
     if respondent.context.submitted:
         return redirect(request, "respond.result")
     if form.get("consent") != "yes":
         return _start_page(request, respondent, error=CONSENT_MISSING)
     policy = respondent_links.link_policy(request.app.state.settings)
-    token = respondent_links.give_consent(session, respondent.context, policy)
-    return _start_page(request, respondent, resume_link=resume_link(request, token))
+    respondent_links.give_consent(session, respondent.context, policy)
+    return redirect(request, "respond.start")
 
 
 @router.post("/language", name="respond.language")
