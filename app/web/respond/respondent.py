@@ -63,7 +63,10 @@ def get_respondent(request: Request, session: SessionDep) -> Respondent:
     context = responses.load(session, row.response_id)
     language = row.data.get("language") or context.response.language
     i18n = Localizer.for_language(
-        str(language), context.definition.default_language, settings.time_zone
+        str(language),
+        context.definition.default_language,
+        settings.time_zone,
+        request.headers.get("accept-language"),
     )
     request.state.localizer = i18n
     if web_sessions.needs_touch(row):  # a reader notes it after its own session has ended

@@ -50,7 +50,9 @@ def _start_page(
             "stakeholder_group": context.response.stakeholder_group,
             "round_name": context.round.name,
             "notice": _notice_paragraphs(context.round.privacy_notice),
-            "consented_at": respondent.i18n.datetime(context.response.consented_at),
+            "consented_at": respondent.i18n.moment(
+                context.response.consented_at, day_only=context.round.anonymous
+            ),
             "resume_link": resume_link,
             "link_days": request.app.state.settings.personal_link_days,
             "error": error,
