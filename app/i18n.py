@@ -23,7 +23,7 @@ from functools import lru_cache
 from gettext import NullTranslations
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -109,11 +109,9 @@ def date_locale(language: str, header: str | None) -> str:
     """
     for tag in parse_accept_language(header):
         base, _, region = tag.partition("-")
-        if base == language and region:
-            try:
-                return str(Locale.parse(f"{language}_{region.upper()}"))
-            except (ValueError, UnknownLocaleError):
-                continue
+        name = f"{language}_{region.upper()}"
+        if base == language and region and localedata.exists(name):
+            return name
     return DEFAULT_REGIONS.get(language, language)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -209,3 +209,27 @@ def test_export_marks_an_answer_to_a_hidden_question_as_not_counted(
     assert marks["leadership.has_budget"] == ("no", True, None)
     scores = {s["target"]: s["score"] for s in data["scores"] if s["kind"] == "dimension"}
     assert scores["leadership"] == 50.0  # mandate 4 -> 100, budget "no" -> 0; the 1 ignored
+
+
+def test_export_of_an_anonymous_response_writes_dates_only(radar: Radar, session: Session) -> None:
+    """Day-only times are dates in the export ("2026-11-30"), never "2026-11-30T00:00:00"."""
+    factories.questionnaire(session)
+    network = factories.network(session, round_name="Anonymous", anonymous=True)
+    day = datetime(2026, 11, 30, tzinfo=UTC)  # as an anonymous round keeps it
+    response = factories.response(
+        session,
+        network.round,
+        network.organisation,
+        ANSWERS,
+        submitted=True,
+        created_at=day,
+        updated_at=day,
+    )
+    response.submitted_at = response.consented_at = day
+    session.add(response)
+    public_id = response.public_id
+    session.commit()
+    data = json.loads(radar("responses", "export", public_id).stdout)
+    assert data["times"] == "day_only"
+    assert [data[key] for key in ("created_at", "updated_at", "submitted_at")] == ["2026-11-30"] * 3
+    assert data["consent"]["at"] == "2026-11-30"
