@@ -135,6 +135,7 @@ def render(
         "current_path": request.url.path,
         "questionnaire_title": i18n.text(definition.title),
         "organisation": respondent.context.organisation.name,
+        "response_reference": respondent.context.response.public_id,
         "multi_use": bool(
             respondent.context.invitation and respondent.context.invitation.multi_use
         ),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app import links
+from app import links, stakeholder_groups
 from app.deps import SessionDep
 from app.i18n import N_
 from app.services import respondent_links
@@ -47,7 +47,9 @@ def _start_page(
             "description": respondent.i18n.text(definition.description),
             "minutes": definition.estimated_minutes,
             "steps": len(definition.dimensions),
-            "stakeholder_group": context.response.stakeholder_group,
+            "stakeholder_group": stakeholder_groups.label(
+                context.response.stakeholder_group, respondent.i18n.gettext
+            ),
             "round_name": context.round.name,
             "notice": _notice_paragraphs(context.round.privacy_notice),
             "consented_at": respondent.i18n.moment(
