@@ -10,10 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
 from app.models import Round
-from app.services import responses, rounds
+from app.services import responses
 from app.settings import Settings, get_settings
 from tests.web.conftest import MakeLink, begin, complete
 
@@ -41,13 +40,6 @@ def settings(
     get_settings.cache_clear()
     yield settings.model_copy(update={"time_zone": case[0]})
     get_settings.cache_clear()
-
-
-@pytest.fixture
-def anonymous(round_: Round, session: Session) -> Round:
-    rounds.set_anonymous(session, round_, True)
-    session.commit()
-    return round_
 
 
 def test_a_day_only_submission_reads_as_its_local_day(

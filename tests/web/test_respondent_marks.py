@@ -13,7 +13,7 @@ from sqlmodel import Session
 from app import stakeholder_groups
 from app.services import synthetic
 from tests import factories
-from tests.helpers import minimal_definition
+from tests.helpers import minimal_definition, open_items
 from tests.web.conftest import MakeLink, begin, complete
 from tests.web.pages import Page
 
@@ -26,21 +26,7 @@ def token(session: Session) -> str:
     group ``civil-society``."""
     data = minimal_definition()
     data["slug"] = "marks"
-    data["items"] += [
-        {
-            "id": "leadership.note",
-            "dimension": "leadership",
-            "type": "text",
-            "text": {"de": "Notiz?", "en": "Note?"},
-        },
-        {
-            "id": "leadership.staff",
-            "dimension": "leadership",
-            "type": "number",
-            "required": False,
-            "text": {"de": "Personal?", "en": "Staff?"},
-        },
-    ]
+    data["items"] += open_items(note_required=True)
     factories.questionnaire(session, data)
     made = factories.network(session, slug="marks")
     _invitation, token = factories.invitation(
