@@ -15,6 +15,7 @@ from app.models import Round
 from app.services import responses
 from app.settings import Settings, get_settings
 from tests.web.conftest import MakeLink, begin, complete
+from tests.web.pages import Page
 
 CASES = [
     # zone, the moment of submission (UTC), the local day it was there
@@ -51,7 +52,10 @@ def test_a_day_only_submission_reads_as_its_local_day(
 ) -> None:
     _zone, moment, day = case
     monkeypatch.setattr(responses, "utcnow", lambda: moment)
-    result = complete(begin(client, make_link()))
+    first_step = begin(client, make_link())
+    start = Page.get(client, "/respond/start")
+    assert f"You agreed to this notice on {day}.</p>" in start.text
+    result = complete(first_step)
     assert f"Submitted on {day}. Your answers" in result.text
     assert ", 01:00" not in result.text
     iso = datetime.strptime(day, "%d %B %Y").date().isoformat()
