@@ -6,6 +6,11 @@ Adding a UI language means adding a catalogue (and the texts in the questionnair
 
 Texts of a questionnaire definition (``{"de": ..., "en": ...}``) are picked with
 :meth:`Localizer.text`, falling back to the definition's default language.
+
+Dates follow the conventions of the page language's region: English pages write British dates
+("5 March 2026", the audience is European) unless the browser's Accept-Language names another
+English region explicitly (``en-US`` gives "March 5, 2026"); any language takes the region its
+reader names the same way (``de-AT``: "5. März 2026"). See :func:`date_locale`.
 """
 
 from __future__ import annotations
@@ -17,20 +22,22 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from gettext import NullTranslations
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
+from app.times import calendar_day, zone
 from scoring import SCORE_DECIMALS, round_score
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 DOMAIN = "messages"
 FALLBACK_LANGUAGE = "en"
+DEFAULT_REGIONS = {"en": "en_GB"}
+"""The date conventions of a language whose reader names no region (a European audience)."""
 
 
 def N_(message: str) -> str:
@@ -90,6 +97,24 @@ def negotiate(header: str | None, supported: Sequence[str], default: str) -> str
     return default if default in supported or not supported else supported[0]
 
 
+def date_locale(language: str, header: str | None) -> str:
+    """The Babel locale for dates on a page in ``language``: the first region the browser's
+    Accept-Language names for that language (``en-US`` -> ``en_US``), else
+    :data:`DEFAULT_REGIONS` (English: ``en_GB``), else the language itself.
+
+    >>> date_locale("en", "en-US,en;q=0.8"), date_locale("en", "de-DE, en")
+    ('en_US', 'en_GB')
+    >>> date_locale("de", "de-AT"), date_locale("de", None)
+    ('de_AT', 'de')
+    """
+    for tag in parse_accept_language(header):
+        base, _, region = tag.partition("-")
+        name = f"{language}_{region.upper()}"
+        if base == language and region and localedata.exists(name):
+            return name
+    return DEFAULT_REGIONS.get(language, language)
+
+
 def language_name(language: str) -> str:
     """The language's own name ("Deutsch", "English"), for language switchers."""
     try:
@@ -107,12 +132,21 @@ class Localizer:
     fallback: str = FALLBACK_LANGUAGE
     _translations: NullTranslations = field(default_factory=NullTranslations, repr=False)
     time_zone: str = "UTC"
+    dates: str = ""
+    """The Babel locale of dates (:func:`date_locale`); empty: the language's own."""
 
     @classmethod
     def for_language(
-        cls, language: str, fallback: str = FALLBACK_LANGUAGE, time_zone: str = "UTC"
+        cls,
+        language: str,
+        fallback: str = FALLBACK_LANGUAGE,
+        time_zone: str = "UTC",
+        accept_language: str | None = None,
     ) -> Localizer:
-        return cls(language, fallback, translations(language), time_zone)
+        """The localizer of a page; ``accept_language`` (the request's header) may choose the
+        region of the date conventions."""
+        dates = date_locale(language, accept_language)
+        return cls(language, fallback, translations(language), time_zone, dates)
 
     def gettext(self, message: str) -> str:
         return self._translations.gettext(message)
@@ -134,18 +168,27 @@ class Localizer:
     def percent(self, fraction: float) -> str:
         return format_percent(fraction, locale=self.language)
 
-    def datetime(self, value: dt.datetime | None) -> str:
-        """Date and time in the service's time zone, e.g. "5. März 2026, 15:30"."""
+    def moment(self, value: dt.datetime | None, *, day_only: bool) -> str:
+        """A stored time as readers see it: "5 March 2026, 15:30" in the service's time zone,
+        or for a day-only value (anonymous rounds, :mod:`app.times`) the date alone, as stored,
+        never shifted to another day by a time-zone conversion."""
         if value is None:
             return ""
-        local = value.astimezone(_zone(self.time_zone))
-        day = format_date(local, "long", locale=self.language)
-        return f"{day}, {format_time(local, 'short', locale=self.language)}"
+        if day_only:
+            return format_date(calendar_day(value), "long", locale=self._dates)
+        local = value.astimezone(zone(self.time_zone))
+        day = format_date(local, "long", locale=self._dates)
+        return f"{day}, {format_time(local, 'short', locale=self._dates)}"
 
     def date(self, value: dt.datetime | None) -> str:
+        """The local day of a precise moment, e.g. "5 March 2026"."""
         if value is None:
             return ""
-        return format_date(value.astimezone(_zone(self.time_zone)), "long", locale=self.language)
+        return format_date(value.astimezone(zone(self.time_zone)), "long", locale=self._dates)
+
+    @property
+    def _dates(self) -> str:
+        return self.dates or DEFAULT_REGIONS.get(self.language, self.language)
 
     def text(self, texts: Mapping[str, str] | None) -> str:
         """A definition text in this language, else the fallback, else any."""
@@ -164,11 +207,3 @@ class Localizer:
             if lists.get(language):
                 return list(lists[language])
         return list(next(iter(lists.values())))
-
-
-@lru_cache
-def _zone(name: str) -> dt.tzinfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.UTC

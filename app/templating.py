@@ -70,7 +70,7 @@ def localizer_for(request: Request) -> Localizer:
     settings = request.app.state.settings
     header = request.headers.get("accept-language")
     language = negotiate(header, available_languages(), settings.default_language)
-    return Localizer.for_language(language, time_zone=settings.time_zone)
+    return Localizer.for_language(language, time_zone=settings.time_zone, accept_language=header)
 
 
 def render_page(

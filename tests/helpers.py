@@ -22,6 +22,27 @@ def minimal_definition() -> dict[str, Any]:
     return copy.deepcopy(yaml.safe_load(MINIMAL_DEFINITION.read_text(encoding="utf-8")))
 
 
+def open_items(*, note_required: bool = False) -> list[dict[str, Any]]:
+    """Two unscored leadership items to add to the small definition: an optional number item
+    ``leadership.staff`` ("Staff?") and a text item ``leadership.note`` ("Note?")."""
+    return [
+        {
+            "id": "leadership.staff",
+            "dimension": "leadership",
+            "type": "number",
+            "required": False,
+            "text": {"de": "Personal?", "en": "Staff?"},
+        },
+        {
+            "id": "leadership.note",
+            "dimension": "leadership",
+            "type": "text",
+            "required": note_required,
+            "text": {"de": "Notiz?", "en": "Note?"},
+        },
+    ]
+
+
 def write_definition(directory: Path, data: dict[str, Any], name: str | None = None) -> Path:
     """Write a definition as ``<dir>/<slug>/<version>.yaml`` (the layout the loader expects)."""
     folder = directory / str(data.get("slug", "broken"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from app import stakeholder_groups
 from app.cli.common import fail, public_links, say, write_session
 from app.cli.rounds import parse_moment
 from app.services import invitations, projects, rounds
@@ -20,7 +21,12 @@ def invite(
     organisation: str = typer.Argument(..., help="Organisation name"),
     multi_use: bool = typer.Option(False, help="One link for several respondents"),
     max_uses: int | None = typer.Option(None, help="Limit of a multi-use link"),
-    group: str | None = typer.Option(None, help="Stakeholder group, e.g. administration"),
+    group: str | None = typer.Option(
+        None,
+        help="Stakeholder group: "
+        + ", ".join(stakeholder_groups.LABELS)
+        + " (pages show their labels) or your own name for it",
+    ),
     expires: str | None = typer.Option(None, help="Last day the link works (UTC)"),
     label: str = typer.Option("", help="A note for facilitators, e.g. who got the link"),
     count: int = typer.Option(1, min=1, max=1000, help="How many links to create"),

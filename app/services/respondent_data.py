@@ -20,10 +20,13 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from app import times
 from app.db_types import utcnow
 from app.errors import InvalidInput, NotFound
 from app.models import Organisation, Project, Response, ResponseScore, Round, WebSession
 from app.services import audit
+from app.services.answer_records import answer_records
+from app.services.responses import definition_of
 
 
 @dataclass(frozen=True)
@@ -46,15 +49,24 @@ def export(session: Session, public_id: str) -> dict[str, Any]:
     """Everything stored about one response, as JSON-ready data.
 
     Shape: ``{"public_id", "project", "round", "organisation", "stakeholder_group",
-    "language", "status", "answers", "comments", "consent": {"version", "at"}, "created_at",
-    "updated_at", "submitted_at", "scores": [{"kind", "target", "score", "coverage", "band",
-    "rules_version"}]}``; times are ISO 8601 in UTC (days only in anonymous rounds). Secrets
-    (token hashes, the idempotency key) are left out: they are not about the person.
+    "language", "status", "answers": [{"item", "dimension", "value", "counted", "reason",
+    "note"}], "comments", "consent": {"version", "at"}, "created_at", "updated_at",
+    "submitted_at", "times": "precise" | "day_only", "scores": [{"kind", "target", "score",
+    "coverage", "band", "rules_version"}]}``. Every stored answer is listed with whether it
+    counted (:mod:`app.services.answer_records`). Times are ISO 8601 in UTC; in anonymous
+    rounds they are dates only ("2026-11-30", the day in the service's time zone), as
+    ``times`` says. Secrets (token hashes, the idempotency key) are left out: they are not
+    about the person.
     """
     response = find(session, public_id)
     round_ = session.get_one(Round, response.round_id)
+    definition = definition_of(session, round_)
     project = session.get_one(Project, round_.project_id)
     organisation = session.get_one(Organisation, response.organisation_id)
+
+    def time(moment: datetime | None) -> str | None:
+        return times.iso(moment, day_only=round_.anonymous)
+
     scores = session.exec(
         select(ResponseScore)
         .where(ResponseScore.response_id == response.id)
@@ -75,12 +87,13 @@ def export(session: Session, public_id: str) -> dict[str, Any]:
         "stakeholder_group": response.stakeholder_group,
         "language": response.language,
         "status": str(response.status),
-        "answers": response.answers,
+        "answers": [r.to_dict() for r in answer_records(definition, response.answers)],
         "comments": response.comments,
-        "consent": {"version": response.consent_version, "at": _time(response.consented_at)},
-        "created_at": _time(response.created_at),
-        "updated_at": _time(response.updated_at),
-        "submitted_at": _time(response.submitted_at),
+        "consent": {"version": response.consent_version, "at": time(response.consented_at)},
+        "created_at": time(response.created_at),
+        "updated_at": time(response.updated_at),
+        "submitted_at": time(response.submitted_at),
+        "times": "day_only" if round_.anonymous else "precise",
         "scores": [
             {
                 "kind": str(score.kind),
@@ -150,7 +163,3 @@ def _delete(session: Session, responses: list[Response]) -> None:
     session.exec(delete(Response).where(col(Response.id).in_(ids)))
     for response in responses:
         session.expunge(response)
-
-
-def _time(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None

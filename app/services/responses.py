@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app import times
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidAnswers, NotFound
 from app.i18n import N_
@@ -32,6 +33,7 @@ from app.models import (
 from app.services import audit, questionnaires, scores, web_sessions
 from app.services.invitations import RoundClosed
 from app.services.rounds import RoundState, round_state, version_of
+from app.settings import get_settings
 from scoring import AnswerProblem, Definition, check_text, validate_answers
 
 MAX_COMMENT_LENGTH = 4000
@@ -232,12 +234,19 @@ def _status_now(session: Session, response_id: int) -> str | None:
     return session.exec(select(Response.status).where(col(Response.id) == response_id)).first()
 
 
-def recorded_time(round_: Round, now: datetime | None = None) -> datetime:
+def recorded_time(
+    round_: Round, now: datetime | None = None, time_zone: str | None = None
+) -> datetime:
     """The time stored on a response: only the day in anonymous rounds, so that no precise
-    timestamp links a response to the person seen at the computer at that moment."""
+    timestamp links a response to the person seen at the computer at that moment.
+
+    The day is the one in the service's time zone (``time_zone``, default: the setting), so
+    that an evening in Berlin or a morning in Auckland is kept as the day people lived it;
+    it is stored as a day-only value (:func:`app.times.day_only`) and shown as a date.
+    """
     now = now or utcnow()
     if round_.anonymous:
-        return now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return times.day_only(now, time_zone or get_settings().time_zone)
     return now
 
 

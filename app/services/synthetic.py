@@ -14,6 +14,7 @@ import random
 from functools import lru_cache
 from typing import Any
 
+from app import stakeholder_groups
 from scoring import NOT_APPLICABLE, Condition, Definition, Item, ItemType, parse_condition
 
 NOT_APPLICABLE_SHARE = 0.05
@@ -30,7 +31,7 @@ GROUP_BIAS = {
     "employers": -0.02,
 }
 """Insiders tend to rate their own work higher than the people it is meant for."""
-STAKEHOLDER_GROUPS = tuple(GROUP_BIAS)
+STAKEHOLDER_GROUPS = tuple(stakeholder_groups.LABELS)  # the same groups, in that order
 
 
 def clip(value: float) -> float:

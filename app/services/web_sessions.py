@@ -25,7 +25,7 @@ from app.models import WebSession
 from app.tokens import hash_token, new_token, same
 
 TOUCH_INTERVAL = timedelta(minutes=1)
-DAY_ONLY_LASTS = timedelta(days=2)  # a day-only session ends at the end of the next day (UTC)
+DAY_ONLY_LASTS = timedelta(days=2)  # a day-only session ends about the end of the next day
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -102,7 +102,9 @@ def test_export_gives_one_respondents_data(radar: Radar, session: Session, made:
     assert data["public_id"] == mine.public_id
     assert data["round"] == "Baseline"
     assert data["organisation"] == made.organisation
-    assert data["answers"] == ANSWERS
+    assert {a["item"]: a["value"] for a in data["answers"]} == ANSWERS
+    assert {a["counted"] for a in data["answers"]} == {True}
+    assert data["times"] == "precise"
     assert data["comments"] == {"leadership": COMMENT}
     assert data["consent"]["version"] == made.notice_version
     assert data["consent"]["at"] is not None
@@ -185,3 +187,49 @@ def test_data_rights_are_audited_without_personal_data(
     stored = " ".join(f"{e.actor} {e.object_id} {e.detail}" for e in events)
     assert "Line one" not in stored
     assert "\n" not in stored
+
+
+def test_export_marks_an_answer_to_a_hidden_question_as_not_counted(
+    radar: Radar, session: Session, made: Made
+) -> None:
+    network = made.network
+    response = factories.response(
+        session,
+        network.round,
+        network.organisation,
+        {**ANSWERS, "leadership.has_budget": "no"},  # budget_size stays stored, now hidden
+        submitted=True,
+        scored=True,
+    )
+    public_id = response.public_id
+    session.commit()
+    data = json.loads(radar("responses", "export", public_id).stdout)
+    marks = {a["item"]: (a["value"], a["counted"], a["reason"]) for a in data["answers"]}
+    assert marks["leadership.budget_size"] == (1, False, "hidden")
+    assert marks["leadership.has_budget"] == ("no", True, None)
+    scores = {s["target"]: s["score"] for s in data["scores"] if s["kind"] == "dimension"}
+    assert scores["leadership"] == 50.0  # mandate 4 -> 100, budget "no" -> 0; the 1 ignored
+
+
+def test_export_of_an_anonymous_response_writes_dates_only(radar: Radar, session: Session) -> None:
+    """Day-only times are dates in the export ("2026-11-30"), never "2026-11-30T00:00:00"."""
+    factories.questionnaire(session)
+    network = factories.network(session, round_name="Anonymous", anonymous=True)
+    day = datetime(2026, 11, 30, tzinfo=UTC)  # as an anonymous round keeps it
+    response = factories.response(
+        session,
+        network.round,
+        network.organisation,
+        ANSWERS,
+        submitted=True,
+        created_at=day,
+        updated_at=day,
+    )
+    response.submitted_at = response.consented_at = day
+    session.add(response)
+    public_id = response.public_id
+    session.commit()
+    data = json.loads(radar("responses", "export", public_id).stdout)
+    assert data["times"] == "day_only"
+    assert [data[key] for key in ("created_at", "updated_at", "submitted_at")] == ["2026-11-30"] * 3
+    assert data["consent"]["at"] == "2026-11-30"

@@ -3,12 +3,14 @@ answers kept), submitting with stored scores, day-only times in anonymous rounds
 
 from __future__ import annotations
 
+import doctest
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
+from app import i18n, times
 from app.errors import Conflict, InvalidAnswers, NotFound
 from app.models import AuditEvent, Response, ResponseScore, ResponseStatus, Round
 from app.services import responses, rounds
@@ -176,12 +178,30 @@ def test_anonymous_rounds_keep_only_the_day(session: Session) -> None:
     )
 
 
-def test_recorded_time() -> None:
-    evening = datetime(2026, 11, 30, 19, 45, 12, tzinfo=UTC)
+@pytest.mark.parametrize(
+    ("moment", "zone", "day"),
+    [
+        (datetime(2026, 11, 30, 19, 45, 12, tzinfo=UTC), "Europe/Berlin", 30),  # 20:45
+        (datetime(2026, 11, 30, 23, 30, tzinfo=UTC), "Europe/Berlin", 1),  # 00:30 next day
+        (datetime(2026, 11, 30, 15, 0, tzinfo=UTC), "America/New_York", 30),  # 10:00
+        (datetime(2026, 12, 1, 2, 0, tzinfo=UTC), "America/New_York", 30),  # 21:00 the day before
+        (datetime(2026, 11, 30, 20, 0, tzinfo=UTC), "Pacific/Auckland", 1),  # 09:00 next day
+        (datetime(2026, 11, 30, 10, 0, tzinfo=UTC), "Pacific/Auckland", 30),  # 23:00
+    ],
+)
+def test_recorded_time_keeps_the_local_day(moment: datetime, zone: str, day: int) -> None:
     named = Round(name="r", anonymous=False)
     anonymous = Round(name="r", anonymous=True)
-    assert responses.recorded_time(named, evening) == evening
-    assert responses.recorded_time(anonymous, evening) == datetime(2026, 11, 30, tzinfo=UTC)
+    assert responses.recorded_time(named, moment, zone) == moment
+    kept = responses.recorded_time(anonymous, moment, zone)
+    month = 11 if day == 30 else 12
+    assert kept == datetime(2026, month, day, tzinfo=UTC)  # the date, at 00:00 UTC
+    assert times.iso(kept, day_only=True) == f"2026-{month}-{day:02d}"
+
+
+def test_times_examples() -> None:
+    assert doctest.testmod(times).failed == 0
+    assert doctest.testmod(i18n).failed == 0
 
 
 def test_problems_on_a_page_and_before_submitting() -> None:

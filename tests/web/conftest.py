@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.models import Organisation, Project, Round
+from app.services import rounds
 from tests import factories
 from tests.web.pages import Page
 
@@ -56,6 +57,14 @@ def round_(session: Session, project: Project) -> Round:
     round_ = factories.round_(
         session, project, "Baseline", privacy_notice=NOTICE, notice_version="2"
     )
+    session.commit()
+    return round_
+
+
+@pytest.fixture
+def anonymous(round_: Round, session: Session) -> Round:
+    """The round, made anonymous (before it has responses)."""
+    rounds.set_anonymous(session, round_, True)
     session.commit()
     return round_
 

@@ -22,13 +22,6 @@ def _midnight(moment: datetime) -> bool:
     return (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
 
 
-@pytest.fixture
-def anonymous(round_: Round, session: Session) -> Round:
-    rounds.set_anonymous(session, round_, True)
-    session.commit()
-    return round_
-
-
 def test_a_submitted_anonymous_response_keeps_nothing_that_names_or_times_its_respondent(
     client: TestClient,
     anonymous: Round,

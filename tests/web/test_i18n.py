@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
 
 from app.i18n import (
     TRANSLATIONS_DIR,
@@ -23,6 +24,7 @@ from app.i18n import (
 from app.services import invitations
 from app.settings import PROJECT_ROOT
 from app.web import messages
+from tests.web.conftest import MakeLink, begin, complete
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 METHODS = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
@@ -81,9 +83,49 @@ def test_locale_formatting() -> None:
     assert german.number(None) == "–"
     moment = datetime(2026, 3, 5, 14, 30, tzinfo=UTC)
     assert german.date(moment) == "5. März 2026"
-    assert english.date(moment) == "March 5, 2026"
+    assert english.date(moment) == "5 March 2026"  # en-GB conventions by default
     assert language_name("de") == "Deutsch"
     assert language_name("en") == "English"
+
+
+@pytest.mark.parametrize(
+    ("language", "header", "expected"),
+    [
+        ("en", None, "5 March 2026, 15:30"),
+        ("en", "en", "5 March 2026, 15:30"),
+        ("en", "en-GB,en;q=0.9", "5 March 2026, 15:30"),
+        ("en", "en-US,en;q=0.9", "March 5, 2026, 3:30\u202fPM"),
+        ("en", "de-DE,de;q=0.9,en-US;q=0.5", "March 5, 2026, 3:30\u202fPM"),
+        ("en", "en-ZZ, en", "5 March 2026, 15:30"),  # an unknown region: the default
+        ("de", "de-DE", "5. März 2026, 15:30"),
+        ("de", "en-US", "5. März 2026, 15:30"),  # the region of another language is not used
+    ],
+)
+def test_dates_follow_the_region_the_browser_names_else_british_english(
+    language: str, header: str | None, expected: str
+) -> None:
+    """English dates are British unless Accept-Language names another English region."""
+    moment = datetime(2026, 3, 5, 14, 30, tzinfo=UTC)
+    localizer = Localizer.for_language(language, time_zone="Europe/Berlin", accept_language=header)
+    assert localizer.moment(moment, day_only=False) == expected
+
+
+def test_english_pages_write_british_dates(client: TestClient, make_link: MakeLink) -> None:
+    """The result page of a named round: "30 November 2026", not "November 30, 2026"."""
+    page = complete(begin(client, make_link()))
+    assert re.search(r"Submitted on \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d\.", page.text), page.text
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [("Europe/Berlin", "30 November 2026"), ("Pacific/Auckland", "30 November 2026")],
+)
+def test_a_day_only_value_is_a_date_in_every_zone(zone: str, expected: str) -> None:
+    day = datetime(2026, 11, 30, tzinfo=UTC)  # as stored: 00:00 UTC of the day
+    for language, text in (("en", expected), ("de", "30. November 2026")):
+        localizer = Localizer.for_language(language, time_zone=zone)
+        assert localizer.moment(day, day_only=True) == text
+    assert Localizer.for_language("en", time_zone=zone).moment(None, day_only=True) == ""
 
 
 def test_definition_texts_fall_back() -> None:

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from app.models import Response
 from tests import factories
-from tests.helpers import minimal_definition
+from tests.helpers import minimal_definition, open_items
 from tests.web.conftest import begin
 from tests.web.pages import Page
 
@@ -25,22 +25,7 @@ def open_page(client: TestClient, session: Session) -> Page:
     """Step 1 of a questionnaire with an unbounded number item and a text item."""
     data = minimal_definition()
     data["slug"] = "open"
-    data["items"] += [
-        {
-            "id": "leadership.staff",
-            "dimension": "leadership",
-            "type": "number",
-            "required": False,
-            "text": {"de": "Personal?", "en": "Staff?"},
-        },
-        {
-            "id": "leadership.note",
-            "dimension": "leadership",
-            "type": "text",
-            "required": False,
-            "text": {"de": "Notiz?", "en": "Note?"},
-        },
-    ]
+    data["items"] += open_items()
     factories.questionnaire(session, data)
     made = factories.network(session, slug="open")
     _invitation, token = factories.invitation(session, made.round, made.organisation)

@@ -79,7 +79,12 @@ def test_downloads(client: TestClient, submitted: Page) -> None:
     assert response.headers["content-disposition"].startswith("attachment;")
     assert response.headers["cache-control"] == "no-store"
     data = response.json()
-    assert data["answers"]["leadership.mandate"] == 1
+    answers = {answer["item"]: answer for answer in data["answers"]}
+    assert (answers["leadership.mandate"]["value"], answers["leadership.mandate"]["counted"]) == (
+        1,
+        True,
+    )
+    assert data["public_id"]
     assert data["comments"]["leadership"].startswith("=cmd")
     assert data["scores"]["dimensions"]["leadership"]["score"] == 12.5
     assert data["organisation"] == "Saxony <b>&</b> Co"
@@ -87,7 +92,7 @@ def test_downloads(client: TestClient, submitted: Page) -> None:
     table = client.get("/respond/result.csv")
     assert table.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(table.text.lstrip("\ufeff"))))
-    assert rows[0] == ["record", "id", "dimension", "question", "value", "detail"]
+    assert rows[0] == ["record", "id", "dimension", "question", "value", "counted", "detail"]
     comment = next(row for row in rows if row[0] == "comment")
     assert comment[4].startswith("'=cmd")  # neutralised for spreadsheets
     scores = {row[1]: row[4] for row in rows if row[0] == "score"}

@@ -108,7 +108,7 @@ def _row(page: Page, title: str) -> tuple[str, str, str]:
 
 def _csv_scores(client: TestClient) -> dict[str, tuple[str, str]]:
     body = client.get("/respond/result.csv").text.lstrip("\ufeff")
-    return {r[1]: (r[4], r[5]) for r in csv.reader(io.StringIO(body)) if r[0] == "score"}
+    return {r[1]: (r[4], r[6]) for r in csv.reader(io.StringIO(body)) if r[0] == "score"}
 
 
 def test_edges_rounded_up_reach_the_next_level_and_threshold(

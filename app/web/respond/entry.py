@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from app import links
+from app import links, stakeholder_groups
 from app.deps import SessionDep, WriterSessionDep, failed_attempts_guard
 from app.errors import Conflict, Forbidden, NotFound
 from app.i18n import N_, Localizer, language_name, parse_accept_language
@@ -135,7 +135,9 @@ def _invitation_page(
             **about_round(request, i18n, definition, resolved.round),
             "questionnaire_title": i18n.text(definition.title),
             "organisation": resolved.organisation.name,
-            "stakeholder_group": resolved.invitation.stakeholder_group,
+            "stakeholder_group": stakeholder_groups.label(
+                resolved.invitation.stakeholder_group, i18n.gettext
+            ),
             "multi_use": resolved.invitation.multi_use,
             "consented_at": None,
             "resume_link": None,

@@ -63,7 +63,10 @@ def get_respondent(request: Request, session: SessionDep) -> Respondent:
     context = responses.load(session, row.response_id)
     language = row.data.get("language") or context.response.language
     i18n = Localizer.for_language(
-        str(language), context.definition.default_language, settings.time_zone
+        str(language),
+        context.definition.default_language,
+        settings.time_zone,
+        request.headers.get("accept-language"),
     )
     request.state.localizer = i18n
     if web_sessions.needs_touch(row):  # a reader notes it after its own session has ended
@@ -132,6 +135,7 @@ def render(
         "current_path": request.url.path,
         "questionnaire_title": i18n.text(definition.title),
         "organisation": respondent.context.organisation.name,
+        "response_reference": respondent.context.response.public_id,
         "multi_use": bool(
             respondent.context.invitation and respondent.context.invitation.multi_use
         ),

@@ -116,7 +116,9 @@ def show_result(request: Request, respondent: RespondentDep, session: SessionDep
         respondent,
         "respond/result.html",
         {
-            "submitted_at": i18n.datetime(context.response.submitted_at),
+            "submitted_at": i18n.moment(
+                context.response.submitted_at, day_only=context.round.anonymous
+            ),
             "overall": i18n.score(profile.overall.score),
             "overall_band": _band_label(respondent, profile.overall.band),
             "rows": rows,

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app import links
+from app import links, stakeholder_groups
 from app.deps import SessionDep
 from app.i18n import N_, Localizer
 from app.models import Round
@@ -70,8 +70,12 @@ def _start_page(
         "respond/start.html",
         {
             **about_round(request, respondent.i18n, context.definition, context.round),
-            "stakeholder_group": context.response.stakeholder_group,
-            "consented_at": respondent.i18n.datetime(context.response.consented_at),
+            "stakeholder_group": stakeholder_groups.label(
+                context.response.stakeholder_group, respondent.i18n.gettext
+            ),
+            "consented_at": respondent.i18n.moment(
+                context.response.consented_at, day_only=context.round.anonymous
+            ),
             "resume_link": resume_link(request, token) if token else None,
             "consent_action": links.path_for(request, "respond.consent"),
             "error": error,
