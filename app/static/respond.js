@@ -85,7 +85,7 @@
 
     form.addEventListener("change", function () { schedule(150); });
     form.addEventListener("input", function (event) {
-      if (event.target.tagName === "TEXTAREA" || event.target.type === "number") { schedule(1200); }
+      if (event.target.tagName === "TEXTAREA" || event.target.type === "text") { schedule(1200); }
     });
     form.addEventListener("submit", function (event) {
       if (form.dataset.stale === "true") { event.preventDefault(); return; }
@@ -129,6 +129,37 @@
     });
   }
 
+  // What is left of a text's limit, counted as the server counts: the textarea's value has
+  // "\n" line breaks and its length is in UTF-16 units (scoring.text_length). Going over is
+  // allowed (nothing is cut); the server refuses it with the text kept on the page.
+  function setupCounter(counter) {
+    var field = document.getElementById(counter.dataset.count);
+    var max = parseInt(counter.dataset.max, 10);
+    if (!field || !max) { return; }
+    var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+    var spoken = null;
+    function phrase(kind, count) {
+      var form = rules && rules.select(count) === "one" ? "One" : "Other";
+      return counter.dataset[kind + form].replace("{n}", count.toLocaleString(document.documentElement.lang || undefined));
+    }
+    function update() {
+      var left = max - field.value.length;
+      counter.textContent = left >= 0 ? phrase("left", left) : phrase("over", -left);
+      counter.classList.toggle("over", left < 0);
+    }
+    // the visible count follows each key; screen readers hear it once typing pauses
+    var live = document.createElement("span");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    counter.parentNode.insertBefore(live, counter.nextSibling);
+    field.addEventListener("input", function () {
+      update();
+      window.clearTimeout(spoken);
+      spoken = window.setTimeout(function () { live.textContent = counter.textContent; }, 1000);
+    });
+    update();
+  }
+
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) { window.location.reload(); }
   });
@@ -136,6 +167,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-autosave]").forEach(setupAutosave);
     document.querySelectorAll("button[data-copy]").forEach(setupCopy);
+    document.querySelectorAll("[data-count]").forEach(setupCounter);
     document.addEventListener("change", clearOthers, true);
     var summary = document.querySelector(".error-summary");
     if (summary) { summary.focus(); }

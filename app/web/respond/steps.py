@@ -19,11 +19,13 @@ from app.i18n import N_
 from app.services import respondent_links, responses
 from app.services.respondent_rules import newly_shown, progress, visible_ids
 from app.web.respond.answer_forms import (
+    COMMENT_FIELD,
     anchor,
     item_views,
     parse_page,
     problem_message,
     text_message,
+    typed_values,
 )
 from app.web.respond.respondent import (
     CheckedFormDep,
@@ -33,7 +35,7 @@ from app.web.respond.respondent import (
     render,
 )
 from app.web.respond.start import later_page
-from scoring import AnswerProblem
+from scoring import AnswerProblem, normalise_line_breaks
 
 router = APIRouter(prefix="/respond/step")
 
@@ -65,16 +67,28 @@ def step_page(
     *,
     errors: dict[str, AnswerProblem] | None = None,
     comment_problem: AnswerProblem | None = None,
+    typed: FormData | None = None,
     notice: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    """The page; after a refused save, ``typed`` (the posted form) fills the refused fields
+    with what was typed, so nothing the respondent wrote disappears with the error."""
     context = respondent.context
     definition, response, i18n = context.definition, context.response, respondent.i18n
     dimension_id = _dimension(respondent, step)
     dimension = definition.dimension(dimension_id)
     items = item_views(
-        definition, definition.items_of(dimension_id), response.answers, i18n, errors
+        definition,
+        definition.items_of(dimension_id),
+        response.answers,
+        i18n,
+        errors,
+        typed_values(definition, dimension_id, typed) if typed is not None else None,
     )
+    comment = response.comments.get(dimension_id, "")
+    posted_comment = typed.get(COMMENT_FIELD) if typed is not None else None
+    if comment_problem is not None and isinstance(posted_comment, str):
+        comment = normalise_line_breaks(posted_comment)
     done = progress(definition, response.answers)
     comment_error = _comment_error(respondent, comment_problem)
     summary = [(item.anchor, f"{item.text}: {item.error}") for item in items if item.error]
@@ -90,7 +104,7 @@ def step_page(
             "dimension_title": i18n.text(dimension.title),
             "dimension_description": i18n.text(dimension.description),
             "items": items,
-            "comment": response.comments.get(dimension_id, ""),
+            "comment": comment,
             "comment_error": comment_error,
             "comment_max_length": responses.MAX_COMMENT_LENGTH,
             "progress": done,
@@ -134,7 +148,7 @@ def _save(
     context = respondent.context
     steps = len(context.definition.dimensions)
     dimension_id = _dimension(respondent, step)
-    answers, comment = parse_page(context.definition, dimension_id, form)
+    answers, comment = parse_page(context.definition, dimension_id, form, respondent.i18n.language)
     opened = (
         newly_shown(context.definition, context.response.answers, answers, dimension_id)
         if action in (NEXT, REVIEW)
@@ -176,6 +190,7 @@ def save_step(
             step,
             errors=saved.problems,
             comment_problem=saved.comment_problem,
+            typed=form,
             status_code=422,
         )
     language = form.get("switch_language")
