@@ -16,7 +16,7 @@ True
 '1e+28 is outside -1000000000000000..1000000000000000'
 >>> number_problem(float("nan"))
 'nan is not a finite number'
->>> text_length("two\r\nlines"), text_length("Grüße 😀")
+>>> text_length("two\\r\\nlines"), text_length("Grüße 😀")
 (9, 8)
 >>> shorten("x" * 100)
 "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (100 characters)"
