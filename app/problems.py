@@ -1,8 +1,10 @@
 """The one mapping from errors to responses: RFC 9457 problem+json or an HTML error page.
 
 Which face a request gets is one rule, :func:`wants_problem_json`: everything under ``/api/``,
-and any request whose ``Accept`` header prefers JSON to HTML (the respondent pages' scripts
-send ``Accept: application/json``), gets problem+json; everything else gets the error page.
+every route tagged :data:`SCRIPT_ONLY` (endpoints only scripts call, such as autosave: they
+answer JSON always, whatever a proxy or browser did to the ``Accept`` header), and any request
+whose ``Accept`` header prefers JSON to HTML (the respondent pages' scripts send
+``Accept: application/json``) gets problem+json; everything else gets the error page.
 The rule holds wherever the error happens: in a route, in a dependency (CSRF, session), in
 request parsing (a malformed form) or in middleware before any route (a body too large), and
 for exceptions nobody expected (:func:`unexpected_error_response`, a 500 without internals).
@@ -17,6 +19,7 @@ import mimeparse
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -29,13 +32,29 @@ PROBLEM_JSON = "application/problem+json"
 _OFFERED = ["application/problem+json", "application/json", "text/html"]
 
 
+SCRIPT_ONLY = "script-only"
+"""The tag of routes that only scripts call: their errors are problem+json always."""
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _is_script_only(request: Request) -> bool:
+    """Whether the path is a :data:`SCRIPT_ONLY` route's, by any method (so a 405 or 404
+    there is JSON too); found by path, since middleware errors come before routing."""
+    path = request.url.path
+    return any(
+        isinstance(route, APIRoute)
+        and SCRIPT_ONLY in route.tags
+        and route.path_regex.match(path) is not None
+        for route in request.app.routes
+    )
+
+
 def wants_problem_json(request: Request) -> bool:
-    """True for API paths and for requests that prefer JSON to HTML (script requests)."""
-    if _is_api(request):
+    """True for API paths, script-only routes and requests that prefer JSON to HTML."""
+    if _is_api(request) or _is_script_only(request):
         return True
     try:
         best = mimeparse.best_match(_OFFERED, request.headers.get("accept", ""))
