@@ -13,6 +13,8 @@ for exceptions nobody expected (:func:`unexpected_error_response`, a 500 without
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import mimeparse
@@ -22,6 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, compile_path
 
 from app.errors import AppError, InternalError, InvalidInput, database_error, error_for_status
 from app.templating import localizer_for, render_error_page
@@ -40,16 +43,23 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _script_only_paths(routes: Iterable[BaseRoute], prefix: str = "") -> Iterator[re.Pattern[str]]:
+    """The paths of :data:`SCRIPT_ONLY` routes, through included routers (which FastAPI may
+    keep nested, each with the prefix it was included under)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            yield from _script_only_paths(inner.routes, prefix + getattr(context, "prefix", ""))
+        elif isinstance(route, APIRoute) and SCRIPT_ONLY in route.tags:
+            yield compile_path(prefix + route.path)[0]
+
+
 def _is_script_only(request: Request) -> bool:
     """Whether the path is a :data:`SCRIPT_ONLY` route's, by any method (so a 405 or 404
     there is JSON too); found by path, since middleware errors come before routing."""
     path = request.url.path
-    return any(
-        isinstance(route, APIRoute)
-        and SCRIPT_ONLY in route.tags
-        and route.path_regex.match(path) is not None
-        for route in request.app.routes
-    )
+    return any(p.match(path) for p in _script_only_paths(request.app.routes))
 
 
 def wants_problem_json(request: Request) -> bool:

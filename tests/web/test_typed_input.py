@@ -110,7 +110,7 @@ def test_a_stored_number_is_shown_back_in_the_pages_language(
     page = Page.get(client, "/respond/step/1")
     assert (_field(page, STAFF), _field(page, SHARE)) == ("1500", "2,5")
     assert 'type="number"' not in page.text  # no field that rewrites what is typed
-    assert f'inputmode="decimal" spellcheck="false" class="number" id="q-leadership--staff"' in (
+    assert 'inputmode="decimal" spellcheck="false" class="number" id="q-leadership--staff"' in (
         page.text
     )
     assert page.submit({"action": "later"}).status == 200  # shown back, read back the same
