@@ -188,7 +188,8 @@
   }
 
   // What is left of a text's limit, counted as the server counts: the textarea's value has
-  // "\n" line breaks and its length is in UTF-16 units (scoring.text_length). Going over is
+  // "\n" line breaks, its length is in UTF-16 units (scoring.text_length), and blanks at
+  // either end are dropped before counting, as before storing. Going over is
   // allowed (nothing is cut); the server refuses it with the text kept on the page.
   function setupCounter(counter) {
     var field = document.getElementById(counter.dataset.count);
@@ -201,7 +202,7 @@
       return counter.dataset[kind + form].replace("{n}", count.toLocaleString(document.documentElement.lang || undefined));
     }
     function update() {
-      var left = max - field.value.length;
+      var left = max - field.value.trim().length;  // blanks at either end are not kept
       counter.textContent = left >= 0 ? phrase("left", left) : phrase("over", -left);
       counter.classList.toggle("over", left < 0);
     }

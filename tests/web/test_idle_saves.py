@@ -92,7 +92,8 @@ def test_a_late_save_never_hands_out_the_personal_link(
     answer = page.submit({"leadership.mandate": "2", "action": "later"})
     assert answer.status == 200
     assert "Your session had ended" in answer.text
-    assert "/r/" not in answer.text and 'id="resume-link"' not in answer.text
+    assert "/r/" not in answer.text
+    assert 'id="resume-link"' not in answer.text
 
 
 def test_an_autosave_after_the_idle_limit_is_saved_and_says_so(
@@ -111,7 +112,8 @@ def test_an_autosave_after_the_idle_limit_is_saved_and_says_so(
     assert body["session_ended"] is True
     assert body["message"].startswith("Your session had ended after a long pause, but this page")
     assert body["revision"] == int(fields["revision"]) + 1
-    assert "visible" not in body and "progress_text" not in body  # nothing stored is shown
+    assert "visible" not in body
+    assert "progress_text" not in body
     assert _stored(reader).answers == {"leadership.mandate": 4}
 
 
