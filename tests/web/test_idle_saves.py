@@ -134,8 +134,10 @@ def test_a_late_save_needs_the_sessions_csrf_token(
     client: TestClient, session: Session, started: Page, reader: Reader
 ) -> None:
     page = _page_then_pause(client, session, started, hours=3)
-    refused = page.submit({"leadership.mandate": "2", "csrf_token": "forged"})
+    refused = page.submit({"leadership.mandate": "2", "comment": "mine", "csrf_token": "forged"})
     assert refused.status == 403
+    assert "What you sent" in refused.text  # listed, so that nothing typed is lost
+    assert "mine" in refused.text
     assert _stored(reader).answers == {}
 
 
