@@ -1,8 +1,10 @@
 """The one mapping from errors to responses: RFC 9457 problem+json or an HTML error page.
 
 Which face a request gets is one rule, :func:`wants_problem_json`: everything under ``/api/``,
-and any request whose ``Accept`` header prefers JSON to HTML (the respondent pages' scripts
-send ``Accept: application/json``), gets problem+json; everything else gets the error page.
+every route tagged :data:`SCRIPT_ONLY` (endpoints only scripts call, such as autosave: they
+answer JSON always, whatever a proxy or browser did to the ``Accept`` header), and any request
+whose ``Accept`` header prefers JSON to HTML (the respondent pages' scripts send
+``Accept: application/json``) gets problem+json; everything else gets the error page.
 The rule holds wherever the error happens: in a route, in a dependency (CSRF, session), in
 request parsing (a malformed form) or in middleware before any route (a body too large), and
 for exceptions nobody expected (:func:`unexpected_error_response`, a 500 without internals).
@@ -11,14 +13,18 @@ for exceptions nobody expected (:func:`unexpected_error_response`, a 500 without
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import mimeparse
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, compile_path
 
 from app.errors import AppError, InternalError, InvalidInput, database_error, error_for_status
 from app.templating import localizer_for, render_error_page
@@ -29,13 +35,36 @@ PROBLEM_JSON = "application/problem+json"
 _OFFERED = ["application/problem+json", "application/json", "text/html"]
 
 
+SCRIPT_ONLY = "script-only"
+"""The tag of routes that only scripts call: their errors are problem+json always."""
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _script_only_paths(routes: Iterable[BaseRoute], prefix: str = "") -> Iterator[re.Pattern[str]]:
+    """The paths of :data:`SCRIPT_ONLY` routes, through included routers (which FastAPI may
+    keep nested, each with the prefix it was included under)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            yield from _script_only_paths(inner.routes, prefix + getattr(context, "prefix", ""))
+        elif isinstance(route, APIRoute) and SCRIPT_ONLY in route.tags:
+            yield compile_path(prefix + route.path)[0]
+
+
+def _is_script_only(request: Request) -> bool:
+    """Whether the path is a :data:`SCRIPT_ONLY` route's, by any method (so a 405 or 404
+    there is JSON too); found by path, since middleware errors come before routing."""
+    path = request.url.path
+    return any(p.match(path) for p in _script_only_paths(request.app.routes))
+
+
 def wants_problem_json(request: Request) -> bool:
-    """True for API paths and for requests that prefer JSON to HTML (script requests)."""
-    if _is_api(request):
+    """True for API paths, script-only routes and requests that prefer JSON to HTML."""
+    if _is_api(request) or _is_script_only(request):
         return True
     try:
         best = mimeparse.best_match(_OFFERED, request.headers.get("accept", ""))

@@ -101,6 +101,8 @@ def render_error_page(request: Request, status: int, title: str, detail: str) ->
             "detail": i18n.gettext(detail),
             "reload_url": getattr(request.state, "reload_url", None) if status == 409 else None,
             "retry_minutes": -(-retry_after // 60) if retry_after else None,
+            # a refused page post lists what it held, so nothing typed is lost with it
+            "kept": getattr(request.state, "kept_form", None) if status in (401, 403) else None,
         },
         status_code=status,
         headers={"Cache-Control": "no-store"},

@@ -64,8 +64,10 @@ from scoring.limits import (
     LANGUAGE_LENGTH,
     NUMBER_LIMIT,
     VERSION_LENGTH,
+    normalise_line_breaks,
     number_problem,
     shorten,
+    text_length,
     text_problem,
 )
 from scoring.profile import (
@@ -145,6 +147,7 @@ __all__ = [
     "compare_rounds",
     "encode_answers",
     "instrument_quality",
+    "normalise_line_breaks",
     "number_problem",
     "parse_condition",
     "parse_definition",
@@ -156,6 +159,7 @@ __all__ = [
     "score_bulk",
     "score_response",
     "shorten",
+    "text_length",
     "text_problem",
     "validate_answers",
     "versions_comparable",

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from scoring.definition import NOT_APPLICABLE, Definition, Item, ItemType
-from scoring.limits import NUMBER_LIMIT, shorten, text_problem
+from scoring.limits import NUMBER_LIMIT, shorten, text_length, text_problem
 from scoring.visibility import visibility_plan, visible_items
 
 Severity = Literal["error", "warning"]
@@ -216,11 +216,14 @@ def check_answer(definition: Definition, item: Item, value: Any) -> AnswerProble
 def check_text(subject: str, value: str, max_length: int) -> AnswerProblem | None:
     """The problem with a free text (a text answer, a comment), or None.
 
-    ``too_long`` beyond ``max_length`` characters; ``invalid_characters`` for NUL, other
-    control characters or invalid UTF-8 (tabs and line breaks are kept as typed).
+    ``too_long`` beyond ``max_length`` characters as a browser counts them
+    (:func:`~scoring.limits.text_length`: a line break, CRLF too, is one; an emoji beyond the
+    Basic Multilingual Plane two); ``invalid_characters`` for NUL, other control characters or
+    invalid UTF-8 (tabs and line breaks are kept as typed).
     """
-    if len(value) > max_length:
-        message = f"{len(value)} characters, at most {max_length} allowed"
+    length = text_length(value)
+    if length > max_length:
+        message = f"{length} characters, at most {max_length} allowed"
         return AnswerProblem(subject, "too_long", message)
     characters = text_problem(value, multiline=True)
     if characters is not None:

@@ -16,6 +16,8 @@ True
 '1e+28 is outside -1000000000000000..1000000000000000'
 >>> number_problem(float("nan"))
 'nan is not a finite number'
+>>> text_length("two\\r\\nlines"), text_length("Grüße 😀")
+(9, 8)
 >>> shorten("x" * 100)
 "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (100 characters)"
 """
@@ -88,6 +90,24 @@ def text_problem(value: str, *, multiline: bool) -> str | None:
     return (
         f"contains the control character U+{ord(character):04X} at position {position}; {allowed}"
     )
+
+
+_LINE_BREAK = re.compile("\r\n?")
+
+
+def normalise_line_breaks(value: str) -> str:
+    """``value`` with every line break as ``"\\n"``: a browser posts a textarea's line breaks as
+    CRLF but counts (and shows) each one as one character, so that is how it is stored."""
+    return _LINE_BREAK.sub("\n", value)
+
+
+def text_length(value: str) -> int:
+    """The length of a text as a browser counts it for ``maxlength``: UTF-16 code units after
+    line breaks are normalised, so a line break is 1 and an emoji outside the Basic
+    Multilingual Plane is 2 (JavaScript's ``value.length``). One rule for the field's limit, its
+    counter and the server, so the server never refuses what the browser let through."""
+    normalised = normalise_line_breaks(value)
+    return len(normalised) + sum(1 for c in normalised if ord(c) > 0xFFFF)
 
 
 def number_problem(value: int | float) -> str | None:

@@ -34,7 +34,13 @@ from app.services import audit, questionnaires, scores, web_sessions
 from app.services.invitations import RoundClosed
 from app.services.rounds import RoundState, round_state, version_of
 from app.settings import get_settings
-from scoring import AnswerProblem, Definition, check_text, validate_answers
+from scoring import (
+    AnswerProblem,
+    Definition,
+    check_text,
+    normalise_line_breaks,
+    validate_answers,
+)
 
 MAX_COMMENT_LENGTH = 4000
 STALE_MESSAGE = N_(
@@ -147,7 +153,7 @@ def save_page(
         else:
             candidate.pop(item_id, None)
     comments = dict(response.comments)
-    text = (comment or "").strip()
+    text = normalise_line_breaks(comment or "").strip()
     comment_problem = check_text("comment", text, MAX_COMMENT_LENGTH)
     if comment is not None and comment_problem is None:
         if text:

@@ -1,7 +1,9 @@
 """Server-side browser sessions: a random cookie token whose hash is the key, revocable.
 
 A session ends when it is deleted, after ``policy.idle`` without activity or at its absolute
-expiry, whichever comes first. A respondent session records the link that opened it (the
+expiry, whichever comes first. For a while after the idle limit (``policy.late_saves``) an
+ended respondent session may still save what its open page posts, never read
+(:func:`find_session_for_saving`). A respondent session records the link that opened it (the
 invitation, or the personal link's generation), so that revoking or replacing that link ends
 it. A *day-only* session (a submitted response of an anonymous round) stores no time more
 precise than the day: it has no idle timeout, only its expiry. Each session carries its own
@@ -30,8 +32,13 @@ DAY_ONLY_LASTS = timedelta(days=2)  # a day-only session ends about the end of t
 
 @dataclass(frozen=True)
 class SessionPolicy:
+    """How long sessions last. ``late_saves``: how long after the idle limit a session may
+    still *save* (never read) what its page posts, so that a page posted after a long pause
+    is not lost (issue 9.5); zero for sessions that may do nothing once idle."""
+
     idle: timedelta
     absolute: timedelta
+    late_saves: timedelta = timedelta(0)
 
 
 def start_session(
@@ -71,15 +78,30 @@ def find_session(
     session: Session, token: str | None, policy: SessionPolicy, now: datetime | None = None
 ) -> WebSession | None:
     """The live session behind a cookie value, or None (unknown, idle too long, expired)."""
+    found = find_session_for_saving(session, token, policy, now)
+    return found[0] if found is not None and not found[1] else None
+
+
+def find_session_for_saving(
+    session: Session, token: str | None, policy: SessionPolicy, now: datetime | None = None
+) -> tuple[WebSession, bool] | None:
+    """The session behind a cookie for a request that only saves, and whether it is *late*:
+    past the idle limit but within ``policy.late_saves`` of it and before its absolute expiry.
+
+    A late session may store what its page posts (with its CSRF token) but read nothing:
+    the caller answers without showing stored answers and does not renew it.
+    """
     if not token:
         return None
     row = session.exec(select(WebSession).where(WebSession.token_hash == hash_token(token))).first()
     now = now or utcnow()
     if row is None or now >= row.expires_at:
         return None
-    if not row.day_only and now - row.last_seen_at >= policy.idle:
-        return None
-    return row
+    if row.day_only or now - row.last_seen_at < policy.idle:
+        return row, False
+    if now - row.last_seen_at < policy.idle + policy.late_saves:
+        return row, True
+    return None
 
 
 def needs_touch(row: WebSession, now: datetime | None = None) -> bool:
@@ -112,13 +134,15 @@ def csrf_matches(row: WebSession, presented: str | None) -> bool:
 
 
 def purge_expired(session: Session, policy: SessionPolicy, now: datetime | None = None) -> int:
-    """Delete respondent sessions past ``policy``'s timeouts; returns how many. No commit.
+    """Delete respondent sessions past ``policy``'s timeouts (an idle one once it can no
+    longer save late either); returns how many. No commit.
 
     Other sessions (facilitators, with their own policy) are left to their own clean-up.
     """
     now = now or utcnow()
+    idle_since = now - policy.idle - policy.late_saves
     ended = (col(WebSession.expires_at) <= now) | (
-        (col(WebSession.last_seen_at) <= now - policy.idle) & col(WebSession.day_only).is_(False)
+        (col(WebSession.last_seen_at) <= idle_since) & col(WebSession.day_only).is_(False)
     )
     result = session.exec(delete(WebSession).where(ended, col(WebSession.response_id).is_not(None)))
     return int(result.rowcount or 0)

@@ -27,6 +27,50 @@
     });
   }
 
+  // The session ended (401) or this tab's token is another session's (403, the personal link
+  // was opened again elsewhere): what was typed stays on this page, unsaved, and the message
+  // says so. Once the personal link has been opened again, "save again" takes the new
+  // session's token from this page's fresh copy and saves; the revision stays this page's,
+  // so changes made meanwhile elsewhere still give a conflict rather than being overwritten.
+  function showSessionEnded(form, status, save) {
+    form.dataset.ended = "true";
+    status.textContent = "";
+    var text = document.createElement("span");
+    text.textContent = form.dataset.sessionEnded + " ";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = form.dataset.saveAgain;
+    button.addEventListener("click", function () {
+      refreshToken(form).then(function () {
+        form.dataset.ended = "";
+        status.classList.remove("conflict");
+        save();
+      }, function () {
+        text.textContent = form.dataset.stillEnded + " ";
+      });
+    });
+    status.appendChild(text);
+    status.appendChild(button);
+    status.classList.add("conflict");
+    status.setAttribute("role", "alert");
+  }
+
+  function refreshToken(form) {
+    return fetch(window.location.pathname, {
+      credentials: "same-origin", headers: { "Accept": "text/html" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("session ended"); }
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html")
+        .querySelector("input[name=csrf_token]");
+      if (!fresh) { throw new Error("no token"); }
+      document.querySelectorAll("input[name=csrf_token]").forEach(function (input) {
+        input.value = fresh.value;
+      });
+    });
+  }
+
   function updateVisibility(form, visible) {
     var shown = new Set(visible);
     form.querySelectorAll("[data-item]").forEach(function (element) {
@@ -43,7 +87,7 @@
     var timer = null;
 
     function save() {
-      if (form.dataset.stale === "true") { return Promise.resolve(); }
+      if (form.dataset.stale === "true" || form.dataset.ended === "true") { return Promise.resolve(); }
       if (pending) { again = true; return pending; }
       var body = new FormData(form);
       var token = body.get("csrf_token");
@@ -56,7 +100,16 @@
         return response.json().catch(function () { return {}; }).then(function (data) {
           // refusals are RFC 9457 problems: a type, and a detail in the reader's language
           if (data.type === "/problems/stale-revision") { showConflict(form, status); return; }
+          if (data.type === "/problems/unauthorized" || data.type === "/problems/forbidden") {
+            showSessionEnded(form, status, save);
+            return;
+          }
           if (data.type && data.detail) { status.textContent = data.detail; return; }
+          if (data.session_ended) {  // saved after the idle limit: true, and said so
+            if (data.revision) { setRevision(form, data.revision); }
+            status.textContent = data.message;
+            return;
+          }
           if (data.status === "invalid") {
             if (data.revision) { setRevision(form, data.revision); }
             status.textContent = data.message;
@@ -85,10 +138,15 @@
 
     form.addEventListener("change", function () { schedule(150); });
     form.addEventListener("input", function (event) {
-      if (event.target.tagName === "TEXTAREA" || event.target.type === "number") { schedule(1200); }
+      if (event.target.tagName === "TEXTAREA" || event.target.type === "text") { schedule(1200); }
     });
     form.addEventListener("submit", function (event) {
       if (form.dataset.stale === "true") { event.preventDefault(); return; }
+      if (form.dataset.ended === "true") {  // posting now would only be refused: say so again
+        event.preventDefault();
+        status.querySelector("button") && status.querySelector("button").focus();
+        return;
+      }
       window.clearTimeout(timer);
       timer = null;
       if (!pending) { return; }  // the form posts the same answers itself
@@ -129,6 +187,38 @@
     });
   }
 
+  // What is left of a text's limit, counted as the server counts: the textarea's value has
+  // "\n" line breaks, its length is in UTF-16 units (scoring.text_length), and blanks at
+  // either end are dropped before counting, as before storing. Going over is
+  // allowed (nothing is cut); the server refuses it with the text kept on the page.
+  function setupCounter(counter) {
+    var field = document.getElementById(counter.dataset.count);
+    var max = parseInt(counter.dataset.max, 10);
+    if (!field || !max) { return; }
+    var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+    var spoken = null;
+    function phrase(kind, count) {
+      var form = rules && rules.select(count) === "one" ? "One" : "Other";
+      return counter.dataset[kind + form].replace("{n}", count.toLocaleString(document.documentElement.lang || undefined));
+    }
+    function update() {
+      var left = max - field.value.trim().length;  // blanks at either end are not kept
+      counter.textContent = left >= 0 ? phrase("left", left) : phrase("over", -left);
+      counter.classList.toggle("over", left < 0);
+    }
+    // the visible count follows each key; screen readers hear it once typing pauses
+    var live = document.createElement("span");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    counter.parentNode.insertBefore(live, counter.nextSibling);
+    field.addEventListener("input", function () {
+      update();
+      window.clearTimeout(spoken);
+      spoken = window.setTimeout(function () { live.textContent = counter.textContent; }, 1000);
+    });
+    update();
+  }
+
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) { window.location.reload(); }
   });
@@ -136,6 +226,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-autosave]").forEach(setupAutosave);
     document.querySelectorAll("button[data-copy]").forEach(setupCopy);
+    document.querySelectorAll("[data-count]").forEach(setupCounter);
     document.addEventListener("change", clearOthers, true);
     var summary = document.querySelector(".error-summary");
     if (summary) { summary.focus(); }

@@ -29,10 +29,14 @@ async def read_form(request: Request) -> FormData:
 FormDep = Annotated[FormData, Depends(read_form)]
 
 
+def presented(request: Request, form: FormData | None = None) -> str | None:
+    """The token a request presents: the form field, else the header."""
+    if form is not None and isinstance(form.get(FIELD), str):
+        return str(form.get(FIELD))
+    return request.headers.get(HEADER)
+
+
 def verify(request: Request, web_session: WebSession, form: FormData | None = None) -> None:
     """Raise 403 unless the request presents this session's CSRF token."""
-    presented = request.headers.get(HEADER)
-    if form is not None and isinstance(form.get(FIELD), str):
-        presented = str(form.get(FIELD))
-    if not csrf_matches(web_session, presented):
+    if not csrf_matches(web_session, presented(request, form)):
         raise Forbidden(CSRF_MESSAGE)

@@ -22,13 +22,18 @@ def _answered(item: Locator) -> bool:
     return bool(
         item.evaluate(
             """e => !!e.querySelector('input:checked') ||
-                   [...e.querySelectorAll('textarea, input[type=number]')].some(f => f.value)"""
+                   [...e.querySelectorAll('textarea, input.number')].some(f => f.value)"""
         )
     )
 
 
 def _controls(item: Locator) -> tuple[str, str]:
-    kind = str(item.evaluate("e => e.querySelector('input:not([type=hidden]), textarea').type"))
+    kind = str(
+        item.evaluate(
+            """e => { const f = e.querySelector('input:not([type=hidden]), textarea');
+                      return f.classList.contains('number') ? 'number' : f.type; }"""
+        )
+    )
     return kind, str(item.get_attribute("data-item"))
 
 
@@ -56,7 +61,7 @@ def answer_item_by_pointer(item: Locator, choice: int) -> None:
         options = item.locator("input[type=radio], input[type=checkbox]")
         options.nth(min(choice, options.count() - 1)).check()
     elif kind == "number":
-        item.locator("input[type=number]").fill("12")
+        item.locator("input.number").fill("12")
     else:
         item.locator("textarea").fill("Evidence: council decision <2024> & budget line")
 

@@ -103,3 +103,36 @@ def test_purge_removes_ended_respondent_sessions_only(session: Session, response
     assert web_sessions.purge_expired(session, POLICY, now) == 2
     remaining = {row.id for row in session.exec(select(WebSession)).all()}
     assert remaining == {live.id, other.id}
+
+
+LATE = SessionPolicy(
+    idle=timedelta(minutes=30), absolute=timedelta(hours=2), late_saves=timedelta(hours=1)
+)
+
+
+def test_an_idle_session_may_still_save_within_the_late_window(
+    session: Session, response_id: int
+) -> None:
+    row, token = web_sessions.start_session(session, LATE, response_id=response_id)
+    start = row.last_seen_at
+    assert web_sessions.find_session_for_saving(session, token, LATE, start) == (row, False)
+    idle = start + LATE.idle
+    assert web_sessions.find_session(session, token, LATE, idle) is None  # reads: ended
+    assert web_sessions.find_session_for_saving(session, token, LATE, idle) == (row, True)
+    ended = start + LATE.idle + LATE.late_saves
+    assert web_sessions.find_session_for_saving(session, token, LATE, ended) is None
+    past_expiry = row.expires_at  # the absolute end comes first, late or not
+    row.last_seen_at = past_expiry - LATE.idle
+    assert web_sessions.find_session_for_saving(session, token, LATE, past_expiry) is None
+
+
+def test_purge_keeps_idle_sessions_that_may_still_save(session: Session, response_id: int) -> None:
+    now = utcnow()
+    late, _ = web_sessions.start_session(session, LATE, response_id=response_id)
+    late.last_seen_at = now - LATE.idle
+    gone, _ = web_sessions.start_session(session, LATE, response_id=response_id)
+    gone.last_seen_at = now - LATE.idle - LATE.late_saves
+    session.add_all([late, gone])
+    session.flush()
+    assert web_sessions.purge_expired(session, LATE, now) == 1
+    assert {row.id for row in session.exec(select(WebSession)).all()} == {late.id}

@@ -77,7 +77,7 @@ def test_parse_page_types() -> None:
             ("comment", "  note "),
         ]
     )
-    answers, comment = parse_page(definition, "leadership", form)
+    answers, comment = parse_page(definition, "leadership", form, "en")
     assert answers == {
         "leadership.mandate": 3,
         "leadership.has_budget": "yes",
@@ -85,11 +85,11 @@ def test_parse_page_types() -> None:
     }
     assert comment == "  note "
     cleared, none = parse_page(
-        definition, "leadership", FormData([("shown", "leadership.mandate")])
+        definition, "leadership", FormData([("shown", "leadership.mandate")]), "en"
     )
     assert cleared == {"leadership.mandate": None}
     assert none is None
-    na, _ = parse_page(definition, "services", FormData([("services.training", "na")]))
+    na, _ = parse_page(definition, "services", FormData([("services.training", "na")]), "en")
     assert na == {"services.training": "na"}
 
 

@@ -2,7 +2,8 @@
 
 One rule in the error mapping, not per route: a request whose Accept header prefers JSON (what
 respond.js sends) gets RFC 9457 problem+json in the reader's language; the same request from a
-browser navigation gets the error page.
+browser navigation gets the error page. Script-only routes (autosave) answer JSON whatever the
+request accepts (issue 9.5), server errors included.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from app.services import responses
 from tests.web.pages import Page
 
 AUTOSAVE = "/respond/step/1/autosave"
+PAGE = "/respond/step/1"
 SCRIPT = {"Accept": "application/json"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -43,8 +46,10 @@ def stranger(app: FastAPI) -> Iterator[TestClient]:
 def test_no_session_is_a_json_401(stranger: TestClient) -> None:
     response = stranger.post(AUTOSAVE, data={"revision": "1"}, headers=SCRIPT)
     body = _problem(response, 401, "unauthorized")
+    assert "could not be saved" in str(body["detail"])
     assert "open your personal link again" in str(body["detail"])
-    page = stranger.post(AUTOSAVE, data={"revision": "1"}, headers=BROWSER)
+    _problem(stranger.post(AUTOSAVE, data={"revision": "1"}, headers=BROWSER), 401, "unauthorized")
+    page = stranger.post(PAGE, data={"revision": "1"}, headers=BROWSER)
     assert page.status_code == 401
     assert page.headers["content-type"].startswith("text/html")
 
@@ -82,7 +87,7 @@ def test_malformed_multipart_form_is_a_json_400(client: TestClient, started: Pag
     response = client.post(AUTOSAVE, content=b"garbage, not a multipart body", headers=headers)
     _problem(response, 400, "bad-request")
     page = client.post(
-        AUTOSAVE,
+        PAGE,
         content=b"garbage, not a multipart body",
         headers={**BROWSER, "Content-Type": "multipart/form-data; boundary=xyz"},
     )
@@ -102,8 +107,53 @@ def test_unknown_step_is_a_json_404_and_a_bad_step_a_json_422(
     assert _problem(invalid, 422, "invalid-input")["errors"]
 
 
+ACCEPTS = ("*/*", "", "text/html", "nonsense;;q=x", "application/json;q=0.5, text/html")
+
+
 def test_a_browser_that_accepts_anything_gets_pages(stranger: TestClient) -> None:
-    for accept in ("*/*", "", "text/html", "nonsense;;q=x", "application/json;q=0.5, text/html"):
-        response = stranger.post(AUTOSAVE, data={"revision": "1"}, headers={"Accept": accept})
+    for accept in ACCEPTS:
+        response = stranger.post(PAGE, data={"revision": "1"}, headers={"Accept": accept})
         assert response.status_code == 401
         assert response.headers["content-type"].startswith("text/html"), accept
+
+
+def test_autosave_answers_json_whatever_is_accepted(
+    client: TestClient, started: Page, stranger: TestClient
+) -> None:
+    for accept in ACCEPTS:
+        headers = {"Accept": accept}
+        _problem(
+            stranger.post(AUTOSAVE, data={"revision": "1"}, headers=headers), 401, "unauthorized"
+        )
+        wrong = {**headers, "X-CSRF-Token": "wrong"}
+        _problem(client.post(AUTOSAVE, data={"revision": "1"}, headers=wrong), 403, "forbidden")
+        _problem(client.get(AUTOSAVE, headers=headers), 405, "method-not-allowed")
+        token = {**headers, "X-CSRF-Token": started.csrf}
+        unknown = client.post("/respond/step/99/autosave", data=started.hidden(), headers=token)
+        _problem(unknown, 404, "not-found")
+        too_large = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+        big = b"comment=" + b"x" * 2_000_000
+        _problem(client.post(AUTOSAVE, content=big, headers=too_large), 413, "payload-too-large")
+        saved = client.post(
+            AUTOSAVE,
+            data={**started.hidden(), "leadership.mandate": "2"},
+            headers={**headers, "X-CSRF-Token": started.csrf},
+        )
+        assert saved.headers["content-type"] == "application/json"
+        started = Page.get(client, PAGE)
+
+
+def test_a_server_error_in_autosave_is_json(
+    client: TestClient, started: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a fault nobody expected")
+
+    monkeypatch.setattr(responses, "save_page", broken)
+    fields = started.hidden()
+    response = client.post(
+        AUTOSAVE, data=fields, headers={**BROWSER, "X-CSRF-Token": fields["csrf_token"]}
+    )
+    body = _problem(response, 500, "internal-error")
+    assert "a fault nobody expected" not in response.text
+    assert body["detail"] == "Something went wrong on the server. Please try again later."

@@ -6,6 +6,10 @@ Which items are shown and what counts as answered are respondent rules shared wi
 Stored encoding: a scale item holds one of its scale's values (a number) or ``"na"``; a single
 choice its choice id; a multi choice a list of ids; a number item a number; a text item a
 string. A value that does not parse is passed on as posted, so that validation names it.
+
+A number item is read in the page's language (:mod:`app.locale_numbers`: "1.500" on a German
+page is 1500) and written back into its field the same way. A text item and a comment have
+their line breaks normalised to ``"\\n"``, as the browser counts them (:func:`scoring.text_length`).
 """
 
 from __future__ import annotations
@@ -17,9 +21,18 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from app import locale_numbers
 from app.i18n import Localizer
 from app.services.respondent_rules import visible_ids
-from scoring import NOT_APPLICABLE, NUMBER_LIMIT, AnswerProblem, Definition, Item, ItemType
+from scoring import (
+    NOT_APPLICABLE,
+    NUMBER_LIMIT,
+    AnswerProblem,
+    Definition,
+    Item,
+    ItemType,
+    normalise_line_breaks,
+)
 
 SHOWN_FIELD = "shown"
 COMMENT_FIELD = "comment"
@@ -45,8 +58,25 @@ def _number(raw: str) -> float | int | str:
     return int(number) if number.is_integer() and "." not in text and "e" not in text else number
 
 
-def parse_value(definition: Definition, item: Item, form: FormData) -> Any:
-    """The stored form of what the form holds for ``item``; None when it holds nothing."""
+def _typed_number(raw: str, language: str) -> float | int | str:
+    """A number typed in ``language``; what was typed when it is not one (validation names it).
+
+    Beyond the shared limit the value goes on as a float, so the range message names it
+    (one too large for a float becomes infinite: "please enter a number").
+    """
+    number = locale_numbers.parse_number(raw, language)
+    if number is None:
+        return raw
+    if number == number.to_integral_value() and abs(number) <= NUMBER_LIMIT:
+        return int(number)
+    return float(number)
+
+
+def parse_value(definition: Definition, item: Item, form: FormData, language: str) -> Any:
+    """The stored form of what the form holds for ``item``; None when it holds nothing.
+
+    ``language`` is the page's: number items are read as people write numbers in it.
+    """
     if item.type is ItemType.MULTI_CHOICE:
         chosen = [str(v) for v in form.getlist(item.id) if str(v)]
         return chosen or None
@@ -60,14 +90,14 @@ def parse_value(definition: Definition, item: Item, form: FormData) -> Any:
         parsed = _number(raw)
         return next((v for v in scale.values if not isinstance(parsed, str) and v == parsed), raw)
     if item.type is ItemType.NUMBER:
-        return _number(raw)
+        return _typed_number(raw, language)
     if item.type is ItemType.TEXT:
-        return raw.strip()
+        return normalise_line_breaks(raw).strip()
     return raw
 
 
 def parse_page(
-    definition: Definition, dimension_id: str, form: FormData
+    definition: Definition, dimension_id: str, form: FormData, language: str
 ) -> tuple[dict[str, Any], str | None]:
     """Answers of one page (None = remove) and its comment (None = leave unchanged).
 
@@ -77,11 +107,22 @@ def parse_page(
     shown = set(form.getlist(SHOWN_FIELD))
     answers: dict[str, Any] = {}
     for item in definition.items_of(dimension_id):
-        value = parse_value(definition, item, form)
+        value = parse_value(definition, item, form, language)
         if value is not None or item.id in shown or item.id in form:
             answers[item.id] = value
     comment = form.get(COMMENT_FIELD)
-    return answers, comment if isinstance(comment, str) else None
+    return answers, normalise_line_breaks(comment) if isinstance(comment, str) else None
+
+
+def typed_values(definition: Definition, dimension_id: str, form: FormData) -> dict[str, str]:
+    """What the respondent typed into the page's number and text fields, exactly as posted,
+    so that a refused entry is shown back unchanged (never replaced by the stored one)."""
+    typed = {}
+    for item in definition.items_of(dimension_id):
+        raw = form.get(item.id)
+        if item.type in (ItemType.NUMBER, ItemType.TEXT) and isinstance(raw, str):
+            typed[item.id] = normalise_line_breaks(raw)
+    return typed
 
 
 @dataclass(frozen=True)
@@ -140,7 +181,16 @@ def answer_label(definition: Definition, item: Item, value: Any, i18n: Localizer
         labels = [o.label for o in _options(definition, item, value, i18n) if o.checked]
         return ", ".join(labels) if labels else str(value)
     if item.type is ItemType.NUMBER and isinstance(value, int | float):
-        return i18n.number(value, 0 if float(value).is_integer() else 2)
+        return locale_numbers.as_read(value, i18n.language)
+    return str(value)
+
+
+def _field_value(item: Item, value: Any, i18n: Localizer) -> str:
+    """What a number or text field holds when the page is drawn from stored answers."""
+    if value is None or isinstance(value, list):
+        return ""
+    if item.type is ItemType.NUMBER and isinstance(value, int | float):
+        return locale_numbers.as_typed(value, i18n.language)
     return str(value)
 
 
@@ -150,12 +200,16 @@ def item_views(
     answers: Mapping[str, Any],
     i18n: Localizer,
     errors: Mapping[str, AnswerProblem] | None = None,
+    typed: Mapping[str, str] | None = None,
 ) -> list[ItemView]:
+    """The items as templates draw them; a refused item's field holds what was ``typed``."""
     visible = visible_ids(definition, answers)
     views = []
     for item in items:
         value = answers.get(item.id)
-        scalar = "" if value is None or isinstance(value, list) else str(value)
+        scalar = _field_value(item, value, i18n)
+        if errors and typed and item.id in errors and item.id in typed:
+            scalar = typed[item.id]
         views.append(
             ItemView(
                 id=item.id,
@@ -200,12 +254,14 @@ def problem_message(
     if item.type is ItemType.NUMBER:
         bounded = item.min is not None and item.max is not None
         if code == "wrong_type" or (code is None and not bounded):
-            return i18n.gettext("Please enter a number.")
+            return i18n.gettext("Please enter a number, written like this: %(example)s.") % {
+                "example": locale_numbers.example(i18n.language)
+            }
         low = -NUMBER_LIMIT if item.min is None else item.min
         high = NUMBER_LIMIT if item.max is None else item.max
         return i18n.gettext("Please enter a number from %(min)s to %(max)s.") % {
-            "min": i18n.number(low, 0 if float(low).is_integer() else 2),
-            "max": i18n.number(high, 0 if float(high).is_integer() else 2),
+            "min": locale_numbers.as_read(low, i18n.language),
+            "max": locale_numbers.as_read(high, i18n.language),
         }
     return text_message(i18n, code, item.max_length)
 

@@ -33,20 +33,34 @@ SESSION_ENDED = N_(
     "Your session has ended, for example because the browser was closed for a long time. "
     "Your answers are saved: open your personal link again to continue."
 )
+NOT_SAVED = N_(
+    "Your session has ended, so the answers you have just sent could not be saved. The answers "
+    "you saved before are kept. Copy what you typed (it is listed below), then open your "
+    "personal link again and enter it there."
+)
+FORM_CONTROLS = frozenset({csrf.FIELD, "revision", "shown", "action", "switch_language"})
 
 
 def session_policy(settings: Settings) -> SessionPolicy:
+    """Respondent sessions: idle and absolute limits from the settings; a page posted after
+    the idle limit is still saved until the session's absolute end (issue 9.5)."""
+    absolute = timedelta(hours=settings.session_absolute_hours)
     return SessionPolicy(
         idle=timedelta(minutes=settings.session_idle_minutes),
-        absolute=timedelta(hours=settings.session_absolute_hours),
+        absolute=absolute,
+        late_saves=absolute,
     )
 
 
 @dataclass
 class Respondent:
+    """The respondent behind a request. ``late``: the session is past its idle limit and may
+    only save what this request posts (nothing stored may be shown in the answer)."""
+
     web_session: WebSession
     context: responses.Context
     i18n: Localizer
+    late: bool = False
 
     @property
     def response_id(self) -> int:
@@ -54,12 +68,9 @@ class Respondent:
         return self.context.response.id
 
 
-def get_respondent(request: Request, session: SessionDep) -> Respondent:
+def _respondent(request: Request, session: SessionDep, row: WebSession, late: bool) -> Respondent:
     settings: Settings = request.app.state.settings
-    policy = session_policy(settings)
-    row = web_sessions.find_session(session, request.cookies.get(COOKIE), policy)
-    if row is None or row.response_id is None:
-        raise Unauthorized(SESSION_ENDED)
+    assert row.response_id is not None
     context = responses.load(session, row.response_id)
     language = row.data.get("language") or context.response.language
     i18n = Localizer.for_language(
@@ -69,10 +80,18 @@ def get_respondent(request: Request, session: SessionDep) -> Respondent:
         request.headers.get("accept-language"),
     )
     request.state.localizer = i18n
-    if web_sessions.needs_touch(row):  # a reader notes it after its own session has ended
+    if not late and web_sessions.needs_touch(row):  # a reader notes it after its session ended
         assert row.id is not None
         side_write(session, functools.partial(web_sessions.record_activity, session_id=row.id))
-    return Respondent(row, context, i18n)
+    return Respondent(row, context, i18n, late)
+
+
+def get_respondent(request: Request, session: SessionDep) -> Respondent:
+    policy = session_policy(request.app.state.settings)
+    row = web_sessions.find_session(session, request.cookies.get(COOKIE), policy)
+    if row is None or row.response_id is None:
+        raise Unauthorized(SESSION_ENDED)
+    return _respondent(request, session, row, late=False)
 
 
 RespondentDep = Annotated[Respondent, Depends(get_respondent)]
@@ -85,6 +104,45 @@ def get_checked_form(request: Request, respondent: RespondentDep, form: csrf.For
 
 
 CheckedFormDep = Annotated[FormData, Depends(get_checked_form)]
+
+
+def keep_posted(request: Request, form: FormData) -> None:
+    """Note what a refused page post held, so that its error page lists it for copying."""
+    request.state.kept_form = [
+        (name, value)
+        for name, value in form.multi_items()
+        if name not in FORM_CONTROLS and isinstance(value, str) and value.strip()
+    ]
+
+
+def get_saving_respondent(request: Request, session: SessionDep, form: csrf.FormDep) -> Respondent:
+    """The respondent of a page save, also in a session past its idle limit (``late``).
+
+    A save never loses what was posted: a late session still stores it; without any session
+    the refusal says that nothing was saved and lists what was posted.
+    """
+    policy = session_policy(request.app.state.settings)
+    found = web_sessions.find_session_for_saving(session, request.cookies.get(COOKIE), policy)
+    if found is None or found[0].response_id is None:
+        keep_posted(request, form)
+        raise Unauthorized(NOT_SAVED)
+    return _respondent(request, session, found[0], late=found[1])
+
+
+SavingRespondentDep = Annotated[Respondent, Depends(get_saving_respondent)]
+
+
+def get_checked_save_form(
+    request: Request, respondent: SavingRespondentDep, form: csrf.FormDep
+) -> FormData:
+    """Like :func:`get_checked_form` for a page save; a refusal lists what was posted."""
+    if not web_sessions.csrf_matches(respondent.web_session, csrf.presented(request, form)):
+        keep_posted(request, form)
+    csrf.verify(request, respondent.web_session, form)
+    return form
+
+
+CheckedSaveFormDep = Annotated[FormData, Depends(get_checked_save_form)]
 
 
 def set_session_cookie(response: Response, cookie: str, settings: Settings) -> None:

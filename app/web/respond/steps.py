@@ -16,31 +16,39 @@ from app import links
 from app.deps import SessionDep
 from app.errors import InvalidInput, NotFound
 from app.i18n import N_
+from app.problems import SCRIPT_ONLY
 from app.services import respondent_links, responses
 from app.services.respondent_rules import newly_shown, progress, visible_ids
 from app.web.respond.answer_forms import (
+    COMMENT_FIELD,
     anchor,
     item_views,
     parse_page,
     problem_message,
     text_message,
+    typed_values,
 )
 from app.web.respond.respondent import (
-    CheckedFormDep,
+    CheckedSaveFormDep,
     Respondent,
     RespondentDep,
+    SavingRespondentDep,
     redirect,
     render,
 )
 from app.web.respond.start import later_page
-from scoring import AnswerProblem
+from scoring import AnswerProblem, normalise_line_breaks
 
 router = APIRouter(prefix="/respond/step")
 
 PAGE_FORM = "answers-form"
 COMMENT_ANCHOR = "comment"
 COMMENT_LABEL = N_("Comment or evidence for this topic (optional)")
-NEXT, BACK, LATER, REVIEW = "next", "back", "later", "review"
+NEXT, BACK, LATER, REVIEW, AUTOSAVE = "next", "back", "later", "review", "autosave"
+LATE_SAVED = N_(
+    "Your session had ended after a long pause, but this page was saved all the same. "
+    "To go on, open your personal link again."
+)
 MORE_QUESTIONS = N_("Your answer opened further questions on this page. Please answer them too.")
 
 
@@ -65,16 +73,28 @@ def step_page(
     *,
     errors: dict[str, AnswerProblem] | None = None,
     comment_problem: AnswerProblem | None = None,
+    typed: FormData | None = None,
     notice: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    """The page; after a refused save, ``typed`` (the posted form) fills the refused fields
+    with what was typed, so nothing the respondent wrote disappears with the error."""
     context = respondent.context
     definition, response, i18n = context.definition, context.response, respondent.i18n
     dimension_id = _dimension(respondent, step)
     dimension = definition.dimension(dimension_id)
     items = item_views(
-        definition, definition.items_of(dimension_id), response.answers, i18n, errors
+        definition,
+        definition.items_of(dimension_id),
+        response.answers,
+        i18n,
+        errors,
+        typed_values(definition, dimension_id, typed) if typed is not None else None,
     )
+    comment = response.comments.get(dimension_id, "")
+    posted_comment = typed.get(COMMENT_FIELD) if typed is not None else None
+    if comment_problem is not None and isinstance(posted_comment, str):
+        comment = normalise_line_breaks(posted_comment)
     done = progress(definition, response.answers)
     comment_error = _comment_error(respondent, comment_problem)
     summary = [(item.anchor, f"{item.text}: {item.error}") for item in items if item.error]
@@ -90,7 +110,7 @@ def step_page(
             "dimension_title": i18n.text(dimension.title),
             "dimension_description": i18n.text(dimension.description),
             "items": items,
-            "comment": response.comments.get(dimension_id, ""),
+            "comment": comment,
             "comment_error": comment_error,
             "comment_max_length": responses.MAX_COMMENT_LENGTH,
             "progress": done,
@@ -134,7 +154,7 @@ def _save(
     context = respondent.context
     steps = len(context.definition.dimensions)
     dimension_id = _dimension(respondent, step)
-    answers, comment = parse_page(context.definition, dimension_id, form)
+    answers, comment = parse_page(context.definition, dimension_id, form, respondent.i18n.language)
     opened = (
         newly_shown(context.definition, context.response.answers, answers, dimension_id)
         if action in (NEXT, REVIEW)
@@ -159,13 +179,20 @@ def _save(
 def save_step(
     step: int,
     request: Request,
-    respondent: RespondentDep,
-    form: CheckedFormDep,
+    respondent: SavingRespondentDep,
+    form: CheckedSaveFormDep,
     session: SessionDep,
 ) -> Response:
-    """Save the page, then go where the pressed button says (PRG: a redirect after saving)."""
+    """Save the page, then go where the pressed button says (PRG: a redirect after saving).
+
+    Posted after the session's idle limit, the page is saved all the same, and the answer
+    says so without showing anything stored (:func:`late_save_page`).
+    """
     if respondent.context.submitted:
         return redirect(request, "respond.result")
+    if respondent.late:
+        saved, _opened, _target = _save(request, respondent, form, session, step, AUTOSAVE)
+        return late_save_page(request, respondent, step, saved, form)
     steps = len(respondent.context.definition.dimensions)
     action = str(form.get("action") or NEXT)
     saved, opened, target = _save(request, respondent, form, session, step, action)
@@ -176,6 +203,7 @@ def save_step(
             step,
             errors=saved.problems,
             comment_problem=saved.comment_problem,
+            typed=form,
             status_code=422,
         )
     language = form.get("switch_language")
@@ -199,44 +227,76 @@ def save_step(
     return redirect(request, "respond.step", step=target)
 
 
-@router.post("/{step}/autosave", name="respond.step.autosave")
-def autosave_step(
-    step: int,
-    request: Request,
-    respondent: RespondentDep,
-    form: CheckedFormDep,
-    session: SessionDep,
-) -> JSONResponse:
-    """Script autosave: the same save as the form, answered in JSON (revision, visibility).
-
-    Refusals (stale 409, closed 410, no session 401, CSRF 403, ...) are problem+json from the
-    one error mapping, since the script asks for JSON (``Accept: application/json``).
-    """
-    saved, _opened, _target = _save(request, respondent, form, session, step, "autosave")
-    context, i18n = respondent.context, respondent.i18n
-    done = progress(context.definition, context.response.answers)
-    messages = [
-        f"{i18n.text(item.text)}: "
-        f"{problem_message(context.definition, item, i18n, saved.problems[item.id].code)}"
-        for item in context.definition.items
+def _refusals(respondent: Respondent, saved: responses.Saved) -> list[tuple[str, str]]:
+    """What of a save was refused: (field name, "Staff?: Please enter ...") per field."""
+    definition, i18n = respondent.context.definition, respondent.i18n
+    refused = [
+        (
+            item.id,
+            f"{i18n.text(item.text)}: "
+            f"{problem_message(definition, item, i18n, saved.problems[item.id].code)}",
+        )
+        for item in definition.items
         if item.id in saved.problems
     ]
     comment_error = _comment_error(respondent, saved.comment_problem)
     if comment_error:
-        messages.append(f"{i18n.gettext(COMMENT_LABEL)}: {comment_error}")
+        refused.append((COMMENT_FIELD, f"{i18n.gettext(COMMENT_LABEL)}: {comment_error}"))
+    return refused
+
+
+def late_save_page(
+    request: Request, respondent: Respondent, step: int, saved: responses.Saved, form: FormData
+) -> HTMLResponse:
+    """After a save in a session past its idle limit: what was saved and what was not (with
+    what was typed for it), and how to go on. Nothing stored is shown: the session has ended."""
+    typed = typed_values(respondent.context.definition, _dimension(respondent, step), form)
+    comment = form.get(COMMENT_FIELD)
+    typed[COMMENT_FIELD] = normalise_line_breaks(comment) if isinstance(comment, str) else ""
+    refused = [(message, typed.get(name, "")) for name, message in _refusals(respondent, saved)]
+    # no language switch either: it would need a session that has not ended
+    context = {"refused": refused, "languages": []}
+    return render(request, respondent, "respond/saved_late.html", context)
+
+
+@router.post("/{step}/autosave", name="respond.step.autosave", tags=[SCRIPT_ONLY])
+def autosave_step(
+    step: int,
+    request: Request,
+    respondent: SavingRespondentDep,
+    form: CheckedSaveFormDep,
+    session: SessionDep,
+) -> JSONResponse:
+    """Script autosave: the same save as the form, answered in JSON (revision, visibility).
+
+    Refusals (stale 409, closed 410, no session 401, CSRF 403, a server error 500, ...) are
+    problem+json from the one error mapping, whatever the request accepts (the route is
+    tagged :data:`~app.problems.SCRIPT_ONLY`). After the idle limit the save is stored all the
+    same and the answer says ``"session_ended": true``, without visibility or progress (they
+    would show stored answers to a session that has ended).
+    """
+    saved, _opened, _target = _save(request, respondent, form, session, step, AUTOSAVE)
+    context, i18n = respondent.context, respondent.i18n
+    messages = [message for _name, message in _refusals(respondent, saved)]
     invalid = bool(saved.problems or saved.comment_problem)
-    return JSONResponse(
-        {
-            "status": "invalid" if invalid else "saved",
-            "message": " ".join(messages),
-            "revision": saved.revision,
+    body: dict[str, object] = {
+        "status": "invalid" if invalid else "saved",
+        "message": " ".join(messages),
+        "revision": saved.revision,
+        "problems": {item_id: p.message for item_id, p in saved.problems.items()},
+        "session_ended": respondent.late,
+    }
+    if respondent.late:
+        body["message"] = " ".join([i18n.gettext(LATE_SAVED), *messages])
+    else:
+        done = progress(context.definition, context.response.answers)
+        body |= {
             "visible": sorted(visible_ids(context.definition, context.response.answers)),
-            "problems": {item_id: p.message for item_id, p in saved.problems.items()},
             "answered": done.answered,
             "total": done.total,
             "progress_text": i18n.gettext("%(answered)s of %(total)s questions answered")
             % {"answered": done.answered, "total": done.total},
-        },
-        status_code=422 if invalid else 200,
-        headers={"Cache-Control": "no-store"},
+        }
+    return JSONResponse(
+        body, status_code=422 if invalid else 200, headers={"Cache-Control": "no-store"}
     )

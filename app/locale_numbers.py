@@ -1,0 +1,114 @@
+"""Numbers as people type them in the page's language, parsed strictly (issue 9.3).
+
+A number field is a text field: the browser never rewrites what was typed, and the server
+reads it with Babel's :func:`babel.numbers.parse_decimal` in strict mode, in the page's locale.
+So "1.500" on a German page is one thousand five hundred and "1,5" is one and a half, while
+"1.500" on an English page is one and a half. An entry whose separators do not fit the locale
+("1.5" or "1.50" in German, "1,5" in English) is not guessed at: it is refused, and the message
+shows an accepted form (:func:`example`). Where the locale groups digits with a space (French,
+Polish) any kind of space a keyboard produces counts as that space, since nobody types a narrow
+no-break space; characters that are neither digits, a sign, an exponent nor one of the locale's
+two separators are refused (so "1.500" on a French page, whose separators are a space and a
+comma, is refused rather than read as 1.5).
+
+>>> parse_number("1.500", "de"), parse_number("1,5", "de"), parse_number("1.500", "en")
+(Decimal('1500'), Decimal('1.5'), Decimal('1.500'))
+>>> parse_number("1,5", "en") is None, parse_number("1.5", "de") is None
+(True, True)
+>>> parse_number("1 234,5", "fr"), parse_number("1.500", "fr")
+(Decimal('1234.5'), None)
+>>> example("de"), example("en")
+('1.234,5', '1,234.5')
+>>> as_typed(1500, "de"), as_typed(1234.5, "de"), as_typed(0.125, "en")
+('1500', '1234,5', '0.125')
+>>> as_read(1500.125, "de"), as_read(2024, "en")
+('1.500,125', '2,024')
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import (
+    NumberFormatError,
+    format_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    get_minus_sign_symbol,
+    get_plus_sign_symbol,
+    parse_decimal,
+)
+
+EXAMPLE = Decimal("1234.5")
+_SPACES = "\u0020\u00a0\u2007\u2009\u202f"
+FALLBACK_LOCALE = "en"
+
+
+@lru_cache
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(FALLBACK_LOCALE)
+
+
+@lru_cache
+def _accepted(language: str) -> re.Pattern[str]:
+    """Characters a number may hold in ``language``: digits, signs, exponent, separators."""
+    locale = _locale(language)
+    symbols = {
+        get_decimal_symbol(locale),
+        get_group_symbol(locale),
+        get_minus_sign_symbol(locale),
+        get_plus_sign_symbol(locale),
+        "-",
+        "+",
+    }
+    if get_group_symbol(locale) in _SPACES:
+        symbols |= set(_SPACES)
+    return re.compile(f"[\\deE{re.escape(''.join(sorted(symbols)))}]+")
+
+
+def parse_number(text: str, language: str) -> Decimal | None:
+    """The number ``text`` means in ``language``, or None when it is not one (or ambiguous)."""
+    stripped = text.strip()
+    if not stripped or not _accepted(language).fullmatch(stripped):
+        return None
+    locale = _locale(language)
+    group = get_group_symbol(locale)
+    if group in _SPACES:
+        stripped = re.sub(f"[{_SPACES}]", group, stripped)
+    try:
+        number = parse_decimal(stripped, locale=locale, strict=True)
+    except NumberFormatError:
+        return None
+    return number if number.is_finite() else None
+
+
+def example(language: str) -> str:
+    """An accepted way to write one thousand two hundred and thirty-four and a half."""
+    return format_decimal(EXAMPLE, locale=_locale(language))
+
+
+def as_typed(value: int | float, language: str) -> str:
+    """A stored number written back into a field: the locale's decimal sign, every digit,
+    no grouping (so a year stays "2024"); parsing it again gives the same number."""
+    return _every_digit(value, language, grouped=False)
+
+
+def as_read(value: int | float, language: str) -> str:
+    """A stored number as an answer on a page that lists answers: grouped ("1.500,25" in
+    German), every digit kept (an answer is not a score: nothing is rounded away)."""
+    return _every_digit(value, language, grouped=True)
+
+
+def _every_digit(value: int | float, language: str, *, grouped: bool) -> str:
+    return format_decimal(
+        Decimal(str(value)),
+        locale=_locale(language),
+        decimal_quantization=False,
+        group_separator=grouped,
+    )
