@@ -61,11 +61,11 @@ def test_language_from_accept_language_and_switch(
 ) -> None:
     client.headers["Accept-Language"] = "de-AT,de;q=0.9"
     start = Page.get(client, f"/r/{make_link()}")
-    assert '<html lang="de">' in start.text
+    assert '<html lang="de" dir="ltr">' in start.text
     assert _stored(reader).language == "de"
     english = start.submit({"switch_language": "en", "next": "/respond/start"}, "/respond/language")
     assert english.url == "/respond/start"
-    assert '<html lang="en">' in english.text
+    assert '<html lang="en" dir="ltr">' in english.text
     assert _stored(reader).language == "en"
     start_en = Page(client, english.url, english.status, english.text)
     evil = start_en.submit(
@@ -79,7 +79,7 @@ def test_switching_language_on_a_step_keeps_unsaved_answers(
 ) -> None:
     german = started.submit({"leadership.mandate": "3", "switch_language": "de"})
     assert german.url == "/respond/step/1"
-    assert '<html lang="de">' in german.text
+    assert '<html lang="de" dir="ltr">' in german.text
     assert "Mandat?" in german.text
     assert 'value="3" checked' in german.text
     assert _stored(reader).answers == {"leadership.mandate": 3}

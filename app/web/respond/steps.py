@@ -234,8 +234,12 @@ def autosave_step(
             "problems": {item_id: p.message for item_id, p in saved.problems.items()},
             "answered": done.answered,
             "total": done.total,
-            "progress_text": i18n.gettext("%(answered)s of %(total)s questions answered")
-            % {"answered": done.answered, "total": done.total},
+            "progress_text": i18n.ngettext(
+                "%(answered)s of %(num)s question answered",
+                "%(answered)s of %(num)s questions answered",
+                done.total,
+            )
+            % {"answered": done.answered, "num": done.total},
         },
         status_code=422 if invalid else 200,
         headers={"Cache-Control": "no-store"},
