@@ -15,11 +15,17 @@ import uvicorn
 import yaml
 
 MINIMAL_DEFINITION = Path(__file__).parent / "scoring" / "minimal.yaml"
+ARABIC_DEFINITION = Path(__file__).parent / "scoring" / "arabic.yaml"
 
 
 def minimal_definition() -> dict[str, Any]:
     """A fresh copy of the small valid definition, to break in one place per test."""
     return copy.deepcopy(yaml.safe_load(MINIMAL_DEFINITION.read_text(encoding="utf-8")))
+
+
+def arabic_definition() -> dict[str, Any]:
+    """A small definition in Arabic (right to left, the default) and English."""
+    return dict(yaml.safe_load(ARABIC_DEFINITION.read_text(encoding="utf-8")))
 
 
 def write_definition(directory: Path, data: dict[str, Any], name: str | None = None) -> Path:
