@@ -94,6 +94,7 @@ def axis_label(number: int, text: str) -> str:
         f"{number}\N{NO-BREAK SPACE}{text}",
         LABEL_WIDTH,
         break_long_words=False,
+        break_on_hyphens=False,
         max_lines=LABEL_LINES,
         placeholder=" …",
     )

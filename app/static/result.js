@@ -58,7 +58,8 @@
 
   /* Grow or shrink each margin by the labels' overflow, a few times (each pass moves the
      labels inwards as the radar shrinks, so it settles within two or three). */
-  function fit(target, layout, passes) {
+  function fit(target, layout, passes, current) {
+    if (!current()) { return Promise.resolve(); }
     var over = overflow(target);
     if (!isFinite(over.l)) { return Promise.resolve(); }
     var side = Math.max(over.l, over.r);
@@ -73,7 +74,7 @@
     if (settled || passes <= 0) { return Promise.resolve(); }
     layout.margin = next;
     return window.Plotly.relayout(target, { margin: next }).then(function () {
-      return fit(target, layout, passes - 1);
+      return fit(target, layout, passes - 1, current);
     });
   }
 
@@ -84,18 +85,20 @@
     layout.polar.radialaxis.tickfont = { size: 9 };
   }
 
-  function draw(target, figure, numbers) {
+  /* current(): false once a newer drawing (another width, printing) has started */
+  function draw(target, figure, numbers, current) {
     var layout = copy(figure.layout);
     var narrow = numbers || target.clientWidth < NARROW;
     if (narrow) { numbersOnly(layout); }
     layout.margin = { l: GAP, r: GAP, t: GAP, b: GAP };
     target.dataset.labels = narrow ? "numbers" : "titles";
     return window.Plotly.react(target, figure.data, layout, CONFIG).then(function () {
-      return fit(target, layout, 4);
+      return fit(target, layout, 4, current);
     }).then(function () {
+      if (!current()) { return false; }
       var cramped = radarWidth(target) < target.clientWidth / 2 || overlapping(target);
-      if (!narrow && cramped) { return draw(target, figure, true); }
-      return null;
+      if (!narrow && cramped) { return draw(target, figure, true, current); }
+      return current();
     });
   }
 
@@ -103,12 +106,20 @@
     var source = document.getElementById(target.dataset.figure);
     if (!source || !window.Plotly) { return; }
     var figure = JSON.parse(source.textContent);
-    var width = 0;
+    var size = "";
+    var generation = 0;
+    /* data-drawn names the size the chart was last drawn and fitted for ("" while drawing) */
     function redraw() {
-      if (target.clientWidth === width) { return; }
-      width = target.clientWidth;
+      var now = target.clientWidth + "x" + target.clientHeight;
+      if (now === size) { return; }
+      size = now;
+      generation += 1;
+      var mine = generation;
+      var current = function () { return mine === generation; };
       target.dataset.drawn = "";
-      draw(target, figure, false).then(function () { target.dataset.drawn = String(width); });
+      draw(target, figure, false, current).then(function (done) {
+        if (done) { target.dataset.drawn = now; }
+      });
     }
     target.classList.add("chart-drawn");
     document.querySelectorAll(".chart-key").forEach(function (key) { key.hidden = false; });
