@@ -49,11 +49,10 @@
     return false;
   }
 
+  /* The radar's diameter: its outer circle (plotly's "angular-line" layer). */
   function radarWidth(target) {
-    var circle = target.querySelector(".polarsublayer.frontplot, .bglayer path");
-    var polar = target.querySelector(".polar .bg, .polarlayer .bg");
-    var shape = polar || circle;
-    return shape ? shape.getBoundingClientRect().width : 0;
+    var circle = target.querySelector(".polarsublayer.angular-line path");
+    return circle ? circle.getBoundingClientRect().width : 0;
   }
 
   /* Grow or shrink each margin by the labels' overflow, a few times (each pass moves the
