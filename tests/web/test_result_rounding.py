@@ -100,7 +100,7 @@ def _row(page: Page, title: str) -> tuple[str, str, str]:
     match = re.search(
         rf'<tr( class="\w+")?>\s*'
         rf'<th scope="row"><span class="topic-number">\d+</span> {title}</th>\s*'
-        rf'<td class="number">([^<]*)</td>\s*<td>([^<]*)',
+        rf'<td class="number"[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)',
         page.text,
     )
     assert match, page.text
