@@ -180,7 +180,10 @@ def radar_figure(
                         for a, s in zip(labels, values, strict=True)
                     ]
                 ),
-                "hovertemplate": f"%{{text}}<extra>{name}</extra>",
+                # the name through meta: in the template itself "%{r}" in a name would be
+                # replaced by a value
+                "meta": name,
+                "hovertemplate": "%{text}<extra>%{meta}</extra>",
             }
         )
     layout = {

@@ -142,6 +142,13 @@ LABELS = """() => {
 }"""
 
 
+HOVER = """() => {
+  const chart = document.querySelector('#radar-chart');
+  Plotly.Fx.hover(chart, [{curveNumber: chart.data.length - 1, pointNumber: 0}], 'polar');
+  return [...chart.querySelectorAll('.hoverlayer text')].map(t => t.textContent);
+}"""
+
+
 def _check_labels(page: Page) -> list[dict[str, object]]:
     """Every axis label inside the chart's box, none overlapping, none smaller than 10 px."""
     labels = page.evaluate(LABELS)
@@ -220,6 +227,9 @@ def test_result_fits_every_width(
     expect(key).to_be_visible()
     expect(key).to_contain_text(f"{ORGANISATION}: {AVERAGE[language]}")  # quotes as typed
     assert "&quot;" not in (key.text_content() or "")
+    if width == 1280:  # the hover label names the series as typed too
+        hover = page.evaluate(HOVER)
+        assert any(text.startswith(ORGANISATION) for text in hover), hover
     _keep(page, f"layout-result-{language}-{width}")
 
 

@@ -56,6 +56,14 @@ def test_chart_shows_quotes_as_typed() -> None:
     assert "&#x27;" not in str(figure)
 
 
+def test_chart_names_are_not_hover_templates() -> None:
+    """ "%{r}" in a name is text: plotly fills templates, so names reach it as trace meta."""
+    figure = charts.radar_figure(["Topic"], [charts.Series("Team %{r} 100%", [50.0])])
+    own = figure["data"][-1]
+    assert own["hovertemplate"] == "%{text}<extra>%{meta}</extra>"
+    assert own["meta"] == "Team %{r} 100%"
+
+
 @pytest.mark.parametrize(
     ("number", "title", "label"),
     [
