@@ -90,6 +90,9 @@
     var narrow = numbers || target.clientWidth < NARROW;
     if (narrow) { numbersOnly(layout); }
     layout.margin = { l: GAP, r: GAP, t: GAP, b: GAP };
+    /* the box's size, given: react() would keep the size of the first drawing */
+    layout.width = target.clientWidth;
+    layout.height = target.clientHeight;
     target.dataset.labels = narrow ? "numbers" : "titles";
     return window.Plotly.react(target, figure.data, layout, CONFIG).then(function () {
       return fit(target, layout, 4, current);
