@@ -9,6 +9,17 @@ every text that comes from a user or a definition author is HTML-escaped here, o
 reaches a figure: ``<script>`` in an organisation name is drawn as the characters, never as
 markup. Pages embed the dict in a ``<script type="application/json">`` block (with ``<``,
 ``>`` and ``&`` escaped by Jinja's ``tojson``) and draw it with the locally served plotly.js.
+Plotly decodes only a few named entities (``&amp;``, ``&lt;``, ``&gt;``, numeric ones), not
+``&quot;``: quotes are therefore left as they are (harmless without a ``<``), so an
+organisation called ``Verein "Miteinander"`` reads as typed, not as ``&quot;Miteinander&quot;``.
+
+Layout rule (docs/architecture.md, "Chart and table layout"): the axes are the topics'
+numbers, which the table beside the chart repeats; a wide chart adds the topic's title, in at
+most :data:`LABEL_LINES` lines of about :data:`LABEL_WIDTH` characters (a longer one ends in
+"…", the table and the hover text give it whole), a chart narrower than result.js's threshold
+shows the numbers alone. The key (legend) is HTML under the chart (:func:`chart_key`), so it
+wraps at any width, reads in the page's direction and is escaped by the template. A
+right-to-left page draws the axes counter-clockwise, mirroring the left-to-right chart.
 """
 
 from __future__ import annotations
@@ -44,14 +55,49 @@ class BandRing:
     high: float
 
 
+LABEL_WIDTH = 20
+LABEL_LINES = 3
+DASH_PATTERNS = {"solid": "", "dash": "6 3", "dot": "2 3", "dashdot": "6 3 2 3"}
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """One line of the chart's key: a series (a line) or a level (a shaded ring).
+
+    ``label`` is plain text (the template escapes it); ``dashes`` is an SVG
+    ``stroke-dasharray`` ("" for a solid line).
+    """
+
+    label: str
+    colour: str
+    dashes: str = ""
+    ring: bool = False
+
+
 def escape(text: str) -> str:
-    """Text for plotly labels: HTML-escaped, so markup is shown, not interpreted."""
-    return html.escape(text, quote=True)
+    """Text for plotly labels: ``&``, ``<``, ``>`` escaped, so markup is shown, not
+    interpreted; quotes stay (plotly would show ``&quot;`` as it is)."""
+    return html.escape(text, quote=False)
 
 
-def axis_label(text: str, width: int = 15) -> str:
-    """An escaped axis label, wrapped into short lines so that it fits on a phone."""
-    lines = textwrap.wrap(text, width, break_long_words=False) or [""]
+def axis_label(number: int, text: str) -> str:
+    """An escaped axis label for a wide chart: the topic's number and title, wrapped.
+
+    The number is joined to the first word by a no-break space (textwrap breaks only at
+    ASCII whitespace), so it never stands alone on a line; beyond :data:`LABEL_LINES` lines
+    the title ends in "…".
+
+    >>> axis_label(7, "Quartiere und öffentlicher Raum")
+    '7\xa0Quartiere und<br>öffentlicher Raum'
+    """
+    lines = textwrap.wrap(
+        f"{number}\N{NO-BREAK SPACE}{text}",
+        LABEL_WIDTH,
+        break_long_words=False,
+        break_on_hyphens=False,
+        max_lines=LABEL_LINES,
+        placeholder=" …",
+    )
     return "<br>".join(escape(line) for line in lines)
 
 
@@ -83,16 +129,19 @@ def radar_figure(
     no_score: str = "–",
     description: str = "",
     number: Callable[[float], str] = plain_number,
+    direction: str = "ltr",
 ) -> dict[str, Any]:
     """A radar (scatterpolar) chart: one axis per dimension, one line per series.
 
     ``axes`` are the dimension titles, ``no_score`` the hover text of a missing score
     (insufficient data is a gap in the line, never a zero). Scores are drawn rounded
     (:func:`scoring.round_score`) and written in hover texts by ``number``. All texts are
-    escaped here.
+    escaped here. The angular axis is categorical over the topics' numbers ("1", "2", ...),
+    labelled with :func:`axis_label`; ``direction`` "rtl" runs it counter-clockwise.
     """
     labels = [escape(axis) for axis in axes]
-    theta = _closed([axis_label(axis) for axis in axes])
+    numbers = [str(position) for position in range(1, len(axes) + 1)]
+    theta = _closed(numbers)
     data: list[dict[str, Any]] = []
     for index, ring in reversed(list(enumerate(bands))):  # outermost first, inner ones on top
         data.append(
@@ -105,10 +154,7 @@ def radar_figure(
                 "fillcolor": BAND_COLOURS[index % len(BAND_COLOURS)],
                 "line": {"color": "#c3c8d0", "width": 0.5},
                 "name": escape(ring.label),
-                "legendgroup": "bands",
-                "legendrank": 1000 + index,
                 "hoverinfo": "skip",
-                "showlegend": True,
             }
         )
     for index, one in enumerate(series):
@@ -121,7 +167,6 @@ def radar_figure(
                 "theta": theta,
                 "mode": "lines+markers",
                 "name": name,
-                "legendrank": index,
                 "connectgaps": False,
                 "line": {
                     "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
@@ -135,7 +180,10 @@ def radar_figure(
                         for a, s in zip(labels, values, strict=True)
                     ]
                 ),
-                "hovertemplate": f"%{{text}}<extra>{name}</extra>",
+                # the name through meta: in the template itself "%{r}" in a name would be
+                # replaced by a value
+                "meta": name,
+                "hovertemplate": "%{text}<extra>%{meta}</extra>",
             }
         )
     layout = {
@@ -147,12 +195,21 @@ def radar_figure(
                 "tickfont": {"size": 10},
                 "gridcolor": "#c3c8d0",
             },
-            "angularaxis": {"direction": "clockwise", "rotation": 90, "tickfont": {"size": 11}},
+            "angularaxis": {
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": numbers,
+                "tickmode": "array",
+                "tickvals": numbers,
+                "ticktext": [axis_label(n, axis) for n, axis in enumerate(axes, start=1)],
+                "direction": "counterclockwise" if direction == "rtl" else "clockwise",
+                "rotation": 90,
+                "tickfont": {"size": 11},
+            },
             "bgcolor": "#ffffff",
         },
-        "showlegend": True,
-        "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.08},
-        "margin": {"l": 56, "r": 56, "t": 32, "b": 24},
+        "showlegend": False,  # the key is HTML under the chart (chart_key)
+        "margin": {"l": 40, "r": 40, "t": 40, "b": 40},  # result.js widens them to fit labels
         "font": {"family": FONT, "color": "#1b1f24"},
         "paper_bgcolor": "#ffffff",
         "meta": {"description": escape(description)},
@@ -160,3 +217,21 @@ def radar_figure(
     # Plain JSON in plotly's figure format: building plotly.graph_objects per request cost
     # about 15 ms of validation (docs/performance.md); the tests validate the format instead.
     return {"data": data, "layout": layout}
+
+
+def chart_key(series: Sequence[Series], bands: Sequence[BandRing] = ()) -> list[KeyEntry]:
+    """The key under the chart, in the figure's colours: the series first, then the levels
+    from the lowest up. Labels stay plain text: the page escapes them once."""
+    lines = [
+        KeyEntry(
+            one.name,
+            SERIES_COLOURS[index % len(SERIES_COLOURS)],
+            DASH_PATTERNS[SERIES_DASHES[index % len(SERIES_DASHES)]],
+        )
+        for index, one in enumerate(series)
+    ]
+    rings = [
+        KeyEntry(ring.label, BAND_COLOURS[index % len(BAND_COLOURS)], ring=True)
+        for index, ring in enumerate(bands)
+    ]
+    return lines + rings

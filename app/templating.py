@@ -81,9 +81,10 @@ def render_page(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """Render a page in the request's language (``i18n`` and ``language`` in the context)."""
+    """Render a page in the request's language (``i18n``, ``language`` and its text
+    ``direction`` in the context: base.html sets ``<html lang dir>`` from them)."""
     i18n = context.get("i18n") or localizer_for(request)
-    full = {"i18n": i18n, "language": i18n.language, **context}
+    full = {"i18n": i18n, "language": i18n.language, "direction": i18n.direction, **context}
     return templates.TemplateResponse(request, name, full, status_code=status_code, headers=headers)
 
 

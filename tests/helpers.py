@@ -15,6 +15,7 @@ import uvicorn
 import yaml
 
 MINIMAL_DEFINITION = Path(__file__).parent / "scoring" / "minimal.yaml"
+ARABIC_DEFINITION = Path(__file__).parent / "scoring" / "arabic.yaml"
 
 
 def minimal_definition() -> dict[str, Any]:
@@ -41,6 +42,11 @@ def open_items(*, note_required: bool = False) -> list[dict[str, Any]]:
             "text": {"de": "Notiz?", "en": "Note?"},
         },
     ]
+
+
+def arabic_definition() -> dict[str, Any]:
+    """A small definition in Arabic (right to left, the default) and English."""
+    return dict(yaml.safe_load(ARABIC_DEFINITION.read_text(encoding="utf-8")))
 
 
 def write_definition(directory: Path, data: dict[str, Any], name: str | None = None) -> Path:

@@ -40,8 +40,73 @@ def test_chart_escapes_every_text_and_draws_bands() -> None:
     assert own["name"] == "&lt;script&gt;me&lt;/script&gt;"
     assert own["r"] == [50.0, None, 50.0]  # missing score: a gap, never 0
     assert own["text"][1] == "Services &amp; more: n/a &lt;b&gt;"
-    assert own["theta"][0] == "&lt;img src=x<br>onerror=alert(1)&gt;"  # wrapped, escaped
+    assert own["theta"] == ["1", "2", "1"]  # the axes are the topics' numbers
+    ticks = figure["layout"]["polar"]["angularaxis"]["ticktext"]
+    assert ticks[0] == "1\xa0&lt;img src=x<br>onerror=alert(1)&gt;"  # wrapped, escaped
     assert "template" not in figure["layout"]
+
+
+def test_chart_shows_quotes_as_typed() -> None:
+    """Plotly decodes &amp; &lt; &gt; but not &quot;: quotes must reach it unescaped."""
+    name = 'Verein "Miteinander" & Co\'s <Team>'
+    figure = charts.radar_figure(["Topic"], [charts.Series(name, [50.0])])
+    own = figure["data"][-1]
+    assert own["name"] == 'Verein "Miteinander" &amp; Co\'s &lt;Team&gt;'
+    assert "&quot;" not in str(figure)
+    assert "&#x27;" not in str(figure)
+
+
+def test_chart_names_are_not_hover_templates() -> None:
+    """ "%{r}" in a name is text: plotly fills templates, so names reach it as trace meta."""
+    figure = charts.radar_figure(["Topic"], [charts.Series("Team %{r} 100%", [50.0])])
+    own = figure["data"][-1]
+    assert own["hovertemplate"] == "%{text}<extra>%{meta}</extra>"
+    assert own["meta"] == "Team %{r} 100%"
+
+
+@pytest.mark.parametrize(
+    ("number", "title", "label"),
+    [
+        (1, "Education", "1\xa0Education"),
+        (7, "Quartiere und öffentlicher Raum", "7\xa0Quartiere und<br>öffentlicher Raum"),
+        (
+            9,
+            "Antidiskriminierung und Gleichbehandlung",
+            "9\xa0Antidiskriminierung<br>und Gleichbehandlung",
+        ),
+        (
+            12,
+            "A title far too long for any chart, written by an author who likes words",
+            "12\xa0A title far too<br>long for any chart,<br>written by an …",
+        ),
+    ],
+)
+def test_axis_labels_are_numbered_and_at_most_three_short_lines(
+    number: int, title: str, label: str
+) -> None:
+    assert charts.axis_label(number, title) == label
+    assert all(len(line) <= 21 for line in label.split("<br>"))
+
+
+def test_right_to_left_chart_runs_counter_clockwise() -> None:
+    ltr = charts.radar_figure(["A", "B"], [charts.Series("Me", [1.0, 2.0])])
+    rtl = charts.radar_figure(["A", "B"], [charts.Series("Me", [1.0, 2.0])], direction="rtl")
+    assert ltr["layout"]["polar"]["angularaxis"]["direction"] == "clockwise"
+    assert rtl["layout"]["polar"]["angularaxis"]["direction"] == "counterclockwise"
+    assert rtl["layout"]["polar"]["angularaxis"]["rotation"] == 90  # topic 1 stays on top
+
+
+def test_chart_key_lists_series_then_levels_in_the_figures_colours() -> None:
+    series = [charts.Series('"Quoted" <me>', [1.0]), charts.Series("Group", [2.0])]
+    bands = charts.band_rings([("Low", 0), ("High", 50)])
+    figure = charts.radar_figure(["A"], series, bands)
+    key = charts.chart_key(series, bands)
+    assert [entry.label for entry in key] == ['"Quoted" <me>', "Group", "Low", "High"]
+    assert [entry.ring for entry in key] == [False, False, True, True]
+    lines = [trace["line"]["color"] for trace in figure["data"][2:]]
+    fills = [trace["fillcolor"] for trace in reversed(figure["data"][:2])]
+    assert [entry.colour for entry in key] == lines + fills
+    assert [entry.dashes for entry in key[:2]] == ["", "6 3"]
 
 
 def test_chart_is_a_valid_plotly_figure() -> None:

@@ -14,7 +14,7 @@ def test_front_page_in_german_and_english(client: TestClient, loaded: list[Publi
     assert "1.0 (veröffentlicht)" in german
     english = client.get("/", headers={"Accept-Language": "en"}).text
     assert "Intercultural integration in municipalities and regions" in english
-    assert '<html lang="en">' in english
+    assert '<html lang="en" dir="ltr">' in english
 
 
 def test_front_page_without_questionnaires(client: TestClient) -> None:

@@ -30,8 +30,9 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 METHODS = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
 
 
-def _extracted() -> set[str]:
-    found: set[str] = set()
+def _extracted() -> set[str | tuple[str, str]]:
+    """Messages of the code and templates; plural ones as (singular, plural)."""
+    found: set[str | tuple[str, str]] = set()
     for folder in ("app", "templates"):
         for _file, _line, message, _comments, _context in extract_from_dir(
             PROJECT_ROOT / folder,
@@ -41,6 +42,8 @@ def _extracted() -> set[str]:
         ):
             if isinstance(message, str) and message:
                 found.add(message)
+            elif isinstance(message, tuple) and message[0]:
+                found.add((message[0], message[1]))
     return found
 
 
@@ -48,11 +51,30 @@ def _extracted() -> set[str]:
 def test_catalogue_is_complete(language: str) -> None:
     with catalogue_path(language).open("rb") as source:
         catalogue = read_po(source)
-    translated = {m.id: m.string for m in catalogue if m.id and m.string}
-    missing = sorted(_extracted() - set(translated))
+    translated = {
+        m.id: m.string
+        for m in catalogue
+        if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
+    }
+    missing = sorted(map(str, _extracted() - set(translated)))
     assert not missing, f"{language}: untranslated or missing messages: {missing}"
     for msgid, text in translated.items():
         assert set(PLACEHOLDER.findall(str(msgid))) == set(PLACEHOLDER.findall(str(text))), msgid
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("en", "1 of 1 question answered", "1 of 2 questions answered"),
+        ("de", "1 von 1 Frage beantwortet", "1 von 2 Fragen beantwortet"),
+    ],
+)
+def test_counts_take_the_catalogues_plural_forms(language: str, one: str, two: str) -> None:
+    i18n = Localizer.for_language(language)
+    singular = "%(answered)s of %(num)s question answered"
+    plural = "%(answered)s of %(num)s questions answered"
+    assert i18n.ngettext(singular, plural, 1) % {"answered": 1, "num": 1} == one
+    assert i18n.ngettext(singular, plural, 2) % {"answered": 1, "num": 2} == two
 
 
 def test_catalogues_load_from_po_files_without_compiling() -> None:

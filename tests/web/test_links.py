@@ -26,7 +26,7 @@ def test_unknown_token_gets_a_friendly_404(client: TestClient, round_: Round) ->
 def test_german_error_page_from_accept_language(client: TestClient, round_: Round) -> None:
     response = client.get("/r/nope", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
     assert response.status_code == 404
-    assert '<html lang="de">' in response.text
+    assert '<html lang="de" dir="ltr">' in response.text
     assert "Dieser Einladungslink ist unbekannt" in response.text
 
 

@@ -64,20 +64,20 @@ def test_language_from_accept_language_and_switch(
     client.headers["Accept-Language"] = "de-AT,de;q=0.9"
     token = make_link()
     start = Page.get(client, f"/r/{token}")
-    assert '<html lang="de">' in start.text
+    assert '<html lang="de" dir="ltr">' in start.text
     english = Page.get(client, f"/r/{token}?lang=en")
-    assert '<html lang="en">' in english.text
+    assert '<html lang="en" dir="ltr">' in english.text
     assert f'href="/r/{token}?lang=de"' in english.text
     unknown = Page.get(client, f"/r/{token}?lang=xx")  # not offered: the browser's choice
-    assert '<html lang="de">' in unknown.text
+    assert '<html lang="de" dir="ltr">' in unknown.text
     consented = english.submit({"consent": "yes"})
-    assert '<html lang="en">' in consented.text
+    assert '<html lang="en" dir="ltr">' in consented.text
     assert _stored(reader).language == "en"
     german = consented.submit(
         {"switch_language": "de", "next": "/respond/start"}, "/respond/language"
     )
     assert german.url == "/respond/start"
-    assert '<html lang="de">' in german.text
+    assert '<html lang="de" dir="ltr">' in german.text
     assert _stored(reader).language == "de"
     start_de = Page(client, german.url, german.status, german.text)
     evil = start_de.submit(
@@ -91,7 +91,7 @@ def test_switching_language_on_a_step_keeps_unsaved_answers(
 ) -> None:
     german = started.submit({"leadership.mandate": "3", "switch_language": "de"})
     assert german.url == "/respond/step/1"
-    assert '<html lang="de">' in german.text
+    assert '<html lang="de" dir="ltr">' in german.text
     assert "Mandat?" in german.text
     assert 'value="3" checked' in german.text
     assert _stored(reader).answers == {"leadership.mandate": 3}

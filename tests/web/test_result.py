@@ -12,9 +12,9 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.models import ResponseScore, Round, ScoreKind
+from app.models import Project, ResponseScore, Round, ScoreKind
 from app.services import audit
-from tests.web.conftest import MakeLink, another_respondent
+from tests.web.conftest import MakeLink, another_respondent, begin, complete
 from tests.web.pages import Page
 
 FIGURE = re.compile(r'<script type="application/json" id="radar-data">(.*?)</script>', re.S)
@@ -40,10 +40,15 @@ def test_result_page(client: TestClient, submitted: Page) -> None:
     figure = _figure(submitted)
     assert [trace["type"] for trace in figure["data"]] == ["scatterpolar"] * 4  # 3 bands + own
     own = figure["data"][-1]
-    assert own["theta"] == ["Leadership", "Services", "Leadership"]
+    assert own["theta"] == ["1", "2", "1"]  # topics by number, as in the table
+    axis = figure["layout"]["polar"]["angularaxis"]
+    assert axis["ticktext"] == ["1\xa0Leadership", "2\xa0Services"]
+    assert own["text"][:2] == ["Leadership: 12.5", "Services: 100.0"]  # hover: full titles
+    assert '<span class="topic-number">1</span> Leadership' in text
     assert own["r"][0] == 12.5
     assert own["r"][1] == 100
-    assert "appears here once at least 2 people" in text
+    assert "appears here once at least 2 people of your organisation have submitted" in text
+    assert "So far: 1." in text
     assert submitted.text.count("Organisation average") == 0
 
 
@@ -71,6 +76,26 @@ def test_organisation_aggregate_appears_with_enough_responses(
     assert "<b>" not in raw
     assert "&lt;" not in raw
     assert "Saxony &lt;b&gt;&amp;&lt;/b&gt; Co" in page.text  # in the HTML, as text
+    key = re.search(r'<ul class="chart-key" hidden>(.*?)</ul>', page.text, re.S)
+    assert key, page.text
+    assert "Saxony &lt;b&gt;&amp;&lt;/b&gt; Co: average of 2 responses" in key.group(1)
+    assert "includes all 2 submitted responses of Saxony" in page.text
+
+
+def test_a_count_of_one_reads_in_the_singular(
+    client: TestClient, session: Session, project: Project, make_link: MakeLink
+) -> None:
+    """ "average of 1 response", from the catalogue's plural forms (German too)."""
+    project.min_group_size = 1
+    session.add(project)
+    session.commit()
+    page = complete(begin(client, make_link()))
+    figure = _figure(page)
+    assert figure["data"][-1]["name"] == "Saxony &lt;b&gt;&amp;&lt;/b&gt; Co: average of 1 response"
+    assert "includes the 1 submitted response of Saxony" in page.text
+    german = page.submit({"switch_language": "de", "next": "/respond/result"}, "/respond/language")
+    assert _figure(german)["data"][-1]["name"].endswith("Durchschnitt aus 1 Antwort")
+    assert "umfasst die 1 abgeschickte Antwort" in german.text
 
 
 def test_downloads(client: TestClient, submitted: Page) -> None:

@@ -98,8 +98,9 @@ def _overall(page: Page) -> str:
 def _row(page: Page, title: str) -> tuple[str, str, str]:
     """(class of the row, shown score, shown level) of a topic in the scores table."""
     match = re.search(
-        rf'<tr( class="\w+")?>\s*<th scope="row">{title}</th>\s*'
-        rf'<td class="number">([^<]*)</td>\s*<td>([^<]*)',
+        rf'<tr( class="\w+")?>\s*'
+        rf'<th scope="row"><span class="topic-number">\d+</span> {title}</th>\s*'
+        rf'<td class="number"[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)',
         page.text,
     )
     assert match, page.text

@@ -76,7 +76,15 @@ def _rows(respondent: Respondent, outcome: results.OwnResult) -> list[Row]:
     return rows
 
 
-def _figure(respondent: Respondent, outcome: results.OwnResult) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Chart:
+    """The radar figure and its key (the legend, drawn as HTML under the chart)."""
+
+    figure: dict[str, Any]
+    key: list[charts.KeyEntry]
+
+
+def _chart(respondent: Respondent, outcome: results.OwnResult) -> Chart:
     i18n, context = respondent.i18n, respondent.context
     definition = context.definition
     series = [
@@ -87,19 +95,22 @@ def _figure(respondent: Respondent, outcome: results.OwnResult) -> dict[str, Any
     ]
     group = outcome.group
     if group.shown:
-        name = i18n.gettext("%(organisation)s: average of %(count)s responses") % {
-            "organisation": context.organisation.name,
-            "count": group.count,
-        }
+        name = i18n.ngettext(
+            "%(organisation)s: average of %(num)s response",
+            "%(organisation)s: average of %(num)s responses",
+            group.count,
+        ) % {"organisation": context.organisation.name, "num": group.count}
         series.append(charts.Series(name, [group.means.get(d.id) for d in definition.dimensions]))
     bands = charts.band_rings([(i18n.text(b.label), b.min) for b in definition.scoring.bands])
-    return charts.radar_figure(
+    figure = charts.radar_figure(
         [i18n.text(d.title) for d in definition.dimensions],
         series,
         bands,
         no_score=i18n.gettext("Not enough answers for a score"),
         number=i18n.score,
+        direction=i18n.direction,
     )
+    return Chart(figure, charts.chart_key(series, bands))
 
 
 @router.get("/result", response_class=HTMLResponse, name="respond.result")
@@ -126,7 +137,7 @@ def show_result(request: Request, respondent: RespondentDep, session: SessionDep
             "weaknesses": [row for row in rows if row.weakness],
             "top": [by_id[d] for d in profile.top],
             "group": outcome.group,
-            "figure": _figure(respondent, outcome),
+            "chart": _chart(respondent, outcome),
             "sections": answer_sections(context, i18n),
             "plotly_guards": plotly_style_guards(),
         },

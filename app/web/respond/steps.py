@@ -294,8 +294,12 @@ def autosave_step(
             "visible": sorted(visible_ids(context.definition, context.response.answers)),
             "answered": done.answered,
             "total": done.total,
-            "progress_text": i18n.gettext("%(answered)s of %(total)s questions answered")
-            % {"answered": done.answered, "total": done.total},
+            "progress_text": i18n.ngettext(
+                "%(answered)s of %(num)s question answered",
+                "%(answered)s of %(num)s questions answered",
+                done.total,
+            )
+            % {"answered": done.answered, "num": done.total},
         }
     return JSONResponse(
         body, status_code=422 if invalid else 200, headers={"Cache-Control": "no-store"}
