@@ -101,6 +101,7 @@ def render_error_page(request: Request, status: int, title: str, detail: str) ->
             "detail": i18n.gettext(detail),
             "reload_url": getattr(request.state, "reload_url", None) if status == 409 else None,
             "retry_minutes": -(-retry_after // 60) if retry_after else None,
+            "retry_kind": getattr(request.state, "retry_kind", "link"),
         },
         status_code=status,
         headers={"Cache-Control": "no-store"},
