@@ -19,10 +19,24 @@ import pycountry
 
 from app import limits
 from app.errors import InvalidInput
+from app.i18n import N_
 from app.models import AreaType, Organisation, OrganisationKind
 from scoring import shorten
 
 EXTRA_COUNTRIES = frozenset({"XK"})
+# Labels of the stored values, for the catalogues (pages show them translated).
+LABELS = [
+    N_("region"),
+    N_("municipality"),
+    N_("county"),
+    N_("city"),
+    N_("ngo"),
+    N_("other"),
+    N_("urban"),
+    N_("rural"),
+    N_("admin"),
+    N_("facilitator"),
+]
 KINDS = tuple(kind.value for kind in OrganisationKind)
 AREA_TYPES = tuple(area.value for area in AreaType)
 

@@ -216,7 +216,9 @@ def test_members_and_admins_pass_every_check_of_their_routes(
             client, method, app.url_path_for(name, **world.params(route)), _csrf(client)
         )
         answers[(name, method)] = answer.status_code
-    assert {key: code for key, code in answers.items() if code in (401, 403, 404)} == {}
+    assert {
+        key: code for key, code in answers.items() if code in (401, 403, 404) or code >= 500
+    } == {}
     assert len(answers) >= 15
 
 
