@@ -69,6 +69,7 @@ def country_code(value: str) -> str:
 
 
 def kind_value(value: str) -> str:
+    limits.text(value, "organisation kind", column=Organisation.kind, required=True)
     kind = value.strip().lower()
     if kind not in KINDS:
         raise InvalidInput(f"kind {shorten(value)} is not one of {', '.join(KINDS)}", field="kind")
