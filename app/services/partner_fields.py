@@ -13,6 +13,7 @@ Every problem is an :class:`~app.errors.InvalidInput` naming the field and the a
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pycountry
@@ -136,3 +137,17 @@ def parse_number(text: str, field: str, *, whole: bool) -> float | int | None:
         return float(cleaned.replace(",", "."))
     except ValueError:
         raise InvalidInput(f"{field}: {shorten(text)} is not a number", field=field) from None
+
+
+def from_texts(cells: Mapping[str, str]) -> PartnerFields:
+    """A partner from typed texts (a form or a CSV row; missing optional ones are empty)."""
+    population = parse_number(cells.get("population", ""), "population", whole=True)
+    share = parse_number(cells.get("foreign_born_share", ""), "foreign_born_share", whole=False)
+    return check(
+        cells.get("name", ""),
+        cells.get("country", ""),
+        cells.get("kind") or OrganisationKind.REGION.value,
+        population=int(population) if population is not None else None,
+        foreign_born_share=share,
+        area_type=cells.get("area_type") or None,
+    )

@@ -93,21 +93,6 @@ def _columns(header: list[str]) -> list[str]:
     return names
 
 
-def _row(cells: dict[str, str]) -> PartnerFields:
-    population = partner_fields.parse_number(cells.get("population", ""), "population", whole=True)
-    share = partner_fields.parse_number(
-        cells.get("foreign_born_share", ""), "foreign_born_share", whole=False
-    )
-    return partner_fields.check(
-        cells["name"],
-        cells["country"],
-        cells["kind"],
-        population=int(population) if population is not None else None,
-        foreign_born_share=share,
-        area_type=cells.get("area_type") or None,
-    )
-
-
 def parse(text: str, existing: Collection[str] = ()) -> list[PartnerFields]:
     """Every row checked; ``existing``: names already in the project (case-folded)."""
     lines = text.splitlines()
@@ -131,7 +116,7 @@ def parse(text: str, existing: Collection[str] = ()) -> list[PartnerFields]:
             )
             continue
         try:
-            fields = _row(dict(zip(columns, cells, strict=True)))
+            fields = partner_fields.from_texts(dict(zip(columns, cells, strict=True)))
         except AppError as problem:
             problems.append(RowProblem(line, problem.detail))
             continue
@@ -157,19 +142,7 @@ def import_partners(
     """Add every partner of the CSV file ``raw`` to ``project``, or none (see module doc)."""
     existing = {o.name.casefold() for o in projects.list_organisations(session, project)}
     rows = parse(decode(raw), existing)
-    added = [
-        projects.add_organisation(
-            session,
-            project,
-            fields.name,
-            fields.country,
-            fields.kind,
-            population=fields.population,
-            foreign_born_share=fields.foreign_born_share,
-            area_type=fields.area_type,
-        )
-        for fields in rows
-    ]
+    added = [projects.add_partner(session, project, fields) for fields in rows]
     audit.record(
         session,
         "organisation.import",

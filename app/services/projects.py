@@ -124,6 +124,22 @@ def add_organisation(
     return organisation
 
 
+def add_partner(
+    session: Session, project: Project, fields: partner_fields.PartnerFields
+) -> Organisation:
+    """:func:`add_organisation` with values checked already (a form, a CSV row)."""
+    return add_organisation(
+        session,
+        project,
+        fields.name,
+        fields.country,
+        fields.kind,
+        population=fields.population,
+        foreign_born_share=fields.foreign_born_share,
+        area_type=fields.area_type,
+    )
+
+
 def _duplicate(project: Project, name: str) -> Conflict:
     return Conflict(
         f"project {project.slug!r} already has an organisation {name!r}",

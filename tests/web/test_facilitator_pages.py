@@ -22,7 +22,8 @@ def test_wrong_password_and_unknown_account_get_the_same_page(
     wrong = log_in(client, "ana@example.org", "not the password")
     unknown = log_in(client, "nobody@example.org", "not the password")
     assert wrong.status == unknown.status == 401
-    assert GENERIC in wrong.text and GENERIC in unknown.text
+    assert GENERIC in wrong.text
+    assert GENERIC in unknown.text
     assert COOKIE not in client.cookies
 
 
@@ -63,7 +64,9 @@ def test_login_cookie_flags(client: TestClient, facilitator: User) -> None:
         follow_redirects=False,
     )
     cookie = next(h for h in answer.headers.get_list("set-cookie") if h.startswith(COOKIE))
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Path=/" in cookie
 
 
 def test_failed_logins_are_throttled_per_account_even_for_the_right_password(
@@ -132,7 +135,7 @@ def test_csv_import_windows_1252_with_semicolons(
         "Name;Country;Kind;population;foreign_born_share;area_type\r\n"
         "Württemberg;DE;region;11 100 000;16,5;\r\n"
         "Łódź;PL;city;;;urban\r\n"
-    ).encode("utf-8")
+    ).encode()
     assert _import(client, content).url == "/projects/net"
     cp1252 = "name,country,kind\r\nAlès,FR,municipality\r\n".encode("cp1252")
     assert _import(client, cp1252).url == "/projects/net"
@@ -146,20 +149,20 @@ def test_csv_import_names_every_wrong_row_and_stores_nothing(
     client: TestClient, logged_in: Page, engine: Engine
 ) -> None:
     content = (
-        "name,country,kind\n"
-        "Saxony,DE,region\n"
-        "Saxony,DE,region\n"
-        "Atlantis,ZZ,region\n"
-        '"Evil\r\nName",DE,region\n'
-        "=HYPERLINK(1),DE,castle\n"
-    ).encode()
+        b"name,country,kind\n"
+        b"Saxony,DE,region\n"
+        b"Saxony,DE,region\n"
+        b"Atlantis,ZZ,region\n"
+        b'"Evil\r\nName",DE,region\n'
+        b"=HYPERLINK(1),DE,castle\n"
+    )
     refused = _import(client, content)
     assert refused.status == 422
     for expected in (
         "line 3: name &#39;Saxony&#39; is already on line 2",
         "line 4: country &#39;ZZ&#39; is not an ISO 3166 country code",
         "line 6: organisation name",
-        "line 7: kind &#39;castle&#39; is not one of region, municipality, county, city, ngo, other",
+        "line 7: kind &#39;castle&#39; is not one of region, municipality, county, city, ngo",
     ):
         assert expected in refused.text, expected
     assert _names(engine) == []

@@ -34,18 +34,7 @@ NO_FILE = N_("Please choose a CSV file to import.")
 
 def _fields(form: FormData) -> PartnerFields:
     """The partner form's values, checked (numbers as people type them: "12,5")."""
-    population = partner_fields.parse_number(field(form, "population"), "population", whole=True)
-    share = partner_fields.parse_number(
-        field(form, "foreign_born_share"), "foreign_born_share", whole=False
-    )
-    return partner_fields.check(
-        field(form, "name"),
-        field(form, "country"),
-        field(form, "kind") or "region",
-        population=int(population) if population is not None else None,
-        foreign_born_share=share,
-        area_type=field(form, "area_type") or None,
-    )
+    return partner_fields.from_texts(_typed(form))
 
 
 def _typed(form: FormData) -> dict[str, str]:
@@ -61,17 +50,7 @@ def add_organisation(
     form: FormDep,
 ) -> Response:
     try:
-        fields = _fields(form)
-        projects.add_organisation(
-            session,
-            project,
-            fields.name,
-            fields.country,
-            fields.kind,
-            population=fields.population,
-            foreign_born_share=fields.foreign_born_share,
-            area_type=fields.area_type,
-        )
+        projects.add_partner(session, project, _fields(form))
     except (InvalidInput, Conflict) as problem:
         return _refused(request, session, facilitator, project, problem, _typed(form))
     return redirect(request, "facilitate.project", slug=project.slug)
