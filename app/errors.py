@@ -29,6 +29,7 @@ The tree (status, type); classes defined in services are marked with their modul
     ├── PayloadTooLarge           413 payload-too-large
     ├── InvalidInput              422 invalid-input
     │   ├── InvalidAnswers        422 invalid-answers
+    │   ├── ImportRefused         422 import-refused           (services.partner_import)
     │   └── ValueNotStorable      422 value-not-storable       (a database DataError)
     ├── TooManyRequests           429 too-many-requests        (Retry-After)
     ├── InternalError             500 internal-error           (any unexpected exception)
