@@ -8,7 +8,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app.main import create_app
 from app.models import Organisation, User, WebSession
+from app.settings import Settings
 from app.web.facilitate.access import COOKIE
 from tests.web.conftest import log_in
 from tests.web.pages import Page
@@ -169,3 +171,26 @@ def test_csv_import_names_every_wrong_row_and_stores_nothing(
     missing = _import(client, b"name,country\nSaxony,DE\n")
     assert "line 1: missing column(s) kind" in missing.text
     assert _names(engine) == []
+
+
+def test_failed_logins_are_throttled_per_client_across_accounts(
+    settings: Settings, facilitator: User
+) -> None:
+    """Guessing many addresses from one client is paused too, and the pause says so; the
+    answer never tells which of the addresses exist."""
+    app = create_app(settings.model_copy(update={"login_attempts_per_client": 3}))
+    try:
+        with TestClient(app) as client:
+            client.headers["Accept-Language"] = "en"
+            for email in ("a@example.org", "ana@example.org", "c@example.org"):
+                assert log_in(client, email, "wrong password").status == 401
+            paused = log_in(client, "ana@example.org")
+            assert paused.status == 429
+            assert "Logging in is paused for" in paused.text
+            script = client.post(
+                "/login", data={"email": "x@example.org"}, headers={"Accept": "application/json"}
+            )
+            assert script.status_code == 429
+            assert int(script.headers["retry-after"]) >= 1
+    finally:
+        app.state.engine.dispose()
