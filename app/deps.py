@@ -11,15 +11,18 @@ other methods, and the few GET routes that must write (:data:`WriterSessionDep`)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.params import Depends as DependsParam
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from app.db import unit_of_work
+from app.errors import TooManyRequests
 from app.services import rate_limit
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -75,3 +78,49 @@ def failed_attempts_guard(
 
     dependency: DependsParam = Depends(guard, scope="function")
     return dependency
+
+
+Buckets = Sequence[tuple[str, rate_limit.Limit]]
+
+
+def mark_failed_attempt(request: Request) -> None:
+    """Tell :func:`login_guard` that this request was a failed attempt (the route answers it
+    itself, e.g. with the login form and one generic message, instead of raising)."""
+    request.state.failed_attempt = True
+
+
+def login_guard(buckets: Callable[[Request, FormData], Buckets], message: str) -> DependsParam:
+    """A route dependency that throttles failed logins in every bucket ``buckets`` names (per
+    account and per client).
+
+    Unlike :func:`failed_attempts_guard` it refuses *before* the route runs once a bucket is
+    used up (429 with ``message``), even for the right password: a guesser must not learn
+    which guess was right. A failure (:func:`mark_failed_attempt`) is counted after the route's
+    unit of work has ended, in one of its own, as there.
+    """
+
+    async def guard(request: Request) -> AsyncIterator[None]:
+        named = buckets(request, await request.form())
+        try:
+            await run_in_threadpool(_check_buckets, request, named, message)
+        except TooManyRequests:
+            request.state.retry_kind = "login"
+            raise
+        yield
+        if getattr(request.state, "failed_attempt", False):
+            await run_in_threadpool(_record_buckets, request, named)
+
+    dependency: DependsParam = Depends(guard, scope="function")
+    return dependency
+
+
+def _check_buckets(request: Request, named: Buckets, message: str) -> None:
+    with unit_of_work(_engine(request), write=False) as session:
+        for name, allowed in named:
+            rate_limit.check(session, name, allowed, message=message)
+
+
+def _record_buckets(request: Request, named: Buckets) -> None:
+    with unit_of_work(_engine(request), write=True) as session:
+        for name, allowed in named:
+            rate_limit.record(session, name, allowed)

@@ -12,10 +12,13 @@ The tree (status, type); classes defined in services are marked with their modul
     AppError                      400 bad-request
     ├── UntrustedHost             400 untrusted-host           (a Host header not served)
     ├── Unauthorized              401 unauthorized
+    │   ├── LoginRequired         401 login-required           (pages: a redirect to log in)
+    │   └── InvalidCredentials    401 invalid-credentials      (services.accounts)
     ├── Forbidden                 403 forbidden
     ├── NotFound                  404 not-found
     │   ├── LanguageNotOffered    404 language-not-offered
-    │   └── InvitationInvalid     404 invitation-invalid       (services.invitations)
+    │   ├── InvitationInvalid     404 invitation-invalid       (services.invitations)
+    │   └── ResetLinkInvalid      404 reset-link-invalid       (services.accounts)
     ├── MethodNotAllowed          405 method-not-allowed
     ├── Conflict                  409 conflict
     │   ├── ConflictingData       409 conflicting-data         (a database IntegrityError)
@@ -26,6 +29,7 @@ The tree (status, type); classes defined in services are marked with their modul
     ├── PayloadTooLarge           413 payload-too-large
     ├── InvalidInput              422 invalid-input
     │   ├── InvalidAnswers        422 invalid-answers
+    │   ├── ImportRefused         422 import-refused           (services.partner_import)
     │   └── ValueNotStorable      422 value-not-storable       (a database DataError)
     ├── TooManyRequests           429 too-many-requests        (Retry-After)
     ├── InternalError             500 internal-error           (any unexpected exception)
@@ -35,6 +39,9 @@ The tree (status, type); classes defined in services are marked with their modul
 Each class names a problem type of its own, and no two classes share one (a test walks every
 subclass); one kind of problem told in other words is the same class with another ``detail``
 (``RoundClosed`` for a link and for answers). Every 503 carries ``retry_after`` (seconds).
+An error with a ``location`` is answered to a page request by a redirect there (303) instead
+of an error page (a page that needs a login sends the browser to the login page); scripts
+still get problem+json.
 """
 
 from __future__ import annotations
@@ -61,6 +68,7 @@ UNAVAILABLE_MESSAGE = N_(
 CONFLICTING_DATA_MESSAGE = N_(
     "Someone else changed the same data at the same moment, so nothing was saved. Please try again."
 )
+LOGIN_REQUIRED_MESSAGE = N_("Please log in to see this page.")
 NOT_STORABLE_MESSAGE = N_("A value is too long, too large or not valid text, so nothing was saved.")
 
 
@@ -71,6 +79,8 @@ class AppError(Exception):
     title: ClassVar[str] = "Bad request"
     type_slug: ClassVar[str] = "bad-request"
     retry_after: int | None = None
+    location: str | None = None
+    """Where a page request is redirected instead of seeing an error page (None: no redirect)."""
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
@@ -91,6 +101,17 @@ class Unauthorized(AppError):
     status_code = 401
     title = "Authentication required"
     type_slug = "unauthorized"
+
+
+class LoginRequired(Unauthorized):
+    """A facilitator page without a live login: pages go to ``location`` (the login page, which
+    returns here afterwards), scripts get 401."""
+
+    type_slug = "login-required"
+
+    def __init__(self, location: str) -> None:
+        super().__init__(LOGIN_REQUIRED_MESSAGE)
+        self.location = location
 
 
 class Forbidden(AppError):

@@ -60,6 +60,20 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"
 
 
+class OrganisationKind(StrEnum):
+    REGION = "region"
+    MUNICIPALITY = "municipality"
+    COUNTY = "county"
+    CITY = "city"
+    NGO = "ngo"
+    OTHER = "other"
+
+
+class AreaType(StrEnum):
+    URBAN = "urban"
+    RURAL = "rural"
+
+
 class ScoreKind(StrEnum):
     DIMENSION = "dimension"
     AREA = "area"
@@ -93,6 +107,8 @@ class QuestionnaireVersion(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
+    """A facilitator or admin account; the e-mail address is stored lower-case."""
+
     __tablename__ = "user_account"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -103,6 +119,9 @@ class User(SQLModel, table=True):
     is_active: bool = True
     created_at: datetime = _created()
     deactivated_at: datetime | None = _moment()
+    # One admin-issued password-reset link at a time: only its hash, until it is used or expires.
+    reset_token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    reset_expires_at: datetime | None = _moment()
 
 
 class Project(SQLModel, table=True):
@@ -116,6 +135,7 @@ class Project(SQLModel, table=True):
     description: str = Field(default="", max_length=4000)
     min_group_size: int = Field(default=3, ge=1)
     created_at: datetime = _created()
+    archived_at: datetime | None = _moment()
 
 
 class ProjectMember(SQLModel, table=True):
@@ -137,6 +157,9 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=200)
     country: str = Field(default="", max_length=2)
     kind: str = Field(default="region", max_length=32)
+    population: int | None = Field(default=None, ge=0)
+    foreign_born_share: float | None = None  # percent of residents born abroad, 0 to 100
+    area_type: str | None = Field(default=None, max_length=16)  # AreaType: urban or rural
     created_at: datetime = _created()
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import mimeparse
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -92,6 +92,10 @@ def error_response(request: Request, error: AppError) -> Response:
             i18n = localizer_for(request)
             title, detail = i18n.gettext(title), i18n.gettext(detail)
         response: Response = problem(status, title, detail, error.type_slug, **error.extra)
+    elif error.location is not None:
+        response = RedirectResponse(
+            error.location, status_code=303, headers={"Cache-Control": "no-store"}
+        )
     else:
         if error.retry_after is not None:
             request.state.retry_after = error.retry_after  # the page says how long to wait

@@ -54,6 +54,19 @@ class Settings(BaseSettings):
         default=10, ge=1, description="Invalid invitation/resume links per client and window"
     )
     link_window_seconds: int = Field(default=900, ge=10, description="Rate-limit window")
+    login_idle_minutes: int = Field(
+        default=30, ge=1, description="A facilitator's login ends after this long without activity"
+    )
+    login_absolute_hours: int = Field(
+        default=12, ge=1, description="A facilitator's login ends this long after it started"
+    )
+    login_attempts_per_account: int = Field(
+        default=10, ge=1, description="Failed logins per account and window before a pause"
+    )
+    login_attempts_per_client: int = Field(
+        default=50, ge=1, description="Failed logins per client address and window"
+    )
+    login_window_seconds: int = Field(default=900, ge=10, description="Login throttle window")
     personal_link_days: int = Field(
         default=30,
         ge=1,

@@ -32,6 +32,8 @@ class Prepared:
     """The demo invitation's token, created just now (it cannot be shown again later)."""
     demo_hint: str | None = None
     """How to make a new demo link, when the demo exists from an earlier run."""
+    demo_login: tuple[str, str] | None = None
+    """The demo facilitator's address and password, created just now (shown once)."""
 
 
 def describe_url(url: str) -> str:
@@ -76,4 +78,6 @@ def prepare(settings: Settings, engine: Engine) -> Prepared:
     if info is None:
         with unit_of_work(engine, write=False) as session:
             hint = demo.invite_hint() if demo.demo_exists(session) else None
-    return Prepared(migrated, loaded, info.token if info else None, hint)
+    return Prepared(
+        migrated, loaded, info.token if info else None, hint, info.login if info else None
+    )

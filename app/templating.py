@@ -104,6 +104,7 @@ def render_error_page(request: Request, status: int, title: str, detail: str) ->
             "retry_minutes": -(-retry_after // 60) if retry_after else None,
             # a refused page post lists what it held, so nothing typed is lost with it
             "kept": getattr(request.state, "kept_form", None) if status in (401, 403) else None,
+            "retry_kind": getattr(request.state, "retry_kind", "link"),
         },
         status_code=status,
         headers={"Cache-Control": "no-store"},

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -29,7 +30,7 @@ from typer.testing import CliRunner, Result
 from app import cli, migrate
 from app.db import make_engine, normalise_url, writer_session
 from app.main import create_app
-from app.services import questionnaires
+from app.services import accounts, questionnaires
 from app.settings import PROJECT_ROOT, Settings, get_settings
 from scoring import parse_definition
 from tests.helpers import minimal_definition
@@ -60,6 +61,16 @@ def _admin_execute(admin_url: str, *statements: str) -> None:
                 connection.execute(text(statement))
     finally:
         engine.dispose()
+
+
+CHEAP_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its cheapest (the real parameters take 0.2 s per hash); tests of rehashing
+    set the hasher themselves."""
+    monkeypatch.setattr(accounts, "HASHER", CHEAP_HASHER)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ def add(
     project: str = typer.Argument(..., help="Project slug"),
     name: str = typer.Argument(..., help="Organisation name, unique in the project"),
     country: str = typer.Option("", help="Two-letter country code, e.g. DE"),
-    kind: str = typer.Option("region", help="region, municipality, organisation, ..."),
+    kind: str = typer.Option("region", help="region, municipality, county, city, ngo or other"),
 ) -> None:
     """Add an organisation to a project."""
     with write_session() as session:

@@ -48,6 +48,11 @@ def serve(
         )
         say(f"Try it: {demo_link}")
         say("(this demo link is shown only now; `radar invite` makes new ones)")
+        if prepared.demo_login:
+            email, password = prepared.demo_login
+            login = links.public_link(settings, application, "facilitate.login")
+            say(f"Facilitator login: {login} as {email} with password {password}")
+            say("(shown only now; `radar users reset-link` makes a new password link)")
     elif prepared.demo_hint:
         say(f"demo project present; a new link to try it: {prepared.demo_hint}")
     uvicorn.run(

@@ -11,6 +11,7 @@ differ by organisation, so the comparison views have something to compare.
 from __future__ import annotations
 
 import random
+import secrets
 import shlex
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,13 +30,23 @@ from app.models import (
     Round,
     VersionStatus,
 )
-from app.services import invitations, projects, questionnaires, rounds, scores, synthetic
+from app.services import (
+    accounts,
+    invitations,
+    members,
+    projects,
+    questionnaires,
+    rounds,
+    scores,
+    synthetic,
+)
 from app.settings import Settings
 
 DEMO_PROJECT = "demo"
 DEMO_PROJECT_NAME = "Demo network"
 DEMO_ROUND = "Demo round"
 DEMO_ORGANISATION = "Demo region"
+DEMO_FACILITATOR = "demo@example.org"
 FLAGSHIP = "intercultural-integration"
 PRIVACY_NOTICE = (
     "This is a demonstration. Please do not enter personal data. Your answers are kept in "
@@ -55,6 +66,9 @@ class DemoInfo:
     organisation: str
     token: str
     """The demo invitation's token (its link is built by the caller, :mod:`app.links`)."""
+    login: tuple[str, str] | None = None
+    """The demo facilitator's address and password, made just now (None: an account with that
+    address existed already); shown once, like the token."""
 
 
 def ensure_demo(session: Session, settings: Settings) -> DemoInfo | None:
@@ -73,7 +87,19 @@ def ensure_demo(session: Session, settings: Settings) -> DemoInfo | None:
     _invitation, token = invitations.create_invitation(
         session, round_, organisation, multi_use=True, label="demo link"
     )
-    return DemoInfo(DEMO_PROJECT, DEMO_ROUND, DEMO_ORGANISATION, token)
+    return DemoInfo(DEMO_PROJECT, DEMO_ROUND, DEMO_ORGANISATION, token, demo_login(session))
+
+
+def demo_login(session: Session) -> tuple[str, str] | None:
+    """A facilitator of the demo project with a random password, unless the address is taken."""
+    if accounts.find_user(session, DEMO_FACILITATOR) is not None:
+        return None
+    password = secrets.token_urlsafe(15)
+    user = accounts.create_user(
+        session, DEMO_FACILITATOR, password, display_name="Demo facilitator"
+    )
+    members.add_member(session, projects.get_project_by_slug(session, DEMO_PROJECT), user)
+    return DEMO_FACILITATOR, password
 
 
 def demo_exists(session: Session) -> bool:

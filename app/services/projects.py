@@ -8,12 +8,18 @@ understands.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import asdict
+from typing import Any
+
 from sqlmodel import Session, col, select
 
 from app import limits
-from app.errors import Conflict, InvalidInput, NotFound
+from app.db_types import utcnow
+from app.errors import Conflict, NotFound
 from app.models import Organisation, Project
-from app.services import audit
+from app.services import audit, partner_fields
 from scoring import shorten
 
 
@@ -55,23 +61,56 @@ def list_projects(session: Session) -> list[Project]:
     return list(session.exec(select(Project).order_by(col(Project.slug))).all())
 
 
+def rename_project(
+    session: Session, project: Project, name: str, *, actor: str = audit.OPERATOR
+) -> Project:
+    """A new display name (the slug stays: links and commands use it)."""
+    project.name = limits.text(name.strip(), "project name", column=Project.name, required=True)
+    session.add(project)
+    audit.record(
+        session,
+        "project.rename",
+        actor=actor,
+        object_type="project",
+        object_id=project.slug,
+        project_id=project.id,
+        name=project.name,
+    )
+    return project
+
+
+def set_archived(
+    session: Session, project: Project, archived: bool, *, actor: str = audit.OPERATOR
+) -> Project:
+    """Archive a project (it leaves the lists, its data stays) or bring it back."""
+    project.archived_at = (project.archived_at or utcnow()) if archived else None
+    session.add(project)
+    audit.record(
+        session,
+        "project.archive" if archived else "project.unarchive",
+        actor=actor,
+        object_type="project",
+        object_id=project.slug,
+        project_id=project.id,
+    )
+    return project
+
+
 def add_organisation(
-    session: Session, project: Project, name: str, country: str = "", kind: str = "region"
+    session: Session,
+    project: Project,
+    name: str,
+    country: str = "",
+    kind: str = "region",
+    **attributes: Any,
 ) -> Organisation:
-    """Add a partner organisation; ``country`` is an ISO 3166 alpha-2 code or ""."""
-    limits.text(name, "organisation name", column=Organisation.name, required=True)
-    limits.text(kind, "organisation kind", column=Organisation.kind, required=True)
-    country = country.strip().upper()
-    if country and (len(country) != 2 or not country.isascii() or not country.isalpha()):
-        raise InvalidInput(f"country {shorten(country)} is not a two-letter code such as DE")
-    if find_organisation(session, project, name) is not None:
-        raise Conflict(
-            f"project {project.slug!r} already has an organisation {name!r}",
-            project=project.slug,
-            organisation=name,
-        )
+    """Add a partner organisation; values as :func:`app.services.partner_fields.check` takes
+    them (``country`` an ISO 3166 alpha-2 code or "")."""
+    fields = partner_fields.check(name, country, kind, **attributes)
+    if find_organisation(session, project, fields.name) is not None:
+        raise _duplicate(project, fields.name)
     assert project.id is not None
-    organisation = Organisation(project_id=project.id, name=name, country=country, kind=kind)
+    organisation = Organisation(project_id=project.id, **asdict(fields))
     session.add(organisation)
     session.flush()
     audit.record(
@@ -80,9 +119,89 @@ def add_organisation(
         object_type="organisation",
         object_id=organisation.id,
         project_id=project.id,
-        name=name,
+        name=fields.name,
     )
     return organisation
+
+
+def add_partner(
+    session: Session, project: Project, fields: partner_fields.PartnerFields
+) -> Organisation:
+    """:func:`add_organisation` with values checked already (a form, a CSV row)."""
+    return add_organisation(
+        session,
+        project,
+        fields.name,
+        fields.country,
+        fields.kind,
+        population=fields.population,
+        foreign_born_share=fields.foreign_born_share,
+        area_type=fields.area_type,
+    )
+
+
+def _duplicate(project: Project, name: str) -> Conflict:
+    return Conflict(
+        f"project {project.slug!r} already has an organisation {name!r}",
+        project=project.slug,
+        organisation=name,
+    )
+
+
+def update_organisation(
+    session: Session,
+    organisation: Organisation,
+    fields: partner_fields.PartnerFields,
+    *,
+    actor: str = audit.OPERATOR,
+) -> Organisation:
+    """Change a partner's values (checked :class:`~app.services.partner_fields.PartnerFields`);
+    a new name must be free in the project."""
+    if fields.name != organisation.name:
+        project = session.get(Project, organisation.project_id)
+        assert project is not None
+        if find_organisation(session, project, fields.name) is not None:
+            raise _duplicate(project, fields.name)
+    for key, value in asdict(fields).items():
+        setattr(organisation, key, value)
+    session.add(organisation)
+    session.flush()
+    audit.record(
+        session,
+        "organisation.change",
+        actor=actor,
+        object_type="organisation",
+        object_id=organisation.id,
+        project_id=organisation.project_id,
+        name=fields.name,
+    )
+    return organisation
+
+
+def remove_organisation(
+    session: Session, organisation: Organisation, *, actor: str = audit.OPERATOR
+) -> None:
+    """Delete a partner with its invitations and responses (the database cascades)."""
+    audit.record(
+        session,
+        "organisation.remove",
+        actor=actor,
+        object_type="organisation",
+        object_id=organisation.id,
+        project_id=organisation.project_id,
+        name=organisation.name,
+    )
+    session.delete(organisation)
+    session.flush()
+
+
+def organisation_in(session: Session, project: Project, organisation_id: int) -> Organisation:
+    """The organisation with this id *in this project*; any other is "not found", so an id
+    of another project reveals nothing."""
+    found = session.get(Organisation, organisation_id) if limits.is_id(organisation_id) else None
+    if found is None or found.project_id != project.id:
+        raise NotFound(f"project {project.slug!r} has no organisation {organisation_id}")
+    return found
 
 
 def get_organisation(session: Session, project: Project, name: str) -> Organisation:
@@ -112,3 +231,15 @@ def find_organisation(session: Session, project: Project, name: str) -> Organisa
     return session.exec(
         select(Organisation).where(Organisation.project_id == project.id, Organisation.name == name)
     ).first()
+
+
+def free_slug(session: Session, name: str) -> str:
+    """A slug for a new project made from its name ("Baltic Network" -> "baltic-network"),
+    numbered when taken; letters outside ASCII lose their accents."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:50] or "project"
+    slug, number = base, 1
+    while find_project(session, slug) is not None:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

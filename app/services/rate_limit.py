@@ -7,8 +7,10 @@ so a valid token is never refused, however many invalid ones came from the same 
 office behind one address must not lock itself out); only invalid tokens are counted, each in
 a unit of work of its own that outlives the failed request's rollback, and past the limit an
 invalid one is answered with :func:`refusal` (429 and ``Retry-After``) instead of 404, which
-stops scanners while every real link works. These buckets are separate from any login
-throttle.
+stops scanners while every real link works. These buckets are separate from the login
+throttle (:func:`app.deps.login_guard`), which counts failed logins per account and per client
+and, unlike links, refuses *before* checking once a bucket is used up: otherwise a guesser
+would still learn which password was right.
 """
 
 from __future__ import annotations
@@ -64,19 +66,27 @@ def count(session: Session, bucket: str, limit: Limit, now: datetime | None = No
     return hit.count if hit else 0
 
 
-def check(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> None:
+def check(
+    session: Session,
+    bucket: str,
+    limit: Limit,
+    now: datetime | None = None,
+    message: str = TOO_MANY_MESSAGE,
+) -> None:
     """Raise :class:`TooManyRequests` (with Retry-After) when the window is used up."""
     now = now or utcnow()
     if count(session, bucket, limit, now) >= limit.attempts:
-        raise refusal(limit, now)
+        raise refusal(limit, now, message)
 
 
-def refusal(limit: Limit, now: datetime | None = None) -> TooManyRequests:
+def refusal(
+    limit: Limit, now: datetime | None = None, message: str = TOO_MANY_MESSAGE
+) -> TooManyRequests:
     """429 until the current window ends (seconds, at least 1); the page shows the wait."""
     now = now or utcnow()
     end = window_start(now, limit.window) + limit.window
     retry_after = max(1, int((end - now).total_seconds()))
-    return TooManyRequests(TOO_MANY_MESSAGE, retry_after=retry_after)
+    return TooManyRequests(message, retry_after=retry_after)
 
 
 def record(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> int:

@@ -15,6 +15,7 @@ from app.models import Project, Response, ResponseScore
 from app.services import demo, scores
 from app.settings import get_settings
 from tests.cli.helpers import Radar, fails
+from tests.web.conftest import log_in
 
 
 @pytest.fixture
@@ -70,8 +71,16 @@ def test_serve_prints_the_demo_link_on_the_first_run_only(
     opened = client.get(link.removeprefix("Try it: http://127.0.0.1:8123"))
     assert opened.status_code == 200, "the printed link opens the demo"
     assert 'name="consent"' in opened.text  # the start page with its consent form
+    [login] = [line for line in first.stdout.splitlines() if line.startswith("Facilitator login")]
+    prefix = "Facilitator login: http://127.0.0.1:8123/login as demo@example.org with password "
+    assert login.startswith(prefix)
+    client.cookies.clear()
+    projects = log_in(client, "demo@example.org", login.removeprefix(prefix))
+    assert projects.url == "/projects", "the printed login opens the demo project"
+    assert demo.DEMO_PROJECT_NAME in projects.text
     second = radar("serve", "--port", "8123")
     assert "Try it" not in second.stdout
+    assert "Facilitator login" not in second.stdout
     assert demo.invite_hint() in second.stdout
     assert runs[0]["port"] == 8123
     assert (runs[0]["proxy_headers"], runs[0]["forwarded_allow_ips"]) == (True, "10.0.0.2")

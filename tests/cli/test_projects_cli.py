@@ -39,9 +39,13 @@ def test_projects_create_and_list(radar: Radar) -> None:
 
 
 def test_organisations_add_and_list(network: Radar) -> None:
-    network("organisations", "add", "net", "Trento", "--country", "it", "--kind", "province")
+    network("organisations", "add", "net", "Trento", "--country", "it", "--kind", "County")
     listed = network("organisations", "list", "net").stdout.splitlines()
-    assert listed == ["Saxony\tDE\tregion", "Trento\tIT\tprovince"]
+    assert listed == ["Saxony\tDE\tregion", "Trento\tIT\tcounty"]
+    fails(
+        network("organisations", "add", "net", "Bolzano", "--kind", "province"),
+        "kind 'province' is not one of region, municipality, county, city, ngo, other",
+    )
 
 
 def test_unknown_names_fail_with_one_line(network: Radar) -> None:

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.models import Organisation, Project, Round
-from app.services import rounds
+from app.models import Organisation, Project, Round, User
+from app.services import accounts, members, rounds
 from tests import factories
 from tests.web.pages import Page
 
@@ -125,3 +125,36 @@ def complete(first_step: Page, comment: str = "", mandate: str = "1") -> Page:
 def submitted(started: Page) -> Page:
     """A respondent who answered everything and submitted; returns the result page."""
     return complete(started, comment="=cmd|' /C calc'!A0 <script>alert(1)</script>")
+
+
+PASSWORD = "correct horse battery"
+
+
+def log_in(client: TestClient, email: str, password: str = PASSWORD, next_: str = "") -> Page:
+    """Log in through the login form as a browser does; returns the page it lands on."""
+    login = Page.get(client, f"/login?next={next_}" if next_ else "/login")
+    return login.submit({"email": email, "password": password}, "/login")
+
+
+@pytest.fixture
+def facilitator(session: Session, project: Project) -> User:
+    """``ana@example.org``, a facilitator and member of the project ``net``."""
+    user = accounts.create_user(session, "ana@example.org", PASSWORD, display_name="Ana")
+    members.add_member(session, project, user)
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def admin(session: Session) -> User:
+    user = accounts.create_user(session, "root@example.org", PASSWORD, admin=True)
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def logged_in(client: TestClient, facilitator: User) -> Page:
+    """The client logged in as the project's facilitator; returns the projects page."""
+    page = log_in(client, "ana@example.org")  # not facilitator.email: a refresh takes the lock
+    assert page.url == "/projects", page.text
+    return page

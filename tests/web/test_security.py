@@ -20,18 +20,20 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.routing import BaseRoute
 
-from app.models import Invitation, Response, WebSession, utcnow
+from app.models import Invitation, Response, User, WebSession, utcnow
 from app.services import invitations
 from app.web.respond.respondent import COOKIE
 from tests import factories
 from tests.helpers import minimal_definition
-from tests.web.conftest import MakeLink, begin
+from tests.web.conftest import MakeLink, begin, log_in
 from tests.web.pages import Page
 
 PUBLIC = "public"  # no secret, no session: the same for everyone
 LINK = "link"  # a secret token in the path: rate-limited; GET changes nothing
 RESPONDENT = "respondent"  # needs the respondent's server-side session cookie
-# Facilitator routes come with issue 11 and API tokens with issue 13: add their classes then.
+LOGIN = "login"  # the login forms: no session yet, a signed form token instead (CSRF)
+FACILITATOR = "facilitator"  # needs a facilitator's login (tests/web/test_facilitator_access.py)
+# API tokens come with issue 13: add their class then.
 
 ROUTES = {
     "openapi": PUBLIC,
@@ -60,6 +62,35 @@ ROUTES = {
     "respond.result": RESPONDENT,
     "respond.result.json": RESPONDENT,
     "respond.result.csv": RESPONDENT,
+    "facilitate.login": LOGIN,
+    "facilitate.login.submit": LOGIN,
+    "facilitate.reset": LINK,
+    "facilitate.reset.submit": LOGIN,
+    **dict.fromkeys(
+        (
+            "facilitate.logout",
+            "facilitate.password",
+            "facilitate.password.submit",
+            "facilitate.projects",
+            "facilitate.projects.create",
+            "facilitate.project",
+            "facilitate.project.rename",
+            "facilitate.project.archive",
+            "facilitate.members.add",
+            "facilitate.members.remove",
+            "facilitate.organisations.add",
+            "facilitate.organisation",
+            "facilitate.organisation.save",
+            "facilitate.organisation.remove",
+            "facilitate.import",
+            "facilitate.import.submit",
+            "facilitate.users",
+            "facilitate.users.create",
+            "facilitate.users.disable",
+            "facilitate.users.reset_link",
+        ),
+        FACILITATOR,
+    ),
 }
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CHART_DATA = re.compile(r'<script type="application/json" id="radar-data">(.*?)</script>', re.S)
@@ -100,15 +131,18 @@ def test_every_route_is_classified(client: TestClient) -> None:
 
 def test_only_respondent_routes_change_state(client: TestClient) -> None:
     """No state change on a public route or by opening a link; every state-changing route is
-    behind a session, except consent on an invitation link, which starts the session (the
-    CSRF check below covers them all: the invitation page keys its form to a SameSite cookie)."""
+    behind a session or a login form's signed token, except consent on an invitation link,
+    which starts the session (the CSRF check below covers them all: the invitation page keys its
+    form to a SameSite cookie)."""
     unsafe = {
         getattr(route, "name", "")
         for route in _routes(_app(client).routes)
         if _methods(route) - SAFE_METHODS
     }
     assert unsafe
-    assert {name for name in unsafe if ROUTES[name] != RESPONDENT} == {"respond.accept"}
+    assert {name for name in unsafe if ROUTES[name] not in (RESPONDENT, FACILITATOR, LOGIN)} == {
+        "respond.accept"
+    }
 
 
 def test_no_route_parses_a_json_body(client: TestClient) -> None:
@@ -137,8 +171,10 @@ def _state(engine: Engine) -> tuple[Any, ...]:
 
 
 def test_every_state_changing_route_needs_the_csrf_token(
-    client: TestClient, started: Page, engine: Engine
+    client: TestClient, started: Page, engine: Engine, admin: User
 ) -> None:
+    """Respondent, facilitator (an admin, who may open every route) and login forms alike."""
+    log_in(client, "root@example.org")  # admin.email would reopen the fixture's writer
     app = _app(client)
     unsafe = [route for route in _routes(app.routes) if _methods(route) - SAFE_METHODS]
     assert len(unsafe) >= 6

@@ -21,11 +21,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
-from starlette.datastructures import FormData
 
 from app import links, stakeholder_groups
 from app.deps import SessionDep, WriterSessionDep, failed_attempts_guard
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, NotFound
 from app.i18n import N_, Localizer, language_name, parse_accept_language
 from app.models import ResponseStatus
 from app.services import invitations, rate_limit, respondent_links, responses, web_sessions
@@ -33,7 +32,6 @@ from app.services.invitations import ResolvedInvitation, RoundNotOpen
 from app.services.responses import definition_of
 from app.settings import Settings
 from app.templating import render_page
-from app.tokens import derived_token, new_token, same
 from app.web import csrf
 from app.web.respond.respondent import (
     COOKIE,
@@ -47,8 +45,8 @@ from scoring import Definition
 
 router = APIRouter()
 
-ENTRY_COOKIE = "radar_entry"
-ENTRY_COOKIE_SECONDS = 24 * 3600
+# The consent form on an invitation's start page comes before any session.
+ENTRY_FORM = csrf.SignedForm(cookie="radar_entry", purpose="invitation-consent")
 
 NOT_OPEN_MESSAGE = N_(
     "This round is not open yet. Please use your invitation link again once it has opened."
@@ -78,29 +76,6 @@ def _current_response_id(request: Request, session: Session) -> int | None:
     return row.response_id if row else None
 
 
-def _entry_csrf(settings: Settings, nonce: str) -> str:
-    return derived_token(settings.effective_secret_key(), "invitation-consent", nonce)
-
-
-def _entry_nonce(request: Request) -> str:
-    """This browser's entry nonce: the one its cookie holds, else a new one."""
-    nonce = request.cookies.get(ENTRY_COOKIE, "")
-    return nonce if 20 <= len(nonce) <= 64 and nonce.isascii() else new_token()
-
-
-def _check_entry_csrf(request: Request, form: FormData) -> None:
-    """The consent form must come from the invitation page this browser loaded: its hidden
-    token is keyed to the nonce in the entry cookie (SameSite=Lax, so a cross-site form
-    cannot send it), which stops another site from starting a response in this browser with
-    a link of its own choosing."""
-    nonce = request.cookies.get(ENTRY_COOKIE)
-    presented = form.get(csrf.FIELD)
-    if not nonce or not isinstance(presented, str):
-        raise Forbidden(csrf.CSRF_MESSAGE)
-    if not same(_entry_csrf(request.app.state.settings, nonce), presented):
-        raise Forbidden(csrf.CSRF_MESSAGE)
-
-
 def _page_language(request: Request, definition: Definition, chosen: str | None) -> str:
     """``chosen`` (the page's language switch or the consent form) when offered, else the
     browser's first preference the definition offers, else the definition's default."""
@@ -125,7 +100,7 @@ def _invitation_page(
     settings: Settings = request.app.state.settings
     i18n = Localizer.for_language(language, definition.default_language, settings.time_zone)
     request.state.localizer = i18n
-    nonce = _entry_nonce(request)
+    nonce, form_token = ENTRY_FORM.token(request)
     here = links.path_for(request, "respond.invitation", token=token)
     page = render_page(
         request,
@@ -142,7 +117,7 @@ def _invitation_page(
             "consented_at": None,
             "resume_link": None,
             "consent_action": links.path_for(request, "respond.accept", token=token),
-            "csrf_token": _entry_csrf(settings, nonce),
+            "csrf_token": form_token,
             "entry_language": language,
             "language_links": [
                 (code, language_name(code), f"{here}?{urlencode({'lang': code})}")
@@ -153,15 +128,7 @@ def _invitation_page(
         status_code=422 if error else 200,
         headers={"Cache-Control": "no-store"},
     )
-    page.set_cookie(
-        ENTRY_COOKIE,
-        nonce,
-        max_age=ENTRY_COOKIE_SECONDS,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-        path="/",
-    )
+    ENTRY_FORM.attach(request, page, nonce)
     return page
 
 
@@ -199,7 +166,7 @@ def accept_invitation(
     """Consent on the invitation's start page: the response starts now (counting one use of
     the link), with consent recorded and a browser session; then the start page shows the
     personal link."""
-    _check_entry_csrf(request, form)
+    ENTRY_FORM.verify(request, form)
     settings: Settings = request.app.state.settings
     current = _current_response_id(request, session)
     if current is not None and respondent_links.opened_with(session, current, token):

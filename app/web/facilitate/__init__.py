@@ -1,0 +1,20 @@
+"""The facilitator area: login, projects, partners, user management.
+
+Access is decided on the routers, never per route (:mod:`app.web.facilitate.access`): the
+login pages are open, every other router carries ``AREA`` (a live login, CSRF on every
+state-changing method), the user-management router ``ADMIN`` as well, and every route with a
+project in its path takes :data:`~app.web.facilitate.access.ProjectDep`. The access-control
+table test (tests/web/test_facilitator_access.py) walks every route of this package with each
+role, so a route that forgets its check fails there.
+"""
+
+from fastapi import APIRouter
+
+from app.web.facilitate import login, organisations, projects, users
+
+router = APIRouter()
+router.include_router(login.router)
+router.include_router(login.area)
+router.include_router(projects.router)
+router.include_router(organisations.router)
+router.include_router(users.router)

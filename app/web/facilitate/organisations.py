@@ -1,0 +1,202 @@
+"""A project's partner organisations: add, edit, remove, and import many from a CSV file.
+
+Every organisation is looked up *in* the project of the URL
+(:func:`app.services.projects.organisation_in`), so an id of another project is "not found".
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from app.deps import SessionDep
+from app.errors import Conflict, InvalidInput
+from app.i18n import N_
+from app.services import partner_fields, partner_import, projects
+from app.services.partner_fields import AREA_TYPES, KINDS, PartnerFields
+from app.web.csrf import FormDep
+from app.web.facilitate.access import (
+    AREA,
+    FacilitatorDep,
+    ProjectDep,
+    field,
+    redirect,
+    render,
+)
+from app.web.facilitate.projects import _refused
+
+router = APIRouter(dependencies=AREA)
+
+FORM_FIELDS = ("name", "country", "kind", "population", "foreign_born_share", "area_type")
+NO_FILE = N_("Please choose a CSV file to import.")
+
+
+def _fields(form: FormData) -> PartnerFields:
+    """The partner form's values, checked (numbers as people type them: "12,5")."""
+    return partner_fields.from_texts(_typed(form))
+
+
+def _typed(form: FormData) -> dict[str, str]:
+    return {name: field(form, name) for name in FORM_FIELDS}
+
+
+@router.post("/projects/{slug}/organisations", name="facilitate.organisations.add")
+def add_organisation(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    form: FormDep,
+) -> Response:
+    try:
+        projects.add_partner(session, project, _fields(form))
+    except (InvalidInput, Conflict) as problem:
+        return _refused(request, session, facilitator, project, problem, _typed(form))
+    return redirect(request, "facilitate.project", slug=project.slug)
+
+
+@router.get("/projects/{slug}/organisations/{organisation_id}", name="facilitate.organisation")
+def edit_page(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    organisation_id: int,
+) -> Response:
+    organisation = projects.organisation_in(session, project, organisation_id)
+    typed = {
+        "name": organisation.name,
+        "country": organisation.country,
+        "kind": organisation.kind,
+        "population": "" if organisation.population is None else str(organisation.population),
+        "foreign_born_share": ""
+        if organisation.foreign_born_share is None
+        else f"{organisation.foreign_born_share:g}",
+        "area_type": organisation.area_type or "",
+    }
+    return _edit(request, facilitator, project, organisation.id, typed, None, 200)
+
+
+def _edit(
+    request: Request,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    organisation_id: int | None,
+    typed: dict[str, str],
+    error: str | None,
+    status_code: int,
+) -> HTMLResponse:
+    return render(
+        request,
+        facilitator,
+        "facilitate/organisation.html",
+        {
+            "project": project,
+            "organisation_id": organisation_id,
+            "typed": typed,
+            "kinds": KINDS,
+            "area_types": AREA_TYPES,
+            "error": error,
+        },
+        status_code=status_code,
+    )
+
+
+@router.post(
+    "/projects/{slug}/organisations/{organisation_id}", name="facilitate.organisation.save"
+)
+def save_organisation(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    organisation_id: int,
+    form: FormDep,
+) -> Response:
+    organisation = projects.organisation_in(session, project, organisation_id)
+    try:
+        projects.update_organisation(session, organisation, _fields(form), actor=facilitator.actor)
+    except (InvalidInput, Conflict) as problem:
+        session.rollback()
+        return _edit(
+            request,
+            facilitator,
+            project,
+            organisation_id,
+            _typed(form),
+            problem.detail,
+            problem.status_code,
+        )
+    return redirect(request, "facilitate.project", slug=project.slug)
+
+
+@router.post(
+    "/projects/{slug}/organisations/{organisation_id}/remove",
+    name="facilitate.organisation.remove",
+)
+def remove_organisation(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    organisation_id: int,
+) -> Response:
+    """Remove a partner (its links and responses go with it; the page asks first)."""
+    organisation = projects.organisation_in(session, project, organisation_id)
+    projects.remove_organisation(session, organisation, actor=facilitator.actor)
+    return redirect(request, "facilitate.project", slug=project.slug)
+
+
+@router.get("/projects/{slug}/import", name="facilitate.import")
+def import_page(request: Request, facilitator: FacilitatorDep, project: ProjectDep) -> Response:
+    return _import(request, facilitator, project, [], None, 200)
+
+
+def _import(
+    request: Request,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    problems: list[str],
+    error: str | None,
+    status_code: int,
+) -> HTMLResponse:
+    return render(
+        request,
+        facilitator,
+        "facilitate/import.html",
+        {
+            "project": project,
+            "problems": problems,
+            "error": error,
+            "required": partner_import.REQUIRED,
+            "optional": partner_import.OPTIONAL,
+            "kinds": KINDS,
+            "area_types": AREA_TYPES,
+        },
+        status_code=status_code,
+    )
+
+
+@router.post("/projects/{slug}/import", name="facilitate.import.submit")
+def import_partners(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    form: FormDep,
+) -> Response:
+    """All rows of the file or none; a refused file lists every wrong row."""
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _import(request, facilitator, project, [], NO_FILE, 422)
+    raw = upload.file.read()
+    try:
+        added = partner_import.import_partners(session, project, raw, actor=facilitator.actor)
+    except partner_import.ImportRefused as refused:
+        session.rollback()
+        problems = [str(problem) for problem in refused.problems]
+        return _import(request, facilitator, project, problems, None, 422)
+    return redirect(
+        request, "facilitate.project", slug=project.slug, _query={"imported": str(len(added))}
+    )

@@ -1,0 +1,208 @@
+"""Projects: the list of one's own projects (an admin's: all), creating, renaming and
+archiving one, and its members. A form with a wrong value comes back with the message and
+the values typed, and nothing stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from app.deps import SessionDep
+from app.errors import Conflict, InvalidInput, NotFound
+from app.models import Project
+from app.services import accounts, members, projects
+from app.services.partner_fields import AREA_TYPES, KINDS
+from app.web.csrf import FormDep
+from app.web.facilitate.access import (
+    AREA,
+    Facilitator,
+    FacilitatorDep,
+    ProjectDep,
+    field,
+    redirect,
+    render,
+)
+
+router = APIRouter(dependencies=AREA)
+
+
+@router.get("/projects", name="facilitate.projects")
+def project_list(request: Request, session: SessionDep, facilitator: FacilitatorDep) -> Response:
+    return _list_page(request, session, facilitator)
+
+
+def _list_page(
+    request: Request,
+    session: Session,
+    facilitator: Facilitator,
+    *,
+    error: str | None = None,
+    typed: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        facilitator,
+        "facilitate/projects.html",
+        {
+            "projects": members.projects_of(session, facilitator.user),
+            "archived": members.projects_of(session, facilitator.user, archived=True),
+            "error": error,
+            "typed": typed,
+        },
+        status_code=status_code,
+    )
+
+
+@router.post("/projects", name="facilitate.projects.create")
+def create_project(
+    request: Request, session: SessionDep, facilitator: FacilitatorDep, form: FormDep
+) -> Response:
+    """A new project with its creator as the first member; the slug comes from the name."""
+    name = field(form, "name").strip()
+    try:
+        if not name:
+            raise InvalidInput("project name: must not be empty", field="name")
+        project = projects.create_project(session, projects.free_slug(session, name), name)
+        members.add_member(session, project, facilitator.user, actor=facilitator.actor)
+    except InvalidInput as problem:
+        session.rollback()
+        return _list_page(
+            request, session, facilitator, error=problem.detail, typed=name, status_code=422
+        )
+    return redirect(request, "facilitate.project", slug=project.slug)
+
+
+def project_page(
+    request: Request,
+    session: Session,
+    facilitator: Facilitator,
+    project: Project,
+    *,
+    error: str | None = None,
+    typed: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The project's page: partners, members, name and archive; ``error`` above the form
+    whose values ``typed`` holds."""
+    return render(
+        request,
+        facilitator,
+        "facilitate/project.html",
+        {
+            "project": project,
+            "organisations": projects.list_organisations(session, project),
+            "members": members.members_of(session, project),
+            "kinds": KINDS,
+            "area_types": AREA_TYPES,
+            "error": error,
+            "typed": typed or {},
+            "imported": request.query_params.get("imported"),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/projects/{slug}", name="facilitate.project")
+def show_project(
+    request: Request, session: SessionDep, facilitator: FacilitatorDep, project: ProjectDep
+) -> Response:
+    return project_page(request, session, facilitator, project)
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    facilitator: Facilitator,
+    project: Project,
+    problem: InvalidInput | Conflict,
+    typed: dict[str, Any],
+) -> HTMLResponse:
+    """The page again with the problem; the unit of work stores nothing of this request."""
+    session.rollback()
+    session.refresh(project)
+    return project_page(
+        request,
+        session,
+        facilitator,
+        project,
+        error=problem.detail,
+        typed=typed,
+        status_code=problem.status_code,
+    )
+
+
+@router.post("/projects/{slug}/rename", name="facilitate.project.rename")
+def rename_project(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    form: FormDep,
+) -> Response:
+    try:
+        projects.rename_project(session, project, field(form, "name"), actor=facilitator.actor)
+    except InvalidInput as problem:
+        return _refused(
+            request, session, facilitator, project, problem, {"project_name": field(form, "name")}
+        )
+    return redirect(request, "facilitate.project", slug=project.slug)
+
+
+@router.post("/projects/{slug}/archive", name="facilitate.project.archive")
+def archive_project(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    form: FormDep,
+) -> Response:
+    """Archive (``archived=yes``) or bring back (anything else) the project."""
+    archived = field(form, "archived") == "yes"
+    projects.set_archived(session, project, archived, actor=facilitator.actor)
+    return redirect(request, "facilitate.project", slug=project.slug)
+
+
+@router.post("/projects/{slug}/members", name="facilitate.members.add")
+def add_member(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    form: FormDep,
+) -> Response:
+    email = field(form, "email")
+    try:
+        user = accounts.find_user(session, email)
+        if user is None:
+            raise InvalidInput(
+                f"there is no account {accounts.normalise_email(email)!r}; "
+                "an administrator creates accounts",
+                field="email",
+            )
+        members.add_member(session, project, user, actor=facilitator.actor)
+    except (InvalidInput, Conflict) as problem:
+        return _refused(request, session, facilitator, project, problem, {"member_email": email})
+    return redirect(request, "facilitate.project", slug=project.slug)
+
+
+@router.post("/projects/{slug}/members/{user_id}/remove", name="facilitate.members.remove")
+def remove_member(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    user_id: int,
+) -> Response:
+    """Remove a member (a user who is not one is "not found" like any other id)."""
+    member = next((m for m in members.members_of(session, project) if m.id == user_id), None)
+    if member is None:
+        raise NotFound(f"project {project.slug!r} has no member {user_id}")
+    try:
+        members.remove_member(session, project, member, actor=facilitator.actor)
+    except Conflict as problem:
+        return _refused(request, session, facilitator, project, problem, {})
+    return redirect(request, "facilitate.project", slug=project.slug)
