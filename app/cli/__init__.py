@@ -18,6 +18,7 @@ from app.cli import (
     rounds,
     scores,
     serve,
+    tokens,
 )
 from app.cli.common import fail
 from app.settings import get_settings
@@ -40,6 +41,7 @@ app.add_typer(invitations.app, name="invitations")
 app.command("demo")(demo.demo)
 app.add_typer(scores.app, name="scores")
 app.add_typer(responses.app, name="responses")
+app.add_typer(tokens.app, name="tokens")
 
 
 def main() -> None:
