@@ -67,8 +67,7 @@ def error_response(request: Request, error: AppError) -> Response:
         if error.retry_after is not None:
             request.state.retry_after = error.retry_after  # the page says how long to wait
         response = render_error_page(request, status, error.title, error.detail)
-    if error.retry_after is not None:
-        response.headers["Retry-After"] = str(error.retry_after)
+    response.headers.update(error.headers())
     return response
 
 

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
         default=10, ge=1, description="Invalid invitation/resume links per client and window"
     )
     link_window_seconds: int = Field(default=900, ge=10, description="Rate-limit window")
+    api_requests_per_minute: int = Field(
+        default=600, ge=1, description="API requests per token and minute (then 429)"
+    )
     personal_link_days: int = Field(
         default=30,
         ge=1,

@@ -71,12 +71,14 @@ def check(session: Session, bucket: str, limit: Limit, now: datetime | None = No
         raise refusal(limit, now)
 
 
-def refusal(limit: Limit, now: datetime | None = None) -> TooManyRequests:
+def refusal(
+    limit: Limit, now: datetime | None = None, message: str = TOO_MANY_MESSAGE
+) -> TooManyRequests:
     """429 until the current window ends (seconds, at least 1); the page shows the wait."""
     now = now or utcnow()
     end = window_start(now, limit.window) + limit.window
     retry_after = max(1, int((end - now).total_seconds()))
-    return TooManyRequests(TOO_MANY_MESSAGE, retry_after=retry_after)
+    return TooManyRequests(message, retry_after=retry_after)
 
 
 def record(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> int:

@@ -31,7 +31,8 @@ from tests.web.pages import Page
 PUBLIC = "public"  # no secret, no session: the same for everyone
 LINK = "link"  # a secret token in the path: rate-limited; GET changes nothing
 RESPONDENT = "respondent"  # needs the respondent's server-side session cookie
-# Facilitator routes come with issue 11 and API tokens with issue 13: add their classes then.
+TOKEN = "token"  # JSON API behind an API token (Authorization: Bearer): no cookie, no CSRF
+# Facilitator routes come with issue 11: add their class then.
 
 ROUTES = {
     "openapi": PUBLIC,
@@ -42,6 +43,11 @@ ROUTES = {
     "list_questionnaires": PUBLIC,
     "list_versions": PUBLIC,
     "get_definition": PUBLIC,
+    "get_project": TOKEN,
+    "list_organisations": TOKEN,
+    "get_organisation": TOKEN,
+    "list_rounds": TOKEN,
+    "get_round": TOKEN,
     "home": PUBLIC,
     "assets.static": PUBLIC,
     "respond.invitation": LINK,
@@ -109,6 +115,19 @@ def test_only_respondent_routes_change_state(client: TestClient) -> None:
     }
     assert unsafe
     assert {name for name in unsafe if ROUTES[name] != RESPONDENT} == {"respond.accept"}
+
+
+def test_every_token_route_refuses_a_request_without_a_token(client: TestClient) -> None:
+    """API routes behind a token answer 401 with a Bearer challenge to a request without one
+    (or with a cookie only), whatever the method: no route of the class can forget the check."""
+    app = _app(client)
+    routes = [r for r in _routes(app.routes) if ROUTES[getattr(r, "name", "")] == TOKEN]
+    assert len(routes) >= 5
+    for route in routes:
+        for method in _methods(route) - {"HEAD"}:
+            answer = client.request(method, _path(app, route), json={})
+            assert answer.status_code == 401, (route, method, answer.text[:300])
+            assert answer.headers["www-authenticate"].startswith("Bearer")
 
 
 def test_no_route_parses_a_json_body(client: TestClient) -> None:
