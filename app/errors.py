@@ -11,6 +11,7 @@ The tree (status, type); classes defined in services are marked with their modul
 
     AppError                      400 bad-request
     ├── UntrustedHost             400 untrusted-host           (a Host header not served)
+    ├── MalformedJson             400 malformed-json           (not JSON, or nested too deep)
     ├── Unauthorized              401 unauthorized             (WWW-Authenticate)
     │   └── InvalidToken          401 invalid-token            (an unknown or ended API token)
     ├── Forbidden                 403 forbidden
@@ -95,6 +96,13 @@ class UntrustedHost(AppError):
 
     def __init__(self) -> None:
         super().__init__(UNTRUSTED_HOST_MESSAGE)
+
+
+class MalformedJson(AppError):
+    """A JSON body that cannot be read: a syntax error, or nesting deeper than allowed."""
+
+    title = "Malformed JSON"
+    type_slug = "malformed-json"
 
 
 class Unauthorized(AppError):

@@ -1,0 +1,387 @@
+"""Responses through the API: create (a draft, or complete with ``submit: true``), read, list,
+replace (PUT) or amend (PATCH) a draft at the revision named in ``If-Match``, submit.
+
+Reading and writing responses both need ``responses:write``: the tool that sends answers reads
+them back; a dashboard that only reads results (``results:read``) never sees answers.
+Creation and submission take an ``Idempotency-Key``. The body schemas forbid fields a client
+must not set (status, revision, times): an unknown field is a 422.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from app import limits
+from app.api.auth import Authenticated, ResponsesWriter
+from app.api.json_body import BoundedJsonRoute
+from app.api.pagination import Page, PageDep
+from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
+from app.deps import SessionDep
+from app.errors import (
+    InvalidAnswers,
+    MalformedJson,
+    PreconditionRequired,
+    RevisionMismatch,
+)
+from app.models import ResponseStatus
+from app.services import directory, idempotency, response_intake
+from app.services.response_intake import RoundNotAccepting, Written
+
+router = APIRouter(
+    tags=["responses"],
+    dependencies=[Authenticated],
+    responses={**PROBLEM_RESPONSES, **TOKEN_RESPONSES},
+    route_class=BoundedJsonRoute,
+)
+
+ANSWER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": 'Item id -> answer: a scale value or `"na"`, a choice id, a list of choice '
+    "ids, a number or a text, as the questionnaire version defines the item",
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "number"},
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}},
+        ]
+    },
+    "example": {"leadership.mandate": 3, "leadership.has_budget": "yes"},
+}
+PublicId = Annotated[
+    str,
+    Path(
+        min_length=32,
+        max_length=32,
+        pattern="^[0-9a-f]{32}$",
+        description="The response's id",
+        examples=["0123456789abcdef0123456789abcdef"],
+    ),
+]
+RoundId = Annotated[int, Path(ge=1, le=limits.INT_MAX, examples=[1])]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Any unique value per intended request: a retry with the same key and body "
+        "gets the first answer again and creates nothing",
+    ),
+]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=100,
+        description='The revision the change replaces, as the ETag gave it (`"3"`)',
+    ),
+]
+
+BODY_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    400: problem("The body is not JSON, or nests too deep", MalformedJson),
+    422: problem(
+        "Invalid input: `errors` lists each answer problem with the item and what it allows; "
+        "or an Idempotency-Key used before with another body (idempotency-key-reused)",
+        InvalidAnswers,
+        {
+            "errors": [
+                {
+                    "item_id": "leadership.mandate",
+                    "code": "not_on_scale",
+                    "message": "7 is not on the scale",
+                    "allowed": [0, 1, 2, 3, 4, "na"],
+                    "severity": "error",
+                }
+            ]
+        },
+    ),
+}
+CLOSED = problem(
+    "The round does not accept answers (closed or not yet open); its dates are given",
+    RoundNotAccepting,
+    {"state": "closed", "closes_at": "2027-01-31T23:59:59+00:00"},
+)
+
+
+class ResponseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    organisation_id: int = Field(ge=1, le=limits.INT_MAX)
+    stakeholder_group: str | None = Field(default=None, max_length=100)
+    language: str = Field(max_length=16, examples=["en"])
+    answers: dict[str, Any] = Field(default_factory=dict, json_schema_extra=ANSWER_SCHEMA)
+    consent: bool = Field(
+        default=False, description="The respondent accepted the round's privacy notice"
+    )
+    submit: bool = Field(default=False, description="Submit at once (all required answers)")
+
+
+class AnswersChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: dict[str, Any] = Field(json_schema_extra=ANSWER_SCHEMA)
+
+
+class ResponseOut(BaseModel):
+    id: str
+    round_id: int
+    organisation_id: int
+    stakeholder_group: str | None
+    language: str
+    status: ResponseStatus
+    revision: int
+    answers: dict[str, Any]
+    not_counted: list[str] = Field(
+        description="Answered items that show_if hides: kept, not scored"
+    )
+    consent_version: str | None
+    consented_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+
+    @classmethod
+    def of(cls, written: Written) -> ResponseOut:
+        row = written.response
+        return cls(
+            id=row.public_id,
+            round_id=row.round_id,
+            organisation_id=row.organisation_id,
+            stakeholder_group=row.stakeholder_group,
+            language=row.language,
+            status=ResponseStatus(row.status),
+            revision=row.revision,
+            answers=dict(row.answers),
+            not_counted=list(written.not_counted),
+            consent_version=row.consent_version,
+            consented_at=row.consented_at,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            submitted_at=row.submitted_at,
+        )
+
+
+def _answer(written: Written, status: int = 200, replayed: bool = False) -> JSONResponse:
+    body = ResponseOut.of(written)
+    headers = {"ETag": f'"{body.revision}"', "Cache-Control": "no-store"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+
+
+def _revision(if_match: str | None) -> int:
+    """The revision ``If-Match`` names; missing is 428, one that names none is 412."""
+    if if_match is None:
+        raise PreconditionRequired(
+            'changing a draft needs If-Match with its revision, as its ETag gives it ("3")'
+        )
+    tag = if_match.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit() or not limits.is_id(int(tag)):
+        raise RevisionMismatch(f"If-Match {if_match!r} names no revision of this response")
+    return int(tag)
+
+
+WRITTEN: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The response as stored",
+        "headers": {"ETag": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.post(
+    "/rounds/{round_id}/responses",
+    status_code=201,
+    response_model=ResponseOut,
+    summary="Create a response (a draft, or complete with submit: true)",
+    responses={
+        201: {"description": "Created; Location names it, ETag its revision"},
+        **BODY_PROBLEMS,
+        409: CLOSED,
+    },
+)
+def create_response(
+    round_id: RoundId,
+    payload: ResponseCreate,
+    request: Request,
+    caller: ResponsesWriter,
+    session: SessionDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    fingerprint = idempotency.fingerprint("POST", request.url.path, payload.model_dump(mode="json"))
+    if idempotency_key is not None:
+        first = idempotency.recall(session, caller.token_id, idempotency_key, fingerprint)
+        if first is not None:
+            again = response_intake.reread(session, first.response_id)
+            return _answer(again, first.status_code, replayed=True)
+    round_ = directory.round_(session, caller.project_id, round_id)
+    organisation = directory.organisation(session, caller.project_id, payload.organisation_id)
+    written = response_intake.create(
+        session,
+        round_,
+        organisation,
+        language=payload.language,
+        answers=payload.answers,
+        stakeholder_group=payload.stakeholder_group,
+        consent=payload.consent,
+        submit=payload.submit,
+        token_id=caller.token_id,
+    )
+    response_id = written.response.id
+    assert response_id is not None
+    if idempotency_key is not None:
+        idempotency.remember(
+            session, caller.token_id, idempotency_key, fingerprint, response_id, 201
+        )
+    answer = _answer(written, 201)
+    answer.headers["Location"] = request.url_for(
+        "get_response", public_id=written.response.public_id
+    ).path
+    return answer
+
+
+@router.get(
+    "/rounds/{round_id}/responses",
+    response_model=Page[ResponseOut],
+    summary="A round's responses",
+)
+def list_responses(
+    round_id: RoundId,
+    caller: ResponsesWriter,
+    session: SessionDep,
+    page: PageDep,
+    organisation_id: Annotated[int | None, Query(ge=1, le=limits.INT_MAX)] = None,
+    stakeholder_group: Annotated[str | None, Query(max_length=100)] = None,
+    status: ResponseStatus | None = None,
+    updated_since: Annotated[
+        datetime | None, Query(description="ISO 8601 with offset, e.g. 2027-01-31T00:00:00Z")
+    ] = None,
+) -> Page[ResponseOut]:
+    round_ = directory.round_(session, caller.project_id, round_id)
+    found = response_intake.page_responses(
+        session,
+        round_,
+        page.limit,
+        page.offset,
+        organisation_id=organisation_id,
+        stakeholder_group=stakeholder_group,
+        status=status,
+        updated_since=updated_since,
+    )
+    return Page.of(found.map(ResponseOut.of))
+
+
+@router.get(
+    "/responses/{public_id}",
+    response_model=ResponseOut,
+    summary="One response",
+    responses=WRITTEN,
+)
+def get_response(public_id: PublicId, caller: ResponsesWriter, session: SessionDep) -> JSONResponse:
+    context = response_intake.find(session, caller.project_id, public_id)
+    return _answer(response_intake.written(context.response, context.definition))
+
+
+def _change(
+    public_id: str,
+    payload: AnswersChange,
+    caller: ResponsesWriter,
+    session: SessionDep,
+    if_match: str | None,
+    *,
+    whole: bool,
+) -> JSONResponse:
+    revision = _revision(if_match)
+    context = response_intake.find(session, caller.project_id, public_id)
+    return _answer(response_intake.change(session, context, revision, payload.answers, whole=whole))
+
+
+CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **WRITTEN,
+    **BODY_PROBLEMS,
+    409: problem(
+        "The round does not accept answers, or the response was submitted", RoundNotAccepting
+    ),
+    412: problem(
+        "If-Match names another revision than the stored one; nothing was changed",
+        RevisionMismatch,
+        {"current_revision": 4},
+    ),
+    428: problem("If-Match is missing", PreconditionRequired),
+}
+
+
+@router.put(
+    "/responses/{public_id}",
+    response_model=ResponseOut,
+    summary="Replace a draft's answers",
+    responses=CHANGE_RESPONSES,
+)
+def replace_answers(
+    public_id: PublicId,
+    payload: AnswersChange,
+    caller: ResponsesWriter,
+    session: SessionDep,
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    return _change(public_id, payload, caller, session, if_match, whole=True)
+
+
+@router.patch(
+    "/responses/{public_id}",
+    response_model=ResponseOut,
+    summary="Amend a draft's answers (null removes one)",
+    responses=CHANGE_RESPONSES,
+)
+def amend_answers(
+    public_id: PublicId,
+    payload: AnswersChange,
+    caller: ResponsesWriter,
+    session: SessionDep,
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    return _change(public_id, payload, caller, session, if_match, whole=False)
+
+
+@router.post(
+    "/responses/{public_id}/submit",
+    response_model=ResponseOut,
+    summary="Submit a draft (its scores are stored with it)",
+    responses={
+        **WRITTEN,
+        409: CLOSED,
+        412: CHANGE_RESPONSES[412],
+        422: problem(
+            "Required answers are missing; `errors` lists each item and what it allows",
+            InvalidAnswers,
+            {"errors": [{"item_id": "leadership.mandate", "code": "required"}]},
+        ),
+    },
+)
+def submit_response(
+    public_id: PublicId,
+    request: Request,
+    caller: ResponsesWriter,
+    session: SessionDep,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    revision = None if if_match is None else _revision(if_match)
+    fingerprint = idempotency.fingerprint("POST", request.url.path, {"if_match": revision})
+    if idempotency_key is not None:
+        first = idempotency.recall(session, caller.token_id, idempotency_key, fingerprint)
+        if first is not None:
+            again = response_intake.reread(session, first.response_id)
+            return _answer(again, first.status_code, replayed=True)
+    context = response_intake.find(session, caller.project_id, public_id)
+    written = response_intake.submit(session, context, revision)
+    if idempotency_key is not None:
+        assert context.response.id is not None
+        idempotency.remember(
+            session, caller.token_id, idempotency_key, fingerprint, context.response.id, 200
+        )
+    return _answer(written)
