@@ -84,4 +84,4 @@ Authenticated = Depends(authenticate)
 """For ``APIRouter(dependencies=[Authenticated])``: every route of the router needs a token."""
 ResultsReader = Annotated[Caller, Depends(needs(Scope.RESULTS_READ))]
 ResponsesWriter = Annotated[Caller, Depends(needs(Scope.RESPONSES_WRITE))]
-ProjectReader = Annotated[Caller, Depends(needs(Scope.QUESTIONNAIRES_READ))]
+QuestionnairesReader = Annotated[Caller, Depends(needs(Scope.QUESTIONNAIRES_READ))]

@@ -22,11 +22,19 @@ from sqlmodel import Session, col, select
 from app import limits
 from app.errors import Conflict, InvalidAnswers, InvalidInput, NotFound, RevisionMismatch
 from app.models import Organisation, Response, ResponseStatus, Round
-from app.services import audit, responses
+from app.services import audit, questionnaires, responses
 from app.services.paging import Slice, page_of
 from app.services.responses import Context, StaleRevision
 from app.services.rounds import RoundState, round_state
-from scoring import AnswerProblem, Definition, problems_to_dicts, shorten, validate_answers
+from scoring import (
+    AnswerProblem,
+    Definition,
+    Profile,
+    problems_to_dicts,
+    score_response,
+    shorten,
+    validate_answers,
+)
 
 MAX_ANSWERS = 1000
 """Answers one request may carry at most (and never more than the questionnaire has items)."""
@@ -270,3 +278,13 @@ def page_responses(
     definition = responses.definition_of(session, round_)
     found = page_of(session, query.order_by(col(Response.id)), limit, offset)
     return found.map(lambda row: written(row, definition))
+
+
+def score_only(
+    session: Session, slug: str, version: str, answers: Mapping[str, Any]
+) -> tuple[Profile, tuple[str, ...]]:
+    """The profile of ``answers`` to a questionnaire version and the answers it did not count;
+    nothing is stored. Invalid answers are refused as on creation."""
+    definition = responses.parsed(questionnaires.get_version(session, slug, version))
+    not_counted = checked_answers(definition, answers, complete=False)
+    return score_response(definition, answers), not_counted

@@ -17,19 +17,9 @@ from app.models import ApiToken
 from app.services import api_tokens
 from tests import factories
 from tests.api.conftest import Bearer
+from tests.api.helpers import problem
 
 PROJECT = "/api/v1/projects/{slug}"
-
-
-def _problem(answer: object, status: int, slug: str) -> dict[str, object]:
-    from httpx import Response
-
-    assert isinstance(answer, Response)
-    assert answer.status_code == status, answer.text
-    assert answer.headers["content-type"] == "application/problem+json"
-    body: dict[str, object] = answer.json()
-    assert body["type"] == f"/problems/{slug}"
-    return body
 
 
 def test_a_valid_token_reads_its_project(
@@ -48,10 +38,10 @@ def test_no_token_or_a_bad_one_is_401_with_a_challenge(
 ) -> None:
     url = PROJECT.format(slug=net.project.slug)
     missing = client.get(url)
-    _problem(missing, 401, "unauthorized")
+    problem(missing, 401, "unauthorized")
     assert missing.headers["www-authenticate"] == 'Bearer realm="api"'
     basic = client.get(url, headers={"Authorization": "Basic dXNlcjpwYXNz"})
-    _problem(basic, 401, "unauthorized")
+    problem(basic, 401, "unauthorized")
     expired = bearer(expires_at=utcnow() + timedelta(seconds=1))
     revoked = bearer()
     row = session.get(ApiToken, 2)
@@ -66,7 +56,7 @@ def test_no_token_or_a_bad_one_is_401_with_a_challenge(
     answers = set()
     for headers in (expired, revoked, {"Authorization": "Bearer radar_" + "x" * 43}):
         answer = client.get(url, headers=headers)
-        _problem(answer, 401, "invalid-token")
+        problem(answer, 401, "invalid-token")
         assert answer.headers["www-authenticate"] == 'Bearer realm="api", error="invalid_token"'
         answers.add(answer.text)
     assert len(answers) == 1
@@ -85,7 +75,7 @@ def test_objects_of_another_project_are_not_found(
         f"/api/v1/projects/{other.project.slug}/rounds",
         f"/api/v1/projects/{other.project.slug}/organisations",
     ):
-        _problem(client.get(url, headers=headers), 404, "not-found")
+        problem(client.get(url, headers=headers), 404, "not-found")
     own = client.get(f"/api/v1/rounds/{net.round.id}", headers=headers)
     assert own.status_code == 200
     assert own.json()["questionnaire"] == {"slug": "mini", "version": "1.0"}
@@ -104,7 +94,7 @@ def test_the_rate_is_limited_per_token(
     first, second = bearer(), bearer()
     assert [client.get(url, headers=first).status_code for _ in range(2)] == [200, 200]
     refused = client.get(url, headers=first)
-    _problem(refused, 429, "too-many-requests")
+    problem(refused, 429, "too-many-requests")
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert client.get(url, headers=second).status_code == 200  # another token, its own count
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from httpx import Response as HttpResponse
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -17,23 +16,7 @@ from app.models import Response, ResponseScore, ResponseStatus
 from app.services import rounds
 from tests import factories
 from tests.api.conftest import Bearer
-
-COMPLETE = {"leadership.mandate": 3, "leadership.has_budget": "no", "services.training": 4}
-
-
-def _create(
-    client: TestClient, net: factories.Network, headers: dict[str, str], **body: Any
-) -> HttpResponse:
-    payload = {"organisation_id": net.organisation.id, "language": "en", **body}
-    return client.post(f"/api/v1/rounds/{net.round.id}/responses", json=payload, headers=headers)
-
-
-def _problem(answer: HttpResponse, status: int, slug: str) -> dict[str, Any]:
-    assert answer.status_code == status, answer.text
-    assert answer.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = answer.json()
-    assert body["type"] == f"/problems/{slug}"
-    return body
+from tests.api.helpers import COMPLETE, create, problem
 
 
 def _stored(engine: Engine, public_id: str) -> Response:
@@ -45,7 +28,7 @@ def test_a_draft_is_created_read_and_listed(
     client: TestClient, net: factories.Network, bearer: Bearer
 ) -> None:
     headers = bearer("responses:write")
-    created = _create(
+    created = create(
         client, net, headers, answers={"leadership.mandate": 2}, stakeholder_group="NGO"
     )
     assert created.status_code == 201, created.text
@@ -81,7 +64,7 @@ def test_a_draft_is_created_read_and_listed(
 def test_a_complete_response_is_submitted_with_the_pages_scores(
     client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine, session: Session
 ) -> None:
-    created = _create(client, net, bearer("responses:write"), answers=COMPLETE, submit=True)
+    created = create(client, net, bearer("responses:write"), answers=COMPLETE, submit=True)
     assert created.status_code == 201, created.text
     assert created.json()["status"] == "submitted"
     stored = _stored(engine, created.json()["id"])
@@ -104,15 +87,15 @@ def test_submission_lists_missing_required_items(
     client: TestClient, net: factories.Network, bearer: Bearer
 ) -> None:
     headers = bearer("responses:write")
-    refused = _create(client, net, headers, answers={"leadership.mandate": 1}, submit=True)
-    body = _problem(refused, 422, "invalid-answers")
+    refused = create(client, net, headers, answers={"leadership.mandate": 1}, submit=True)
+    body = problem(refused, 422, "invalid-answers")
     missing = {(e["item_id"], e["code"]) for e in body["errors"]}
     assert missing == {("leadership.has_budget", "required"), ("services.training", "required")}
     allowed = {e["item_id"]: e["allowed"] for e in body["errors"]}
     assert allowed["leadership.has_budget"] == ["yes", "no"]
-    draft = _create(client, net, headers, answers={"leadership.mandate": 1}).json()
+    draft = create(client, net, headers, answers={"leadership.mandate": 1}).json()
     submitted = client.post(f"/api/v1/responses/{draft['id']}/submit", headers=headers)
-    assert {e["item_id"] for e in _problem(submitted, 422, "invalid-answers")["errors"]} == {
+    assert {e["item_id"] for e in problem(submitted, 422, "invalid-answers")["errors"]} == {
         "leadership.has_budget",
         "services.training",
     }
@@ -122,7 +105,7 @@ def test_a_stale_if_match_is_412_and_keeps_the_draft(
     client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
 ) -> None:
     headers = bearer("responses:write")
-    draft = _create(client, net, headers, answers={"leadership.mandate": 1}).json()
+    draft = create(client, net, headers, answers={"leadership.mandate": 1}).json()
     url = f"/api/v1/responses/{draft['id']}"
     amended = client.patch(
         url, json={"answers": {"services.training": 2}}, headers={**headers, "If-Match": '"1"'}
@@ -133,9 +116,9 @@ def test_a_stale_if_match_is_412_and_keeps_the_draft(
     stale = client.put(
         url, json={"answers": {"leadership.mandate": 4}}, headers={**headers, "If-Match": '"1"'}
     )
-    assert _problem(stale, 412, "revision-mismatch")["current_revision"] == 2
+    assert problem(stale, 412, "revision-mismatch")["current_revision"] == 2
     missing = client.put(url, json={"answers": {}}, headers=headers)
-    _problem(missing, 428, "precondition-required")
+    problem(missing, 428, "precondition-required")
     stored = _stored(engine, draft["id"])
     assert stored.answers == {"leadership.mandate": 1, "services.training": 2}
     assert stored.revision == 2
@@ -155,17 +138,17 @@ def test_idempotent_creation_and_submission(
     client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
 ) -> None:
     headers = {**bearer("responses:write"), "Idempotency-Key": "order-1"}
-    first = _create(client, net, headers, answers=COMPLETE)
-    retry = _create(client, net, headers, answers=COMPLETE)
+    first = create(client, net, headers, answers=COMPLETE)
+    retry = create(client, net, headers, answers=COMPLETE)
     assert first.status_code == retry.status_code == 201
     assert retry.json() == first.json()
     assert retry.headers["idempotent-replayed"] == "true"
-    other = _create(client, net, headers, answers={"leadership.mandate": 0})
-    _problem(other, 422, "idempotency-key-reused")
+    other = create(client, net, headers, answers={"leadership.mandate": 0})
+    problem(other, 422, "idempotency-key-reused")
     with Session(engine) as session:
         assert len(session.exec(select(Response)).all()) == 1
     # another token may use the same key for its own request
-    assert _create(client, net, {**bearer(), "Idempotency-Key": "order-1"}).status_code == 201
+    assert create(client, net, {**bearer(), "Idempotency-Key": "order-1"}).status_code == 201
     submit = f"/api/v1/responses/{first.json()['id']}/submit"
     keyed = {**headers, "Idempotency-Key": "submit-1"}
     submitted = client.post(submit, headers=keyed)
@@ -177,17 +160,17 @@ def test_idempotent_creation_and_submission(
         json={"answers": {}},
         headers={**headers, "If-Match": '"2"'},
     )
-    _problem(changed, 409, "conflict")
+    problem(changed, 409, "conflict")
 
 
 def test_a_closed_round_is_409_with_its_dates(
     client: TestClient, net: factories.Network, bearer: Bearer, session: Session
 ) -> None:
     headers = bearer("responses:write")
-    draft = _create(client, net, headers).json()
+    draft = create(client, net, headers).json()
     rounds.close_round(session, net.round)
     session.commit()
-    refused = _problem(_create(client, net, headers), 409, "round-not-accepting")
+    refused = problem(create(client, net, headers), 409, "round-not-accepting")
     assert refused["state"] == "closed"
     assert refused["closed_at"] is not None
     assert "is closed (closed_at " in refused["detail"]
@@ -196,8 +179,8 @@ def test_a_closed_round_is_409_with_its_dates(
         json={"answers": {}},
         headers={**headers, "If-Match": '"1"'},
     )
-    _problem(change, 409, "round-not-accepting")
-    _problem(
+    problem(change, 409, "round-not-accepting")
+    problem(
         client.post(f"/api/v1/responses/{draft['id']}/submit", headers=headers),
         409,
         "round-not-accepting",
@@ -208,7 +191,7 @@ def test_hidden_answers_are_stored_and_not_counted(
     client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
 ) -> None:
     answers = {**COMPLETE, "leadership.budget_size": 4}  # shown only with a budget: hidden
-    created = _create(client, net, bearer("responses:write"), answers=answers, submit=True)
+    created = create(client, net, bearer("responses:write"), answers=answers, submit=True)
     assert created.status_code == 201, created.text
     assert created.json()["not_counted"] == ["leadership.budget_size"]
     assert _stored(engine, created.json()["id"]).answers == answers
@@ -221,7 +204,7 @@ def test_another_projects_round_organisation_and_response_are_404(
     foreign = factories.response(session, other.round, other.organisation)
     session.commit()
     headers = bearer()
-    _problem(
+    problem(
         client.post(
             f"/api/v1/rounds/{other.round.id}/responses",
             json={"organisation_id": other.organisation.id, "language": "en"},
@@ -230,17 +213,17 @@ def test_another_projects_round_organisation_and_response_are_404(
         404,
         "not-found",
     )
-    outside = _create(client, net, headers, organisation_id=other.organisation.id)
-    _problem(outside, 404, "not-found")
+    outside = create(client, net, headers, organisation_id=other.organisation.id)
+    problem(outside, 404, "not-found")
     url = f"/api/v1/responses/{foreign.public_id}"
-    _problem(client.get(url, headers=headers), 404, "not-found")
-    _problem(
+    problem(client.get(url, headers=headers), 404, "not-found")
+    problem(
         client.patch(url, json={"answers": {}}, headers={**headers, "If-Match": '"1"'}),
         404,
         "not-found",
     )
-    _problem(client.post(f"{url}/submit", headers=headers), 404, "not-found")
-    _problem(client.get(f"/api/v1/rounds/{other.round.id}/responses", headers=headers), 404,
+    problem(client.post(f"{url}/submit", headers=headers), 404, "not-found")
+    problem(client.get(f"/api/v1/rounds/{other.round.id}/responses", headers=headers), 404,
              "not-found")  # fmt: skip
 
 
@@ -248,18 +231,18 @@ def test_reading_and_writing_responses_needs_the_scope(
     client: TestClient, net: factories.Network, bearer: Bearer
 ) -> None:
     reader = bearer("results:read")
-    refused = _problem(_create(client, net, reader), 403, "insufficient-scope")
+    refused = problem(create(client, net, reader), 403, "insufficient-scope")
     assert refused["required"] == "responses:write"
     listing = client.get(f"/api/v1/rounds/{net.round.id}/responses", headers=reader)
-    _problem(listing, 403, "insufficient-scope")
+    problem(listing, 403, "insufficient-scope")
     assert 'error="insufficient_scope"' in listing.headers["www-authenticate"]
 
 
 def test_fields_a_client_must_not_set_are_refused(
     client: TestClient, net: factories.Network, bearer: Bearer
 ) -> None:
-    body = _problem(
-        _create(client, net, bearer(), status="submitted", revision=9), 422, "invalid-input"
+    body = problem(
+        create(client, net, bearer(), status="submitted", revision=9), 422, "invalid-input"
     )
     assert {tuple(e["loc"]) for e in body["errors"]} == {
         ("body", "status"),

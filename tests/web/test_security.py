@@ -55,6 +55,8 @@ ROUTES = {
     "replace_answers": TOKEN,
     "amend_answers": TOKEN,
     "submit_response": TOKEN,
+    "response_profile": TOKEN,
+    "score": TOKEN,
     "home": PUBLIC,
     "assets.static": PUBLIC,
     "respond.invitation": LINK,
@@ -153,6 +155,7 @@ def test_every_json_body_is_parsed_with_bounds(client: TestClient) -> None:
         "create_response",
         "replace_answers",
         "amend_answers",
+        "score",
     }
     assert all(isinstance(route, BoundedJsonRoute) for route in with_body)
 
