@@ -91,16 +91,23 @@ def test_wrong_values_are_refused_per_item(
     _nothing_stored(engine)
 
 
+NOT_A_NUMBER = "{} is not a number in JSON; send a finite number"
+LONE = "{}: {} is not valid Unicode text (a lone surrogate)"
+
+
 @pytest.mark.parametrize(
     ("raw", "detail"),
     [
-        (b'{"leadership.mandate": NaN}', "NaN is not a number in JSON; send a finite number"),
-        (b'{"leadership.mandate": Infinity}', "Infinity is not a number in JSON; send a finite number"),
-        (b'{"leadership.mandate": -Infinity}', "-Infinity is not a number in JSON; send a finite number"),
-        (b'{"leadership.mandate": "\\ud800"}', "body.answers.leadership.mandate: '\\ud800' is not valid Unicode text (a lone surrogate)"),
-        (b'{"\\udfff": 1}', "body.answers: '\\udfff' is not valid Unicode text (a lone surrogate)"),
+        (b'{"leadership.mandate": NaN}', NOT_A_NUMBER.format("NaN")),
+        (b'{"leadership.mandate": Infinity}', NOT_A_NUMBER.format("Infinity")),
+        (b'{"leadership.mandate": -Infinity}', NOT_A_NUMBER.format("-Infinity")),
+        (
+            b'{"leadership.mandate": "\\ud800"}',
+            LONE.format("body.answers.leadership.mandate", "'\\ud800'"),
+        ),
+        (b'{"\\udfff": 1}', LONE.format("body.answers", "'\\udfff'")),
     ],
-)  # fmt: skip
+)
 def test_nan_infinity_and_lone_surrogates_are_422(
     client: TestClient,
     net: factories.Network,

@@ -38,7 +38,7 @@ class ProfileOut(BaseModel):
 
 
 class ScoreRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     questionnaire: str = Field(max_length=100, examples=["intercultural-integration"])
     version: str = Field(max_length=32, examples=["1.0"])

@@ -41,15 +41,11 @@ router = APIRouter(
 
 ANSWER_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "description": 'Item id -> answer: a scale value or `"na"`, a choice id, a list of choice '
-    "ids, a number or a text, as the questionnaire version defines the item",
-    "additionalProperties": {
-        "anyOf": [
-            {"type": "number"},
-            {"type": "string"},
-            {"type": "array", "items": {"type": "string"}},
-        ]
-    },
+    "description": "Item id -> answer, as the questionnaire version defines the item: a scale "
+    'value or `"na"`, a choice id, a list of choice ids, a number or a text (`null` removes an '
+    "answer when amending). Each value is checked against the version: a problem is a 422 "
+    "whose `errors` name the item, the problem and the values it allows",
+    "additionalProperties": True,
     "example": {"leadership.mandate": 3, "leadership.has_budget": "yes"},
 }
 PublicId = Annotated[
@@ -76,7 +72,8 @@ IfMatch = Annotated[
     str | None,
     Header(
         alias="If-Match",
-        max_length=100,
+        max_length=20,
+        pattern=r'^(W/)?"?[0-9]{1,10}"?$',
         description='The revision the change replaces, as the ETag gave it (`"3"`)',
     ),
 ]
@@ -108,7 +105,7 @@ CLOSED = problem(
 
 
 class ResponseCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     organisation_id: int = Field(ge=1, le=limits.INT_MAX)
     stakeholder_group: str | None = Field(default=None, max_length=100)
@@ -121,7 +118,7 @@ class ResponseCreate(BaseModel):
 
 
 class AnswersChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     answers: dict[str, Any] = Field(json_schema_extra=ANSWER_SCHEMA)
 
