@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -75,8 +76,14 @@ def remember(
     request_hash: str,
     response_id: int,
     status_code: int,
+    *,
+    at: datetime,
 ) -> None:
-    """Store the key with its answer, in the change's own transaction. Flushes."""
+    """Store the key with its answer, in the change's own transaction. Flushes.
+
+    ``at`` is the time stored with it: the response's own recorded time, so that in an
+    anonymous round the key keeps only the day, as the response does.
+    """
     session.add(
         IdempotencyKey(
             token_id=token_id,
@@ -84,6 +91,7 @@ def remember(
             request_hash=request_hash,
             response_id=response_id,
             status_code=status_code,
+            created_at=at,
         )
     )
     session.flush()

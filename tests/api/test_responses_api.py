@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.db_types import utcnow
-from app.models import Response, ResponseScore, ResponseStatus
+from app.models import AuditEvent, IdempotencyKey, Response, ResponseScore, ResponseStatus
 from app.services import rounds
 from tests import factories
 from tests.api.conftest import Bearer
@@ -249,3 +249,28 @@ def test_fields_a_client_must_not_set_are_refused(
         ("body", "revision"),
     }
     assert ResponseStatus.DRAFT == "draft"
+
+
+def test_anonymous_rounds_keep_only_the_day_through_the_api(
+    client: TestClient, session: Session, bearer: Bearer, engine: Engine
+) -> None:
+    anonymous = factories.network(session, anonymous=True)
+    session.commit()
+    headers = {**bearer(project=anonymous.project), "Idempotency-Key": "anon-1"}
+    created = create(client, anonymous, headers, answers=COMPLETE, consent=True, submit=True)
+    assert created.status_code == 201, created.text
+    stored = _stored(engine, created.json()["id"])
+    with Session(engine) as reader:
+        key = reader.exec(select(IdempotencyKey)).one()
+        events = reader.exec(select(AuditEvent.action)).all()
+    for moment in (
+        stored.created_at,
+        stored.updated_at,
+        stored.submitted_at,
+        stored.consented_at,
+        key.created_at,
+    ):
+        assert moment is not None
+        assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
+    assert "response.create" not in events
+    assert "response.submit" not in events

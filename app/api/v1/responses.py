@@ -232,7 +232,13 @@ def create_response(
     assert response_id is not None
     if idempotency_key is not None:
         idempotency.remember(
-            session, caller.token_id, idempotency_key, fingerprint, response_id, 201
+            session,
+            caller.token_id,
+            idempotency_key,
+            fingerprint,
+            response_id,
+            201,
+            at=written.response.created_at,
         )
     answer = _answer(written, 201)
     answer.headers["Location"] = request.url_for(
@@ -379,6 +385,12 @@ def submit_response(
     if idempotency_key is not None:
         assert context.response.id is not None
         idempotency.remember(
-            session, caller.token_id, idempotency_key, fingerprint, context.response.id, 200
+            session,
+            caller.token_id,
+            idempotency_key,
+            fingerprint,
+            context.response.id,
+            200,
+            at=context.response.updated_at,
         )
     return _answer(written)
