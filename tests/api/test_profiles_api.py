@@ -70,3 +70,41 @@ def test_score_stores_nothing(
         403,
         "insufficient-scope",
     )
+
+
+def test_an_organisations_aggregate_is_withheld_below_the_minimum_group_size(
+    client: TestClient, net: factories.Network, bearer: Bearer, session: Session
+) -> None:
+    url = f"/api/v1/rounds/{net.round.id}/organisations/{net.organisation.id}/profile"
+    reader = bearer("results:read")
+    for mandate in (4, 0):
+        answers = {**COMPLETE, "leadership.mandate": mandate}
+        factories.response(
+            session, net.round, net.organisation, answers, submitted=True, scored=True
+        )
+    factories.response(session, net.round, net.organisation, COMPLETE)  # a draft counts not
+    session.commit()
+    withheld = client.get(url, headers=reader).json()
+    assert withheld == {
+        "round_id": net.round.id,
+        "organisation_id": net.organisation.id,
+        "responses": 2,
+        "min_group_size": 3,
+        "shown": False,
+        "dimensions": None,
+        "disagreements": [],
+    }
+    factories.response(session, net.round, net.organisation, COMPLETE, submitted=True, scored=True)
+    session.commit()
+    shown = client.get(url, headers=reader).json()
+    assert shown["shown"] is True
+    leadership = shown["dimensions"]["leadership"]
+    assert leadership["n"] == 3
+    assert leadership["mean"] == (50 + 0 + 37.5) / 3  # mandate 4, 0, 3 with no budget
+    assert leadership["min"] == 0
+    assert leadership["max"] == 50
+    problem(client.get(url, headers=bearer("responses:write")), 403, "insufficient-scope")
+    other = factories.network(session)
+    session.commit()
+    foreign = f"/api/v1/rounds/{other.round.id}/organisations/{other.organisation.id}/profile"
+    problem(client.get(foreign, headers=reader), 404, "not-found")

@@ -56,6 +56,7 @@ ROUTES = {
     "amend_answers": TOKEN,
     "submit_response": TOKEN,
     "response_profile": TOKEN,
+    "organisation_profile": TOKEN,
     "score": TOKEN,
     "home": PUBLIC,
     "assets.static": PUBLIC,

@@ -17,11 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.auth import Authenticated, QuestionnairesReader, ResultsReader
 from app.api.json_body import BoundedJsonRoute
 from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
-from app.api.v1.responses import ANSWER_SCHEMA, BODY_PROBLEMS, PublicId
+from app.api.v1.projects import IdPath
+from app.api.v1.responses import ANSWER_SCHEMA, BODY_PROBLEMS, PublicId, RoundId
 from app.deps import SessionDep
 from app.errors import Conflict
-from app.services import response_intake, results
-from scoring import Profile
+from app.services import directory, response_intake, responses, results
+from scoring import GroupScore, Profile
 
 router = APIRouter(
     tags=["profiles"],
@@ -35,6 +36,19 @@ class ProfileOut(BaseModel):
     response_id: str | None = Field(description="The response scored; null for /score")
     not_counted: list[str] = Field(description="Answers kept but not scored (hidden by show_if)")
     profile: Profile
+
+
+class OrganisationProfileOut(BaseModel):
+    round_id: int
+    organisation_id: int
+    responses: int = Field(description="Submitted responses of the organisation in the round")
+    min_group_size: int
+    shown: bool = Field(description="False below the minimum group size: nothing is revealed")
+    dimensions: dict[str, GroupScore] | None = Field(
+        description="Per dimension n, mean, median, SD, min, max and disagreement; null when "
+        "withheld"
+    )
+    disagreements: list[str]
 
 
 class ScoreRequest(BaseModel):
@@ -60,6 +74,31 @@ def response_profile(public_id: PublicId, caller: ResultsReader, session: Sessio
         response_id=public_id,
         not_counted=list(written.not_counted),
         profile=results.own_profile(context),
+    )
+
+
+@router.get(
+    "/rounds/{round_id}/organisations/{organisation_id}/profile",
+    response_model=OrganisationProfileOut,
+    summary="An organisation's aggregate in a round (withheld below the minimum group size)",
+)
+def organisation_profile(
+    round_id: RoundId, organisation_id: IdPath, caller: ResultsReader, session: SessionDep
+) -> OrganisationProfileOut:
+    round_ = directory.round_(session, caller.project_id, round_id)
+    organisation = directory.organisation(session, caller.project_id, organisation_id)
+    project = directory.project(session, caller.project_id)
+    group = results.group_of(
+        session, round_, organisation, project, responses.definition_of(session, round_)
+    )
+    return OrganisationProfileOut(
+        round_id=round_id,
+        organisation_id=organisation_id,
+        responses=group.count,
+        min_group_size=group.min_group_size,
+        shown=group.shown,
+        dimensions=dict(group.dimensions) if group.dimensions is not None else None,
+        disagreements=list(group.disagreements),
     )
 
 
