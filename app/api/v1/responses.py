@@ -15,9 +15,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session
 
 from app import limits
-from app.api.auth import Authenticated, ResponsesWriter
+from app.api.auth import Authenticated, Caller, ResponsesWriter
 from app.api.json_body import BoundedJsonRoute
 from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
@@ -182,6 +183,34 @@ def _revision(if_match: str | None) -> int:
     return int(tag)
 
 
+def _replayed(
+    session: Session, caller: Caller, key: str | None, fingerprint: str
+) -> JSONResponse | None:
+    """The first answer to this ``Idempotency-Key``, if the token sent it before."""
+    first = None if key is None else idempotency.recall(session, caller.token_id, key, fingerprint)
+    if first is None:
+        return None
+    again = response_intake.reread(session, first.response_id)
+    return _answer(again, first.status_code, replayed=True)
+
+
+def _keep(
+    session: Session,
+    caller: Caller,
+    key: str | None,
+    fingerprint: str,
+    written: Written,
+    status: int,
+) -> None:
+    """Remember the answer to this ``Idempotency-Key`` (with the response's recorded time)."""
+    if key is not None:
+        response = written.response
+        assert response.id is not None
+        idempotency.remember(
+            session, caller.token_id, key, fingerprint, response.id, status, at=response.updated_at
+        )
+
+
 WRITTEN: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The response as stored",
@@ -210,11 +239,9 @@ def create_response(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     fingerprint = idempotency.fingerprint("POST", request.url.path, payload.model_dump(mode="json"))
-    if idempotency_key is not None:
-        first = idempotency.recall(session, caller.token_id, idempotency_key, fingerprint)
-        if first is not None:
-            again = response_intake.reread(session, first.response_id)
-            return _answer(again, first.status_code, replayed=True)
+    replayed = _replayed(session, caller, idempotency_key, fingerprint)
+    if replayed is not None:
+        return replayed
     round_ = directory.round_(session, caller.project_id, round_id)
     organisation = directory.organisation(session, caller.project_id, payload.organisation_id)
     written = response_intake.create(
@@ -228,18 +255,7 @@ def create_response(
         submit=payload.submit,
         token_id=caller.token_id,
     )
-    response_id = written.response.id
-    assert response_id is not None
-    if idempotency_key is not None:
-        idempotency.remember(
-            session,
-            caller.token_id,
-            idempotency_key,
-            fingerprint,
-            response_id,
-            201,
-            at=written.response.created_at,
-        )
+    _keep(session, caller, idempotency_key, fingerprint, written, 201)
     answer = _answer(written, 201)
     answer.headers["Location"] = request.url_for(
         "get_response", public_id=written.response.public_id
@@ -375,22 +391,10 @@ def submit_response(
 ) -> JSONResponse:
     revision = None if if_match is None else _revision(if_match)
     fingerprint = idempotency.fingerprint("POST", request.url.path, {"if_match": revision})
-    if idempotency_key is not None:
-        first = idempotency.recall(session, caller.token_id, idempotency_key, fingerprint)
-        if first is not None:
-            again = response_intake.reread(session, first.response_id)
-            return _answer(again, first.status_code, replayed=True)
+    replayed = _replayed(session, caller, idempotency_key, fingerprint)
+    if replayed is not None:
+        return replayed
     context = response_intake.find(session, caller.project_id, public_id)
     written = response_intake.submit(session, context, revision)
-    if idempotency_key is not None:
-        assert context.response.id is not None
-        idempotency.remember(
-            session,
-            caller.token_id,
-            idempotency_key,
-            fingerprint,
-            context.response.id,
-            200,
-            at=context.response.updated_at,
-        )
+    _keep(session, caller, idempotency_key, fingerprint, written, 200)
     return _answer(written)
