@@ -18,7 +18,7 @@ from app.api.auth import Authenticated, QuestionnairesReader, ResultsReader
 from app.api.json_body import BoundedJsonRoute
 from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
 from app.api.v1.projects import IdPath
-from app.api.v1.responses import ANSWER_SCHEMA, BODY_PROBLEMS, PublicId, RoundId
+from app.api.v1.response_schemas import ANSWER_SCHEMA, BODY_PROBLEMS, PublicId, RoundId
 from app.deps import SessionDep
 from app.errors import Conflict
 from app.services import directory, response_intake, responses, results
