@@ -49,6 +49,7 @@ ROUTES = {
     "get_organisation": TOKEN,
     "list_rounds": TOKEN,
     "get_round": TOKEN,
+    "round_progress": TOKEN,
     "create_response": TOKEN,
     "list_responses": TOKEN,
     "get_response": TOKEN,

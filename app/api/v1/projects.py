@@ -1,8 +1,9 @@
-"""The token's project, its organisations and its rounds: read-only, any scope.
+"""The token's project, its organisations and its rounds: read-only.
 
 Every token may read its own project's structure (which organisations and rounds exist):
-writing responses needs their ids, and none of it holds answers or results. Objects are
-found by id only within the token's project; any other id is 404.
+writing responses needs their ids, and none of it holds answers or results. A round's
+progress (counts per organisation) needs ``results:read``. Objects are found by id only
+within the token's project; any other id is 404.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from app.api.auth import Authenticated, Caller, authenticate
+from app.api.auth import Authenticated, Caller, ResultsReader, authenticate
 from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES
 from app.deps import SessionDep
 from app.models import Organisation, Project, Round
-from app.services import directory
+from app.services import directory, progress
 from app.services.rounds import RoundState, round_state
 
 router = APIRouter(
@@ -90,6 +91,20 @@ class RoundOut(BaseModel):
         )
 
 
+class OrganisationProgressOut(BaseModel):
+    organisation_id: int
+    name: str
+    drafts: int
+    submitted: int
+
+
+class ProgressOut(BaseModel):
+    round_id: int
+    drafts: int
+    submitted: int
+    organisations: list[OrganisationProgressOut]
+
+
 def rounds_out(session: Session, rows: list[Round]) -> list[RoundOut]:
     named = directory.questionnaires_of(session, rows)
     return [RoundOut.of(row, named[row.questionnaire_version_id]) for row in rows]
@@ -156,3 +171,18 @@ def list_rounds(
 @router.get("/rounds/{round_id}", response_model=RoundOut, summary="A round")
 def get_round(round_id: IdPath, caller: CallerDep, session: SessionDep) -> RoundOut:
     return rounds_out(session, [directory.round_(session, caller.project_id, round_id)])[0]
+
+
+@router.get(
+    "/rounds/{round_id}/progress",
+    response_model=ProgressOut,
+    summary="A round's progress: drafts and submissions per organisation",
+)
+def round_progress(round_id: IdPath, caller: ResultsReader, session: SessionDep) -> ProgressOut:
+    found = progress.round_progress(session, directory.round_(session, caller.project_id, round_id))
+    return ProgressOut(
+        round_id=round_id,
+        drafts=sum(row.drafts for row in found),
+        submitted=sum(row.submitted for row in found),
+        organisations=[OrganisationProgressOut.model_validate(vars(row)) for row in found],
+    )
