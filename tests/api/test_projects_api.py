@@ -30,3 +30,16 @@ def test_a_rounds_progress_counts_per_organisation(
         ],
     }
     problem(client.get(url, headers=bearer("responses:write")), 403, "insufficient-scope")
+
+
+def test_a_token_can_ask_who_it_is(
+    client: TestClient, net: factories.Network, bearer: Bearer
+) -> None:
+    headers = bearer("results:read", "responses:write")
+    answer = client.get("/api/v1/token", headers=headers).json()
+    secret = headers["Authorization"].removeprefix("Bearer ")
+    assert answer["project"] == net.project.slug
+    assert answer["scopes"] == ["responses:write", "results:read"]
+    assert answer["prefix"] == secret[:14]
+    assert answer["expires_at"] is None
+    assert secret not in str(answer)

@@ -44,6 +44,7 @@ ROUTES = {
     "list_questionnaires": PUBLIC,
     "list_versions": PUBLIC,
     "get_definition": PUBLIC,
+    "current_token": TOKEN,
     "get_project": TOKEN,
     "list_organisations": TOKEN,
     "get_organisation": TOKEN,

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from app.api.auth import Authenticated, Caller, ResultsReader, authenticate
@@ -20,7 +20,7 @@ from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES
 from app.deps import SessionDep
 from app.models import Organisation, Project, Round
-from app.services import directory, progress
+from app.services import api_tokens, directory, progress
 from app.services.rounds import RoundState, round_state
 
 router = APIRouter(
@@ -43,6 +43,15 @@ class ProjectOut(BaseModel):
     @classmethod
     def of(cls, row: Project) -> ProjectOut:
         return cls.model_validate(row, from_attributes=True)
+
+
+class TokenOut(BaseModel):
+    name: str
+    prefix: str
+    project: str = Field(description="The slug of the token's project")
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime | None
 
 
 class OrganisationOut(BaseModel):
@@ -108,6 +117,19 @@ class ProgressOut(BaseModel):
 def rounds_out(session: Session, rows: list[Round]) -> list[RoundOut]:
     named = directory.questionnaires_of(session, rows)
     return [RoundOut.of(row, named[row.questionnaire_version_id]) for row in rows]
+
+
+@router.get("/token", response_model=TokenOut, summary="The calling token and its project")
+def current_token(caller: CallerDep, session: SessionDep) -> TokenOut:
+    row = api_tokens.get_token(session, caller.token_id)
+    return TokenOut(
+        name=row.name,
+        prefix=row.prefix,
+        project=directory.project(session, caller.project_id).slug,
+        scopes=list(row.scopes),
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+    )
 
 
 @router.get("/projects/{slug}", response_model=ProjectOut, summary="The token's project")
