@@ -11,10 +11,13 @@ The tree (status, type); classes defined in services are marked with their modul
 
     AppError                      400 bad-request
     ├── UntrustedHost             400 untrusted-host           (a Host header not served)
-    ├── Unauthorized              401 unauthorized
+    ├── MalformedJson             400 malformed-json           (not JSON, or nested too deep)
+    ├── Unauthorized              401 unauthorized             (WWW-Authenticate)
+    │   ├── InvalidToken          401 invalid-token            (an unknown or ended API token)
     │   ├── LoginRequired         401 login-required           (pages: a redirect to log in)
     │   └── InvalidCredentials    401 invalid-credentials      (services.accounts)
     ├── Forbidden                 403 forbidden
+    │   └── InsufficientScope     403 insufficient-scope       (the token lacks the scope)
     ├── NotFound                  404 not-found
     │   ├── LanguageNotOffered    404 language-not-offered
     │   ├── InvitationInvalid     404 invitation-invalid       (services.invitations)
@@ -23,14 +26,18 @@ The tree (status, type); classes defined in services are marked with their modul
     ├── Conflict                  409 conflict
     │   ├── ConflictingData       409 conflicting-data         (a database IntegrityError)
     │   ├── RoundNotOpen          409 round-not-open           (services.invitations)
+    │   ├── RoundNotAccepting     409 round-not-accepting      (services.api_responses)
     │   └── StaleRevision         409 stale-revision           (services.responses)
     ├── Gone                      410 gone
     │   └── RoundClosed           410 round-closed             (services.invitations)
+    ├── RevisionMismatch          412 revision-mismatch        (If-Match names an old revision)
     ├── PayloadTooLarge           413 payload-too-large
     ├── InvalidInput              422 invalid-input
     │   ├── InvalidAnswers        422 invalid-answers
     │   ├── ImportRefused         422 import-refused           (services.partner_import)
+    │   ├── IdempotencyKeyReused  422 idempotency-key-reused   (services.idempotency)
     │   └── ValueNotStorable      422 value-not-storable       (a database DataError)
+    ├── PreconditionRequired      428 precondition-required    (If-Match is missing)
     ├── TooManyRequests           429 too-many-requests        (Retry-After)
     ├── InternalError             500 internal-error           (any unexpected exception)
     ├── DatabaseUnavailable       503 database-unavailable     (Retry-After)
@@ -87,6 +94,10 @@ class AppError(Exception):
         self.detail = detail
         self.extra = extra
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers that belong to this answer (``Retry-After``, a challenge)."""
+        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
+
 
 class UntrustedHost(AppError):
     """The request names a host (``Host`` header) this service does not answer to."""
@@ -97,10 +108,31 @@ class UntrustedHost(AppError):
         super().__init__(UNTRUSTED_HOST_MESSAGE)
 
 
+class MalformedJson(AppError):
+    """A JSON body that cannot be read: a syntax error, or nesting deeper than allowed."""
+
+    title = "Malformed JSON"
+    type_slug = "malformed-json"
+
+
 class Unauthorized(AppError):
+    """No credentials; the answer carries an RFC 6750 ``WWW-Authenticate: Bearer`` challenge."""
+
     status_code = 401
     title = "Authentication required"
     type_slug = "unauthorized"
+    challenge: ClassVar[str] = 'Bearer realm="api"'
+
+    def headers(self) -> dict[str, str]:
+        return {**super().headers(), "WWW-Authenticate": self.challenge}
+
+
+class InvalidToken(Unauthorized):
+    """A token that is unknown, revoked or expired: one answer for all three."""
+
+    title = "Invalid token"
+    type_slug = "invalid-token"
+    challenge = 'Bearer realm="api", error="invalid_token"'
 
 
 class LoginRequired(Unauthorized):
@@ -118,6 +150,23 @@ class Forbidden(AppError):
     status_code = 403
     title = "Forbidden"
     type_slug = "forbidden"
+
+
+class InsufficientScope(Forbidden):
+    """The token is valid but was not given the scope this operation needs (``required``)."""
+
+    title = "Insufficient scope"
+    type_slug = "insufficient-scope"
+
+    def __init__(self, required: str, granted: list[str]) -> None:
+        super().__init__(
+            f"this token lacks the scope {required}", required=required, granted=granted
+        )
+        self.required = required
+
+    def headers(self) -> dict[str, str]:
+        challenge = f'Bearer realm="api", error="insufficient_scope", scope="{self.required}"'
+        return {**super().headers(), "WWW-Authenticate": challenge}
 
 
 class NotFound(AppError):
@@ -170,6 +219,22 @@ class Gone(AppError):
     status_code = 410
     title = "No longer available"
     type_slug = "gone"
+
+
+class RevisionMismatch(AppError):
+    """``If-Match`` names another revision than the stored one: nothing was written."""
+
+    status_code = 412
+    title = "Precondition failed"
+    type_slug = "revision-mismatch"
+
+
+class PreconditionRequired(AppError):
+    """A change that must name the revision it replaces (``If-Match``) came without one."""
+
+    status_code = 428
+    title = "Precondition required"
+    type_slug = "precondition-required"
 
 
 class PayloadTooLarge(AppError):

@@ -327,3 +327,20 @@ class AuditEvent(SQLModel, table=True):
         default=None, foreign_key="project.id", ondelete="SET NULL", index=True
     )
     detail: dict[str, Any] = _json()
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A client's ``Idempotency-Key`` for one creation or submission through the API, per
+    token: a retry with the same key and body gets the first answer again, never a second
+    response. The key cannot be NULL, so the unique constraint always holds."""
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (UniqueConstraint("token_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_id: int = Field(foreign_key="api_token.id", ondelete="CASCADE")
+    key: str = Field(max_length=200)
+    request_hash: str = Field(max_length=64)
+    response_id: int = Field(foreign_key="response.id", ondelete="CASCADE", index=True)
+    status_code: int
+    created_at: datetime = _created()

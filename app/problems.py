@@ -100,8 +100,7 @@ def error_response(request: Request, error: AppError) -> Response:
         if error.retry_after is not None:
             request.state.retry_after = error.retry_after  # the page says how long to wait
         response = render_error_page(request, status, error.title, error.detail)
-    if error.retry_after is not None:
-        response.headers["Retry-After"] = str(error.retry_after)
+    response.headers.update(error.headers())
     return response
 
 
@@ -135,7 +134,27 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     response = error_response(request, error_for_status(exc.status_code, str(exc.detail)))
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
+    if exc.status_code == 405 and _is_api(request):
+        allowed = documented_methods(request)
+        if allowed:
+            response.headers["Allow"] = allowed
     return response
+
+
+def documented_methods(request: Request) -> str | None:
+    """Every method the OpenAPI document lists for the request's path, for ``Allow``.
+
+    The router names only the methods of the first route whose path matched, and each method
+    of a path is a route of its own here (``GET`` and ``POST`` of a round's responses), so a
+    405 would list too few; the document lists them all.
+    """
+    app = request.app
+    assert isinstance(app, FastAPI)
+    for template, operations in app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            return ", ".join(sorted(method.upper() for method in operations))
+    return None
 
 
 async def _database_error(request: Request, exc: Exception) -> Response:

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
         default=50, ge=1, description="Failed logins per client address and window"
     )
     login_window_seconds: int = Field(default=900, ge=10, description="Login throttle window")
+    api_requests_per_minute: int = Field(
+        default=600, ge=1, description="API requests per token and minute (then 429)"
+    )
     personal_link_days: int = Field(
         default=30,
         ge=1,

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from app.db_types import utcnow
 from app.models import Invitation, Organisation, Project, Response, ResponseStatus, Round
-from app.services import invitations, projects, questionnaires, rounds, scores
+from app.services import api_tokens, invitations, projects, questionnaires, rounds, scores
 from app.services.responses import definition_of
 from scoring import Definition, parse_definition
 from tests.helpers import minimal_definition
@@ -160,3 +160,14 @@ def response(
     if scored:
         scores.store_scores(session, row, definition_of(session, round_in))
     return row
+
+
+def api_token(
+    session: Session,
+    project_: Project,
+    scopes: tuple[str, ...] = api_tokens.ALL_SCOPES,
+    **options: Any,
+) -> str:
+    """The secret of a new API token of ``project_`` (all scopes unless named)."""
+    _row, secret = api_tokens.create_token(session, project_, unique("token"), scopes, **options)
+    return secret

@@ -1,8 +1,15 @@
-"""OpenAPI documentation of error responses: every API error is RFC 9457 problem+json."""
+"""OpenAPI documentation of error responses: every API error is RFC 9457 problem+json.
+
+Each documented status carries the problem schema and an example whose ``type`` is the one
+the app really sends for it (the error class of :mod:`app.errors` named beside the status),
+so a generic client can trust the document.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from app import errors
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -17,14 +24,6 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "additionalProperties": True,
 }
 
-
-def problem(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
-    }
-
-
 RETRY_AFTER_HEADER: dict[str, Any] = {
     "Retry-After": {
         "description": "Seconds to wait before trying again",
@@ -32,14 +31,66 @@ RETRY_AFTER_HEADER: dict[str, Any] = {
         "schema": {"type": "integer", "minimum": 0},
     }
 }
+CHALLENGE_HEADER: dict[str, Any] = {
+    "WWW-Authenticate": {
+        "description": "The Bearer challenge (RFC 6750)",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
+
+
+def problem(
+    description: str,
+    kind: type[errors.AppError] | None = None,
+    example: dict[str, Any] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A documented problem response; ``kind`` gives the example's type, title and status."""
+    content: dict[str, Any] = {"schema": PROBLEM_SCHEMA}
+    if kind is not None:
+        content["example"] = {
+            "type": f"/problems/{kind.type_slug}",
+            "title": kind.title,
+            "status": kind.status_code,
+            "detail": description,
+            **(example or {}),
+        }
+    return {"description": description, "content": {"application/problem+json": content}, **extra}
+
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: problem("Not found"),
-    413: problem("Request body too large"),
-    422: problem("Invalid input; `errors` lists each problem"),
-    500: problem("An unexpected error; no internals are shown"),
-    503: {
-        **problem("The database is unreachable; nothing was saved"),
-        "headers": RETRY_AFTER_HEADER,
-    },
+    404: problem("Not found", errors.NotFound),
+    413: problem("Request body too large", errors.PayloadTooLarge),
+    422: problem(
+        "Invalid input; `errors` lists each problem",
+        errors.InvalidInput,
+        {"errors": [{"loc": ["query", "limit"], "message": "too large", "type": "less_than"}]},
+    ),
+    500: problem("An unexpected error; no internals are shown", errors.InternalError),
+    503: problem(
+        "The database is unreachable; nothing was saved",
+        errors.DatabaseUnavailable,
+        headers=RETRY_AFTER_HEADER,
+    ),
 }
+
+TOKEN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: problem(
+        "No token, or one that is unknown, revoked or expired",
+        errors.InvalidToken,
+        headers=CHALLENGE_HEADER,
+    ),
+    403: problem(
+        "The token lacks the scope this operation needs",
+        errors.InsufficientScope,
+        {"required": "results:read", "granted": ["responses:write"]},
+        headers=CHALLENGE_HEADER,
+    ),
+    429: problem(
+        "The token made too many requests in this minute",
+        errors.TooManyRequests,
+        headers=RETRY_AFTER_HEADER,
+    ),
+}
+"""What every route behind a token can answer besides :data:`PROBLEM_RESPONSES`."""

@@ -18,6 +18,7 @@ from app.cli import (
     rounds,
     scores,
     serve,
+    tokens,
     users,
 )
 from app.cli.common import fail
@@ -42,6 +43,7 @@ app.command("demo")(demo.demo)
 app.add_typer(scores.app, name="scores")
 app.add_typer(responses.app, name="responses")
 app.add_typer(users.app, name="users")
+app.add_typer(tokens.app, name="tokens")
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from app.models import (
     Invitation,
     Organisation,
     Project,
+    QuestionnaireVersion,
     Response,
     ResponseStatus,
     Round,
@@ -112,7 +113,11 @@ _DEFINITIONS: dict[str, Definition] = {}
 
 def definition_of(session: Session, round_: Round) -> Definition:
     """The definition a round is pinned to (parsed once per content hash)."""
-    row = version_of(session, round_)
+    return parsed(version_of(session, round_))
+
+
+def parsed(row: QuestionnaireVersion) -> Definition:
+    """A stored version's definition, parsed once per content hash and kept."""
     definition = _DEFINITIONS.get(row.content_hash)
     if definition is None:
         definition = _DEFINITIONS[row.content_hash] = questionnaires.definition_of(row)
@@ -164,6 +169,15 @@ def save_page(
     if step is not None:
         values["current_step"] = step
     return Saved(_compare_and_set(session, context, revision, values), problems, comment_problem)
+
+
+def write_answers(
+    session: Session, context: Context, revision: int, answers: dict[str, Any]
+) -> int:
+    """Replace the draft's answers as a whole (the API sends them whole, checked by the
+    caller); returns the new revision. Raises as :func:`save_page` does."""
+    _writable(context, revision)
+    return _compare_and_set(session, context, revision, {"answers": answers})
 
 
 def page_problems(

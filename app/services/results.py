@@ -12,9 +12,24 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app.models import Response, ResponseScore, ResponseStatus, ScoreKind
+from app.models import (
+    Organisation,
+    Project,
+    Response,
+    ResponseScore,
+    ResponseStatus,
+    Round,
+    ScoreKind,
+)
 from app.services.responses import Context
-from scoring import GroupScore, Profile, aggregate_scores, recommendations, score_response
+from scoring import (
+    Definition,
+    GroupScore,
+    Profile,
+    aggregate_scores,
+    recommendations,
+    score_response,
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +74,20 @@ def own_result(session: Session, context: Context, language: str) -> OwnResult:
 
 
 def organisation_group(session: Session, context: Context) -> GroupResult:
-    """The organisation's aggregate in this round (own response included).
+    """The organisation's aggregate in this round (own response included)."""
+    return group_of(
+        session, context.round, context.organisation, context.project, context.definition
+    )
+
+
+def group_of(
+    session: Session,
+    round_: Round,
+    organisation: Organisation,
+    project: Project,
+    definition: Definition,
+) -> GroupResult:
+    """An organisation's aggregate in a round, withheld below the project's minimum group size.
 
     Read from the scores stored at submission, never by rescoring every response on a page
     view (see docs/performance.md); ``radar scores rebuild`` refreshes them after a rule change.
@@ -68,8 +96,8 @@ def organisation_group(session: Session, context: Context) -> GroupResult:
         select(ResponseScore.response_id, ResponseScore.target_id, ResponseScore.score)
         .join(Response, col(Response.id) == col(ResponseScore.response_id))
         .where(
-            col(Response.round_id) == context.round.id,
-            col(Response.organisation_id) == context.organisation.id,
+            col(Response.round_id) == round_.id,
+            col(Response.organisation_id) == organisation.id,
             col(Response.status) == ResponseStatus.SUBMITTED.value,
             col(ResponseScore.kind) == ScoreKind.DIMENSION.value,
         )
@@ -77,9 +105,9 @@ def organisation_group(session: Session, context: Context) -> GroupResult:
     by_response: dict[int, dict[str, float | None]] = {}
     for response_id, dimension_id, score in rows:
         by_response.setdefault(response_id, {})[dimension_id] = score
-    minimum = context.project.min_group_size
+    minimum = project.min_group_size
     if len(by_response) < minimum:
         return GroupResult(len(by_response), minimum, None)
-    keys = [dimension.id for dimension in context.definition.dimensions]
+    keys = [dimension.id for dimension in definition.dimensions]
     groups = aggregate_scores(list(by_response.values()), keys, min_group_size=minimum)
     return GroupResult(len(by_response), minimum, groups)

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.routing import BaseRoute
 
+from app.api.json_body import BoundedJsonRoute
 from app.models import Invitation, Response, User, WebSession, utcnow
 from app.services import invitations
 from app.web.respond.respondent import COOKIE
@@ -33,7 +34,7 @@ LINK = "link"  # a secret token in the path: rate-limited; GET changes nothing
 RESPONDENT = "respondent"  # needs the respondent's server-side session cookie
 LOGIN = "login"  # the login forms: no session yet, a signed form token instead (CSRF)
 FACILITATOR = "facilitator"  # needs a facilitator's login (tests/web/test_facilitator_access.py)
-# API tokens come with issue 13: add their class then.
+TOKEN = "token"  # JSON API behind an API token (Authorization: Bearer): no cookie, no CSRF
 
 ROUTES = {
     "openapi": PUBLIC,
@@ -44,6 +45,22 @@ ROUTES = {
     "list_questionnaires": PUBLIC,
     "list_versions": PUBLIC,
     "get_definition": PUBLIC,
+    "current_token": TOKEN,
+    "get_project": TOKEN,
+    "list_organisations": TOKEN,
+    "get_organisation": TOKEN,
+    "list_rounds": TOKEN,
+    "get_round": TOKEN,
+    "round_progress": TOKEN,
+    "create_response": TOKEN,
+    "list_responses": TOKEN,
+    "get_response": TOKEN,
+    "replace_answers": TOKEN,
+    "amend_answers": TOKEN,
+    "submit_response": TOKEN,
+    "response_profile": TOKEN,
+    "organisation_profile": TOKEN,
+    "score": TOKEN,
     "home": PUBLIC,
     "assets.static": PUBLIC,
     "respond.invitation": LINK,
@@ -133,27 +150,48 @@ def test_only_respondent_routes_change_state(client: TestClient) -> None:
     """No state change on a public route or by opening a link; every state-changing route is
     behind a session or a login form's signed token, except consent on an invitation link,
     which starts the session (the CSRF check below covers them all: the invitation page keys its
-    form to a SameSite cookie)."""
+    form to a SameSite cookie), or behind an API token (no cookie is read there, so there is
+    nothing to forge)."""
     unsafe = {
         getattr(route, "name", "")
         for route in _routes(_app(client).routes)
         if _methods(route) - SAFE_METHODS
     }
     assert unsafe
-    assert {name for name in unsafe if ROUTES[name] not in (RESPONDENT, FACILITATOR, LOGIN)} == {
-        "respond.accept"
-    }
+    assert {
+        name for name in unsafe if ROUTES[name] not in (RESPONDENT, FACILITATOR, LOGIN, TOKEN)
+    } == {"respond.accept"}
 
 
-def test_no_route_parses_a_json_body(client: TestClient) -> None:
-    """Bounded JSON depth: no route reads a JSON body today (forms only, answers are flat
-    fields). A route that starts to must bound the nesting and then be listed here."""
+def test_every_token_route_refuses_a_request_without_a_token(client: TestClient) -> None:
+    """API routes behind a token answer 401 with a Bearer challenge to a request without one
+    (or with a cookie only), whatever the method: no route of the class can forget the check."""
+    app = _app(client)
+    routes = [r for r in _routes(app.routes) if ROUTES[getattr(r, "name", "")] == TOKEN]
+    assert len(routes) >= 5
+    for route in routes:
+        for method in _methods(route) - {"HEAD"}:
+            answer = client.request(method, _path(app, route), json={})
+            assert answer.status_code == 401, (route, method, answer.text[:300])
+            assert answer.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_every_json_body_is_parsed_with_bounds(client: TestClient) -> None:
+    """Bounded JSON depth: the pages read forms only; every route that reads a JSON body is an
+    API route whose body :class:`app.api.json_body.BoundedJsonRoute` parses (depth, NaN,
+    lone surrogates; tests/api/test_bad_input_api.py), never FastAPI's unbounded parser."""
     with_body = [
-        route.name
+        route
         for route in _routes(_app(client).routes)
         if isinstance(route, APIRoute) and route.body_field is not None
     ]
-    assert with_body == []
+    assert {route.name for route in with_body} == {
+        "create_response",
+        "replace_answers",
+        "amend_answers",
+        "score",
+    }
+    assert all(isinstance(route, BoundedJsonRoute) for route in with_body)
 
 
 def _state(engine: Engine) -> tuple[Any, ...]:
@@ -176,7 +214,11 @@ def test_every_state_changing_route_needs_the_csrf_token(
     """Respondent, facilitator (an admin, who may open every route) and login forms alike."""
     log_in(client, "root@example.org")  # admin.email would reopen the fixture's writer
     app = _app(client)
-    unsafe = [route for route in _routes(app.routes) if _methods(route) - SAFE_METHODS]
+    unsafe = [
+        route
+        for route in _routes(app.routes)
+        if _methods(route) - SAFE_METHODS and ROUTES[getattr(route, "name", "")] != TOKEN
+    ]
     assert len(unsafe) >= 6
     revision = started.hidden()["revision"]
     before = _state(engine)

@@ -3,7 +3,10 @@ pydantic schemas beside its routes."""
 
 from fastapi import APIRouter
 
-from app.api.v1 import questionnaires
+from app.api.v1 import profiles, projects, questionnaires, responses
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(questionnaires.router)
+router.include_router(projects.router)
+router.include_router(responses.router)
+router.include_router(profiles.router)

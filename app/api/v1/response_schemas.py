@@ -1,0 +1,161 @@
+"""Schemas of the responses API: bodies (strict, no field a client must not set), the
+response as returned, the parameters and headers, and the documented problems."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Header, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from app import limits
+from app.api.problem_docs import problem
+from app.errors import InvalidAnswers, MalformedJson, PreconditionRequired, RevisionMismatch
+from app.models import ResponseStatus
+from app.services.response_intake import RoundNotAccepting, Written
+
+ANSWER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Item id -> answer, as the questionnaire version defines the item: a scale "
+    'value or `"na"`, a choice id, a list of choice ids, a number or a text (`null` removes an '
+    "answer when amending). Each value is checked against the version: a problem is a 422 "
+    "whose `errors` name the item, the problem and the values it allows",
+    "additionalProperties": True,
+    "example": {"leadership.mandate": 3, "leadership.has_budget": "yes"},
+}
+PublicId = Annotated[
+    str,
+    Path(
+        min_length=32,
+        max_length=32,
+        pattern="^[0-9a-f]{32}$",
+        description="The response's id",
+        examples=["0123456789abcdef0123456789abcdef"],
+    ),
+]
+RoundId = Annotated[int, Path(ge=1, le=limits.INT_MAX, examples=[1])]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Any unique value per intended request: a retry with the same key and body "
+        "gets the first answer again and creates nothing",
+    ),
+]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=20,
+        pattern=r'^(W/)?"?[0-9]{1,10}"?$',
+        description='The revision the change replaces, as the ETag gave it (`"3"`)',
+    ),
+]
+
+BODY_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    400: problem("The body is not JSON, or nests too deep", MalformedJson),
+    422: problem(
+        "Invalid input: `errors` lists each answer problem with the item and what it allows; "
+        "or an Idempotency-Key used before with another body (idempotency-key-reused)",
+        InvalidAnswers,
+        {
+            "errors": [
+                {
+                    "item_id": "leadership.mandate",
+                    "code": "not_on_scale",
+                    "message": "7 is not on the scale",
+                    "allowed": [0, 1, 2, 3, 4, "na"],
+                    "severity": "error",
+                }
+            ]
+        },
+    ),
+}
+CLOSED = problem(
+    "The round does not accept answers (closed or not yet open); its dates are given",
+    RoundNotAccepting,
+    {"state": "closed", "closes_at": "2027-01-31T23:59:59+00:00"},
+)
+
+
+class ResponseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    organisation_id: int = Field(ge=1, le=limits.INT_MAX)
+    stakeholder_group: str | None = Field(default=None, max_length=100)
+    language: str = Field(max_length=16, examples=["en"])
+    answers: dict[str, Any] = Field(default_factory=dict, json_schema_extra=ANSWER_SCHEMA)
+    consent: bool = Field(
+        default=False, description="The respondent accepted the round's privacy notice"
+    )
+    submit: bool = Field(default=False, description="Submit at once (all required answers)")
+
+
+class AnswersChange(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    answers: dict[str, Any] = Field(json_schema_extra=ANSWER_SCHEMA)
+
+
+class ResponseOut(BaseModel):
+    id: str
+    round_id: int
+    organisation_id: int
+    stakeholder_group: str | None
+    language: str
+    status: ResponseStatus
+    revision: int
+    answers: dict[str, Any]
+    not_counted: list[str] = Field(
+        description="Answered items that show_if hides: kept, not scored"
+    )
+    consent_version: str | None
+    consented_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+
+    @classmethod
+    def of(cls, written: Written) -> ResponseOut:
+        row = written.response
+        return cls(
+            id=row.public_id,
+            round_id=row.round_id,
+            organisation_id=row.organisation_id,
+            stakeholder_group=row.stakeholder_group,
+            language=row.language,
+            status=ResponseStatus(row.status),
+            revision=row.revision,
+            answers=dict(row.answers),
+            not_counted=list(written.not_counted),
+            consent_version=row.consent_version,
+            consented_at=row.consented_at,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            submitted_at=row.submitted_at,
+        )
+
+
+WRITTEN: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The response as stored",
+        "headers": {"ETag": {"schema": {"type": "string"}}},
+    }
+}
+
+
+CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **WRITTEN,
+    **BODY_PROBLEMS,
+    409: problem(
+        "The round does not accept answers, or the response was submitted", RoundNotAccepting
+    ),
+    412: problem(
+        "If-Match names another revision than the stored one; nothing was changed",
+        RevisionMismatch,
+        {"current_revision": 4},
+    ),
+    428: problem("If-Match is missing", PreconditionRequired),
+}

@@ -1,0 +1,262 @@
+"""Responses through the API: create (a draft, or complete with ``submit: true``), read, list,
+replace (PUT) or amend (PATCH) a draft at the revision named in ``If-Match``, submit.
+
+Reading and writing responses both need ``responses:write``: the tool that sends answers reads
+them back; a dashboard that only reads results (``results:read``) never sees answers.
+Creation and submission take an ``Idempotency-Key``. The body schemas forbid fields a client
+must not set (status, revision, times): an unknown field is a 422.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from sqlmodel import Session
+
+from app import limits
+from app.api.auth import Authenticated, Caller, ResponsesWriter
+from app.api.json_body import BoundedJsonRoute
+from app.api.pagination import Page, PageDep
+from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
+from app.api.v1.response_schemas import (
+    BODY_PROBLEMS,
+    CHANGE_RESPONSES,
+    CLOSED,
+    WRITTEN,
+    AnswersChange,
+    IdempotencyKey,
+    IfMatch,
+    PublicId,
+    ResponseCreate,
+    ResponseOut,
+    RoundId,
+)
+from app.deps import SessionDep
+from app.errors import InvalidAnswers, PreconditionRequired, RevisionMismatch
+from app.models import ResponseStatus
+from app.services import directory, idempotency, response_intake
+from app.services.response_intake import Written
+
+router = APIRouter(
+    tags=["responses"],
+    dependencies=[Authenticated],
+    responses={**PROBLEM_RESPONSES, **TOKEN_RESPONSES},
+    route_class=BoundedJsonRoute,
+)
+
+
+def _answer(written: Written, status: int = 200, replayed: bool = False) -> JSONResponse:
+    body = ResponseOut.of(written)
+    headers = {"ETag": f'"{body.revision}"', "Cache-Control": "no-store"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+
+
+def _revision(if_match: str | None) -> int:
+    """The revision ``If-Match`` names; missing is 428, one that names none is 412."""
+    if if_match is None:
+        raise PreconditionRequired(
+            'changing a draft needs If-Match with its revision, as its ETag gives it ("3")'
+        )
+    tag = if_match.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit() or not limits.is_id(int(tag)):
+        raise RevisionMismatch(f"If-Match {if_match!r} names no revision of this response")
+    return int(tag)
+
+
+def _replayed(
+    session: Session, caller: Caller, key: str | None, fingerprint: str
+) -> JSONResponse | None:
+    """The first answer to this ``Idempotency-Key``, if the token sent it before."""
+    first = None if key is None else idempotency.recall(session, caller.token_id, key, fingerprint)
+    if first is None:
+        return None
+    again = response_intake.reread(session, first.response_id)
+    return _answer(again, first.status_code, replayed=True)
+
+
+def _keep(
+    session: Session,
+    caller: Caller,
+    key: str | None,
+    fingerprint: str,
+    written: Written,
+    status: int,
+) -> None:
+    """Remember the answer to this ``Idempotency-Key`` (with the response's recorded time)."""
+    if key is not None:
+        response = written.response
+        assert response.id is not None
+        idempotency.remember(
+            session, caller.token_id, key, fingerprint, response.id, status, at=response.updated_at
+        )
+
+
+@router.post(
+    "/rounds/{round_id}/responses",
+    status_code=201,
+    response_model=ResponseOut,
+    summary="Create a response (a draft, or complete with submit: true)",
+    responses={
+        201: {"description": "Created; Location names it, ETag its revision"},
+        **BODY_PROBLEMS,
+        409: CLOSED,
+    },
+)
+def create_response(
+    round_id: RoundId,
+    payload: ResponseCreate,
+    request: Request,
+    caller: ResponsesWriter,
+    session: SessionDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    fingerprint = idempotency.fingerprint("POST", request.url.path, payload.model_dump(mode="json"))
+    replayed = _replayed(session, caller, idempotency_key, fingerprint)
+    if replayed is not None:
+        return replayed
+    round_ = directory.round_(session, caller.project_id, round_id)
+    organisation = directory.organisation(session, caller.project_id, payload.organisation_id)
+    written = response_intake.create(
+        session,
+        round_,
+        organisation,
+        language=payload.language,
+        answers=payload.answers,
+        stakeholder_group=payload.stakeholder_group,
+        consent=payload.consent,
+        submit=payload.submit,
+        token_id=caller.token_id,
+    )
+    _keep(session, caller, idempotency_key, fingerprint, written, 201)
+    answer = _answer(written, 201)
+    answer.headers["Location"] = request.url_for(
+        "get_response", public_id=written.response.public_id
+    ).path
+    return answer
+
+
+@router.get(
+    "/rounds/{round_id}/responses",
+    response_model=Page[ResponseOut],
+    summary="A round's responses",
+)
+def list_responses(
+    round_id: RoundId,
+    caller: ResponsesWriter,
+    session: SessionDep,
+    page: PageDep,
+    organisation_id: Annotated[int | None, Query(ge=1, le=limits.INT_MAX)] = None,
+    stakeholder_group: Annotated[str | None, Query(max_length=100)] = None,
+    status: ResponseStatus | None = None,
+    updated_since: Annotated[
+        datetime | None, Query(description="ISO 8601 with offset, e.g. 2027-01-31T00:00:00Z")
+    ] = None,
+) -> Page[ResponseOut]:
+    round_ = directory.round_(session, caller.project_id, round_id)
+    found = response_intake.page_responses(
+        session,
+        round_,
+        page.limit,
+        page.offset,
+        organisation_id=organisation_id,
+        stakeholder_group=stakeholder_group,
+        status=status,
+        updated_since=updated_since,
+    )
+    return Page.of(found.map(ResponseOut.of))
+
+
+@router.get(
+    "/responses/{public_id}",
+    response_model=ResponseOut,
+    summary="One response",
+    responses=WRITTEN,
+)
+def get_response(public_id: PublicId, caller: ResponsesWriter, session: SessionDep) -> JSONResponse:
+    context = response_intake.find(session, caller.project_id, public_id)
+    return _answer(response_intake.written(context.response, context.definition))
+
+
+def _change(
+    public_id: str,
+    payload: AnswersChange,
+    caller: ResponsesWriter,
+    session: SessionDep,
+    if_match: str | None,
+    *,
+    whole: bool,
+) -> JSONResponse:
+    revision = _revision(if_match)
+    context = response_intake.find(session, caller.project_id, public_id)
+    return _answer(response_intake.change(session, context, revision, payload.answers, whole=whole))
+
+
+@router.put(
+    "/responses/{public_id}",
+    response_model=ResponseOut,
+    summary="Replace a draft's answers",
+    responses=CHANGE_RESPONSES,
+)
+def replace_answers(
+    public_id: PublicId,
+    payload: AnswersChange,
+    caller: ResponsesWriter,
+    session: SessionDep,
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    return _change(public_id, payload, caller, session, if_match, whole=True)
+
+
+@router.patch(
+    "/responses/{public_id}",
+    response_model=ResponseOut,
+    summary="Amend a draft's answers (null removes one)",
+    responses=CHANGE_RESPONSES,
+)
+def amend_answers(
+    public_id: PublicId,
+    payload: AnswersChange,
+    caller: ResponsesWriter,
+    session: SessionDep,
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    return _change(public_id, payload, caller, session, if_match, whole=False)
+
+
+@router.post(
+    "/responses/{public_id}/submit",
+    response_model=ResponseOut,
+    summary="Submit a draft (its scores are stored with it)",
+    responses={
+        **WRITTEN,
+        409: CLOSED,
+        412: CHANGE_RESPONSES[412],
+        422: problem(
+            "Required answers are missing; `errors` lists each item and what it allows",
+            InvalidAnswers,
+            {"errors": [{"item_id": "leadership.mandate", "code": "required"}]},
+        ),
+    },
+)
+def submit_response(
+    public_id: PublicId,
+    request: Request,
+    caller: ResponsesWriter,
+    session: SessionDep,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    revision = None if if_match is None else _revision(if_match)
+    fingerprint = idempotency.fingerprint("POST", request.url.path, {"if_match": revision})
+    replayed = _replayed(session, caller, idempotency_key, fingerprint)
+    if replayed is not None:
+        return replayed
+    context = response_intake.find(session, caller.project_id, public_id)
+    written = response_intake.submit(session, context, revision)
+    _keep(session, caller, idempotency_key, fingerprint, written, 200)
+    return _answer(written)

@@ -1,0 +1,193 @@
+"""API tokens: bearer secrets bound to one project, each carrying the scopes it may use.
+
+A token is shown once, when it is made (``radar_`` and 256 random bits), and stored only as
+its SHA-256 hash (:mod:`app.tokens`) beside a short visible ``prefix``, so people can tell
+their tokens apart in a list without the secret. :func:`verify` finds the row through the
+unique index on the hash and compares the hashes again in constant time; an unknown, revoked
+and expired token are one and the same answer (None), so a caller learns nothing about which
+tokens exist.
+
+"Last used" is noted at most once a minute per token, as a side write
+(:func:`app.db.side_write`): a read request stays a reader and takes no write lock for it,
+and a busy integration does not write a row on every call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import partial
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app import limits
+from app.db import side_write
+from app.db_types import utcnow
+from app.errors import Conflict, InvalidInput, NotFound
+from app.models import ApiToken, Project
+from app.services import audit
+from app.tokens import hash_token, new_token, same
+from scoring import shorten
+
+TOKEN_PREFIX = "radar_"  # noqa: S105 (a marker, not a secret)
+VISIBLE_CHARACTERS = 8
+"""Random characters shown after ``radar_`` in lists: enough to tell tokens apart."""
+USE_NOTED_EVERY = timedelta(minutes=1)
+MAX_TOKEN_LENGTH = 200
+"""Longer presented values are not looked up at all (a real token has 49 characters)."""
+
+
+class Scope(StrEnum):
+    """What a token may do; each API route needs one."""
+
+    QUESTIONNAIRES_READ = "questionnaires:read"
+    RESPONSES_WRITE = "responses:write"
+    RESULTS_READ = "results:read"
+    EXPORTS_READ = "exports:read"
+    PROJECT_ADMIN = "project:admin"
+
+
+ALL_SCOPES = tuple(scope.value for scope in Scope)
+
+
+def parse_scopes(values: Iterable[str]) -> list[str]:
+    """The scopes named, in the order of :class:`Scope`, without repeats; an unknown or empty
+    list is :class:`InvalidInput` naming the allowed ones."""
+    named = {value.strip() for value in values if value.strip()}
+    unknown = sorted(named - set(ALL_SCOPES))
+    if unknown:
+        raise InvalidInput(
+            f"unknown scope {shorten(unknown[0])}; allowed: {', '.join(ALL_SCOPES)}",
+            allowed=list(ALL_SCOPES),
+        )
+    if not named:
+        raise InvalidInput(f"name at least one scope; allowed: {', '.join(ALL_SCOPES)}")
+    return [scope for scope in ALL_SCOPES if scope in named]
+
+
+def create_token(
+    session: Session,
+    project: Project,
+    name: str,
+    scopes: Iterable[str],
+    *,
+    expires_at: datetime | None = None,
+    actor: str = audit.OPERATOR,
+    now: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Make a token of ``project``; returns the row and the secret (never stored). Flushes."""
+    limits.text(name, "token name", column=ApiToken.name, required=True)
+    chosen = parse_scopes(scopes)
+    limits.moment(expires_at, "expiry")
+    now = now or utcnow()
+    if expires_at is not None and expires_at <= now:
+        raise InvalidInput("expiry: must lie in the future", field="expiry")
+    assert project.id is not None
+    secret = TOKEN_PREFIX + new_token()
+    row = ApiToken(
+        project_id=project.id,
+        name=name,
+        token_hash=hash_token(secret),
+        prefix=secret[: len(TOKEN_PREFIX) + VISIBLE_CHARACTERS],
+        scopes=chosen,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "api_token.create",
+        actor=actor,
+        object_type="api_token",
+        object_id=row.id,
+        project_id=project.id,
+        name=name,
+        scopes=" ".join(chosen),
+        prefix=row.prefix,
+    )
+    return row, secret
+
+
+def list_tokens(session: Session, project: Project) -> list[ApiToken]:
+    """The project's tokens, oldest first (revoked and expired ones included)."""
+    return list(
+        session.exec(
+            select(ApiToken).where(ApiToken.project_id == project.id).order_by(col(ApiToken.id))
+        ).all()
+    )
+
+
+def get_token(session: Session, token_id: int) -> ApiToken:
+    row = session.get(ApiToken, token_id) if limits.is_id(token_id) else None
+    if row is None:
+        raise NotFound(f"no API token {token_id}", token=token_id)
+    return row
+
+
+def revoke_token(
+    session: Session, token_id: int, *, actor: str = audit.OPERATOR, now: datetime | None = None
+) -> ApiToken:
+    """Make a token unusable from now on. Revoking it again is a :class:`Conflict` that names
+    when it was revoked (nothing changes)."""
+    row = get_token(session, token_id)
+    if row.revoked_at is not None:
+        raise Conflict(
+            f"API token {token_id} was revoked on {row.revoked_at.date().isoformat()}",
+            revoked_at=row.revoked_at.isoformat(),
+        )
+    row.revoked_at = now or utcnow()
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "api_token.revoke",
+        actor=actor,
+        object_type="api_token",
+        object_id=row.id,
+        project_id=row.project_id,
+        prefix=row.prefix,
+    )
+    return row
+
+
+def token_state(row: ApiToken, now: datetime | None = None) -> str:
+    """``active``, ``expired`` or ``revoked``, for lists."""
+    now = now or utcnow()
+    if row.revoked_at is not None:
+        return "revoked"
+    if row.expires_at is not None and now >= row.expires_at:
+        return "expired"
+    return "active"
+
+
+def verify(session: Session, presented: str, now: datetime | None = None) -> ApiToken | None:
+    """The active token behind a presented secret, or None (unknown, revoked, expired, or not a
+    value any token could have). Notes its use at most once a minute."""
+    if not presented.startswith(TOKEN_PREFIX) or len(presented) > MAX_TOKEN_LENGTH:
+        return None
+    digest = hash_token(presented)
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+    now = now or utcnow()
+    if row is None or not same(row.token_hash, digest) or token_state(row, now) != "active":
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= USE_NOTED_EVERY:
+        assert row.id is not None
+        side_write(session, partial(note_use, token_id=row.id, now=now))
+    return row
+
+
+def note_use(session: Session, *, token_id: int, now: datetime) -> None:
+    """Set "last used" by id (an UPDATE, so it can run in a short write of its own after a
+    read request); a concurrent request that noted it already wins. Does not commit."""
+    session.exec(
+        update(ApiToken)
+        .where(
+            col(ApiToken.id) == token_id,
+            col(ApiToken.last_used_at).is_(None)
+            | (col(ApiToken.last_used_at) <= now - USE_NOTED_EVERY),
+        )
+        .values(last_used_at=now)
+    )

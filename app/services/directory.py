@@ -1,0 +1,114 @@
+"""A project's objects as a caller bound to that project sees them (the API's tokens).
+
+Every lookup takes the caller's project id and searches only within it, so an object of
+another project is :class:`~app.errors.NotFound`, the very answer an id that does not exist
+gets: a caller learns nothing about other projects, not even that an id is taken. Lists are
+cut in the database (:func:`app.services.paging.page_of`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_
+from sqlmodel import Session, col, select
+
+from app import limits
+from app.db_types import utcnow
+from app.errors import NotFound
+from app.models import Organisation, Project, Questionnaire, QuestionnaireVersion, Round
+from app.services.paging import Slice, page_of
+from app.services.rounds import RoundState
+from scoring import shorten
+
+
+def project(session: Session, project_id: int) -> Project:
+    row = session.get(Project, project_id)
+    if row is None:  # deleted while its token lived on (tokens cascade with it)
+        raise NotFound("no such project")
+    return row
+
+
+def project_by_slug(session: Session, project_id: int, slug: str) -> Project:
+    """The caller's project, if ``slug`` names it; any other slug is not found."""
+    row = project(session, project_id)
+    if row.slug != slug:
+        raise NotFound(f"no project {shorten(slug)}", slug=slug)
+    return row
+
+
+def organisation(session: Session, project_id: int, organisation_id: int) -> Organisation:
+    row = session.get(Organisation, organisation_id) if limits.is_id(organisation_id) else None
+    if row is None or row.project_id != project_id:
+        raise NotFound(f"no organisation {organisation_id}", organisation_id=organisation_id)
+    return row
+
+
+def round_(session: Session, project_id: int, round_id: int) -> Round:
+    row = session.get(Round, round_id) if limits.is_id(round_id) else None
+    if row is None or row.project_id != project_id:
+        raise NotFound(f"no round {round_id}", round_id=round_id)
+    return row
+
+
+def page_organisations(
+    session: Session,
+    project_id: int,
+    limit: int,
+    offset: int,
+    *,
+    country: str | None = None,
+    kind: str | None = None,
+) -> Slice[Organisation]:
+    """The project's organisations by name, optionally of one country or kind."""
+    query = select(Organisation).where(Organisation.project_id == project_id)
+    if country is not None:
+        query = query.where(Organisation.country == country.upper())
+    if kind is not None:
+        query = query.where(Organisation.kind == kind)
+    return page_of(
+        session, query.order_by(col(Organisation.name), col(Organisation.id)), limit, offset
+    )
+
+
+def state_condition(state: RoundState, now: datetime) -> ColumnElement[bool]:
+    """SQL for :func:`app.services.rounds.round_state` being ``state`` at ``now``."""
+    closed = or_(
+        col(Round.closed_at).is_not(None),
+        and_(col(Round.closes_at).is_not(None), col(Round.closes_at) <= now),
+    )
+    not_yet = and_(col(Round.opens_at).is_not(None), col(Round.opens_at) > now)
+    if state is RoundState.CLOSED:
+        return closed
+    if state is RoundState.NOT_YET_OPEN:
+        return and_(~closed, not_yet)
+    return and_(~closed, ~not_yet)
+
+
+def page_rounds(
+    session: Session,
+    project_id: int,
+    limit: int,
+    offset: int,
+    *,
+    state: RoundState | None = None,
+    now: datetime | None = None,
+) -> Slice[Round]:
+    """The project's rounds, oldest first, optionally only those in one ``state``."""
+    query = select(Round).where(Round.project_id == project_id)
+    if state is not None:
+        query = query.where(state_condition(state, now or utcnow()))
+    return page_of(session, query.order_by(col(Round.id)), limit, offset)
+
+
+def questionnaires_of(session: Session, rounds: list[Round]) -> dict[int, tuple[str, str]]:
+    """Questionnaire slug and version of each round's version id, in one query."""
+    ids = {row.questionnaire_version_id for row in rounds}
+    if not ids:
+        return {}
+    found = session.exec(
+        select(QuestionnaireVersion.id, Questionnaire.slug, QuestionnaireVersion.version)
+        .join(Questionnaire, col(Questionnaire.id) == col(QuestionnaireVersion.questionnaire_id))
+        .where(col(QuestionnaireVersion.id).in_(ids))
+    ).all()
+    return {version_id: (slug, version) for version_id, slug, version in found if version_id}

@@ -1,0 +1,97 @@
+"""``Idempotency-Key``: a retried creation or submission gets the first answer, never a
+second response.
+
+A key is scoped to the token that sent it and remembered with a hash of the request it came
+with (method, path and body) and the response it made, in the same transaction as the change
+itself, so a key exists exactly when its change does. The same key with another request is
+:class:`IdempotencyKeyReused` (422) and changes nothing. Two requests with one new key at the
+same moment: the unique constraint lets one win, the other is refused as a concurrent change
+(409, :class:`~app.errors.ConflictingData`), and its retry gets the winner's answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app import limits
+from app.errors import InvalidInput
+from app.models import IdempotencyKey
+
+
+class IdempotencyKeyReused(InvalidInput):
+    type_slug = "idempotency-key-reused"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this Idempotency-Key was used before with another request; use a new key for a "
+            "new request"
+        )
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """The first answer to a key: its status and the response it made."""
+
+    response_id: int
+    status_code: int
+
+
+def fingerprint(method: str, path: str, body: Any) -> str:
+    """A hash of the request: the same for the same method, path and JSON body (key order
+    does not matter)."""
+    canonical = json.dumps([method.upper(), path, body], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def checked_key(key: str) -> str:
+    """The key, if a column can hold it (at most 200 characters, printable)."""
+    return limits.text(key, "Idempotency-Key", column=IdempotencyKey.key, required=True)
+
+
+def recall(session: Session, token_id: int, key: str, request_hash: str) -> Remembered | None:
+    """The first answer to this key of this token, or None for a new key; raises
+    :class:`IdempotencyKeyReused` when the key came with another request."""
+    row = session.exec(
+        select(IdempotencyKey).where(
+            IdempotencyKey.token_id == token_id, IdempotencyKey.key == checked_key(key)
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.request_hash != request_hash:
+        raise IdempotencyKeyReused()
+    return Remembered(row.response_id, row.status_code)
+
+
+def remember(
+    session: Session,
+    token_id: int,
+    key: str,
+    request_hash: str,
+    response_id: int,
+    status_code: int,
+    *,
+    at: datetime,
+) -> None:
+    """Store the key with its answer, in the change's own transaction. Flushes.
+
+    ``at`` is the time stored with it: the response's own recorded time, so that in an
+    anonymous round the key keeps only the day, as the response does.
+    """
+    session.add(
+        IdempotencyKey(
+            token_id=token_id,
+            key=checked_key(key),
+            request_hash=request_hash,
+            response_id=response_id,
+            status_code=status_code,
+            created_at=at,
+        )
+    )
+    session.flush()

@@ -1,0 +1,290 @@
+"""Responses that other tools send whole, through the API: create a draft or a complete
+response, replace or amend a draft at a known revision, submit it, find and list them.
+
+It is the respondent pages' path (:mod:`app.services.responses`) with the API's rules on top:
+answers arrive whole and are all-or-nothing (one invalid answer refuses the request, and the
+problems name each item and what it allows, as the scoring library lists them); a change
+names the revision it replaces (a stale one is :class:`~app.errors.RevisionMismatch`, nothing
+written); a round that does not accept answers is :class:`RoundNotAccepting` with its dates.
+Answers to items that ``show_if`` hides are stored and reported as not counted, never dropped.
+Submission, its scores and its audit event are the pages' own :func:`responses.submit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app import limits
+from app.errors import Conflict, InvalidAnswers, InvalidInput, NotFound, RevisionMismatch
+from app.models import Organisation, Response, ResponseStatus, Round
+from app.services import audit, questionnaires, responses
+from app.services.paging import Slice, page_of
+from app.services.responses import Context, StaleRevision
+from app.services.rounds import RoundState, round_state
+from scoring import (
+    AnswerProblem,
+    Definition,
+    Profile,
+    problems_to_dicts,
+    score_response,
+    shorten,
+    validate_answers,
+)
+
+MAX_ANSWERS = 1000
+"""Answers one request may carry at most (and never more than the questionnaire has items)."""
+API_ACTOR = "api-token:{}"
+
+
+class RoundNotAccepting(Conflict):
+    """The round is closed or not yet open; its dates say when it accepts answers."""
+
+    type_slug = "round-not-accepting"
+
+    def __init__(self, round_: Round, state: RoundState) -> None:
+        when = {
+            "opens_at": _iso(round_.opens_at),
+            "closes_at": _iso(round_.closes_at),
+            "closed_at": _iso(round_.closed_at),
+        }
+        shown = ", ".join(f"{key} {value}" for key, value in when.items() if value)
+        verb = "is closed" if state is RoundState.CLOSED else "is not open yet"
+        super().__init__(
+            f"round {round_.id} {verb}" + (f" ({shown})" if shown else ""), state=state, **when
+        )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@dataclass(frozen=True)
+class Written:
+    """A response as stored, with the answers that count for nothing (hidden by ``show_if``)."""
+
+    response: Response
+    not_counted: tuple[str, ...]
+
+
+def accepting(round_: Round) -> None:
+    state = round_state(round_)
+    if state is not RoundState.OPEN:
+        raise RoundNotAccepting(round_, state)
+
+
+def checked_answers(
+    definition: Definition, answers: Mapping[str, Any], *, complete: bool
+) -> tuple[str, ...]:
+    """Refuse answers with any error (:class:`InvalidAnswers`, ``errors`` lists each problem:
+    item id, code, message, allowed values); return the ids of hidden, kept answers."""
+    most = min(MAX_ANSWERS, len(definition.items))
+    if len(answers) > most:
+        raise InvalidInput(
+            f"{len(answers)} answers, at most {most} allowed (the questionnaire has "
+            f"{len(definition.items)} questions)",
+            field="answers",
+        )
+    found = validate_answers(definition, answers, complete=complete)
+    errors = [problem for problem in found if problem.severity == "error"]
+    if errors:
+        raise InvalidAnswers(_summary(errors), errors=problems_to_dicts(errors))
+    return tuple(problem.item_id for problem in found if problem.code == "hidden")
+
+
+def _summary(problems: list[AnswerProblem]) -> str:
+    first = problems[0]
+    more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+    return f"{len(problems)} answer problem(s): {first.item_id}: {first.message}{more}"
+
+
+def create(
+    session: Session,
+    round_: Round,
+    organisation: Organisation,
+    *,
+    language: str,
+    answers: dict[str, Any],
+    stakeholder_group: str | None = None,
+    consent: bool = False,
+    submit: bool = False,
+    token_id: int,
+) -> Written:
+    """A new draft of ``organisation`` in ``round_`` (submitted at once with ``submit``).
+
+    ``consent`` records that the respondent accepted the round's current privacy notice (its
+    version and, in anonymous rounds, only the day). Flushes, does not commit.
+    """
+    if organisation.project_id != round_.project_id:
+        raise InvalidInput(
+            f"organisation {organisation.id} is not part of round {round_.id}'s project",
+            field="organisation_id",
+        )
+    accepting(round_)
+    definition = responses.definition_of(session, round_)
+    if language not in definition.languages:
+        raise InvalidInput(
+            f"language {shorten(language)} is not offered; available: "
+            + ", ".join(definition.languages),
+            field="language",
+            available=list(definition.languages),
+        )
+    limits.optional_text(stakeholder_group, "stakeholder group", column=Response.stakeholder_group)
+    not_counted = checked_answers(definition, answers, complete=submit)
+    now = responses.recorded_time(round_)
+    assert round_.id is not None
+    assert organisation.id is not None
+    row = Response(
+        round_id=round_.id,
+        organisation_id=organisation.id,
+        stakeholder_group=stakeholder_group or None,
+        language=language,
+        answers=dict(answers),
+        consent_version=round_.notice_version if consent else None,
+        consented_at=now if consent else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    if not round_.anonymous:
+        audit.record(
+            session,
+            "response.create",
+            actor=API_ACTOR.format(token_id),
+            object_type="response",
+            object_id=row.public_id,
+            project_id=round_.project_id,
+        )
+    if submit:
+        responses.submit(session, responses.load(session, row.id or 0), row.revision)
+    return Written(row, not_counted)
+
+
+def change(
+    session: Session,
+    context: Context,
+    revision: int,
+    answers: Mapping[str, Any],
+    *,
+    whole: bool,
+) -> Written:
+    """Replace the draft's answers (``whole``) or amend them (``None`` removes an answer), if
+    ``revision`` is the stored one. Flushes, does not commit."""
+    _changeable(context, revision)
+    if whole:
+        candidate = {key: value for key, value in answers.items() if value is not None}
+    else:
+        candidate = dict(context.response.answers)
+        for key, value in answers.items():
+            if value is None:
+                candidate.pop(key, None)
+            else:
+                candidate[key] = value
+    not_counted = checked_answers(context.definition, candidate, complete=False)
+    try:
+        responses.write_answers(session, context, revision, candidate)
+    except StaleRevision as exc:  # another request won the race since the check above
+        raise _mismatch(exc.current) from None
+    return Written(context.response, not_counted)
+
+
+def submit(session: Session, context: Context, revision: int | None) -> Written:
+    """Submit the draft (at ``revision`` when given), storing its scores. Submitting a
+    submitted response again changes nothing. Flushes, does not commit."""
+    if context.submitted:
+        return written(context.response, context.definition)
+    current = context.response.revision
+    _changeable(context, current if revision is None else revision)
+    not_counted = checked_answers(context.definition, context.response.answers, complete=True)
+    try:
+        responses.submit(session, context, current)
+    except StaleRevision as exc:
+        raise _mismatch(exc.current) from None
+    return Written(context.response, not_counted)
+
+
+def _changeable(context: Context, revision: int) -> None:
+    if context.submitted:
+        raise Conflict(
+            "this response has been submitted and can no longer be changed",
+            response_status=ResponseStatus.SUBMITTED.value,
+        )
+    accepting(context.round)
+    if context.response.revision != revision:
+        raise _mismatch(context.response.revision)
+
+
+def _mismatch(current: int) -> RevisionMismatch:
+    return RevisionMismatch(
+        f"the response is at revision {current}; nothing was changed. Read it again and "
+        "send the change with If-Match naming that revision",
+        current_revision=current,
+    )
+
+
+def written(response: Response, definition: Definition) -> Written:
+    """A stored response as :func:`create` reports it (its hidden answers named)."""
+    found = validate_answers(definition, response.answers, complete=False)
+    return Written(response, tuple(p.item_id for p in found if p.code == "hidden"))
+
+
+def reread(session: Session, response_id: int) -> Written:
+    """A response by row id (one an idempotency key remembers), as stored now."""
+    context = responses.load(session, response_id)
+    return written(context.response, context.definition)
+
+
+def find(session: Session, project_id: int, public_id: str) -> Context:
+    """The response with this public id in the caller's project, or :class:`NotFound`."""
+    row = (
+        session.exec(select(Response).where(Response.public_id == public_id)).first()
+        if limits.findable(public_id, Response.public_id)
+        else None
+    )
+    if row is not None:
+        context = responses.load(session, row.id or 0)
+        if context.project.id == project_id:
+            return context
+    raise NotFound(f"no response {shorten(public_id)}", response_id=public_id)
+
+
+def page_responses(
+    session: Session,
+    round_: Round,
+    limit: int,
+    offset: int,
+    *,
+    organisation_id: int | None = None,
+    stakeholder_group: str | None = None,
+    status: ResponseStatus | None = None,
+    updated_since: datetime | None = None,
+) -> Slice[Written]:
+    """A round's responses, oldest first, optionally filtered."""
+    query = select(Response).where(Response.round_id == round_.id)
+    if organisation_id is not None:
+        query = query.where(Response.organisation_id == organisation_id)
+    if stakeholder_group is not None:
+        query = query.where(Response.stakeholder_group == stakeholder_group)
+    if status is not None:
+        query = query.where(Response.status == status.value)
+    if updated_since is not None:
+        limits.moment(updated_since, "updated_since")
+        query = query.where(col(Response.updated_at) >= updated_since)
+    definition = responses.definition_of(session, round_)
+    found = page_of(session, query.order_by(col(Response.id)), limit, offset)
+    return found.map(lambda row: written(row, definition))
+
+
+def score_only(
+    session: Session, slug: str, version: str, answers: Mapping[str, Any]
+) -> tuple[Profile, tuple[str, ...]]:
+    """The profile of ``answers`` to a questionnaire version and the answers it did not count;
+    nothing is stored. Invalid answers are refused as on creation."""
+    definition = responses.parsed(questionnaires.get_version(session, slug, version))
+    not_counted = checked_answers(definition, answers, complete=False)
+    return score_response(definition, answers), not_counted

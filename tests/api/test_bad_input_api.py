@@ -1,0 +1,186 @@
+"""Bad input to the API, each refused with a clear problem that names the item and what it
+allows, and nothing stored; the same answer on SQLite and PostgreSQL (every test runs on
+both and checks the exact text)."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.models import Response
+from tests import factories
+from tests.api.conftest import Bearer
+from tests.api.helpers import create, problem
+
+SCALE = [0, 1, 2, 3, 4, "na"]
+
+
+def _nothing_stored(engine: Engine) -> None:
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Response)).one() == 0
+
+
+def _raw(client: TestClient, net: factories.Network, headers: dict[str, str], body: bytes) -> Any:
+    return client.post(
+        f"/api/v1/rounds/{net.round.id}/responses",
+        content=body,
+        headers={**headers, "Content-Type": "application/json"},
+    )
+
+
+def test_unknown_items_and_values_off_the_scale_name_the_item_and_what_it_allows(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    answers = {"leadership.mandate": 7, "leadership.has_budget": "maybe", "nope": 1}
+    body = problem(create(client, net, bearer(), answers=answers), 422, "invalid-answers")
+    assert body["detail"] == (
+        "3 answer problem(s): leadership.mandate: 7 is not on the scale and 2 more"
+    )
+    assert body["errors"] == [
+        {
+            "item_id": "leadership.mandate",
+            "code": "not_on_scale",
+            "message": "7 is not on the scale",
+            "allowed": SCALE,
+            "severity": "error",
+        },
+        {
+            "item_id": "leadership.has_budget",
+            "code": "unknown_choice",
+            "message": "'maybe' is not one of the choices",
+            "allowed": ["yes", "no"],
+            "severity": "error",
+        },
+        {
+            "item_id": "nope",
+            "code": "unknown_item",
+            "message": "no item 'nope'",
+            "allowed": None,
+            "severity": "error",
+        },
+    ]
+    _nothing_stored(engine)
+
+
+@pytest.mark.parametrize(
+    ("answers", "error"),
+    [
+        ({"leadership.mandate": 2**63}, ("leadership.mandate", "not_on_scale")),
+        ({"leadership.mandate": True}, ("leadership.mandate", "wrong_type")),
+        ({"leadership.mandate": "3"}, ("leadership.mandate", "wrong_type")),
+        ({"bad\x00id": 1}, ("bad\x00id", "unknown_item")),
+    ],
+)
+def test_wrong_values_are_refused_per_item(
+    client: TestClient,
+    net: factories.Network,
+    bearer: Bearer,
+    engine: Engine,
+    answers: dict[str, Any],
+    error: tuple[str, str],
+) -> None:
+    body = problem(create(client, net, bearer(), answers=answers), 422, "invalid-answers")
+    assert [(e["item_id"], e["code"]) for e in body["errors"]] == [error]
+    _nothing_stored(engine)
+
+
+NOT_A_NUMBER = "{} is not a number in JSON; send a finite number"
+LONE = "{}: {} is not valid Unicode text (a lone surrogate)"
+
+
+@pytest.mark.parametrize(
+    ("raw", "detail"),
+    [
+        (b'{"leadership.mandate": NaN}', NOT_A_NUMBER.format("NaN")),
+        (b'{"leadership.mandate": Infinity}', NOT_A_NUMBER.format("Infinity")),
+        (b'{"leadership.mandate": -Infinity}', NOT_A_NUMBER.format("-Infinity")),
+        (
+            b'{"leadership.mandate": "\\ud800"}',
+            LONE.format("body.answers.leadership.mandate", "'\\ud800'"),
+        ),
+        (b'{"\\udfff": 1}', LONE.format("body.answers", "'\\udfff'")),
+    ],
+)
+def test_nan_infinity_and_lone_surrogates_are_422(
+    client: TestClient,
+    net: factories.Network,
+    bearer: Bearer,
+    engine: Engine,
+    raw: bytes,
+    detail: str,
+) -> None:
+    body = b'{"organisation_id": %d, "language": "en", "answers": %s}' % (
+        net.organisation.id,
+        raw,
+    )
+    assert problem(_raw(client, net, bearer(), body), 422, "invalid-input")["detail"] == detail
+    _nothing_stored(engine)
+
+
+def test_nul_and_huge_numbers_outside_answers(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    headers = bearer()
+    group = problem(create(client, net, headers, stakeholder_group="a\x00b"), 422, "invalid-input")
+    assert group["detail"].startswith(
+        "stakeholder group: contains the control character U+0000 at position 2"
+    )
+    language = problem(create(client, net, headers, language="e\x00"), 422, "invalid-input")
+    assert language["detail"] == "language 'e\\x00' is not offered; available: de, en"
+    organisation = problem(
+        create(client, net, headers, organisation_id=2**63), 422, "invalid-input"
+    )
+    assert organisation["errors"][0]["loc"] == ["body", "organisation_id"]
+    _nothing_stored(engine)
+
+
+def test_more_answers_than_the_questionnaire_has_questions(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    answers = {f"x{n}": 1 for n in range(5)}
+    body = problem(create(client, net, bearer(), answers=answers), 422, "invalid-input")
+    assert body["detail"] == "5 answers, at most 4 allowed (the questionnaire has 4 questions)"
+    _nothing_stored(engine)
+
+
+def test_json_nested_100000_deep_is_refused_fast_in_little_memory(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    headers = bearer()
+    for deep in (b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 100_000 + b"1" + b"}" * 100_000):
+        body = b'{"organisation_id": 1, "language": "en", "answers": {"x": %s}}' % deep
+        tracemalloc.start()
+        started = time.perf_counter()
+        answer = _raw(client, net, headers, body)
+        took = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert problem(answer, 400, "malformed-json")["detail"] == (
+            "the JSON body nests deeper than 32 levels"
+        )
+        assert took < 2, took
+        assert peak < 20_000_000, peak
+    just_too_deep = b'{"organisation_id": 1, "language": "en", "answers": {"x": %s}}' % (
+        b"[" * 31 + b"]" * 31
+    )
+    problem(_raw(client, net, headers, just_too_deep), 400, "malformed-json")
+    problem(_raw(client, net, headers, b'{"answers": '), 400, "malformed-json")
+    _nothing_stored(engine)
+
+
+def test_a_50_megabyte_body_is_refused_before_it_is_read(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    body = b'{"answers": {"x": "' + b"a" * 50_000_000 + b'"}}'
+    started = time.perf_counter()
+    answer = _raw(client, net, bearer(), body)
+    assert time.perf_counter() - started < 5
+    problem(answer, 413, "payload-too-large")
+    _nothing_stored(engine)

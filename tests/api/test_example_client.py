@@ -1,0 +1,62 @@
+"""``examples/api_client.py`` works against a real server: it finds its project, submits a
+complete flagship response with an idempotency key (its retry creates nothing) and reads the
+organisation's aggregate."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.main import create_app
+from app.models import Response, ResponseStatus
+from app.services.questionnaires import Published
+from app.settings import Settings
+from tests import factories
+from tests.helpers import serving
+
+CLIENT = Path(__file__).parents[2] / "examples" / "api_client.py"
+
+
+def _client_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("api_client", CLIENT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_example_client_submits_once_and_reads_the_profile(
+    settings: Settings,
+    session: Session,
+    engine: Engine,
+    loaded: list[Published],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    project = factories.project(session, min_group_size=1)
+    factories.organisation(session, project, "Saxony")
+    factories.round_(session, project, "Baseline", slug=factories.FLAGSHIP)
+    token = factories.api_token(session, project, ("responses:write", "results:read"))
+    session.commit()
+    client = _client_module()
+    app = create_app(settings.model_copy(update={"trusted_hosts": ["127.0.0.1"]}))
+    try:
+        with serving(app) as url:
+            assert client.main(["--url", url, "--token", token]) == 0
+    finally:
+        app.state.engine.dispose()
+    with Session(engine) as reader:
+        statuses = reader.exec(select(Response.status, func.count()).group_by(Response.status))
+        assert dict(statuses.all()) == {ResponseStatus.SUBMITTED.value: 1}
+    printed = capsys.readouterr().out
+    assert f"of project {project.slug}" in printed
+    assert "questionnaire intercultural-integration 1.0" in printed
+    figures = [line for line in printed.splitlines() if line.startswith("Saxony ")]
+    assert len(figures) == 12  # one per dimension of the flagship questionnaire
+    assert all(line.endswith("(n 1)") for line in figures)

@@ -1,0 +1,276 @@
+"""Responses through the API: create a draft or a complete response, read, list, replace and
+amend a draft at its revision (412 stale, 428 missing), submit (422 lists what is missing),
+idempotent creation and submission, closed rounds, hidden answers kept and not counted."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.db_types import utcnow
+from app.models import AuditEvent, IdempotencyKey, Response, ResponseScore, ResponseStatus
+from app.services import rounds
+from tests import factories
+from tests.api.conftest import Bearer
+from tests.api.helpers import COMPLETE, create, problem
+
+
+def _stored(engine: Engine, public_id: str) -> Response:
+    with Session(engine) as session:
+        return session.exec(select(Response).where(Response.public_id == public_id)).one()
+
+
+def test_a_draft_is_created_read_and_listed(
+    client: TestClient, net: factories.Network, bearer: Bearer
+) -> None:
+    headers = bearer("responses:write")
+    created = create(
+        client, net, headers, answers={"leadership.mandate": 2}, stakeholder_group="NGO"
+    )
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["status"] == "draft"
+    assert body["revision"] == 1
+    assert body["answers"] == {"leadership.mandate": 2}
+    assert created.headers["etag"] == '"1"'
+    assert created.headers["location"] == f"/api/v1/responses/{body['id']}"
+    again = client.get(created.headers["location"], headers=headers)
+    assert again.json() == body
+    listed = client.get(
+        f"/api/v1/rounds/{net.round.id}/responses",
+        params={"stakeholder_group": "NGO", "status": "draft"},
+        headers=headers,
+    ).json()
+    assert listed["total"] == 1
+    assert listed["items"] == [body]
+    since = (utcnow() + timedelta(hours=1)).isoformat()
+    later = client.get(
+        f"/api/v1/rounds/{net.round.id}/responses",
+        params={"updated_since": since},
+        headers=headers,
+    )
+    assert later.json()["total"] == 0
+    for filters in ({"status": "submitted"}, {"organisation_id": 99999}):
+        found = client.get(
+            f"/api/v1/rounds/{net.round.id}/responses", params=filters, headers=headers
+        )
+        assert found.json()["total"] == 0
+
+
+def test_a_complete_response_is_submitted_with_the_pages_scores(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine, session: Session
+) -> None:
+    created = create(client, net, bearer("responses:write"), answers=COMPLETE, submit=True)
+    assert created.status_code == 201, created.text
+    assert created.json()["status"] == "submitted"
+    stored = _stored(engine, created.json()["id"])
+    # the same answers submitted as the respondent pages do it give the same stored scores
+    page = factories.response(session, net.round, net.organisation, COMPLETE, scored=True)
+    session.commit()
+    with Session(engine) as reader:
+
+        def scores(response_id: int | None) -> list[tuple[Any, ...]]:
+            rows = reader.exec(
+                select(ResponseScore).where(ResponseScore.response_id == response_id)
+            ).all()
+            return sorted((r.kind, r.target_id, r.score, r.coverage, r.band) for r in rows)
+
+        assert scores(stored.id) == scores(page.id)
+        assert len(scores(stored.id)) >= 3
+
+
+def test_submission_lists_missing_required_items(
+    client: TestClient, net: factories.Network, bearer: Bearer
+) -> None:
+    headers = bearer("responses:write")
+    refused = create(client, net, headers, answers={"leadership.mandate": 1}, submit=True)
+    body = problem(refused, 422, "invalid-answers")
+    missing = {(e["item_id"], e["code"]) for e in body["errors"]}
+    assert missing == {("leadership.has_budget", "required"), ("services.training", "required")}
+    allowed = {e["item_id"]: e["allowed"] for e in body["errors"]}
+    assert allowed["leadership.has_budget"] == ["yes", "no"]
+    draft = create(client, net, headers, answers={"leadership.mandate": 1}).json()
+    submitted = client.post(f"/api/v1/responses/{draft['id']}/submit", headers=headers)
+    assert {e["item_id"] for e in problem(submitted, 422, "invalid-answers")["errors"]} == {
+        "leadership.has_budget",
+        "services.training",
+    }
+
+
+def test_a_stale_if_match_is_412_and_keeps_the_draft(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    headers = bearer("responses:write")
+    draft = create(client, net, headers, answers={"leadership.mandate": 1}).json()
+    url = f"/api/v1/responses/{draft['id']}"
+    amended = client.patch(
+        url, json={"answers": {"services.training": 2}}, headers={**headers, "If-Match": '"1"'}
+    )
+    assert amended.status_code == 200, amended.text
+    assert amended.json()["answers"] == {"leadership.mandate": 1, "services.training": 2}
+    assert amended.headers["etag"] == '"2"'
+    stale = client.put(
+        url, json={"answers": {"leadership.mandate": 4}}, headers={**headers, "If-Match": '"1"'}
+    )
+    assert problem(stale, 412, "revision-mismatch")["current_revision"] == 2
+    missing = client.put(url, json={"answers": {}}, headers=headers)
+    problem(missing, 428, "precondition-required")
+    stored = _stored(engine, draft["id"])
+    assert stored.answers == {"leadership.mandate": 1, "services.training": 2}
+    assert stored.revision == 2
+    replaced = client.put(
+        url, json={"answers": {"leadership.mandate": 4}}, headers={**headers, "If-Match": '"2"'}
+    )
+    assert replaced.json()["answers"] == {"leadership.mandate": 4}
+    removed = client.patch(
+        url,
+        json={"answers": {"leadership.mandate": None}},
+        headers={**headers, "If-Match": 'W/"3"'},
+    )
+    assert removed.json()["answers"] == {}
+
+
+def test_idempotent_creation_and_submission(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    headers = {**bearer("responses:write"), "Idempotency-Key": "order-1"}
+    first = create(client, net, headers, answers=COMPLETE)
+    retry = create(client, net, headers, answers=COMPLETE)
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry.headers["idempotent-replayed"] == "true"
+    other = create(client, net, headers, answers={"leadership.mandate": 0})
+    problem(other, 422, "idempotency-key-reused")
+    with Session(engine) as session:
+        assert len(session.exec(select(Response)).all()) == 1
+    # another token may use the same key for its own request
+    assert create(client, net, {**bearer(), "Idempotency-Key": "order-1"}).status_code == 201
+    submit = f"/api/v1/responses/{first.json()['id']}/submit"
+    keyed = {**headers, "Idempotency-Key": "submit-1"}
+    submitted = client.post(submit, headers=keyed)
+    assert submitted.status_code == 200, submitted.text
+    assert client.post(submit, headers=keyed).json() == submitted.json()
+    assert submitted.json()["status"] == "submitted"
+    changed = client.patch(
+        f"/api/v1/responses/{first.json()['id']}",
+        json={"answers": {}},
+        headers={**headers, "If-Match": '"2"'},
+    )
+    problem(changed, 409, "conflict")
+
+
+def test_a_closed_round_is_409_with_its_dates(
+    client: TestClient, net: factories.Network, bearer: Bearer, session: Session
+) -> None:
+    headers = bearer("responses:write")
+    draft = create(client, net, headers).json()
+    rounds.close_round(session, net.round)
+    session.commit()
+    refused = problem(create(client, net, headers), 409, "round-not-accepting")
+    assert refused["state"] == "closed"
+    assert refused["closed_at"] is not None
+    assert "is closed (closed_at " in refused["detail"]
+    change = client.patch(
+        f"/api/v1/responses/{draft['id']}",
+        json={"answers": {}},
+        headers={**headers, "If-Match": '"1"'},
+    )
+    problem(change, 409, "round-not-accepting")
+    problem(
+        client.post(f"/api/v1/responses/{draft['id']}/submit", headers=headers),
+        409,
+        "round-not-accepting",
+    )
+
+
+def test_hidden_answers_are_stored_and_not_counted(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    answers = {**COMPLETE, "leadership.budget_size": 4}  # shown only with a budget: hidden
+    created = create(client, net, bearer("responses:write"), answers=answers, submit=True)
+    assert created.status_code == 201, created.text
+    assert created.json()["not_counted"] == ["leadership.budget_size"]
+    assert _stored(engine, created.json()["id"]).answers == answers
+
+
+def test_another_projects_round_organisation_and_response_are_404(
+    client: TestClient, net: factories.Network, bearer: Bearer, session: Session
+) -> None:
+    other = factories.network(session)
+    foreign = factories.response(session, other.round, other.organisation)
+    session.commit()
+    headers = bearer()
+    problem(
+        client.post(
+            f"/api/v1/rounds/{other.round.id}/responses",
+            json={"organisation_id": other.organisation.id, "language": "en"},
+            headers=headers,
+        ),
+        404,
+        "not-found",
+    )
+    outside = create(client, net, headers, organisation_id=other.organisation.id)
+    problem(outside, 404, "not-found")
+    url = f"/api/v1/responses/{foreign.public_id}"
+    problem(client.get(url, headers=headers), 404, "not-found")
+    problem(
+        client.patch(url, json={"answers": {}}, headers={**headers, "If-Match": '"1"'}),
+        404,
+        "not-found",
+    )
+    problem(client.post(f"{url}/submit", headers=headers), 404, "not-found")
+    problem(client.get(f"/api/v1/rounds/{other.round.id}/responses", headers=headers), 404,
+             "not-found")  # fmt: skip
+
+
+def test_reading_and_writing_responses_needs_the_scope(
+    client: TestClient, net: factories.Network, bearer: Bearer
+) -> None:
+    reader = bearer("results:read")
+    refused = problem(create(client, net, reader), 403, "insufficient-scope")
+    assert refused["required"] == "responses:write"
+    listing = client.get(f"/api/v1/rounds/{net.round.id}/responses", headers=reader)
+    problem(listing, 403, "insufficient-scope")
+    assert 'error="insufficient_scope"' in listing.headers["www-authenticate"]
+
+
+def test_fields_a_client_must_not_set_are_refused(
+    client: TestClient, net: factories.Network, bearer: Bearer
+) -> None:
+    body = problem(
+        create(client, net, bearer(), status="submitted", revision=9), 422, "invalid-input"
+    )
+    assert {tuple(e["loc"]) for e in body["errors"]} == {
+        ("body", "status"),
+        ("body", "revision"),
+    }
+    assert ResponseStatus.DRAFT == "draft"
+
+
+def test_anonymous_rounds_keep_only_the_day_through_the_api(
+    client: TestClient, session: Session, bearer: Bearer, engine: Engine
+) -> None:
+    anonymous = factories.network(session, anonymous=True)
+    session.commit()
+    headers = {**bearer(project=anonymous.project), "Idempotency-Key": "anon-1"}
+    created = create(client, anonymous, headers, answers=COMPLETE, consent=True, submit=True)
+    assert created.status_code == 201, created.text
+    stored = _stored(engine, created.json()["id"])
+    with Session(engine) as reader:
+        key = reader.exec(select(IdempotencyKey)).one()
+        events = reader.exec(select(AuditEvent.action)).all()
+    for moment in (
+        stored.created_at,
+        stored.updated_at,
+        stored.submitted_at,
+        stored.consented_at,
+        key.created_at,
+    ):
+        assert moment is not None
+        assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
+    assert "response.create" not in events
+    assert "response.submit" not in events
