@@ -99,16 +99,9 @@ def load(session: Session, response_id: int) -> Context:
     return Context(response, round_, organisation, project, definition, invitation)
 
 
-_DEFINITIONS: dict[str, Definition] = {}
-
-
 def definition_of(session: Session, round_: Round) -> Definition:
     """The definition a round is pinned to (parsed once per content hash)."""
-    row = version_of(session, round_)
-    definition = _DEFINITIONS.get(row.content_hash)
-    if definition is None:
-        definition = _DEFINITIONS[row.content_hash] = questionnaires.definition_of(row)
-    return definition
+    return questionnaires.definition_of(version_of(session, round_))
 
 
 def save_page(
