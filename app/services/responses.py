@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -25,11 +26,12 @@ from app.models import (
     Invitation,
     Organisation,
     Project,
+    QuestionnaireVersion,
     Response,
     ResponseStatus,
     Round,
 )
-from app.services import audit, questionnaires, scores, web_sessions
+from app.services import audit, definition_cache, questionnaires, scores, web_sessions
 from app.services.invitations import RoundClosed
 from app.services.rounds import RoundState, round_state, version_of
 from scoring import AnswerProblem, Definition, check_text, validate_answers
@@ -85,17 +87,26 @@ class Saved:
 
 
 def load(session: Session, response_id: int) -> Context:
-    response = session.get(Response, response_id)
-    if response is None:
+    """A response with its context, in one query: every respondent page and form post starts
+    here, and on SQLite a writing request holds the write lock from its first query on. The
+    definition comes from :mod:`app.services.definition_cache` (its JSON is not read)."""
+    found = session.execute(  # six entities: SQLAlchemy's select (SQLModel's stops at four)
+        sa_select(Response, Round, Organisation, Project, QuestionnaireVersion, Invitation)
+        .join(Round, col(Round.id) == col(Response.round_id))
+        .join(Organisation, col(Organisation.id) == col(Response.organisation_id))
+        .join(Project, col(Project.id) == col(Round.project_id))
+        .join(
+            QuestionnaireVersion,
+            col(QuestionnaireVersion.id) == col(Round.questionnaire_version_id),
+        )
+        .outerjoin(Invitation, col(Invitation.id) == col(Response.invitation_id))
+        .where(col(Response.id) == response_id)
+        .options(definition_cache.WITHOUT_DEFINITION)
+    ).first()
+    if found is None:
         raise NotFound(NO_RESPONSE)
-    round_ = session.get(Round, response.round_id)
-    organisation = session.get(Organisation, response.organisation_id)
-    assert round_ is not None
-    assert organisation is not None
-    project = session.get(Project, round_.project_id)
-    assert project is not None
-    invitation = session.get(Invitation, response.invitation_id) if response.invitation_id else None
-    definition = definition_of(session, round_)
+    response, round_, organisation, project, version, invitation = found
+    definition = questionnaires.definition_of(version)
     return Context(response, round_, organisation, project, definition, invitation)
 
 
