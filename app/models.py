@@ -182,6 +182,8 @@ class Response(SQLModel, table=True):
     """One respondent's answers; ``revision`` guards against lost updates."""
 
     __tablename__ = "response"
+    # an organisation's submitted responses in a round (aggregates; migration 0003)
+    __table_args__ = (Index("ix_response_aggregate", "round_id", "organisation_id", "status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, max_length=32, unique=True)
@@ -216,6 +218,8 @@ class ResponseScore(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("response_id", "kind", "target_id"),
         Index("ix_response_score_target", "kind", "target_id"),
+        # covering: an aggregate reads the scores of each response from the index alone
+        Index("ix_response_score_aggregate", "response_id", "kind", "target_id", "score"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
