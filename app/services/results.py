@@ -15,6 +15,7 @@ from sqlalchemy import Select, case, select
 from sqlmodel import Session, col
 
 from app.models import Response, ResponseScore, ResponseStatus, ScoreKind
+from app.services import aggregate_cache
 from app.services.responses import Context
 from scoring import GroupScore, Profile, aggregate_columns, recommendations, score_response
 
@@ -88,17 +89,33 @@ def organisation_group(session: Session, context: Context) -> GroupResult:
 
     Read from the scores stored at submission, never by rescoring every response on a page
     view (see docs/performance.md); ``radar scores rebuild`` refreshes them after a rule change.
-    One query, planned on the indexes of migration 0003 whatever the table statistics say
-    (the organisation's submitted responses, then each one's scores from the index alone), its
-    dimension ids mapped to numbers in SQL and summarised as numpy columns, so that the cost
-    per response is small.
+    Kept by :mod:`app.services.aggregate_cache` while the organisation's submitted responses
+    and the stored scores are unchanged; otherwise computed by :func:`compute_group`.
     """
+    round_id, organisation_id = context.round.id, context.organisation.id
+    assert round_id is not None
+    assert organisation_id is not None
+    minimum = context.project.min_group_size
+    key = (round_id, organisation_id, minimum)  # a round is pinned to one version
+    return aggregate_cache.remember(
+        key,
+        aggregate_cache.fingerprint(session, round_id, organisation_id),
+        lambda: compute_group(session, context),
+    )
+
+
+def compute_group(session: Session, context: Context) -> GroupResult:
+    """The aggregate from the stored scores: one query, planned on the indexes of migration
+    0003 whatever the table statistics say, its dimension ids mapped to numbers in SQL and
+    summarised as numpy columns."""
     keys = [dimension.id for dimension in context.definition.dimensions]
     assert context.round.id is not None
     assert context.organisation.id is not None
-    rows = session.execute(
-        organisation_scores(context.round.id, context.organisation.id, keys)
-    ).all()
+    rows = (
+        session.connection()  # plain rows: the ORM's per-row work would cost more than the sums
+        .execute(organisation_scores(context.round.id, context.organisation.id, keys))
+        .all()
+    )
     minimum = context.project.min_group_size
     if not rows:
         return GroupResult(0, minimum, None)

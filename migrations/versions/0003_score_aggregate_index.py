@@ -1,7 +1,9 @@
 """indexes for organisation aggregates whose query plan does not depend on table statistics
 
-- ``ix_response_aggregate`` (``round_id``, ``organisation_id``, ``status``): the submitted
-  responses of one organisation in one round, found by equality on all three columns.
+- ``ix_response_aggregate`` (``round_id``, ``organisation_id``, ``status``, ``public_id``):
+  the submitted responses of one organisation in one round, found by equality on the first
+  three columns; their public ids (which name the set a cached aggregate summarises) come
+  from the index alone.
 - ``ix_response_score_aggregate`` (``response_id``, ``kind``, ``target_id``, ``score``): the
   scores of each such response, read from the index alone.
 
@@ -28,7 +30,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('response', schema=None) as batch_op:
         batch_op.create_index(
-            'ix_response_aggregate', ['round_id', 'organisation_id', 'status'], unique=False
+            'ix_response_aggregate',
+            ['round_id', 'organisation_id', 'status', 'public_id'],
+            unique=False,
         )
     with op.batch_alter_table('response_score', schema=None) as batch_op:
         batch_op.create_index(

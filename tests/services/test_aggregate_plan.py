@@ -46,7 +46,8 @@ def seeded(session: Session) -> tuple[Definition, factories.Network, list[dict[s
 
 def _plan(session: Session, round_: Round, organisation: Organisation, keys: list[str]) -> str:
     """The plan as one text: SQLite's EXPLAIN QUERY PLAN lines, PostgreSQL's JSON plan."""
-    assert round_.id is not None and organisation.id is not None
+    assert round_.id is not None
+    assert organisation.id is not None
     query = results.organisation_scores(round_.id, organisation.id, keys)
     dialect = session.get_bind().dialect
     sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
