@@ -139,7 +139,16 @@ def test_organisation_aggregate_reads_the_stored_scores(
     for row in stored:
         session.delete(row)
         session.flush()
-        session.add(ResponseScore(**row.model_dump(exclude={"id", "score"}), score=80.0))
+        session.add(
+            ResponseScore(
+                response_id=row.response_id,
+                kind=row.kind,
+                target_id=row.target_id,
+                score=80.0,
+                coverage=row.coverage,
+                rules_version=row.rules_version,
+            )
+        )
     session.commit()
     group = _figure(Page.get(client, "/respond/result"))["data"][-1]
     assert group["r"][0] == 80.0
