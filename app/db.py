@@ -3,7 +3,16 @@
 
 SQLite gets WAL, a busy timeout and foreign keys on every connection. Writers start with
 ``BEGIN IMMEDIATE``, so that two writers queue for the lock instead of failing half-way with
-"database is locked"; readers start a deferred transaction and never take the lock.
+"database is locked"; readers start a deferred transaction and never take the lock. Within one
+process, writers first queue on a :class:`WriteLock` of the database file and only then ask
+SQLite: a waiting writer is woken the moment the lock is free, instead of polling SQLite's busy
+handler with growing sleeps (which made the tail of writes under load 20 times longer, see
+docs/performance.md). Other processes (the CLI beside ``radar serve``) still meet SQLite's own
+lock and its busy timeout.
+
+The pool holds :data:`WORKER_THREADS` connections, the threads that run synchronous routes:
+every request thread gets a connection without waiting and none is opened and closed per
+request.
 
 One owner per transaction: services flush, never commit. :func:`unit_of_work` is the owner (one
 web request, one CLI command): it commits once at its end, or rolls back wholly on error.
@@ -12,13 +21,16 @@ web request, one CLI command): it commits once at its end, or rolls back wholly 
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
@@ -28,6 +40,10 @@ from app.errors import ConflictingData
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+WORKER_THREADS = 40
+"""Threads that run synchronous routes and dependencies (anyio's default, set explicitly by
+:func:`app.main.create_app`); the pool is sized to them."""
+POOL_OVERFLOW = 8  # CLI commands and the rare second unit of work (a rate-limit count)
 READ_ONLY = "radar_read_only"
 SIDE_WRITES = "radar_side_writes"
 
@@ -48,16 +64,75 @@ def normalise_url(url: str) -> str:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.database not in (None, "", ":memory:") and "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", WORKER_THREADS)
+        kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            **kwargs,
         )
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+class WriteLock:
+    """One process's queue for SQLite's write lock on one database file.
+
+    Held from a writer's ``BEGIN IMMEDIATE`` until its connection goes back to the pool (after
+    the commit or rollback), by the connection that took it: a connection that begins again
+    while holding it does not wait for itself. Released from whichever thread returns the
+    connection (FastAPI may end a dependency on another thread than it started it on), which a
+    plain :class:`threading.Lock` allows.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holder: object | None = None
+
+    def acquire(self, holder: object, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds; then fail as SQLite would ("database is locked"),
+        which :func:`app.errors` answers with 503 and Retry-After."""
+        if self._holder is holder:
+            return
+        if not self._lock.acquire(timeout=timeout):
+            raise OperationalError(
+                "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
+            )
+        self._holder = holder
+
+    def release(self, holder: object) -> None:
+        if holder is not None and self._holder is holder:
+            self._holder = None
+            self._lock.release()
+
+    @property
+    def held(self) -> bool:
+        return self._lock.locked()
+
+
+_WRITE_LOCKS: dict[str, WriteLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def write_lock(engine: Engine) -> WriteLock | None:
+    """The process's :class:`WriteLock` of an SQLite file database (shared by all engines on
+    the same file); None for PostgreSQL and in-memory databases."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
+        return None
+    key = str(Path(database).resolve())
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, WriteLock())
+
+
 def _configure_sqlite(engine: Engine) -> None:
+    lock = write_lock(engine)
+    timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN below decide
@@ -72,7 +147,19 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        if immediate and lock is not None:
+            lock.acquire(connection.connection.dbapi_connection, timeout)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    if lock is None:
+        return
+
+    def release(dbapi_connection: Any, *_args: Any) -> None:
+        lock.release(dbapi_connection)
+
+    # back in the pool (committed or rolled back), or gone: the transaction has ended
+    for name in ("checkin", "invalidate", "close"):
+        event.listen(engine, name, release)
 
 
 def writer_session(engine: Engine, **options: Any) -> Session:

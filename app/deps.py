@@ -12,16 +12,19 @@ other methods, and the few GET routes that must write (:data:`WriterSessionDep`)
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import Annotated
+from contextlib import asynccontextmanager, nullcontext
+from typing import Annotated, Any
 
+from anyio import CapacityLimiter
 from fastapi import Depends, Request
+from fastapi.concurrency import contextmanager_in_threadpool
 from fastapi.params import Depends as DependsParam
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app.db import unit_of_work
+from app.db import WORKER_THREADS, unit_of_work, write_lock
 from app.errors import TooManyRequests
 from app.services import rate_limit
 
@@ -33,16 +36,39 @@ def _engine(request: Request) -> Engine:
     return engine
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's unit of work: a reader for GET/HEAD/OPTIONS, else a writer."""
-    with unit_of_work(_engine(request), write=request.method not in READ_METHODS) as session:
+    async with _unit(request, write=request.method not in READ_METHODS) as session:
         yield session
 
 
-def get_writer_session(request: Request) -> Iterator[Session]:
+async def get_writer_session(request: Request) -> AsyncIterator[Session]:
     """A writer whatever the method, for GET routes that must write (opening a link)."""
-    with unit_of_work(_engine(request), write=True) as session:
+    async with _unit(request, write=True) as session:
         yield session
+
+
+@asynccontextmanager
+async def _unit(request: Request, *, write: bool) -> AsyncIterator[Session]:
+    """:func:`app.db.unit_of_work`, entered and left on worker threads (its commit may wait
+    for the database). On SQLite a writer first waits for its turn on the event loop: at most
+    ``WORKER_THREADS - 1`` writing requests are admitted at once, so requests waiting for the
+    process's write lock can never hold every worker thread while the request that holds the
+    lock needs one to run its route (that stalled form posts until the busy timeout)."""
+    engine = _engine(request)
+    turns = _writer_turns(request.app) if write and write_lock(engine) is not None else None
+    async with (
+        turns if turns is not None else nullcontext(),
+        contextmanager_in_threadpool(unit_of_work(engine, write=write)) as session,
+    ):
+        yield session
+
+
+def _writer_turns(app: Any) -> CapacityLimiter:
+    turns: CapacityLimiter | None = getattr(app.state, "writer_turns", None)
+    if turns is None:
+        turns = app.state.writer_turns = CapacityLimiter(WORKER_THREADS - 1)
+    return turns
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

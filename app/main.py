@@ -5,14 +5,26 @@ Static files are a route of the pages (:mod:`app.web.assets`: hashed names, comp
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import FastAPI
 
 from app import api, links, web
-from app.db import make_engine
+from app.db import WORKER_THREADS, make_engine
 from app.middleware import BodySizeLimit, ErrorBoundary, SecurityHeaders, TrustedHosts
 from app.problems import install_error_handlers
 from app.request_log import RequestLog
 from app.settings import Settings, get_settings
+from app.templating import environment
+
+
+@asynccontextmanager
+async def _worker_threads(_app: FastAPI) -> AsyncIterator[None]:
+    """As many threads for synchronous routes as the database pool has connections."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -25,7 +37,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # app.api.docs serves it without a CDN or inline script
         redoc_url=None,
+        lifespan=_worker_threads,
     )
+    environment.auto_reload = settings.reload_templates  # no stat per template and request
     app.state.settings = settings
     app.state.engine = make_engine(settings.effective_database_url)
     probes = [api.router.url_path_for(name) for name in ("healthz", "readyz")]

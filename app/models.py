@@ -205,6 +205,11 @@ class Response(SQLModel, table=True):
     """One respondent's answers; ``revision`` guards against lost updates."""
 
     __tablename__ = "response"
+    # an organisation's submitted responses in a round, named by their public ids (aggregates
+    # and their cache; migration 0003)
+    __table_args__ = (
+        Index("ix_response_aggregate", "round_id", "organisation_id", "status", "public_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, max_length=32, unique=True)
@@ -233,12 +238,17 @@ class Response(SQLModel, table=True):
 
 
 class ResponseScore(SQLModel, table=True):
-    """Derived scores of a submitted response, stamped with the rules that made them."""
+    """Derived scores of a submitted response, stamped with the rules that made them.
+
+    Rows are replaced (deleted and inserted anew), never changed in place: the cache of
+    organisation aggregates notices new rows (:mod:`app.services.aggregate_cache`)."""
 
     __tablename__ = "response_score"
     __table_args__ = (
         UniqueConstraint("response_id", "kind", "target_id"),
         Index("ix_response_score_target", "kind", "target_id"),
+        # covering: an aggregate reads the scores of each response from the index alone
+        Index("ix_response_score_aggregate", "response_id", "kind", "target_id", "score"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -14,9 +14,11 @@ not enough to name a respondent's computer.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import secrets
 import time
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -75,6 +77,7 @@ def redact_path(path: str, query: str = "") -> str:
     return f"{shown}?{urlencode(pairs)}"
 
 
+@lru_cache(maxsize=4096)  # parsing an address costs more than the rest of a log line
 def shorten_address(host: str | None) -> str:
     """The client's network, not its address: IPv4 /24, IPv6 /48 ("-" when unknown)."""
     if not host:
@@ -118,18 +121,28 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            client = scope.get("client")
-            self.log.info(
-                "request",
-                request_id=request_id,
-                method=scope.get("method", ""),
-                path=redact_path(
-                    str(scope.get("path", "")), scope.get("query_string", b"").decode("latin-1")
-                ),
-                status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 1),
-                client=shorten_address(client[0] if client else None),
-            )
+            if self.enabled:
+                self._write(scope, request_id, status, started)
+
+    @property
+    def enabled(self) -> bool:
+        """Whether request lines are logged at all (``RADAR_LOG_LEVEL`` info or lower): when
+        not, no line is built (structlog would build it and the logger drop it)."""
+        return logging.getLogger(LOGGER).isEnabledFor(logging.INFO)
+
+    def _write(self, scope: Scope, request_id: str, status: int, started: float) -> None:
+        client = scope.get("client")
+        self.log.info(
+            "request",
+            request_id=request_id,
+            method=scope.get("method", ""),
+            path=redact_path(
+                str(scope.get("path", "")), scope.get("query_string", b"").decode("latin-1")
+            ),
+            status=status,
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            client=shorten_address(client[0] if client else None),
+        )
 
 
 def logging_config(level: str = "info", fmt: str = "text") -> dict[str, Any]:

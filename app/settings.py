@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     time_zone: str = Field(
         default="Europe/Berlin", description="Time zone of dates and times shown on pages"
     )
+    reload_templates: bool = Field(
+        default=False,
+        description="Re-read templates whose files changed (development); off, every page "
+        "skips a file check per template",
+    )
     log_level: str = "info"
     log_format: Literal["text", "json"] = Field(
         default="text", description="Log lines as key=value text or as JSON"

@@ -32,6 +32,7 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     extensions=["jinja2.ext.i18n"],
+    auto_reload=False,  # app.main turns it on with RADAR_RELOAD_TEMPLATES (development)
 )
 
 

@@ -15,6 +15,7 @@ no web framework, no database, no file I/O, so that other tools can use it on th
 from scoring.aggregate import (
     GroupScore,
     OrganisationAggregate,
+    aggregate_columns,
     aggregate_organisation,
     aggregate_scores,
 )
@@ -140,6 +141,7 @@ __all__ = [
     "ScoringRules",
     "Summary",
     "UnscorableAnswers",
+    "aggregate_columns",
     "aggregate_organisation",
     "aggregate_scores",
     "check_text",

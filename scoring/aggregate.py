@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scoring.profile import Profile
-from scoring.stats import Summary, summarise
+from scoring.stats import Summary, Values, summarise
 
 MIN_GROUP_SIZE = 3
 DISAGREEMENT_BELOW = 0.5
@@ -81,15 +81,40 @@ def aggregate_scores(
     disagreement_below: float = DISAGREEMENT_BELOW,
 ) -> dict[str, GroupScore]:
     """Summarise each key's scores over responses (key -> score or None) into a group score."""
-    if min_group_size < 1:
-        raise ValueError(f"min_group_size must be at least 1, got {min_group_size}")
     if keys is None:
         keys = list(dict.fromkeys(key for scores in responses for key in scores))
-    result = {}
-    for key in keys:
-        values = [v for v in (scores.get(key) for scores in responses) if v is not None]
-        result[key] = _group_score(values, len(responses), min_group_size, disagreement_below)
-    return result
+    columns = {
+        key: [v for v in (scores.get(key) for scores in responses) if v is not None] for key in keys
+    }
+    return aggregate_columns(
+        columns,
+        len(responses),
+        min_group_size=min_group_size,
+        disagreement_below=disagreement_below,
+    )
+
+
+def aggregate_columns(
+    columns: Mapping[str, Values],
+    responses: int,
+    *,
+    min_group_size: int = MIN_GROUP_SIZE,
+    disagreement_below: float = DISAGREEMENT_BELOW,
+) -> dict[str, GroupScore]:
+    """:func:`aggregate_scores` from each key's scores as one column (a response without a
+    score for the key left out) and the number of ``responses``: the form stored scores are
+    read in, without a dict per response.
+
+    >>> a = aggregate_columns({"d": [40.0, 60.0]}, responses=3, min_group_size=2)
+    >>> a["d"].n, a["d"].mean
+    (2, 50.0)
+    """
+    if min_group_size < 1:
+        raise ValueError(f"min_group_size must be at least 1, got {min_group_size}")
+    return {
+        key: _group_score(values, responses, min_group_size, disagreement_below)
+        for key, values in columns.items()
+    }
 
 
 def aggregate_organisation(
@@ -129,7 +154,7 @@ def aggregate_organisation(
 
 
 def _group_score(
-    values: list[float], responses: int, min_group_size: int, disagreement_below: float
+    values: Values, responses: int, min_group_size: int, disagreement_below: float
 ) -> GroupScore:
     if len(values) < min_group_size:
         if responses < min_group_size:

@@ -1,9 +1,12 @@
 """Statistics helpers: group summaries, agreement, percentile ranks, reliability.
 
-Group summaries use the standard library's :mod:`statistics`, whose sums are exact, so a
-summary does not depend on the order of its inputs to the last bit. Spreads are *sample*
-statistics (``n - 1``): a group of stakeholders is read as a sample of the organisation's
-views. Reliability works on numpy arrays of many responses.
+Group summaries work on numpy arrays: an organisation's aggregate summarises up to tens of
+thousands of stored scores per dimension on a page view, where the standard library's exact
+:mod:`statistics` took 30 ms per dimension at 10,000 scores (numpy: well under 1 ms). The
+values are sorted first (the median needs that anyway) and every sum runs over the sorted
+array, so a summary still does not depend on the order of its inputs to the last bit. Spreads
+are *sample* statistics (``n - 1``): a group of stakeholders is read as a sample of the
+organisation's views. Reliability works on numpy arrays of many responses.
 
 >>> s = summarise([40.0, 50.0, 60.0])
 >>> s.mean, s.median, s.sd, round(s.agreement, 3)
@@ -14,7 +17,7 @@ views. Reliability works on numpy arrays of many responses.
 
 from __future__ import annotations
 
-import statistics
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,32 +41,52 @@ class Summary:
     agreement: float | None
 
 
-def summarise(values: Sequence[float]) -> Summary:
+Values = Sequence[float] | NDArray[np.float64]
+
+
+def summarise(values: Values) -> Summary:
     """Summary statistics of scores on 0..100; ``sd`` and ``agreement`` need two values."""
-    if not values:
+    data = _sorted(values)
+    n = int(data.size)
+    if n == 0:
         return Summary(0, None, None, None, None, None, None)
-    spread = len(values) > 1
+    variance = _variance(data) if n > 1 else None
     return Summary(
-        n=len(values),
-        mean=statistics.fmean(values),
-        median=float(statistics.median(values)),
-        sd=statistics.stdev(values) if spread else None,
-        min=float(min(values)),
-        max=float(max(values)),
-        agreement=agreement(values) if spread else None,
+        n=n,
+        mean=float(data.mean()),
+        median=float((data[(n - 1) // 2] + data[n // 2]) / 2),
+        sd=math.sqrt(variance) if variance is not None else None,
+        min=float(data[0]),
+        max=float(data[-1]),
+        agreement=_agreement(variance) if variance is not None else None,
     )
 
 
-def agreement(values: Sequence[float]) -> float:
+def agreement(values: Values) -> float:
     """Within-group agreement r_wg (James, Demaree & Wolf 1984) of scores on 0..100.
 
     ``1 - variance / UNIFORM_VARIANCE``, where the reference is the variance of scores spread
     uniformly over the scale (the "no agreement" null); 1 is full agreement, 0 (the floor) is
     as much spread as chance or more.
     """
-    if len(values) < 2:
+    data = _sorted(values)
+    if data.size < 2:
         raise ValueError("agreement needs at least two values")
-    return max(0.0, 1.0 - statistics.variance(values) / UNIFORM_VARIANCE)
+    return _agreement(_variance(data))
+
+
+def _sorted(values: Values) -> NDArray[np.float64]:
+    return np.sort(np.asarray(values, dtype=np.float64))
+
+
+def _variance(data: NDArray[np.float64]) -> float:
+    """Sample variance in two passes (deviations from the mean: no cancellation)."""
+    deviations = data - data.mean()
+    return float(np.dot(deviations, deviations) / (data.size - 1))
+
+
+def _agreement(variance: float) -> float:
+    return max(0.0, 1.0 - variance / UNIFORM_VARIANCE)
 
 
 def percentile_rank(value: float, population: Sequence[float]) -> float:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from typer.core import TyperGroup
@@ -67,6 +69,27 @@ def say_json(data: object) -> None:
 def say_row(*fields: object) -> None:
     """Print one tab-separated line; each field's own tabs and line breaks are escaped."""
     typer.echo("\t".join(printable(field) for field in fields))
+
+
+@contextmanager
+def progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar of ``total`` steps while the block runs, on a terminal only (stdout is a
+    TTY): piped or in a script, the output stays the lines :func:`say` prints. Yields the
+    function that advances it; the bar disappears when the block ends. ``description`` is
+    the program's own text (no user input)."""
+    if not sys.stdout.isatty():
+        yield lambda _steps: None
+        return
+    bar = Progress(
+        TextColumn(description),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    )
+    task = bar.add_task(description, total=total)
+    with bar:
+        yield lambda steps: bar.advance(task, steps)
 
 
 def fail(message: str) -> typer.Exit:

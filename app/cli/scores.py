@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli.common import engine_for, fail, read_session, say, write_session
+from app.cli.common import engine_for, fail, progress, read_session, say, write_session
 from app.services import scores as service
 from scoring import RULES_VERSION
 
@@ -28,9 +28,13 @@ def rebuild(
     with read_session(engine) as session:
         batches = service.rebuild_batches(session, slug=questionnaire, version=version)
     count = 0
-    for batch in batches:
-        with write_session(engine) as session:
-            count += service.rescore(session, batch)
+    total = sum(len(batch.response_ids) for batch in batches)
+    with progress(total, "rescoring responses") as advance:
+        for batch in batches:
+            with write_session(engine) as session:
+                done = service.rescore(session, batch)
+            count += done
+            advance(done)
     engine.dispose()
     say(f"{count} response(s) rescored with rules {RULES_VERSION}")
 

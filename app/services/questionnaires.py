@@ -18,9 +18,9 @@ from app.db_types import utcnow
 from app.definition_files import definition_files, read_definition
 from app.errors import Conflict, NotFound
 from app.models import Questionnaire, QuestionnaireVersion, VersionStatus
-from app.services import audit
+from app.services import audit, definition_cache
 from app.services.paging import Slice, page_of
-from scoring import Definition, parse_definition, shorten
+from scoring import Definition, shorten
 
 
 class PublishOutcome(StrEnum):
@@ -101,9 +101,12 @@ def retire(session: Session, slug: str, version: str) -> QuestionnaireVersion:
 
 
 def list_questionnaires(session: Session) -> list[tuple[Questionnaire, list[QuestionnaireVersion]]]:
+    """Every questionnaire with its versions, read without their definitions (their texts come
+    from :mod:`app.services.definition_cache`)."""
     rows = session.exec(
         select(Questionnaire, QuestionnaireVersion)
         .join(QuestionnaireVersion)
+        .options(definition_cache.WITHOUT_DEFINITION)
         .order_by(col(Questionnaire.slug), col(QuestionnaireVersion.id))
     ).all()
     grouped: dict[int, tuple[Questionnaire, list[QuestionnaireVersion]]] = {}
@@ -135,6 +138,7 @@ def page_questionnaires(
     for row in session.exec(
         select(QuestionnaireVersion)
         .where(col(QuestionnaireVersion.questionnaire_id).in_(ids))
+        .options(definition_cache.WITHOUT_DEFINITION)
         .order_by(col(QuestionnaireVersion.id))
     ):
         versions[row.questionnaire_id].append(row)
@@ -185,8 +189,9 @@ def get_version(session: Session, slug: str, version: str) -> QuestionnaireVersi
 
 
 def definition_of(row: QuestionnaireVersion) -> Definition:
-    """The stored definition as a model (validated again: cheap, and catches tampering)."""
-    return parse_definition(row.definition)
+    """The stored definition as a model, validated again once per process and content hash
+    (catches tampering; see :mod:`app.services.definition_cache`)."""
+    return definition_cache.parsed(row)
 
 
 def _version(session: Session, slug: str, version: str) -> QuestionnaireVersion | None:
@@ -199,4 +204,5 @@ def _version(session: Session, slug: str, version: str) -> QuestionnaireVersion 
         select(QuestionnaireVersion)
         .join(Questionnaire)
         .where(Questionnaire.slug == slug, QuestionnaireVersion.version == version)
+        .options(definition_cache.WITHOUT_DEFINITION)
     ).first()

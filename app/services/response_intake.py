@@ -285,6 +285,6 @@ def score_only(
 ) -> tuple[Profile, tuple[str, ...]]:
     """The profile of ``answers`` to a questionnaire version and the answers it did not count;
     nothing is stored. Invalid answers are refused as on creation."""
-    definition = responses.parsed(questionnaires.get_version(session, slug, version))
+    definition = questionnaires.definition_of(questionnaires.get_version(session, slug, version))
     not_counted = checked_answers(definition, answers, complete=False)
     return score_response(definition, answers), not_counted

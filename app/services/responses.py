@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -31,7 +32,7 @@ from app.models import (
     ResponseStatus,
     Round,
 )
-from app.services import audit, questionnaires, scores, web_sessions
+from app.services import audit, definition_cache, questionnaires, scores, web_sessions
 from app.services.invitations import RoundClosed
 from app.services.rounds import RoundState, round_state, version_of
 from app.settings import get_settings
@@ -94,34 +95,32 @@ class Saved:
 
 
 def load(session: Session, response_id: int) -> Context:
-    response = session.get(Response, response_id)
-    if response is None:
+    """A response with its context, in one query: every respondent page and form post starts
+    here, and on SQLite a writing request holds the write lock from its first query on. The
+    definition comes from :mod:`app.services.definition_cache` (its JSON is not read)."""
+    found = session.execute(  # six entities: SQLAlchemy's select (SQLModel's stops at four)
+        sa_select(Response, Round, Organisation, Project, QuestionnaireVersion, Invitation)
+        .join(Round, col(Round.id) == col(Response.round_id))
+        .join(Organisation, col(Organisation.id) == col(Response.organisation_id))
+        .join(Project, col(Project.id) == col(Round.project_id))
+        .join(
+            QuestionnaireVersion,
+            col(QuestionnaireVersion.id) == col(Round.questionnaire_version_id),
+        )
+        .outerjoin(Invitation, col(Invitation.id) == col(Response.invitation_id))
+        .where(col(Response.id) == response_id)
+        .options(definition_cache.WITHOUT_DEFINITION)
+    ).first()
+    if found is None:
         raise NotFound(NO_RESPONSE)
-    round_ = session.get(Round, response.round_id)
-    organisation = session.get(Organisation, response.organisation_id)
-    assert round_ is not None
-    assert organisation is not None
-    project = session.get(Project, round_.project_id)
-    assert project is not None
-    invitation = session.get(Invitation, response.invitation_id) if response.invitation_id else None
-    definition = definition_of(session, round_)
+    response, round_, organisation, project, version, invitation = found
+    definition = questionnaires.definition_of(version)
     return Context(response, round_, organisation, project, definition, invitation)
-
-
-_DEFINITIONS: dict[str, Definition] = {}
 
 
 def definition_of(session: Session, round_: Round) -> Definition:
     """The definition a round is pinned to (parsed once per content hash)."""
-    return parsed(version_of(session, round_))
-
-
-def parsed(row: QuestionnaireVersion) -> Definition:
-    """A stored version's definition, parsed once per content hash and kept."""
-    definition = _DEFINITIONS.get(row.content_hash)
-    if definition is None:
-        definition = _DEFINITIONS[row.content_hash] = questionnaires.definition_of(row)
-    return definition
+    return questionnaires.definition_of(version_of(session, round_))
 
 
 def save_page(

@@ -18,7 +18,7 @@ from app import limits
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Project, QuestionnaireVersion, Response, Round, VersionStatus
-from app.services import audit, questionnaires
+from app.services import audit, definition_cache, questionnaires
 from scoring import shorten
 
 
@@ -177,7 +177,11 @@ def list_rounds(session: Session, project: Project) -> list[Round]:
 
 def version_of(session: Session, round_: Round) -> QuestionnaireVersion:
     """The questionnaire version a round is pinned to."""
-    row = session.get(QuestionnaireVersion, round_.questionnaire_version_id)
+    row = session.get(
+        QuestionnaireVersion,
+        round_.questionnaire_version_id,
+        options=[definition_cache.WITHOUT_DEFINITION],  # the definition comes from the cache
+    )
     assert row is not None  # a foreign key guarantees it
     return row
 

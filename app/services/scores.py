@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
-from sqlalchemy import delete, func
+from sqlalchemy import Table, delete, func, insert
 from sqlmodel import Session, col, select
 
 from app.db_types import utcnow
@@ -32,7 +32,7 @@ from app.models import (
     Round,
     ScoreKind,
 )
-from app.services import questionnaires
+from app.services import definition_cache, questionnaires
 from scoring import (
     RULES_VERSION,
     CompositeScore,
@@ -43,8 +43,9 @@ from scoring import (
     score_response,
 )
 
-BATCH_SIZE = 200
+BATCH_SIZE = 500
 OVERALL = "overall"
+SCORE_TABLE: Table = ResponseScore.__table__  # type: ignore[attr-defined]
 
 
 def store_scores(
@@ -62,24 +63,15 @@ def store_scores(
 def _store(
     session: Session, response: Response, profile: Profile, at: datetime | None = None
 ) -> None:
+    """One DELETE and one multi-row INSERT of plain rows (no ORM objects to build and flush:
+    this runs inside a submission's write transaction)."""
     assert response.id is not None
-    session.exec(delete(ResponseScore).where(col(ResponseScore.response_id) == response.id))
+    session.execute(delete(ResponseScore).where(col(ResponseScore.response_id) == response.id))
     now = at or utcnow()
-    session.add_all(
-        ResponseScore(
-            response_id=response.id,
-            kind=kind,
-            target_id=target_id,
-            score=score,
-            coverage=coverage,
-            band=band,
-            reason=reason,
-            rules_version=profile.rules_version,
-            computed_at=now,
-        )
-        for kind, target_id, score, coverage, band, reason in _rows(profile)
+    session.execute(
+        insert(SCORE_TABLE),
+        [_values(response.id, row, profile.rules_version, now) for row in _rows(profile)],
     )
-    session.flush()
 
 
 Row = tuple[ScoreKind, str, float | None, float, str | None, str | None]
@@ -158,19 +150,54 @@ def rebuild_batches(
 def rescore(session: Session, batch: Batch) -> int:
     """Rescore one batch through the vectorised path; returns how many responses it held.
 
-    Each batch is flushed, so the identity map holds its rows only weakly and memory stays
-    flat however many batches one unit of work rescores. ``radar scores rebuild`` gives each
-    batch a unit of work of its own, so a large rebuild never holds SQLite's write lock for
-    long and an interruption keeps the finished batches (running it again is safe).
+    Plain rows, no ORM objects: the answers are read with one query, scored together
+    (:func:`scoring.score_bulk`), the batch's old scores removed with one DELETE and the new
+    ones written with one multi-row INSERT (the driver's ``executemany``). Nothing stays in the
+    session's identity map, so memory stays flat however many batches one unit of work
+    rescores. ``radar scores rebuild`` gives each batch a unit of work of its own, so a large
+    rebuild never holds SQLite's write lock for long and an interruption keeps the finished
+    batches (running it again is safe).
     """
-    row = session.get(QuestionnaireVersion, batch.version_id)
+    row = session.get(
+        QuestionnaireVersion, batch.version_id, options=[definition_cache.WITHOUT_DEFINITION]
+    )
     assert row is not None
     definition = questionnaires.definition_of(row)
-    responses = session.exec(select(Response).where(col(Response.id).in_(batch.response_ids))).all()
-    scores = score_bulk(definition, [dict(response.answers) for response in responses])
-    for index, response in enumerate(responses):
-        _store(session, response, profile_at(scores, index))
-    return len(responses)
+    found = session.execute(
+        select(col(Response.id), col(Response.answers))
+        .where(col(Response.id).in_(batch.response_ids))
+        .order_by(col(Response.id))
+    ).all()
+    if not found:
+        return 0
+    ids = [response_id for response_id, _ in found]
+    scores = score_bulk(definition, [answers for _, answers in found])
+    now = utcnow()
+    session.execute(delete(ResponseScore).where(col(ResponseScore.response_id).in_(ids)))
+    session.execute(
+        insert(SCORE_TABLE),
+        [
+            _values(response_id, part, RULES_VERSION, now)
+            for index, response_id in enumerate(ids)
+            for part in _rows(profile_at(scores, index))
+        ],
+    )
+    return len(ids)
+
+
+def _values(response_id: int, row: Row, rules_version: str, at: datetime) -> dict[str, object]:
+    kind, target_id, score, coverage, band, reason = row
+    return {
+        "response_id": response_id,
+        "kind": kind.value,
+        "target_id": target_id,
+        "score": score,
+        "coverage": coverage,
+        "band": band,
+        "reason": reason,
+        "rules_version": rules_version,
+        "computed_at": at,
+    }
 
 
 def rebuild(session: Session, *, slug: str | None = None, version: str | None = None) -> int:

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from app.deps import SessionDep
 from app.i18n import N_
-from app.services import definition_texts
+from app.services import definition_cache, definition_texts
 from app.services import questionnaires as service
 from app.templating import localizer_for, render_page
 
@@ -21,7 +21,7 @@ def index(request: Request, session: SessionDep) -> HTMLResponse:
     i18n = localizer_for(request)
     rows = []
     for questionnaire, versions in service.list_questionnaires(session):
-        definition = versions[-1].definition
+        definition = definition_cache.stored(versions[-1])
         title = definition_texts.title(definition, i18n.language)
         rows.append(
             {

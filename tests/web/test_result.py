@@ -155,8 +155,11 @@ def test_submission_is_audited_except_in_anonymous_rounds(
 def test_organisation_aggregate_reads_the_stored_scores(
     client: TestClient, submitted: Page, make_link: MakeLink, session: Session
 ) -> None:
-    """Stored scores are what comparisons show: a rebuild after a rule fix reaches the page."""
+    """Stored scores are what comparisons show: a rebuild after a rule fix reaches the page,
+    also when the page was shown (and its aggregate kept) before. A rebuild replaces score
+    rows with new ones, as done here; rows are never changed in place."""
     another_respondent(client, make_link(), mandate="3")
+    assert Page.get(client, "/respond/result").status == 200  # the aggregate is kept now
     stored = session.exec(
         select(ResponseScore).where(
             ResponseScore.kind == ScoreKind.DIMENSION, ResponseScore.target_id == "leadership"
@@ -164,8 +167,18 @@ def test_organisation_aggregate_reads_the_stored_scores(
     ).all()
     assert len(stored) == 2
     for row in stored:
-        row.score = 80.0
-        session.add(row)
+        session.delete(row)
+        session.flush()
+        session.add(
+            ResponseScore(
+                response_id=row.response_id,
+                kind=row.kind,
+                target_id=row.target_id,
+                score=80.0,
+                coverage=row.coverage,
+                rules_version=row.rules_version,
+            )
+        )
     session.commit()
     group = _figure(Page.get(client, "/respond/result"))["data"][-1]
     assert group["r"][0] == 80.0

@@ -6,14 +6,13 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES
 from app.deps import SessionDep
 from app.models import Questionnaire, QuestionnaireVersion
-from app.services import definition_texts
+from app.services import definition_cache
 from app.services import questionnaires as service
 from scoring import LanguageCode
 
@@ -38,7 +37,7 @@ class VersionSummary(BaseModel):
             version=row.version,
             status=row.status,
             content_hash=row.content_hash,
-            languages=row.definition["languages"],
+            languages=definition_cache.stored(row)["languages"],
             published_at=row.published_at,
             retired_at=row.retired_at,
         )
@@ -61,10 +60,11 @@ def list_questionnaires(session: SessionDep, page: PageDep) -> Page[Questionnair
 def _summary(found: tuple[Questionnaire, list[QuestionnaireVersion]]) -> QuestionnaireSummary:
     questionnaire, versions = found
     latest = versions[-1]
+    definition = definition_cache.stored(latest)
     return QuestionnaireSummary(
         slug=questionnaire.slug,
-        title=latest.definition["title"],
-        languages=latest.definition["languages"],
+        title=definition["title"],
+        languages=definition["languages"],
         latest_version=latest.version,
         versions=[VersionSummary.of(v) for v in versions],
     )
@@ -100,9 +100,9 @@ def get_definition(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     row = service.get_version(session, slug, version)
-    body = row.definition if lang is None else definition_texts.in_language(row.definition, lang)
+    body = definition_cache.as_json(row, lang)  # refuses a language the version lacks
     etag = f'"{row.content_hash}{"-" + lang if lang else ""}"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=0, must-revalidate"}
     if if_none_match and etag in {tag.strip() for tag in if_none_match.split(",")}:
         return Response(status_code=304, headers=headers)
-    return JSONResponse(body, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
