@@ -108,7 +108,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     repeat = parser.parse_args().repeat
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(data_dir=Path(folder), secret_key="benchmark-only")
+        settings = Settings(
+            data_dir=Path(folder), secret_key="benchmark-only", trusted_hosts=["testserver"]
+        )
         engine = make_engine(settings.effective_database_url)
         migrate.upgrade(engine)
         with unit_of_work(engine, write=True) as session:
@@ -119,7 +121,7 @@ def main() -> None:
         engine.dispose()
         with TestClient(create_app(settings)) as client:
             client.headers["Accept-Language"] = "en"
-            respondent(client, settings, info.link)
+            respondent(client, settings, f"/r/{info.token}")
             etag = client.get(FLAGSHIP).headers["etag"]
             baseline = best_of(client, "/healthz", repeat)
             drafting = {
