@@ -168,3 +168,27 @@ def test_sessions_idle_past_the_late_save_window_save_nothing(
     page = _page_then_pause(client, session, started, hours=2 + 12)
     assert page.submit({"leadership.mandate": "2"}).status == 401
     assert _stored(reader).answers == {}
+
+
+def test_a_submission_after_the_idle_limit_says_it_was_not_submitted(
+    client: TestClient, session: Session, started: Page, reader: Reader
+) -> None:
+    """Submitting would show the result, which an ended session may not see: the refusal says
+    that nothing was submitted and how to go on, not that "your answers are saved"."""
+    step2 = started.submit({"leadership.mandate": "3", "leadership.has_budget": "no"})
+    review = step2.submit({"services.training": "4"})
+    assert review.url == "/respond/review"
+    _pause(session, hours=3)
+    refused = review.submit({"confirm": "yes"}, "/respond/submit")
+    assert refused.status == 401
+    assert "your answers were not submitted" in refused.text
+    assert "open your personal link again, check them and submit" in refused.text
+    stored = _stored(reader)
+    assert stored.status == "draft"
+    assert stored.answers["services.training"] == 4
+    german = client.post(
+        "/respond/submit",
+        data={**review.hidden("/respond/submit"), "confirm": "yes"},
+        headers={"Accept-Language": "de"},
+    )
+    assert "nicht abgeschickt" in german.text

@@ -38,6 +38,10 @@ NOT_SAVED = N_(
     "you saved before are kept. Copy what you typed (it is listed below), then open your "
     "personal link again and enter it there."
 )
+NOT_SUBMITTED = N_(
+    "Your session has ended, so your answers were not submitted. The answers you saved are "
+    "kept: open your personal link again, check them and submit."
+)
 FORM_CONTROLS = frozenset({csrf.FIELD, "revision", "shown", "action", "switch_language"})
 
 
@@ -95,6 +99,19 @@ def get_respondent(request: Request, session: SessionDep) -> Respondent:
 
 
 RespondentDep = Annotated[Respondent, Depends(get_respondent)]
+
+
+def get_submitting_respondent(request: Request, session: SessionDep) -> Respondent:
+    """The respondent of a submission. A session that has ended cannot submit (submitting
+    shows the result, which an ended session may not see), and the refusal says plainly that
+    nothing was submitted, rather than the general "your answers are saved"."""
+    try:
+        return get_respondent(request, session)
+    except Unauthorized:
+        raise Unauthorized(NOT_SUBMITTED) from None
+
+
+SubmittingRespondentDep = Annotated[Respondent, Depends(get_submitting_respondent)]
 
 
 def get_checked_form(request: Request, respondent: RespondentDep, form: csrf.FormDep) -> FormData:

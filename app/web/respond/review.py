@@ -13,8 +13,15 @@ from app.errors import InvalidAnswers
 from app.i18n import N_, Localizer
 from app.services import responses
 from app.services.respondent_rules import progress
+from app.web import csrf
 from app.web.respond.answer_forms import ItemView, item_views
-from app.web.respond.respondent import CheckedFormDep, Respondent, RespondentDep, redirect, render
+from app.web.respond.respondent import (
+    Respondent,
+    RespondentDep,
+    SubmittingRespondentDep,
+    redirect,
+    render,
+)
 from app.web.respond.steps import revision_of
 
 router = APIRouter(prefix="/respond")
@@ -83,9 +90,13 @@ def show_review(request: Request, respondent: RespondentDep) -> Response:
 
 @router.post("/submit", response_class=HTMLResponse, name="respond.submit")
 def submit(
-    request: Request, respondent: RespondentDep, form: CheckedFormDep, session: SessionDep
+    request: Request,
+    respondent: SubmittingRespondentDep,
+    form: csrf.FormDep,
+    session: SessionDep,
 ) -> Response:
     """Submit after confirmation; a second submission just shows the result."""
+    csrf.verify(request, respondent.web_session, form)
     request.state.reload_url = links.path_for(request, "respond.review")
     if respondent.context.submitted:
         return redirect(request, "respond.result")
