@@ -101,7 +101,7 @@ def import_texts(
         pass
     else:
         raise Conflict(
-            f"{base.slug} {shorten(new_version)} is already published: give the "
+            f"{base.slug} {new_version} is already published: give the "
             "translated version a new version number"
         )
     translations, problems = check_files(base, files)

@@ -50,9 +50,10 @@ def check_files(
                 problems.append(TextProblem(file.name, entry.where, entry.path, problem))
             else:
                 translations.setdefault(entry.path, {})[entry.language] = entry.text
+        flagged = {problem.path for problem in file.problems}  # named already
         for language in file.targets:
             for path in units:
-                if (path, language) not in seen:
+                if (path, language) not in seen and path not in flagged:
                     message = f"no {language} translation: the file has no row for this text"
                     problems.append(TextProblem(file.name, "", path, message))
     return translations, problems

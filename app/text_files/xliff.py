@@ -13,6 +13,7 @@ elements (``<g>``, ``<ph>``...) is refused rather than flattened.
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree as ET
 
 import defusedxml.ElementTree as SafeET
@@ -78,7 +79,8 @@ def read(raw: bytes, name: str) -> TextsFile:
         ) from None
     except ET.ParseError as exc:
         line, _column = exc.position
-        raise refuse(name, f"not XML that can be read: {exc.msg}", f"line {line}") from None
+        reason = re.sub(r": line \d+, column \d+$", "", str(exc))
+        raise refuse(name, f"not XML that can be read: {reason}", f"line {line}") from None
     if root.tag != _tag("xliff") or root.get("version") != "1.2":
         raise refuse(name, "not an XLIFF 1.2 document")
     files = root.findall(_tag("file"))

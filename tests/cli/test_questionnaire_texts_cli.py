@@ -30,7 +30,8 @@ def normalised_hash(definition: Definition) -> str:
 
 def export(radar: Radar, tmp_path: Path, kind: str, *args: str, slug: str = "mini") -> Path:
     path = tmp_path / f"texts{SUFFIX[kind]}"
-    result = radar("questionnaires", "texts", "export", slug, "1.0", "--to", kind, "-o", str(path), *args)
+    args = ("--to", kind, "-o", str(path), *args)
+    result = radar("questionnaires", "texts", "export", slug, "1.0", *args)
     assert result.exit_code == 0, result.output
     assert result.stdout == f"wrote {path}: the texts of {slug} 1.0 as {kind}\n"
     return path
@@ -122,7 +123,8 @@ def test_export_refuses_bad_choices(radar: Radar, published_minimal: None, tmp_p
     fails(export_args("mini", "1.0", "--to", "xlsx", "--source", "fr"),
           "source language 'fr' is not one of the languages of mini 1.0: de, en")  # fmt: skip
     wrong = radar("questionnaires", "texts", "export", "mini", "1.0", "--to", "csv")
-    assert wrong.exit_code == 2 and "'csv' is not one of 'xlsx', 'po'," in wrong.output
+    assert wrong.exit_code == 2
+    assert "'csv' is not one of 'xlsx', 'po'," in wrong.output
     assert export_args("mini", "1.0", "--to", "xlsx").exit_code == 0
     fails(export_args("mini", "1.0", "--to", "xlsx"),
           f"{tmp_path / 'x.xlsx'} exists already; give another file or --force")  # fmt: skip
@@ -133,6 +135,6 @@ def test_import_refuses_a_published_version_number(
 ) -> None:
     path = export(radar, tmp_path, "xlsx")
     output = tmp_path / "mini" / "1.0.yaml"
-    fails(import_(radar, tmp_path, path, version="1.0"),
-          "mini 1.0 is already published: give the translated version a new version number")  # fmt: skip
+    message = "mini 1.0 is already published: give the translated version a new version number"
+    fails(import_(radar, tmp_path, path, version="1.0"), message)
     assert not output.exists()
