@@ -12,14 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import Session
 
 from app.definition_files import read_definition
-from scoring import Definition, text_units, versions_comparable
+from app.services import questionnaires
+from scoring import Definition, parse_definition, text_units, versions_comparable
 from tests.cli.helpers import Radar, fails
 from tests.cli.texts_files import SUFFIX, fill
 from tests.helpers import minimal_definition
 
 FORMATS = ("xlsx", "po", "xliff")
+MANDATE = "items[leadership.mandate].text"
 FLAGSHIP = Path("questionnaires/intercultural-integration/1.0.yaml")
 
 
@@ -138,3 +141,42 @@ def test_import_refuses_a_published_version_number(
     message = "mini 1.0 is already published: give the translated version a new version number"
     fails(import_(radar, tmp_path, path, version="1.0"), message)
     assert not output.exists()
+
+
+def test_import_names_every_problem_by_row_and_writes_nothing(
+    radar: Radar, published_minimal: None, session: Session, tmp_path: Path
+) -> None:
+    """Merged into a later version (--base) whose training question changed since."""
+    later = minimal_definition()
+    later["version"] = "1.2"
+    later["items"][-1]["text"]["en"] = "Training for staff?"
+    questionnaires.publish(session, parse_definition(later))
+    session.commit()
+    path = export(radar, tmp_path, "xlsx", "--target", "fr")
+    fill(path, "xlsx", lambda p, language, source: "" if p == MANDATE else f"{source} (fr)")
+    output = tmp_path / "mini" / "1.3.yaml"
+    result = radar("questionnaires", "texts", "import", str(path), "--as", "1.3", "--base", "1.2")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{path}: row 12: {MANDATE}: missing fr translation",
+        f"{path}: row 17: items[services.training].text: the source text changed since the "
+        "export; it now reads 'Training for staff?'",
+        "error: 2 problems in the translations; nothing written",
+    ]
+    assert not output.exists()
+
+
+def test_problems_of_the_new_definition_are_traced_to_their_line(
+    radar: Radar, published_minimal: None, tmp_path: Path
+) -> None:
+    path = export(radar, tmp_path, "po", "--target", "fr")
+    long = "x" * 10_001
+    fill(path, "po", lambda p, language, source: long if p == "title" else f"{source} (fr)")
+    result = import_(radar, tmp_path, path)
+    assert result.exit_code == 1
+    line = path.read_text(encoding="utf-8").splitlines().index('msgctxt "title"') + 2
+    assert result.stderr.splitlines() == [
+        f"{path}: line {line}: title: string should have at most 10000 characters",
+        "error: 1 problem in the translations; nothing written",
+    ]
