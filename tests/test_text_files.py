@@ -224,3 +224,18 @@ def test_unknown_or_too_large_files_are_refused_unread(
     with path.open("wb") as sparse:
         sparse.truncate(TEXTS_FILE_BYTES + 1)
     assert problems_of(path) == [message]
+
+
+def test_xlsx_export_stores_formula_like_texts_as_text(tmp_path: Path) -> None:
+    """A source text starting with "=" stays a text in the workbook, and comes back as it was."""
+    data = minimal_definition()
+    data["title"]["en"] = '=HYPERLINK("http://example.org", "Mini")'
+    definition = parse_definition(data)
+    path = tmp_path / "mini.xlsx"
+    export = TextsExport("mini", "1.0", "en", ("de",), text_units(definition))
+    path.write_bytes(write_texts(export, "xlsx"))
+    cell = openpyxl.load_workbook(path)["Texts"]["C2"]
+    assert (cell.value, cell.data_type) == (data["title"]["en"], "s")
+    translations, problems = check_files(definition, [read_texts(path)])
+    assert problems == []
+    assert translations["title"] == {"de": "Mini"}
