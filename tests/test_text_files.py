@@ -239,3 +239,8 @@ def test_xlsx_export_stores_formula_like_texts_as_text(tmp_path: Path) -> None:
     translations, problems = check_files(definition, [read_texts(path)])
     assert problems == []
     assert translations["title"] == {"de": "Mini"}
+
+
+def test_a_file_without_target_languages_is_refused(tmp_path: Path) -> None:
+    path = exported(tmp_path, "xlsx", targets=())
+    assert problems_of(path) == ["the file names no target language"]

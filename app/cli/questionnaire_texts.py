@@ -46,11 +46,12 @@ def export_texts(
 ) -> None:
     """Write every text of a published version with its path, source and target columns."""
     with read_session() as session:
-        content = service.export_texts(session, slug, version, to.value, target, source)
-    languages = "-".join(target) if to is TextFormat.PO and target else "texts"
+        exported = service.export_texts(session, slug, version, to.value, target, source)
+    languages = exported.targets[0] if to is TextFormat.PO else "texts"
     path = output or Path(f"{slug}-{version}-{languages}{_SUFFIX[to]}")
-    _write(path, content, force=force)
-    say(f"wrote {path}: the texts of {slug} {version} as {to.value}")
+    _write(path, exported.content, force=force)
+    targets = ", ".join(exported.targets)
+    say(f"wrote {path}: the texts of {slug} {version} from {exported.source} to {targets}")
 
 
 @app.command("import")

@@ -33,7 +33,7 @@ def export_texts(
     kind: str,
     targets: Sequence[str] = (),
     source: str | None = None,
-) -> bytes:
+) -> Exported:
     """The texts of a published version as a file of format ``kind``.
 
     ``source`` defaults to the version's default language, ``targets`` to its other
@@ -54,7 +54,16 @@ def export_texts(
             "export one file per target language"
         )
     export = TextsExport(slug, version, source, chosen, text_units(definition))
-    return write_texts(export, kind)
+    return Exported(write_texts(export, kind), source, chosen)
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A texts file and the languages it was written for."""
+
+    content: bytes
+    source: str
+    targets: tuple[str, ...]
 
 
 def _check_targets(targets: Sequence[str], source: str) -> None:

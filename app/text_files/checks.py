@@ -49,7 +49,7 @@ def check_files(
             if problem is not None:
                 problems.append(TextProblem(file.name, entry.where, entry.path, problem))
             else:
-                translations.setdefault(entry.path, {})[entry.language] = entry.text
+                translations.setdefault(entry.path, {})[entry.language] = entry.text.strip()
         flagged = {problem.path for problem in file.problems}  # named already
         for language in file.targets:
             for path in units:
@@ -77,6 +77,8 @@ def _check_belonging(base: Definition, files: Sequence[TextsFile]) -> list[TextP
                 f"languages of {base.slug} {base.version}: {', '.join(base.languages)}"
             )
             problems.append(TextProblem(file.name, "", "", message))
+        if not file.targets:
+            problems.append(TextProblem(file.name, "", "", "the file names no target language"))
         for language in file.targets:
             wrong = target_problem(language, file.source_language, targets.get(language))
             if wrong:

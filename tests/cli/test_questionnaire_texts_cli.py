@@ -36,7 +36,7 @@ def export(radar: Radar, tmp_path: Path, kind: str, *args: str, slug: str = "min
     args = ("--to", kind, "-o", str(path), *args)
     result = radar("questionnaires", "texts", "export", slug, "1.0", *args)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"wrote {path}: the texts of {slug} 1.0 as {kind}\n"
+    assert result.stdout.startswith(f"wrote {path}: the texts of {slug} 1.0 from ")
     return path
 
 
@@ -180,3 +180,14 @@ def test_problems_of_the_new_definition_are_traced_to_their_line(
         f"{path}: line {line}: title: string should have at most 10000 characters",
         "error: 1 problem in the translations; nothing written",
     ]
+
+
+def test_export_names_its_file_and_languages(
+    radar: Radar, published_minimal: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for kind in FORMATS:
+        result = radar("questionnaires", "texts", "export", "mini", "1.0", "--to", kind)
+        name = "mini-1.0-de.po" if kind == "po" else f"mini-1.0-texts{SUFFIX[kind]}"
+        assert result.stdout == f"wrote {name}: the texts of mini 1.0 from en to de\n"
+        assert (tmp_path / name).stat().st_size > 0
