@@ -80,7 +80,7 @@ def import_texts(
         for problem in problems:
             say(problem, err=True)
         count = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
-        raise fail(f"{count} in the translations; nothing written")
+        raise fail(f"{count}; nothing written")
     _write(path, imported.text.encode("utf-8"), force=force)
     new = imported.definition
     say(

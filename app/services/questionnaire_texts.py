@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlmodel import Session
 
@@ -117,7 +118,7 @@ def import_texts(
     if problems:
         raise TextsFileError(problems)
     data = translated_data(base, new_version, translations)
-    names = ", ".join(file.name for file in files)
+    names = ", ".join(Path(file.name).name for file in files)  # no local folders in it
     comment = (
         f"{base.slug} {new_version}: {base.slug} {base.version} with the translations of "
         f"{names}\n(written by radar questionnaires texts import; published versions never "

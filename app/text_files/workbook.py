@@ -38,6 +38,11 @@ ABOUT_SHEET = "About"
 MAX_MEMBERS = 100
 _ABOUT_KEYS = ("format", "questionnaire", "version", "source language", "target languages")
 _WIDTHS = {"path": 38, "hash": 12}
+INSTRUCTIONS = (
+    "Write the translation of each text in the column of its language on sheet Texts. "
+    "Leave the columns path, hash and the source language as they are, and keep this sheet: "
+    "they tell the import which text each row translates and whether it changed since."
+)
 
 
 def write(export: TextsExport) -> bytes:
@@ -74,13 +79,6 @@ def write(export: TextsExport) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-INSTRUCTIONS = (
-    "Write the translation of each text in the column of its language on sheet Texts. "
-    "Leave the columns path, hash and the source language as they are, and keep this sheet: "
-    "they tell the import which text each row translates and whether it changed since."
-)
 
 
 def read(raw: bytes, name: str) -> TextsFile:

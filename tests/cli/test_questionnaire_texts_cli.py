@@ -162,7 +162,7 @@ def test_import_names_every_problem_by_row_and_writes_nothing(
         f"{path}: row 12: {MANDATE}: missing fr translation",
         f"{path}: row 17: items[services.training].text: the source text changed since the "
         "export; it now reads 'Training for staff?'",
-        "error: 2 problems in the translations; nothing written",
+        "error: 2 problems; nothing written",
     ]
     assert not output.exists()
 
@@ -178,7 +178,7 @@ def test_problems_of_the_new_definition_are_traced_to_their_line(
     line = path.read_text(encoding="utf-8").splitlines().index('msgctxt "title"') + 2
     assert result.stderr.splitlines() == [
         f"{path}: line {line}: title: string should have at most 10000 characters",
-        "error: 1 problem in the translations; nothing written",
+        "error: 1 problem; nothing written",
     ]
 
 
@@ -191,3 +191,23 @@ def test_export_names_its_file_and_languages(
         name = "mini-1.0-de.po" if kind == "po" else f"mini-1.0-texts{SUFFIX[kind]}"
         assert result.stdout == f"wrote {name}: the texts of mini 1.0 from en to de\n"
         assert (tmp_path / name).stat().st_size > 0
+
+
+def test_import_refuses_a_bad_version_number_or_unreadable_files(
+    radar: Radar, published_minimal: None, tmp_path: Path
+) -> None:
+    path = export(radar, tmp_path, "po", "--target", "fr")
+    fill(path, "po", lambda p, language, source: f"{source} (fr)")
+    output = tmp_path / "mini" / "abc.yaml"
+    bad_version = import_(radar, tmp_path, path, version="abc")
+    assert bad_version.stderr.splitlines() == [
+        f'{output}: version: \'abc\' is not a version like "1.0" or "2.1.3"',
+        "error: 1 problem; nothing written",
+    ]
+    missing = tmp_path / "missing.po"
+    unreadable = import_(radar, tmp_path, path, missing)
+    assert unreadable.stderr.splitlines() == [
+        f"{missing}: cannot read file: No such file or directory",
+        "error: 1 problem; nothing written",
+    ]
+    assert not output.exists()
