@@ -3,7 +3,9 @@ new version that differs in nothing but its texts, version and comparable versio
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +38,30 @@ def test_every_text_of_every_language_is_in_one_unit(path: Path) -> None:
             in_fields.extend(value if isinstance(value, list) else [value])
     assert in_units == sorted(in_fields)
     assert all(set(unit.texts) == set(definition.languages) for unit in units)
+
+
+def localized_paths(data: Any, languages: set[str], path: str = "") -> Iterator[str]:
+    """Every ``{language: text}`` mapping in dumped definition data, found by its shape."""
+    if isinstance(data, dict):
+        if data and set(data) <= languages:
+            yield path
+            return
+        for key, value in data.items():
+            yield from localized_paths(value, languages, f"{path}.{key}" if path else key)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            label = value.get("id", index) if isinstance(value, dict) else index
+            yield from localized_paths(value, languages, f"{path}[{label}]")
+
+
+@pytest.mark.parametrize("path", QUESTIONNAIRES, ids=lambda p: p.parent.name)
+def test_no_translated_text_is_left_out(path: Path) -> None:
+    """Whatever the model holds in languages is a text field, so a field added to the model
+    later without adding it to ``text_fields`` fails here."""
+    definition = read_definition(path)
+    dumped = definition.model_dump(mode="json", exclude_defaults=True)
+    found = set(localized_paths(dumped, set(definition.languages)))
+    assert found == {field for field, _texts in text_fields(definition)}
 
 
 @pytest.mark.parametrize("path", QUESTIONNAIRES, ids=lambda p: p.parent.name)
