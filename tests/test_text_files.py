@@ -195,6 +195,13 @@ def test_xliff_entities_inline_markup_and_foreign_xml(tmp_path: Path) -> None:
     assert problems_of(path) == [
         "unit 'title' in fr: the target holds inline elements (g); texts are plain"
     ]
+    unit_start = text.index('<trans-unit id="items[leadership.mandate].text"')
+    unit = text[unit_start : text.index("</trans-unit>", unit_start) + len("</trans-unit>")]
+    path.write_text(text.replace(inline, plain).replace(unit, unit + unit), encoding="utf-8")
+    assert problems_of(path) == [
+        f"unit '{MANDATE}' in fr: the fr translation of this text is given twice "
+        f"(first at unit '{MANDATE}' in fr)"
+    ]
 
 
 def test_files_of_different_exports_or_the_same_language_twice(tmp_path: Path) -> None:

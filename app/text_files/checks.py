@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import TypeAdapter, ValidationError
 
-from app.text_files.model import Entry, TextProblem, TextsFile
+from app.text_files.model import Entry, TextProblem, TextsFile, named
 from scoring import Definition, LanguageCode, markup_problem, shorten, source_hash, text_units
 
 Translations = dict[str, dict[str, str]]
@@ -66,10 +66,7 @@ def _check_belonging(base: Definition, files: Sequence[TextsFile]) -> list[TextP
     for file in files:
         origin = (file.slug, file.version, file.source_language)
         if origin != (first.slug, first.version, first.source_language):
-            message = (
-                f"exported from {file.slug} {file.version} ({file.source_language}), but "
-                f"{first.name} from {first.slug} {first.version} ({first.source_language})"
-            )
+            message = f"exported from {_origin(file)}, but {first.name} from {_origin(first)}"
             problems.append(TextProblem(file.name, "", "", message))
         if file.source_language not in base.languages:
             message = (
@@ -85,6 +82,11 @@ def _check_belonging(base: Definition, files: Sequence[TextsFile]) -> list[TextP
                 problems.append(TextProblem(file.name, "", "", wrong))
             targets.setdefault(language, file.name)
     return problems
+
+
+def _origin(file: TextsFile) -> str:
+    slug, version, source = (named(x, 60) for x in (file.slug, file.version, file.source_language))
+    return f"{slug} {version} ({source})"
 
 
 def target_problem(language: str, source: str, other_file: str | None = None) -> str | None:
@@ -112,9 +114,12 @@ def _check_entry(
         return "the row names no path"
     if entry.path not in units:
         return f"unknown path: {base.slug} {base.version} has no such text"
-    first = seen.setdefault((entry.path, entry.language), entry.where)
-    if first != entry.where:
-        return f"the {entry.language} translation of this text is given twice (first at {first})"
+    key = (entry.path, entry.language)
+    if key in seen:
+        return (
+            f"the {entry.language} translation of this text is given twice (first at {seen[key]})"
+        )
+    seen[key] = entry.where
     source = units[entry.path].get(file.source_language, "")
     if not entry.source_hash:
         return "the fingerprint of the source text is missing: keep it as exported"

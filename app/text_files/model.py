@@ -59,7 +59,7 @@ class TextProblem:
 
     def __str__(self) -> str:
         path = self.path if self.path and self.path not in self.where else ""
-        place = ": ".join(part for part in (self.file, self.where, path) if part)
+        place = ": ".join(named(part) for part in (self.file, self.where, path) if part)
         return f"{place}: {self.message}"
 
 
@@ -109,6 +109,12 @@ def read_bounded(path: Path) -> bytes:
     if len(raw) > TEXTS_FILE_BYTES:
         raise refuse(str(path), f"the file is larger than {TEXTS_FILE_BYTES} bytes")
     return raw
+
+
+def named(value: str, limit: int = 200) -> str:
+    """A name from a file as it is, unless it is long or holds control characters: then
+    quoted and abbreviated, so that a hostile file cannot flood or forge the report."""
+    return value if value.isprintable() and len(value) <= limit else shorten(value, limit)
 
 
 def cell_text(value: object) -> str:
