@@ -57,9 +57,11 @@ def export_texts(
 @app.command("import")
 def import_texts(
     files: list[Path] = typer.Argument(
-        ..., metavar="FILE...", help="Translated files of one export (any format)"
+        ..., metavar="FILE", help="Translated files of one export (any format)"
     ),
-    new_version: str = typer.Option(..., "--as", help="The version number of the new version"),
+    new_version: str = typer.Option(
+        ..., "--as", metavar="NEW_VERSION", help="The version number of the new version"
+    ),
     base: str | None = typer.Option(None, help="Merge into this version (default: exported)"),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Default: RADAR_QUESTIONNAIRES_DIR/SLUG/NEW_VERSION.yaml"
