@@ -13,7 +13,7 @@ then is the document composed and constructed (once), and validated.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,7 +67,15 @@ class DefinitionFileError(ValueError):
 def read_definition(path: Path) -> Definition:
     """Read and validate one file; raise :class:`DefinitionFileError` naming every problem."""
     name = str(path)
-    text = _read_text(path, name)
+    return definition_from_text(_read_text(path, name), name)
+
+
+def definition_from_text(text: str, name: str) -> Definition:
+    """Validate the text of a definition file named ``name`` as :func:`read_definition` does
+    (the same bounds, YAML rules and problems), e.g. a file about to be written."""
+    if len(text.encode("utf-8")) > DEFINITION_FILE_BYTES:
+        message = f"the file is larger than {DEFINITION_FILE_BYTES} bytes"
+        raise DefinitionFileError([FileProblem(name, "", message)])
     try:
         _check_shape(text)
         loader = _Loader(text)
@@ -177,6 +185,19 @@ def _check_shape(text: str) -> None:
             open_.append((event.anchor, count - 1, [depth]))
         elif isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
             anchors[event.anchor] = (1, 0)
+
+
+def dump_definition(data: Mapping[str, Any], comment: str) -> str:
+    """Definition data as the text of a definition file, headed by ``comment`` lines.
+
+    PyYAML quotes every string that YAML 1.1 would read as something else (``"1.0"``,
+    ``"no"``), so :func:`read_definition` reads back exactly ``data``.
+    """
+    header = "".join(f"# {line}\n".replace("# \n", "#\n") for line in comment.splitlines())
+    body = yaml.safe_dump(
+        dict(data), allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    )
+    return header + body
 
 
 def validate_files(paths: Iterable[Path]) -> list[FileProblem]:

@@ -7,8 +7,9 @@ validation (:mod:`~scoring.answers`), scoring (:mod:`~scoring.plan`, :mod:`~scor
 :mod:`~scoring.bulk`, :mod:`~scoring.profile`), group and cohort statistics
 (:mod:`~scoring.aggregate`, :mod:`~scoring.cohort`, :mod:`~scoring.stats`) and instrument
 quality (:mod:`~scoring.quality`); :mod:`~scoring.rounding` holds the one rounding rule
-for every score people read. It imports only the standard library, pydantic and numpy:
-no web framework, no database, no file I/O, so that other tools can use it on their own.
+for every score people read; :mod:`~scoring.texts` lists and merges texts for translators.
+It imports only the standard library, pydantic and numpy: no web framework, no database,
+no file I/O, so that other tools can use it on their own.
 ``docs/scoring.md`` describes the rules with a worked example.
 """
 
@@ -88,6 +89,14 @@ from scoring.rounding import SCORE_DECIMALS, round_score, round_scores
 from scoring.rules import RULES_VERSION
 from scoring.stats import Summary
 from scoring.structure_checks import DefinitionProblem
+from scoring.texts import (
+    TextUnit,
+    markup_problem,
+    source_hash,
+    text_fields,
+    text_units,
+    translated_data,
+)
 from scoring.validation import InvalidDefinition, parse_definition
 from scoring.visibility import visible_items
 
@@ -140,6 +149,7 @@ __all__ = [
     "Scale",
     "ScoringRules",
     "Summary",
+    "TextUnit",
     "UnscorableAnswers",
     "aggregate_columns",
     "aggregate_organisation",
@@ -149,6 +159,7 @@ __all__ = [
     "compare_rounds",
     "encode_answers",
     "instrument_quality",
+    "markup_problem",
     "normalise_line_breaks",
     "number_problem",
     "parse_condition",
@@ -161,8 +172,12 @@ __all__ = [
     "score_bulk",
     "score_response",
     "shorten",
+    "source_hash",
+    "text_fields",
     "text_length",
     "text_problem",
+    "text_units",
+    "translated_data",
     "validate_answers",
     "versions_comparable",
     "visible_items",

@@ -20,6 +20,7 @@ from scoring.conditions import ConditionSyntaxError, parse_condition
 from scoring.definition import Definition, ItemType
 from scoring.limits import MAX_PROBLEMS, SHORT, shorten
 from scoring.structure_checks import DefinitionProblem, check_structure
+from scoring.texts import text_fields
 from scoring.visibility import show_if_cycles
 
 
@@ -170,7 +171,7 @@ def _check_languages(d: Definition) -> Iterator[DefinitionProblem]:
         yield DefinitionProblem(
             "default_language", f"{d.default_language!r} is not one of languages {d.languages}"
         )
-    for path, texts in _texts(d):
+    for path, texts in text_fields(d):
         for language in d.languages:
             if language not in texts:
                 yield DefinitionProblem(path, f"missing translation for language {language!r}")
@@ -204,38 +205,6 @@ def _check_list_shapes(
             others = ", ".join(repr(k) for k, v in lists.items() if len(v) == usual)
             count = "1 entry" if len(entries) == 1 else f"{len(entries)} entries"
             yield DefinitionProblem(f"{path}.{language}", f"{count}, but {usual} in {others}")
-
-
-def _texts(d: Definition) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    yield "title", d.title
-    if d.description:
-        yield "description", d.description
-    for scale_id, scale in d.scales.items():
-        yield f"scales.{scale_id}.labels", scale.labels
-        if scale.not_applicable_label:
-            yield f"scales.{scale_id}.not_applicable_label", scale.not_applicable_label
-    for dim in d.dimensions:
-        yield f"dimensions[{dim.id}].title", dim.title
-        if dim.description:
-            yield f"dimensions[{dim.id}].description", dim.description
-        if dim.recommendations:
-            yield f"dimensions[{dim.id}].recommendations", dim.recommendations
-    for area in d.areas:
-        yield f"areas[{area.id}].title", area.title
-    for index in d.indexes:
-        yield f"indexes[{index.id}].title", index.title
-    for group in d.item_groups:
-        if group.title:
-            yield f"item_groups[{group.id}].title", group.title
-    for item in d.items:
-        yield f"items[{item.id}].text", item.text
-        for name in ("help", "examples"):
-            if getattr(item, name):
-                yield f"items[{item.id}].{name}", getattr(item, name)
-        for choice in item.choices or []:
-            yield f"items[{item.id}].choices[{choice.id}].label", choice.label
-    for band in d.scoring.bands:
-        yield f"scoring.bands[{band.id}].label", band.label
 
 
 def _duplicates(ids: Sequence[str]) -> list[str]:

@@ -1,4 +1,5 @@
-"""``radar questionnaires``: validate, publish, retire definition files; print the schema."""
+"""``radar questionnaires``: validate, publish, retire definition files; print the schema;
+translate texts (``texts``, :mod:`app.cli.questionnaire_texts`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from app.cli import questionnaire_texts
 from app.cli.common import fail, say, say_json, write_session
 from app.definition_files import DefinitionFileError, validate_files
 from app.services import questionnaires as service
@@ -13,6 +15,7 @@ from app.settings import get_settings
 from scoring import Definition
 
 app = typer.Typer(help="Questionnaire definitions.", no_args_is_help=True)
+app.add_typer(questionnaire_texts.app, name="texts")
 
 
 @app.command()
