@@ -86,6 +86,10 @@ class _Recording(Catalog):
 def read(raw: bytes, name: str) -> TextsFile:
     """The entries of a catalogue, each named by its ``msgid`` line."""
     catalog = _Recording()
+    if b"\x00" in raw:
+        # A workbook or another binary file renamed to .po: say so, whatever its first
+        # bytes happen to decode to (a zip's first line changes with its timestamps).
+        raise refuse(name, "not a PO file that can be read: it holds binary data")
     try:
         PoFileParser(catalog, ignore_obsolete=True, abort_invalid=True).parse(io.BytesIO(raw))
     except PoFileError as exc:
