@@ -3,6 +3,9 @@
 Catalogues live as plain ``.po`` files in ``app/translations/<lang>/LC_MESSAGES/messages.po``
 and are compiled in memory on first use, so a fresh ``pip install -e .`` needs no build step.
 Adding a UI language means adding a catalogue (and the texts in the questionnaire definition).
+A questionnaire may declare languages the interface has no catalogue for: their pages show the
+definition's texts in that language and the interface in English, and the language choice says
+so (:func:`language_options`).
 
 Texts of a questionnaire definition (``{"de": ..., "en": ...}``) are picked with
 :meth:`Localizer.text`, falling back to the definition's default language.
@@ -132,6 +135,29 @@ def text_direction(language: str) -> str:
         return "ltr"
 
 
+def has_interface(language: str) -> bool:
+    """Whether the interface speaks ``language`` (a catalogue exists, or it is English)."""
+    return language in available_languages()
+
+
+@dataclass(frozen=True)
+class LanguageOption:
+    """A language a respondent may choose: ``code``, its own ``name`` ("Polski") and whether
+    the interface around the questionnaire's texts ``falls_back`` to English in it."""
+
+    code: str
+    name: str
+    falls_back: bool
+
+
+def language_options(languages: Sequence[str]) -> list[LanguageOption]:
+    """The choice offered for a questionnaire's ``languages`` (its order kept): every one of
+    them, those without an interface catalogue marked as falling back to English."""
+    return [
+        LanguageOption(code, language_name(code), not has_interface(code)) for code in languages
+    ]
+
+
 def language_name(language: str) -> str:
     """The language's own name ("Deutsch", "English"), for language switchers."""
     try:
@@ -164,6 +190,22 @@ class Localizer:
         region of the date conventions."""
         dates = date_locale(language, accept_language)
         return cls(language, fallback, translations(language), time_zone, dates)
+
+    @property
+    def falls_back(self) -> bool:
+        """Whether the interface is shown in English for want of a catalogue in this language
+        (the definition's texts still come in it)."""
+        return not has_interface(self.language)
+
+    @property
+    def interface_language(self) -> str:
+        """The language the interface's own strings are in: this one, or English."""
+        return FALLBACK_LANGUAGE if self.falls_back else self.language
+
+    @property
+    def language_name(self) -> str:
+        """The page language's own name ("Français")."""
+        return language_name(self.language)
 
     @property
     def direction(self) -> str:

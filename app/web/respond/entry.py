@@ -25,7 +25,7 @@ from sqlmodel import Session
 from app import links, stakeholder_groups
 from app.deps import SessionDep, WriterSessionDep, failed_attempts_guard
 from app.errors import Conflict, NotFound
-from app.i18n import N_, Localizer, language_name, parse_accept_language
+from app.i18n import N_, Localizer, language_options, parse_accept_language
 from app.models import ResponseStatus
 from app.services import invitations, rate_limit, respondent_links, responses, web_sessions
 from app.services.invitations import ResolvedInvitation, RoundNotOpen
@@ -120,8 +120,8 @@ def _invitation_page(
             "csrf_token": form_token,
             "entry_language": language,
             "language_links": [
-                (code, language_name(code), f"{here}?{urlencode({'lang': code})}")
-                for code in definition.languages
+                (option, f"{here}?{urlencode({'lang': option.code})}")
+                for option in language_options(definition.languages)
             ],
             "error": error,
         },

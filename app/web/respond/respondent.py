@@ -20,7 +20,7 @@ from app import links
 from app.db import side_write
 from app.deps import SessionDep
 from app.errors import Unauthorized
-from app.i18n import N_, Localizer, language_name
+from app.i18n import N_, Localizer, language_options
 from app.models import WebSession
 from app.services import responses, web_sessions
 from app.services.web_sessions import SessionPolicy
@@ -205,7 +205,7 @@ def render(
         "i18n": i18n,
         "csrf_token": respondent.web_session.csrf_token,
         "revision": respondent.context.response.revision,
-        "languages": [(code, language_name(code)) for code in definition.languages],
+        "languages": language_options(definition.languages),
         "page_form": page_form,
         "current_path": request.url.path,
         "questionnaire_title": i18n.text(definition.title),
