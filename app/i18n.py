@@ -158,6 +158,29 @@ def language_options(languages: Sequence[str]) -> list[LanguageOption]:
     ]
 
 
+@lru_cache
+def plural_samples(language: str) -> tuple[tuple[str, int], ...]:
+    """One count of each CLDR plural category of ``language``, for text a browser completes
+    with a count it computes (``Intl.PluralRules`` names the same categories). "other" is
+    always there, as the form for a category a browser might name that the language's whole
+    numbers never reach (Polish writes its "many" form there).
+
+    >>> dict(plural_samples("en")), dict(plural_samples("pl"))
+    ({'other': 0, 'one': 1}, {'many': 0, 'one': 1, 'few': 2, 'other': 0})
+    >>> dict(plural_samples("ar"))
+    {'zero': 0, 'one': 1, 'two': 2, 'few': 3, 'many': 11, 'other': 100}
+    """
+    try:
+        rule = Locale.parse(language, sep="-").plural_form
+    except (ValueError, UnknownLocaleError):
+        rule = Locale.parse(FALLBACK_LANGUAGE).plural_form
+    samples: dict[str, int] = {}
+    for count in (*range(200), 1_000_000):
+        samples.setdefault(rule(count), count)
+    samples.setdefault("other", samples.get("many", 0))
+    return tuple(samples.items())
+
+
 def language_name(language: str) -> str:
     """The language's own name ("Deutsch", "English"), for language switchers."""
     try:
@@ -201,6 +224,11 @@ class Localizer:
     def interface_language(self) -> str:
         """The language the interface's own strings are in: this one, or English."""
         return FALLBACK_LANGUAGE if self.falls_back else self.language
+
+    @property
+    def plural_samples(self) -> tuple[tuple[str, int], ...]:
+        """A count of each plural category of the interface language (:func:`plural_samples`)."""
+        return plural_samples(self.interface_language)
 
     @property
     def language_name(self) -> str:

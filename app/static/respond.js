@@ -195,11 +195,14 @@
     var field = document.getElementById(counter.dataset.count);
     var max = parseInt(counter.dataset.max, 10);
     if (!field || !max) { return; }
-    var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+    // one text per plural category of the interface's language (Polish: one, few, many, other)
+    var plural = counter.dataset.plural || document.documentElement.lang || "en";
+    var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(plural) : null;
     var spoken = null;
     function phrase(kind, count) {
-      var form = rules && rules.select(count) === "one" ? "One" : "Other";
-      return counter.dataset[kind + form].replace("{n}", count.toLocaleString(document.documentElement.lang || undefined));
+      var category = rules ? rules.select(count) : (count === 1 ? "one" : "other");
+      var text = counter.dataset[kind + category.charAt(0).toUpperCase() + category.slice(1)];
+      return (text || counter.dataset[kind + "Other"]).replace("{n}", count.toLocaleString(document.documentElement.lang || undefined));
     }
     function update() {
       var left = max - field.value.trim().length;  // blanks at either end are not kept

@@ -384,3 +384,23 @@ def test_the_choice_is_remembered_for_the_response(
     step = Page.get(client, "/respond/step/1")
     assert "Enregistrer et continuer" in step.text
     assert session.exec(select(Response.language)).one() == "fr"
+
+
+def test_the_character_counter_has_a_text_for_each_plural_category(
+    client: TestClient, with_fallback: str, session: Session
+) -> None:
+    """The browser counts, so it gets the text of every category of the language (Polish:
+    "1 znak", "2 znaki", "5 znaków"); before, it only had a singular and a plural."""
+    multilingual(session, ["de", "en", "pl"], version="1.2")
+    project = session.exec(select(Project)).one()
+    round_ = factories.round_(session, project, slug="mini", version="1.2")
+    organisation = session.exec(select(Organisation)).one()
+    _invitation, token = factories.invitation(session, round_, organisation)
+    session.commit()
+    Page.get(client, f"/r/{token}?lang=pl").submit({"consent": "yes"})
+    step = Page.get(client, "/respond/step/1")
+    assert 'data-plural="pl"' in step.text
+    assert 'data-left-one="Pozostał {n} znak"' in step.text
+    assert 'data-left-few="Pozostały {n} znaki"' in step.text
+    assert 'data-left-many="Pozostało {n} znaków"' in step.text
+    assert 'data-over-few="{n} znaki za dużo"' in step.text
