@@ -23,11 +23,12 @@ from sqlmodel import Session, select
 from app import i18n
 from app.i18n import Localizer, available_languages, catalogue_path
 from app.locale_numbers import parse_number
-from app.models import Organisation, Project, Response
+from app.models import Organisation, Project, Response, User
 from scoring import parse_definition
 from scoring.texts import text_units, translated_data
 from tests import factories
 from tests.helpers import minimal_definition
+from tests.web.conftest import log_in
 from tests.web.pages import Page
 
 SHIPPED = ("ar", "de", "en", "es", "fr", "it", "pl", "ro")
@@ -247,6 +248,26 @@ def test_pages_in_every_language_show_no_english_interface_string(
         assert f'lang="{language}"' in page.text, name
         assert not untranslated(page.text, language), (name, untranslated(page.text, language))
     assert 'dir="rtl"' in pages["start"].text if language == "ar" else True
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_facilitator_pages_in_every_language_show_no_english_interface_string(
+    client: TestClient, facilitator: User, organisation: Organisation, language: str
+) -> None:
+    client.headers["Accept-Language"] = language
+    assert log_in(client, "ana@example.org").url == "/projects"
+    paths = [
+        "/projects",
+        "/projects/net",
+        "/projects/net/import",
+        f"/projects/net/organisations/{organisation.id}",
+        "/account/password",
+    ]
+    for path in paths:
+        page = Page.get(client, path)
+        assert page.status == 200, path
+        assert f'lang="{language}"' in page.text, path
+        assert not untranslated(page.text, language), (path, untranslated(page.text, language))
 
 
 def test_the_check_sees_an_english_string_on_a_translated_page() -> None:
