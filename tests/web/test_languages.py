@@ -243,6 +243,7 @@ def test_pages_in_every_language_show_no_english_interface_string(
     client.cookies.clear()
     client.headers["Accept-Language"] = language
     pages["login"] = Page.get(client, "/login")
+    pages["home"] = Page.get(client, "/")
     pages["not found"] = Page.get(client, "/no-such-page")
     for name, page in pages.items():
         assert f'lang="{language}"' in page.text, name
