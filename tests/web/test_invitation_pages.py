@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.db_types import utcnow
 from app.models import AuditEvent, Invitation, Organisation, Project, Round
-from app.services import invitations
+from app.services import invitations, rounds
 from app.stakeholder_groups import LABELS
 from app.tokens import hash_token
 from tests import factories
@@ -279,3 +279,20 @@ def test_the_service_refuses_a_link_into_a_round_of_another_project(session: Ses
     theirs = factories.network(session, organisation_name="Bavaria")
     with pytest.raises(invitations.NotFound):
         invitations.create_invitation(session, theirs.round, mine.organisation)
+
+
+def test_a_closed_round_gets_no_new_links_and_says_why(
+    client: TestClient,
+    logged_in: Page,
+    the_round: Round_,
+    session: Session,
+    round_: Round,
+    reader: Callable[[], Session],
+) -> None:
+    page = Page.get(client, the_round.url)
+    rounds.close_round(session, round_)
+    session.commit()
+    refused = page.submit({"organisation": str(the_round.organisation)}, the_round.url)
+    assert refused.status == 410
+    assert "is closed: no new invitations" in refused.text
+    assert _stored(reader) == []

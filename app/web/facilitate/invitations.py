@@ -194,10 +194,11 @@ def create_links(
     round_: RoundDep,
     form: FormDep,
 ) -> Response:
-    """New links, shown in this answer only (a wrong value: the form again, nothing made)."""
+    """New links, shown in this answer only (a wrong value or a closed round: the form again
+    with the reason, nothing made; a partner of another project: "not found")."""
     try:
         made = _create(session, request.app.state.settings, facilitator, project, round_, form)
-    except InvalidInput as problem:
+    except (InvalidInput, invitations.RoundClosed) as problem:
         session.rollback()
         typed = {name: field(form, name) for name in FORM_FIELDS}
         return _page(
