@@ -36,6 +36,7 @@ The tree (status, type); classes defined in services are marked with their modul
     │   ├── InvalidAnswers        422 invalid-answers
     │   ├── ImportRefused         422 import-refused           (services.partner_import)
     │   ├── IdempotencyKeyReused  422 idempotency-key-reused   (services.idempotency)
+    │   ├── LinkNotInRound        422 link-not-in-round        (services.invitations)
     │   └── ValueNotStorable      422 value-not-storable       (a database DataError)
     ├── PreconditionRequired      428 precondition-required    (If-Match is missing)
     ├── TooManyRequests           429 too-many-requests        (Retry-After)

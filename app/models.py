@@ -183,13 +183,18 @@ class Round(SQLModel, table=True):
 
 
 class Invitation(SQLModel, table=True):
-    """A link into a round for one organisation; only the token's hash is stored."""
+    """A link into a round for one organisation; only the token's hash is stored.
+
+    ``number`` names it within its round (#1, #2 ...; migration 0006), as pages and the CLI
+    show it."""
 
     __tablename__ = "invitation"
+    __table_args__ = (UniqueConstraint("round_id", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", index=True)
     organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    number: int = Field(ge=1)
     token_hash: str = Field(max_length=64, unique=True)
     stakeholder_group: str | None = Field(default=None, max_length=100)
     label: str = Field(default="", max_length=200)

@@ -11,9 +11,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 
 TOKEN_BYTES = 32
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def is_token_shaped(value: str) -> bool:
+    """Whether ``value`` looks like a :func:`new_token` (43 URL-safe characters), so that a
+    lookup may send its hash; anything else can be refused without asking the database."""
+    return TOKEN_SHAPE.fullmatch(value) is not None
 
 
 def new_token() -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -233,6 +234,8 @@ def test_populated_0001_database_migrates_to_head_keeping_every_row(engine: Engi
     assert by_id[1][3] is not None  # ... which now expires
     assert by_id[2][2] is None  # a submitted response's link stops working
     assert all(row[5] == 0 for row in responses)
+    numbers = _rows(engine, "SELECT id, round_id, number FROM invitation ORDER BY id")
+    assert [tuple(row) for row in numbers] == [(1, 1, 1), (2, 1, 2), (3, 2, 1), (4, 2, 2)]
     labels = dict(_rows(engine, "SELECT id, label FROM invitation"))
     assert labels == {1: "Anna", 2: "Ben", 3: "", 4: ""}  # anonymous single-use: no label
     sessions = _rows(
@@ -263,3 +266,28 @@ def test_head_downgrades_to_0001_keeping_every_row(engine: Engine) -> None:
     keys = [row[0] for row in _rows(engine, "SELECT client_key FROM response")]
     assert len(set(keys)) == 4
     assert all(keys)
+
+
+def test_invitation_numbers_are_unique_per_round_after_0006(engine: Engine) -> None:
+    """Migration 0006 numbers existing links per round by id and forbids a number twice in
+    one round (the same number in another round is fine)."""
+    migrate.downgrade(engine, "0001")
+    _populate_0001(engine)
+    migrate.upgrade(engine)
+    duplicate = (
+        "INSERT INTO invitation (id, round_id, organisation_id, number, token_hash, label, "
+        "multi_use, use_count, created_at) VALUES (:id, :round, 1, :number, :hash, '', false, "
+        "0, :at)"
+    )
+    with engine.begin() as db:
+        db.execute(
+            sa.text(duplicate), {"id": 5, "round": 2, "number": 3, "hash": "t5", "at": MOMENT}
+        )
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as db:
+        db.execute(
+            sa.text(duplicate), {"id": 6, "round": 1, "number": 2, "hash": "t6", "at": MOMENT}
+        )
+    migrate.downgrade(engine, "0005")
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("invitation")}
+    assert "number" not in columns
+    assert _counts(engine)["invitation"] == 5

@@ -37,7 +37,7 @@ def list_(
         for invitation in invitations.list_invitations(session, round_):
             kind = "multi-use" if invitation.multi_use else "single-use"
             fields = [
-                str(invitation.id),
+                str(invitation.number),
                 names.get(invitation.organisation_id, "?"),
                 invitation.stakeholder_group or "-",
                 kind,

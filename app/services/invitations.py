@@ -11,10 +11,12 @@ is wrong and trying again later will work).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from app import limits
@@ -24,7 +26,8 @@ from app.i18n import N_
 from app.models import Invitation, Organisation, Project, QuestionnaireVersion, Round
 from app.services import audit, web_sessions
 from app.services.rounds import RoundState, round_state, version_of
-from app.tokens import hash_token, new_token
+from app.times import zone
+from app.tokens import hash_token, is_token_shaped, new_token
 from scoring import shorten
 
 INVALID_MESSAGE = N_(
@@ -84,8 +87,12 @@ def create_invitation(
     stakeholder_group: str | None = None,
     expires_at: datetime | None = None,
     label: str = "",
+    actor: str = audit.OPERATOR,
 ) -> tuple[Invitation, str]:
-    """Create an invitation; return it with its token (shown this once only)."""
+    """Create an invitation numbered next in its round; return it with its token (shown this
+    once only). Raises :class:`NotFound` for an organisation of another project,
+    :class:`RoundClosed`, and :class:`InvalidInput` for a bad use limit (1 up to the column's
+    maximum, multi-use only), group, label or expiry (a future, aware time)."""
     if organisation.project_id != round_.project_id:
         raise NotFound(f"the round's project has no organisation {organisation.name!r}")
     if round_state(round_) is RoundState.CLOSED:
@@ -109,6 +116,7 @@ def create_invitation(
     invitation = Invitation(
         round_id=round_.id,
         organisation_id=organisation.id,
+        number=_next_number(session, round_),
         token_hash=hash_token(token),
         multi_use=multi_use,
         max_uses=max_uses,
@@ -124,13 +132,125 @@ def create_invitation(
         object_type="invitation",
         object_id=invitation.id,
         project_id=organisation.project_id,
+        actor=actor,
+        number=invitation.number,
         organisation=organisation.name,
         multi_use=multi_use,
     )
     return invitation, token
 
 
-def revoke(session: Session, invitation: Invitation) -> Invitation:
+def expiry_after_day(day: date, time_zone: str) -> datetime:
+    """The moment a link that works until the end of ``day`` in ``time_zone`` expires (the
+    next midnight there, in UTC). Raises :class:`InvalidInput` for a day that has passed or
+    lies outside the years the database stores."""
+    limits.moment(datetime(day.year, day.month, day.day, tzinfo=UTC), "expiry")
+    midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone(time_zone))
+    expires = midnight.astimezone(UTC)
+    if expires <= utcnow():
+        raise InvalidInput("the last day of the link has passed: choose today or a later day")
+    return expires
+
+
+def _next_number(session: Session, round_: Round) -> int:
+    """The round's next link number. The round's row is locked first (``FOR UPDATE`` on
+    PostgreSQL; SQLite has one writer at a time anyway), so that two facilitators creating
+    links at once queue instead of drawing the same number."""
+    session.exec(select(Round.id).where(Round.id == round_.id).with_for_update()).one()
+    highest = session.exec(
+        select(func.max(Invitation.number)).where(Invitation.round_id == round_.id)
+    ).one()
+    return int(highest or 0) + 1
+
+
+@dataclass(frozen=True)
+class NewLink:
+    """A link as handed out: its invitation, organisation and plaintext token."""
+
+    invitation: Invitation
+    organisation: Organisation
+    token: str
+
+
+BATCH_LIMIT = 1000
+"""The most links one batch creates or one sheet or CSV lists (organisations x groups)."""
+
+
+def create_batch(
+    session: Session,
+    round_: Round,
+    organisations: Sequence[Organisation],
+    groups: Sequence[str | None],
+    *,
+    actor: str = audit.OPERATOR,
+    **options: Any,
+) -> list[NewLink]:
+    """One new link per organisation and group (``groups`` ``[None]``: one per organisation),
+    in that order; ``options`` as for :func:`create_invitation`. All or nothing: the caller's
+    unit of work rolls back when one fails. Raises :class:`InvalidInput` beyond
+    :data:`BATCH_LIMIT` links or for no organisation."""
+    if not organisations:
+        raise InvalidInput("the project has no partner organisations to invite yet")
+    if len(organisations) * len(groups) > BATCH_LIMIT:
+        raise InvalidInput(f"one batch makes at most {BATCH_LIMIT} links")
+    made: list[NewLink] = []
+    for organisation in organisations:
+        for group in groups:
+            invitation, token = create_invitation(
+                session, round_, organisation, stakeholder_group=group, actor=actor, **options
+            )
+            made.append(NewLink(invitation, organisation, token))
+    return made
+
+
+class LinkNotInRound(InvalidInput):
+    """A posted link that is not a live link of this round (unknown, another round's, revoked)."""
+
+    type_slug = "link-not-in-round"
+
+
+def links_of_round(session: Session, round_: Round, tokens: Sequence[str]) -> list[NewLink]:
+    """The links ``tokens`` (as posted back by a batch page) if every one hashes to a
+    not-revoked invitation of ``round_``; in the order given, duplicates once.
+
+    Raises :class:`LinkNotInRound` naming the first refused position (1-based) for any other
+    token, and :class:`InvalidInput` for none or more than :data:`BATCH_LIMIT`: a tampered
+    list prints nothing rather than a sheet with someone else's link.
+    """
+    if not tokens:
+        raise InvalidInput("no links were sent")
+    if len(tokens) > BATCH_LIMIT:
+        raise InvalidInput(f"a sheet lists at most {BATCH_LIMIT} links")
+    unique = list(dict.fromkeys(tokens))
+    hashes = {token: hash_token(token) for token in unique if is_token_shaped(token)}
+    found = {
+        row.token_hash: row
+        for row in session.exec(
+            select(Invitation).where(
+                col(Invitation.token_hash).in_(list(hashes.values())),
+                Invitation.round_id == round_.id,
+                col(Invitation.revoked_at).is_(None),
+            )
+        ).all()
+    }
+    names = {
+        row.id: row
+        for row in session.exec(
+            select(Organisation).where(Organisation.project_id == round_.project_id)
+        ).all()
+    }
+    links: list[NewLink] = []
+    for position, token in enumerate(unique, start=1):
+        invitation = found.get(hashes.get(token, ""))
+        if invitation is None:
+            raise LinkNotInRound(
+                f"link {position} is not a valid link of round {round_.name!r}: nothing was made"
+            )
+        links.append(NewLink(invitation, names[invitation.organisation_id], token))
+    return links
+
+
+def revoke(session: Session, invitation: Invitation, *, actor: str = audit.OPERATOR) -> Invitation:
     """Make a link unusable from now on (idempotent) and end every browser session opened with
     it; responses made with it stay (and their personal links work)."""
     if invitation.revoked_at is None:
@@ -138,8 +258,15 @@ def revoke(session: Session, invitation: Invitation) -> Invitation:
         session.add(invitation)
         assert invitation.id is not None
         web_sessions.end_invitation_sessions(session, invitation.id)
+        round_ = session.get(Round, invitation.round_id)
         audit.record(
-            session, "invitation.revoke", object_type="invitation", object_id=invitation.id
+            session,
+            "invitation.revoke",
+            actor=actor,
+            object_type="invitation",
+            object_id=invitation.id,
+            project_id=round_.project_id if round_ else None,
+            number=invitation.number,
         )
     return invitation
 
@@ -200,18 +327,28 @@ def record_use(session: Session, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def get_invitation(session: Session, round_: Round, invitation_id: int) -> Invitation:
-    """An invitation of this round by its number (another round's number is not found)."""
-    invitation = session.get(Invitation, invitation_id) if limits.is_id(invitation_id) else None
-    if invitation is None or invitation.round_id != round_.id:
-        raise NotFound(f"round {round_.name!r} has no invitation {shorten(invitation_id)}")
+def get_invitation(session: Session, round_: Round, number: int) -> Invitation:
+    """An invitation of this round by its number within the round (#1, #2 ...); a number the
+    round has not given is :class:`NotFound`."""
+    invitation = (
+        session.exec(
+            select(Invitation).where(Invitation.round_id == round_.id, Invitation.number == number)
+        ).first()
+        if limits.is_id(number)
+        else None
+    )
+    if invitation is None:
+        raise NotFound(f"round {round_.name!r} has no invitation {shorten(number)}")
     return invitation
 
 
 def list_invitations(session: Session, round_: Round) -> list[Invitation]:
+    """The round's invitations by number."""
     return list(
         session.exec(
-            select(Invitation).where(Invitation.round_id == round_.id).order_by(col(Invitation.id))
+            select(Invitation)
+            .where(Invitation.round_id == round_.id)
+            .order_by(col(Invitation.number))
         ).all()
     )
 

@@ -61,7 +61,11 @@ def hostile_names(session: Session, published_minimal: None) -> None:
     assert organisation.id is not None
     session.add(
         Invitation(
-            round_id=round_.id, organisation_id=organisation.id, token_hash="0" * 64, label=HOSTILE
+            round_id=round_.id,
+            organisation_id=organisation.id,
+            number=1,
+            token_hash="0" * 64,
+            label=HOSTILE,
         )
     )
     session.commit()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app.db import writer_session
 from app.db_types import utcnow
 from app.errors import Conflict, Gone, InvalidInput, NotFound
 from app.models import Invitation, Organisation, Round
@@ -154,3 +158,53 @@ def test_record_use_refuses_expired_and_revoked(
     invitations.revoke(session, revoked)
     with pytest.raises(InvitationInvalid):
         invitations.record_use(session, revoked)
+
+
+def test_links_are_numbered_per_round_even_when_made_at_the_same_time(engine: Engine) -> None:
+    """Four facilitators create a link in one round at once, each holding their transaction
+    open a while: the round's row lock makes them queue, so the numbers are 1 to 4 (without it,
+    PostgreSQL would let two draw the same number and one would fail); another round counts
+    from 1 again."""
+    with writer_session(engine) as session:
+        made = factories.network(session, organisation_name="Saxony")
+        ids = made.round.id, made.organisation.id, made.project.id
+        other = factories.round_(session, made.project, "Follow-up")
+        factories.invitation(session, other, made.organisation)
+        session.commit()
+    numbers: list[int] = []
+    failures: list[BaseException] = []
+
+    def create() -> None:
+        try:
+            with writer_session(engine) as session:
+                round_ = session.get(Round, ids[0])
+                organisation = session.get(Organisation, ids[1])
+                assert round_ is not None
+                assert organisation is not None
+                invitation, _token = invitations.create_invitation(session, round_, organisation)
+                time.sleep(0.2)
+                session.commit()
+                numbers.append(invitation.number)
+        except BaseException as problem:
+            failures.append(problem)
+
+    threads = [threading.Thread(target=create) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failures == []
+    assert sorted(numbers) == [1, 2, 3, 4]
+
+
+def test_a_number_is_looked_up_in_its_round_only(session: Session) -> None:
+    made = factories.network(session, organisation_name="Saxony")
+    other = factories.round_(session, made.project, "Follow-up")
+    first, _token = factories.invitation(session, made.round, made.organisation)
+    elsewhere, _token = factories.invitation(session, other, made.organisation)
+    assert (first.number, elsewhere.number) == (1, 1)
+    assert invitations.get_invitation(session, other, 1).id == elsewhere.id
+    with pytest.raises(NotFound, match="round 'Follow-up' has no invitation 2"):
+        invitations.get_invitation(session, other, 2)
+    with pytest.raises(NotFound):
+        invitations.get_invitation(session, other, 2**70)

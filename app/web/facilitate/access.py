@@ -7,7 +7,8 @@
 - :data:`ProjectDep` (any route with ``{slug}``): the project, only if the user may open it
   (:func:`app.services.members.may_access`), else "not found", never "forbidden", so that
   outsiders learn nothing. Objects inside a project are looked up *in* it
-  (:func:`app.services.projects.organisation_in`).
+  (:func:`app.services.projects.organisation_in`); :data:`RoundDep` (any route with
+  ``{round_id}``) is the round in that project, else "not found".
 
 Sessions are the server-side :class:`~app.models.WebSession` rows (cookie ``radar_login``,
 apart from a respondent's ``radar_session``), with the facilitator timeouts from settings.
@@ -30,8 +31,8 @@ from app.db import side_write
 from app.deps import READ_METHODS, SessionDep
 from app.errors import LoginRequired, NotFound
 from app.i18n import N_
-from app.models import Project, Role, User, WebSession
-from app.services import members, projects, web_sessions
+from app.models import Project, Role, Round, User, WebSession
+from app.services import directory, members, projects, web_sessions
 from app.services.web_sessions import SessionPolicy
 from app.settings import Settings
 from app.templating import localizer_for, render_page
@@ -132,6 +133,16 @@ def get_project(slug: str, facilitator: FacilitatorDep, session: SessionDep) -> 
 
 
 ProjectDep = Annotated[Project, Depends(get_project)]
+
+
+def get_round(round_id: int, project: ProjectDep, session: SessionDep) -> Round:
+    """The round ``round_id`` *in* the project of the URL; another project's round is "not
+    found" like one that does not exist."""
+    assert project.id is not None
+    return directory.round_(session, project.id, round_id)
+
+
+RoundDep = Annotated[Round, Depends(get_round)]
 
 
 def field(form: FormData, name: str) -> str:

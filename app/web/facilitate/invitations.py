@@ -1,0 +1,329 @@
+"""A round's invitation links: the list with revoke buttons, creating links one by one or for
+every partner at once (optionally one per stakeholder group), and a new batch as CSV or as a
+printable A4 sheet with a QR code per link.
+
+Tokens are stored only as hashes, so a new link exists in plain text only in the answer to the
+form that made it (``Cache-Control: no-store``, like every facilitator page). That page posts
+the batch's tokens back (one hidden field, with the CSRF token) to the CSV and sheet routes,
+which accept them only if every token hashes to a not-revoked invitation of this round
+(:func:`app.services.invitations.links_of_round`); organisation and group come from the
+database, never from the form. Nothing else keeps the tokens: closing the page loses them, as
+with ``radar invite``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import segno
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from app import links, stakeholder_groups
+from app.db_types import utcnow
+from app.deps import SessionDep
+from app.errors import InvalidInput
+from app.i18n import N_
+from app.models import Organisation, Project, Round
+from app.services import invitations, projects, spreadsheet
+from app.services.invitations import NewLink
+from app.settings import Settings
+from app.web.csrf import FormDep
+from app.web.facilitate.access import (
+    AREA,
+    Facilitator,
+    FacilitatorDep,
+    ProjectDep,
+    RoundDep,
+    field,
+    redirect,
+    render,
+)
+
+router = APIRouter(dependencies=AREA)
+
+ALL = "all"
+FORM_FIELDS = ("organisation", "group", "every_group", "kind", "max_uses", "expires", "label")
+NUMBER_LENGTH = 20  # digits and sign: more can be no use limit (and int() of it is slow)
+STATES = {
+    "active": N_("active"),
+    "revoked": N_("revoked"),
+    "expired": N_("expired"),
+    "used": N_("used up"),
+}
+GROUP_MESSAGE = N_(
+    "stakeholder group: use lower-case letters, digits and hyphens, such as civil-society"
+)
+
+
+def group_choices(round_: Round) -> list[str]:
+    """The group keys the form suggests for ``round_`` (and "one link per group" makes):
+    the usual groups of :data:`app.stakeholder_groups.LABELS`."""
+    return list(stakeholder_groups.LABELS)
+
+
+def _group(value: str) -> str | None:
+    """A group key as typed ("" for none), checked like :data:`stakeholder_groups.SLUG`."""
+    key = value.strip()
+    if not key:
+        return None
+    if len(key) > 100 or not stakeholder_groups.SLUG.fullmatch(key):
+        raise InvalidInput(GROUP_MESSAGE, field="group")
+    return key
+
+
+def _max_uses(value: str) -> int | None:
+    typed = value.strip()
+    if not typed:
+        return None
+    if len(typed) > NUMBER_LENGTH or not typed.lstrip("-").isdigit():
+        raise InvalidInput("use limit: a whole number such as 25", field="max_uses")
+    return int(typed)
+
+
+def _expiry(value: str, settings: Settings) -> Any:
+    typed = value.strip()
+    if not typed:
+        return None
+    try:
+        if len(typed) != len("2027-01-31"):
+            raise ValueError(typed)
+        day = date.fromisoformat(typed)
+    except ValueError:
+        raise InvalidInput("last day: a date such as 2027-01-31", field="expires") from None
+    return invitations.expiry_after_day(day, settings.time_zone)
+
+
+def _organisations(session: Session, project: Project, value: str) -> list[Organisation]:
+    """Every partner for ``all``, else the one whose id was chosen (404 outside the project)."""
+    if value == ALL:
+        return projects.list_organisations(session, project)
+    if not value.isdigit() or len(value) > NUMBER_LENGTH:
+        raise InvalidInput("please choose a partner or all partners", field="organisation")
+    return [projects.organisation_in(session, project, int(value))]
+
+
+def _create(
+    session: Session,
+    settings: Settings,
+    facilitator: Facilitator,
+    project: Project,
+    round_: Round,
+    form: FormData,
+) -> list[NewLink]:
+    chosen = _organisations(session, project, field(form, "organisation"))
+    every_group = field(form, "every_group") == "yes"
+    groups = list(group_choices(round_)) if every_group else [_group(field(form, "group"))]
+    multi_use = field(form, "kind") == "multi"
+    return invitations.create_batch(
+        session,
+        round_,
+        chosen,
+        groups,
+        actor=facilitator.actor,
+        multi_use=multi_use,
+        max_uses=_max_uses(field(form, "max_uses")),
+        expires_at=_expiry(field(form, "expires"), settings),
+        label=field(form, "label").strip(),
+    )
+
+
+def _page(
+    request: Request,
+    session: Session,
+    facilitator: Facilitator,
+    project: Project,
+    round_: Round,
+    *,
+    error: str | None = None,
+    typed: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    names = {o.id: o for o in projects.list_organisations(session, project)}
+    now = utcnow()
+    rows = [
+        {
+            "invitation": invitation,
+            "organisation": names[invitation.organisation_id].name,
+            "state": STATES[invitations.link_state(invitation, now)],
+            "last_day": invitation.expires_at - timedelta(seconds=1)
+            if invitation.expires_at
+            else None,
+        }
+        for invitation in invitations.list_invitations(session, round_)
+    ]
+    return render(
+        request,
+        facilitator,
+        "facilitate/invitations.html",
+        {
+            "project": project,
+            "round": round_,
+            "rows": rows,
+            "organisations": list(names.values()),
+            "groups": group_choices(round_),
+            "group_label": stakeholder_groups.label,
+            "error": error,
+            "typed": typed or {**dict.fromkeys(FORM_FIELDS, ""), "kind": "single"},
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/projects/{slug}/rounds/{round_id}/invitations", name="facilitate.invitations")
+def invitations_page(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    round_: RoundDep,
+) -> Response:
+    return _page(request, session, facilitator, project, round_)
+
+
+@router.post("/projects/{slug}/rounds/{round_id}/invitations", name="facilitate.invitations.create")
+def create_links(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    round_: RoundDep,
+    form: FormDep,
+) -> Response:
+    """New links, shown in this answer only (a wrong value or a closed round: the form again
+    with the reason, nothing made; a partner of another project: "not found")."""
+    try:
+        made = _create(session, request.app.state.settings, facilitator, project, round_, form)
+    except (InvalidInput, invitations.RoundClosed) as problem:
+        session.rollback()
+        typed = {name: field(form, name) for name in FORM_FIELDS}
+        return _page(
+            request,
+            session,
+            facilitator,
+            project,
+            round_,
+            error=problem.detail,
+            typed=typed,
+            status_code=problem.status_code,
+        )
+    return _links_page(request, facilitator, project, round_, made, "facilitate/batch.html")
+
+
+def _links_page(
+    request: Request,
+    facilitator: Facilitator,
+    project: Project,
+    round_: Round,
+    made: list[NewLink],
+    template: str,
+    **extra: Any,
+) -> HTMLResponse:
+    return render(
+        request,
+        facilitator,
+        template,
+        {
+            "project": project,
+            "round": round_,
+            "links": [_shown(request, link) for link in made],
+            "tokens": " ".join(link.token for link in made),
+            "group_label": stakeholder_groups.label,
+            **extra,
+        },
+    )
+
+
+def _shown(request: Request, link: NewLink) -> dict[str, Any]:
+    return {
+        "number": link.invitation.number,
+        "organisation": link.organisation.name,
+        "group": link.invitation.stakeholder_group or "",
+        "url": _url(request, link.token),
+        "invitation": link.invitation,
+    }
+
+
+def _url(request: Request, token: str) -> str:
+    settings: Settings = request.app.state.settings
+    return links.public_link(settings, request.app, "respond.invitation", request, token=token)
+
+
+def _posted(session: Session, round_: Round, form: FormData) -> list[NewLink]:
+    """The links the batch page posted back (field ``links``, separated by spaces), each one
+    checked to be a live link of this round."""
+    return invitations.links_of_round(session, round_, field(form, "links").split())
+
+
+@router.post(
+    "/projects/{slug}/rounds/{round_id}/invitations/csv", name="facilitate.invitations.csv"
+)
+def links_csv(
+    request: Request,
+    session: SessionDep,
+    project: ProjectDep,
+    round_: RoundDep,
+    form: FormDep,
+) -> Response:
+    """The posted batch as CSV: organisation, group, link (cells neutralised)."""
+    made = _posted(session, round_, form)
+    rows = [("organisation", "group", "link")] + [
+        (link.organisation.name, link.invitation.stakeholder_group or "", _url(request, link.token))
+        for link in made
+    ]
+    return Response(
+        spreadsheet.csv_document(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="links-{project.slug}-{round_.id}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.post(
+    "/projects/{slug}/rounds/{round_id}/invitations/sheet", name="facilitate.invitations.sheet"
+)
+def links_sheet(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    round_: RoundDep,
+    form: FormDep,
+) -> Response:
+    """The posted batch as an A4 sheet to print: one card per link with its QR code."""
+    made = _posted(session, round_, form)
+    return _links_page(
+        request, facilitator, project, round_, made, "facilitate/sheet.html", qr=qr_svg
+    )
+
+
+def qr_svg(url: str) -> Markup:
+    """``url`` as an inline SVG QR code (error correction M; sized by CSS through its viewBox).
+    Safe markup: segno draws only a path from the URL's bits, no text of it."""
+    code = segno.make(url, error="m", micro=False)
+    svg = code.svg_inline(scale=1, omitsize=True, svgclass="qr", lineclass=None)
+    return Markup(svg)  # noqa: S704  (segno's own markup: a path, no text of the URL)
+
+
+@router.post(
+    "/projects/{slug}/rounds/{round_id}/invitations/{number}/revoke",
+    name="facilitate.invitation.revoke",
+)
+def revoke_link(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    round_: RoundDep,
+    number: int,
+) -> Response:
+    """Revoke link #``number`` of this round (audited); responses made with it stay."""
+    invitation = invitations.get_invitation(session, round_, number)
+    invitations.revoke(session, invitation, actor=facilitator.actor)
+    return redirect(request, "facilitate.invitations", slug=project.slug, round_id=round_.id)
