@@ -208,6 +208,12 @@ class Localizer:
             return ""
         return format_date(value.astimezone(zone(self.time_zone)), "long", locale=self._dates)
 
+    def day(self, value: dt.date | None) -> str:
+        """A calendar day as it stands, e.g. "31 January 2027" (no time-zone conversion)."""
+        if value is None:
+            return ""
+        return format_date(value, "long", locale=self._dates)
+
     @property
     def _dates(self) -> str:
         return self.dates or DEFAULT_REGIONS.get(self.language, self.language)
