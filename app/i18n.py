@@ -132,10 +132,11 @@ def text_direction(language: str) -> str:
         return "ltr"
 
 
-def language_name(language: str) -> str:
-    """The language's own name ("Deutsch", "English"), for language switchers."""
+def language_name(language: str, in_language: str | None = None) -> str:
+    """The language's own name ("Deutsch", "English"), for language switchers; with
+    ``in_language`` its name in that language (``language_name("en", "de")``: "Englisch")."""
     try:
-        name = Locale.parse(language).get_display_name(language)
+        name = Locale.parse(language).get_display_name(in_language or language)
     except (ValueError, UnknownLocaleError):
         return language
     return (name or language)[:1].upper() + (name or language)[1:]

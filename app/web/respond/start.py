@@ -41,7 +41,9 @@ def _notice(i18n: Localizer, definition: Definition, round_: Round) -> dict[str,
     notice = notice_for(round_, i18n.language, definition.default_language)
     return {
         "notice": _notice_paragraphs(notice.text),
-        "notice_language": language_name(notice.language) if notice.fallback else None,
+        "notice_language": language_name(notice.language, i18n.language)
+        if notice.fallback
+        else None,
         "notice_lang": notice.language,
     }
 
