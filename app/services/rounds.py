@@ -157,8 +157,9 @@ def update_round(
     actor: str = audit.OPERATOR,
 ) -> Round:
     """Change every setting of a round, its questionnaire version included, while nobody has
-    answered it: once a response row exists (a draft counts) :class:`Conflict`. Other errors
-    as for :func:`create_round`. Flushes, no commit."""
+    answered it: once a response row exists (a draft counts) :class:`Conflict`. A round may
+    keep a version retired since it was created, but not move to one. Other errors as for
+    :func:`create_round`. Flushes, no commit."""
     answered = response_count(session, round_)
     if answered:
         raise Conflict(
@@ -166,7 +167,9 @@ def update_round(
             "change (only its closing date)",
             round=round_.name,
         )
-    row = _usable_version(session, slug_of_questionnaire, version)
+    row = _version_row(session, slug_of_questionnaire, version)
+    if row.id != round_.questionnaire_version_id:  # keeping a version retired since is fine
+        _check_usable(row, slug_of_questionnaire)
     assert row.id is not None
     round_.questionnaire_version_id = row.id
     _apply(session, project, round_, row, settings)
@@ -185,9 +188,13 @@ def update_round(
     return round_
 
 
-def _usable_version(session: Session, slug: str, version: str) -> QuestionnaireVersion:
+def _version_row(session: Session, slug: str, version: str) -> QuestionnaireVersion:
     questionnaires.get_versions(session, slug)  # "no questionnaire 'x'"
-    row = questionnaires.get_version(session, slug, version)
+    return questionnaires.get_version(session, slug, version)
+
+
+def _usable_version(session: Session, slug: str, version: str) -> QuestionnaireVersion:
+    row = _version_row(session, slug, version)
     _check_usable(row, slug)
     return row
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput
 from app.models import AuditEvent
-from app.services import bulk, results, rounds, synthetic
+from app.services import bulk, questionnaires, results, rounds, synthetic
 from app.services.responses import load
 from app.services.rounds import RoundSettings, StakeholderGroup
 from scoring import Definition, parse_definition
@@ -147,3 +147,17 @@ def test_round_settings_are_checked_as_a_whole(session: Session) -> None:
     )
     assert notices == {"de": "Zeile 1\nZeile 2"}
     assert stored == [StakeholderGroup("a", {"de": "A"})]
+
+
+def test_a_round_keeps_a_version_retired_since_but_cannot_move_to_one(session: Session) -> None:
+    data = minimal_definition()
+    data["version"] = "1.1"
+    factories.questionnaire(session, data)
+    project = factories.project(session)
+    round_ = factories.round_(session, project)
+    questionnaires.retire(session, "mini", "1.0")
+    rounds.update_round(session, project, round_, "mini", "1.0", RoundSettings(name="Renamed"))
+    assert round_.name == "Renamed"
+    rounds.update_round(session, project, round_, "mini", "1.1", RoundSettings(name="Moved"))
+    with pytest.raises(Conflict, match="is retired: no new rounds"):
+        rounds.update_round(session, project, round_, "mini", "1.0", RoundSettings(name="Back"))

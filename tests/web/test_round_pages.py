@@ -225,6 +225,7 @@ def test_settings_cannot_change_once_someone_answered(
     assert refused.status == 409
     assert "has 1 response(s): its settings can no longer change" in refused.text
     assert "can no longer change; only the closing day can" in refused.text  # no edit form
+    assert "civil-society (Zivilgesellschaft / Civil society)" in refused.text  # but a summary
     assert f'action="{action}"' not in refused.text
     assert _stored(reader)[0].name == "Baseline 2027"
 

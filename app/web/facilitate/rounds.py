@@ -251,6 +251,8 @@ def _form_page(
 ) -> HTMLResponse:
     """The create form (``round_`` None) or a round's page with its edit form."""
     choices, languages = _versions(request, session)
+    if round_ is not None and typed.version not in {value for value, _title in choices}:
+        choices.append((typed.version, typed.version.replace("/", " ")))  # retired since
     context: dict[str, Any] = {
         "project": project,
         "typed": typed,
