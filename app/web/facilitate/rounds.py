@@ -289,15 +289,20 @@ def _refused(
     session: Session,
     facilitator: Facilitator,
     project: Project,
-    typed: Typed,
     problem: Refusal,
+    *,
+    typed: Typed | None = None,
     round_id: int | None = None,
 ) -> HTMLResponse:
-    """The form again with the problem; the unit of work stores nothing of this request.
-    A form field naming something that does not exist (a questionnaire) is a wrong value."""
+    """The form again with the problem and the values ``typed`` (None: the round as stored);
+    the unit of work stores nothing of this request. A form field naming something that does
+    not exist (a questionnaire) is a wrong value."""
     session.rollback()
     session.refresh(project)
     round_ = None if round_id is None else rounds.round_in(session, project, round_id)
+    if typed is None:
+        assert round_ is not None
+        typed = _typed_from(session, round_, _time_zone(request))
     status = 422 if isinstance(problem, NotFound) else problem.status_code
     return _form_page(
         request,
@@ -338,7 +343,7 @@ def create_round(
             actor=facilitator.actor,
         )
     except (InvalidInput, Conflict, NotFound) as problem:
-        return _refused(request, session, facilitator, project, typed, problem)
+        return _refused(request, session, facilitator, project, problem, typed=typed)
     return redirect(request, "facilitate.round", slug=project.slug, round_id=round_.id)
 
 
@@ -373,32 +378,10 @@ def save_round(
             session, project, round_, slug, version, settings, actor=facilitator.actor
         )
     except (InvalidInput, Conflict, NotFound) as problem:
-        return _refused(request, session, facilitator, project, typed, problem, round_id)
+        return _refused(
+            request, session, facilitator, project, problem, typed=typed, round_id=round_id
+        )
     return redirect(request, "facilitate.round", slug=project.slug, round_id=round_id)
-
-
-def _window_action(
-    request: Request,
-    session: Session,
-    facilitator: Facilitator,
-    project: Project,
-    round_id: int,
-    problem: Refusal,
-) -> HTMLResponse:
-    """A refused extend or reopen: the round's page, as stored, with the message."""
-    session.rollback()
-    session.refresh(project)
-    round_ = rounds.round_in(session, project, round_id)
-    return _form_page(
-        request,
-        session,
-        facilitator,
-        project,
-        _typed_from(session, round_, _time_zone(request)),
-        round_=round_,
-        error=problem.detail,
-        status_code=problem.status_code,
-    )
 
 
 @router.post("/projects/{slug}/rounds/{round_id}/extend", name="facilitate.round.extend")
@@ -418,7 +401,7 @@ def extend_round(
             raise InvalidInput("closing day: please give the new closing day", field="closes")
         rounds.extend_round(session, round_, closes_at, actor=facilitator.actor)
     except (InvalidInput, Conflict) as problem:
-        return _window_action(request, session, facilitator, project, round_id, problem)
+        return _refused(request, session, facilitator, project, problem, round_id=round_id)
     return redirect(request, "facilitate.round", slug=project.slug, round_id=round_id)
 
 
@@ -457,5 +440,5 @@ def reopen_round(
             actor=facilitator.actor,
         )
     except (InvalidInput, Conflict) as problem:
-        return _window_action(request, session, facilitator, project, round_id, problem)
+        return _refused(request, session, facilitator, project, problem, round_id=round_id)
     return redirect(request, "facilitate.round", slug=project.slug, round_id=round_id)
