@@ -114,6 +114,7 @@ BAD = [
     ),
     ({"opens": "31.01.2027"}, 422, "opening day: &#39;31.01.2027&#39; is not a date"),
     ({"closes": "3001-01-01"}, 422, "closing day: 3001-01-01 is outside the years"),
+    ({"closes": "9999-12-31"}, 422, "closing day: 9999-12-31 is outside the years"),
     (
         {"notice-fr": "Nous gardons vos réponses."},
         422,

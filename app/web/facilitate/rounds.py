@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -93,26 +93,29 @@ def _versions(request: Request, session: Session) -> tuple[list[tuple[str, str]]
 
 
 def _day(text: str, what: str) -> date | None:
+    """A typed day (``2027-01-31``, as date inputs send it) in the years 2000 to 2999."""
     if not text.strip():
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
             f"{what}: {shorten(text)} is not a date such as 2027-01-31", field=what
         ) from None
+    limits.moment(datetime(day.year, day.month, day.day, tzinfo=UTC), what)
+    return day
 
 
 def _opening(text: str, time_zone: str) -> datetime | None:
     """The start of the typed opening day in the service's time zone (None: none typed)."""
     day = _day(text, "opening day")
-    return limits.moment(None if day is None else times.start_of_day(day, time_zone), "opening day")
+    return None if day is None else times.start_of_day(day, time_zone)
 
 
 def _closing(text: str, time_zone: str) -> datetime | None:
     """The end of the typed closing day in the service's time zone (None: none typed)."""
     day = _day(text, "closing day")
-    return limits.moment(None if day is None else times.end_of_day(day, time_zone), "closing day")
+    return None if day is None else times.end_of_day(day, time_zone)
 
 
 def _whole_number(text: str, what: str) -> int | None:
@@ -126,17 +129,18 @@ def _whole_number(text: str, what: str) -> int | None:
 
 def _typed(form: FormData) -> Typed:
     notices = {}
-    groups: dict[int, tuple[list[str], dict[str, str]]] = {}
+    keys: dict[int, str] = {}
+    labels: dict[int, dict[str, str]] = {}
     for name in form:
         value = field(form, name)
         if notice := _NOTICE_FIELD.fullmatch(name):
             notices[notice.group(1)] = value
         elif group := _GROUP_FIELD.fullmatch(name):
-            key, labels = groups.setdefault(int(group.group(1)), ([], {}))
+            row = int(group.group(1))
             if group.group(2) == "key":
-                key.append(value)
+                keys[row] = value
             else:
-                labels[group.group(3)] = value
+                labels.setdefault(row, {})[group.group(3)] = value
     return Typed(
         version=field(form, "version"),
         name=field(form, "name"),
@@ -146,7 +150,7 @@ def _typed(form: FormData) -> Typed:
         min_group_size=field(form, "min_group_size"),
         notice_version=field(form, "notice_version") or "1",
         notices=notices,
-        groups=[("".join(key), labels) for _index, (key, labels) in sorted(groups.items())],
+        groups=[(keys.get(row, ""), labels.get(row, {})) for row in sorted({*keys, *labels})],
     )
 
 
