@@ -181,10 +181,11 @@ def plural_samples(language: str) -> tuple[tuple[str, int], ...]:
     return tuple(samples.items())
 
 
-def language_name(language: str) -> str:
-    """The language's own name ("Deutsch", "English"), for language switchers."""
+def language_name(language: str, in_language: str | None = None) -> str:
+    """The language's own name ("Deutsch", "English"), for language switchers; with
+    ``in_language`` its name in that language (``language_name("en", "de")``: "Englisch")."""
     try:
-        name = Locale.parse(language).get_display_name(language)
+        name = Locale.parse(language).get_display_name(in_language or language)
     except (ValueError, UnknownLocaleError):
         return language
     return (name or language)[:1].upper() + (name or language)[1:]
@@ -277,6 +278,12 @@ class Localizer:
         if value is None:
             return ""
         return format_date(value.astimezone(zone(self.time_zone)), "long", locale=self._dates)
+
+    def day(self, value: dt.date | None) -> str:
+        """A calendar day as it stands, e.g. "31 January 2027" (no time-zone conversion)."""
+        if value is None:
+            return ""
+        return format_date(value, "long", locale=self._dates)
 
     @property
     def _dates(self) -> str:

@@ -177,7 +177,12 @@ class Round(SQLModel, table=True):
     closes_at: datetime | None = _moment()
     closed_at: datetime | None = _moment()
     anonymous: bool = False
-    privacy_notice: str = Field(default="", max_length=20000)
+    min_group_size: int | None = Field(default=None, ge=1)
+    """The smallest group an aggregate of this round shows; None: the project's."""
+    privacy_notices: dict[str, str] = _json()
+    """The data-protection notice per language of the questionnaire version (``{"de": ...}``)."""
+    stakeholder_groups: list[dict[str, Any]] = _json(list)
+    """The round's groups: ``[{"key": "civil-society", "labels": {"de": ..., "en": ...}}]``."""
     notice_version: str = Field(default="1", max_length=32)
     created_at: datetime = _created()
 
@@ -185,7 +190,7 @@ class Round(SQLModel, table=True):
 class Invitation(SQLModel, table=True):
     """A link into a round for one organisation; only the token's hash is stored.
 
-    ``number`` names it within its round (#1, #2 ...; migration 0006), as pages and the CLI
+    ``number`` names it within its round (#1, #2 ...; migration 0007), as pages and the CLI
     show it."""
 
     __tablename__ = "invitation"

@@ -52,3 +52,29 @@ def iso(value: dt.datetime | None, *, day_only: bool) -> str | None:
     if value is None:
         return None
     return calendar_day(value).isoformat() if day_only else value.isoformat()
+
+
+def start_of_day(day: dt.date, time_zone: str) -> dt.datetime:
+    """The first moment of ``day`` in ``time_zone``, in UTC (a round's opening day)."""
+    local = dt.datetime(day.year, day.month, day.day, tzinfo=zone(time_zone))
+    return local.astimezone(dt.UTC)
+
+
+def end_of_day(day: dt.date, time_zone: str) -> dt.datetime:
+    """The moment ``day`` ends in ``time_zone``, in UTC: a closing day still accepts answers.
+
+    >>> end_of_day(dt.date(2027, 1, 31), "Europe/Berlin").isoformat()
+    '2027-01-31T23:00:00+00:00'
+    """
+    return start_of_day(day + dt.timedelta(days=1), time_zone)
+
+
+def opening_day(moment: dt.datetime, time_zone: str) -> dt.date:
+    """The day in ``time_zone`` on which ``moment`` falls (inverse of :func:`start_of_day`)."""
+    return moment.astimezone(zone(time_zone)).date()
+
+
+def closing_day(moment: dt.datetime, time_zone: str) -> dt.date:
+    """The last day that still accepts answers before ``moment`` (inverse of
+    :func:`end_of_day`): a round closing at midnight closed on the day before."""
+    return (moment - dt.timedelta(microseconds=1)).astimezone(zone(time_zone)).date()

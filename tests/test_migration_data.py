@@ -3,6 +3,7 @@ SQLite (batch mode copies tables, which must not cascade into child rows) and Po
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -268,8 +269,8 @@ def test_head_downgrades_to_0001_keeping_every_row(engine: Engine) -> None:
     assert all(keys)
 
 
-def test_invitation_numbers_are_unique_per_round_after_0006(engine: Engine) -> None:
-    """Migration 0006 numbers existing links per round by id and forbids a number twice in
+def test_invitation_numbers_are_unique_per_round_after_0007(engine: Engine) -> None:
+    """Migration 0007 numbers existing links per round by id and forbids a number twice in
     one round (the same number in another round is fine)."""
     migrate.downgrade(engine, "0001")
     _populate_0001(engine)
@@ -287,7 +288,85 @@ def test_invitation_numbers_are_unique_per_round_after_0006(engine: Engine) -> N
         db.execute(
             sa.text(duplicate), {"id": 6, "round": 1, "number": 2, "hash": "t6", "at": MOMENT}
         )
-    migrate.downgrade(engine, "0005")
+    migrate.downgrade(engine, "0006_round_settings")
     columns = {c["name"] for c in sa.inspect(engine).get_columns("invitation")}
     assert "number" not in columns
     assert _counts(engine)["invitation"] == 5
+
+
+def _populate_0005_rounds(engine: Engine) -> None:
+    """A version whose default language is German and three rounds: a notice, a blank one,
+    none (written with the 0005 schema, one ``privacy_notice`` per round)."""
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    t = meta.tables
+    at = {"created_at": MOMENT}
+    definition = {"slug": "q", "languages": ["en", "de"], "default_language": "de"}
+    with engine.begin() as db:
+        db.execute(
+            t["project"].insert(),
+            [{"id": 1, "slug": "p", "name": "P", "description": "", "min_group_size": 3, **at}],
+        )
+        db.execute(t["questionnaire"].insert(), [{"id": 1, "slug": "q", **at}])
+        db.execute(
+            t["questionnaire_version"].insert(),
+            [
+                {
+                    "id": 1,
+                    "questionnaire_id": 1,
+                    "version": "1.0",
+                    "definition": definition,
+                    "content_hash": "h",
+                    "status": "published",
+                    "published_at": MOMENT,
+                    "retired_at": None,
+                    **at,
+                }
+            ],
+        )
+        db.execute(
+            t["round"].insert(),
+            [
+                {
+                    "id": number,
+                    "project_id": 1,
+                    "questionnaire_version_id": 1,
+                    "name": f"R{number}",
+                    "opens_at": None,
+                    "closes_at": None,
+                    "closed_at": None,
+                    "anonymous": False,
+                    "privacy_notice": notice,
+                    "notice_version": "1",
+                    **at,
+                }
+                for number, notice in ((1, "Wir speichern\n\nIhre Antworten."), (2, "  "), (3, ""))
+            ],
+        )
+
+
+def test_a_rounds_notice_moves_under_the_versions_default_language_and_back(
+    engine: Engine,
+) -> None:
+    migrate.downgrade(engine, "0005")
+    _populate_0005_rounds(engine)
+
+    migrate.upgrade(engine)
+
+    assert migrate.schema_drift(engine) == []
+    rows = _rows(
+        engine,
+        "SELECT id, privacy_notices, stakeholder_groups, min_group_size FROM round ORDER BY id",
+    )
+    notices = {row[0]: _json(row[1]) for row in rows}
+    assert notices == {1: {"de": "Wir speichern\n\nIhre Antworten."}, 2: {}, 3: {}}
+    assert all(_json(row[2]) == [] and row[3] is None for row in rows)
+
+    migrate.downgrade(engine, "0005")
+    back = dict(_rows(engine, "SELECT id, privacy_notice FROM round ORDER BY id"))
+    assert back == {1: "Wir speichern\n\nIhre Antworten.", 2: "", 3: ""}
+
+
+def _json(value: Any) -> Any:
+    """A JSON column as read by plain SQL (SQLite gives text, psycopg the value)."""
+    return json.loads(value) if isinstance(value, str) else value

@@ -48,15 +48,16 @@ DEMO_ROUND = "Demo round"
 DEMO_ORGANISATION = "Demo region"
 DEMO_FACILITATOR = "demo@example.org"
 FLAGSHIP = "intercultural-integration"
-PRIVACY_NOTICE = (
-    "This is a demonstration. Please do not enter personal data. Your answers are kept in "
-    "this installation's database so that the demo charts can show them; whoever runs this "
-    "installation can read and delete them. Nothing is sent anywhere else.\n\n"
-    "Dies ist eine Demonstration. Bitte geben Sie keine personenbezogenen Daten ein. Ihre "
+PRIVACY_NOTICES = {
+    "en": "This is a demonstration. Please do not enter personal data. Your answers are kept "
+    "in this installation's database so that the demo charts can show them; whoever runs this "
+    "installation can read and delete them. Nothing is sent anywhere else.",
+    "de": "Dies ist eine Demonstration. Bitte geben Sie keine personenbezogenen Daten ein. Ihre "
     "Antworten werden in der Datenbank dieser Installation gespeichert, damit die Demo-Grafiken "
     "sie zeigen können; wer diese Installation betreibt, kann sie lesen und löschen. Nichts "
-    "wird anderswohin gesendet."
-)
+    "wird anderswohin gesendet.",
+}
+"""The demo round's notice in each language of the flagship questionnaire."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def demo_setup(
         if version is None:
             raise NotFound(f"questionnaire {FLAGSHIP} is not published: load it first")
         round_ = rounds.create_round(
-            session, project, FLAGSHIP, version.version, DEMO_ROUND, privacy_notice=PRIVACY_NOTICE
+            session, project, FLAGSHIP, version.version, DEMO_ROUND, privacy_notices=PRIVACY_NOTICES
         )
     organisation = projects.find_organisation(
         session, project, DEMO_ORGANISATION

@@ -17,6 +17,7 @@ from app import limits
 from app.db_types import utcnow
 from app.errors import NotFound
 from app.models import Organisation, Project, Questionnaire, QuestionnaireVersion, Round
+from app.services import rounds
 from app.services.paging import Slice, page_of
 from app.services.rounds import RoundState
 from scoring import shorten
@@ -45,10 +46,7 @@ def organisation(session: Session, project_id: int, organisation_id: int) -> Org
 
 
 def round_(session: Session, project_id: int, round_id: int) -> Round:
-    row = session.get(Round, round_id) if limits.is_id(round_id) else None
-    if row is None or row.project_id != project_id:
-        raise NotFound(f"no round {round_id}", round_id=round_id)
-    return row
+    return rounds.round_in(session, project_id, round_id)
 
 
 def page_organisations(

@@ -25,7 +25,7 @@ from app.errors import Conflict, Gone, InvalidInput, NotFound
 from app.i18n import N_
 from app.models import Invitation, Organisation, Project, QuestionnaireVersion, Round
 from app.services import audit, web_sessions
-from app.services.rounds import RoundState, round_state, version_of
+from app.services.rounds import RoundState, groups_of, round_state, version_of
 from app.times import zone
 from app.tokens import hash_token, is_token_shaped, new_token
 from scoring import shorten
@@ -92,7 +92,8 @@ def create_invitation(
     """Create an invitation numbered next in its round; return it with its token (shown this
     once only). Raises :class:`NotFound` for an organisation of another project,
     :class:`RoundClosed`, and :class:`InvalidInput` for a bad use limit (1 up to the column's
-    maximum, multi-use only), group, label or expiry (a future, aware time)."""
+    maximum, multi-use only), group (one of the round's own groups where it has any), label
+    or expiry (a future, aware time)."""
     if organisation.project_id != round_.project_id:
         raise NotFound(f"the round's project has no organisation {organisation.name!r}")
     if round_state(round_) is RoundState.CLOSED:
@@ -105,6 +106,13 @@ def create_invitation(
         stakeholder_group, "stakeholder group", column=Invitation.stakeholder_group
     )
     limits.text(label, "label", column=Invitation.label)
+    keys = [group.key for group in groups_of(round_)]
+    if stakeholder_group and keys and stakeholder_group not in keys:
+        raise InvalidInput(
+            f"stakeholder group {shorten(stakeholder_group)!r} is not one of the round's "
+            f"groups ({', '.join(keys)})",
+            field="group",
+        )
     limits.moment(expires_at, "expiry")
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= utcnow()):
         raise InvalidInput("the expiry must be a future time with a time zone")

@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import Invitation, Organisation, Project, Response, ResponseStatus, Round
+from app.services import rounds
 
 
 class Status(StrEnum):
@@ -90,10 +91,11 @@ class RoundOverview:
 
 
 def minimum_group_size(session: Session, round_: Round) -> int:
-    """The number of submissions a group needs before results are shown (the project's)."""
+    """The number of submissions a group needs before results are shown (the round's own,
+    else the project's)."""
     project = session.get(Project, round_.project_id)
     assert project is not None
-    return project.min_group_size
+    return rounds.min_group_size_of(round_, project)
 
 
 def round_overview(

@@ -1,7 +1,7 @@
 """A respondent's own result: their profile, recommendations for their weak dimensions and,
 once enough people of the organisation have submitted, the organisation's aggregate.
 
-The aggregate never reveals a small group: below the project's minimum group size it is
+The aggregate never reveals a small group: below the round's minimum group size it is
 withheld and only the count is given, so that nobody can read a colleague's answers off it.
 """
 
@@ -23,7 +23,7 @@ from app.models import (
     Round,
     ScoreKind,
 )
-from app.services import aggregate_cache
+from app.services import aggregate_cache, rounds
 from app.services.responses import Context
 from scoring import (
     Definition,
@@ -113,7 +113,8 @@ def group_of(
     project: Project,
     definition: Definition,
 ) -> GroupResult:
-    """An organisation's aggregate in a round, withheld below the project's minimum group size.
+    """An organisation's aggregate in a round, withheld below the round's minimum group size
+    (the project's unless the round sets its own: :func:`app.services.rounds.min_group_size_of`).
 
     Read from the scores stored at submission, never by rescoring every response on a page
     view (see docs/performance.md); ``radar scores rebuild`` refreshes them after a rule change.
@@ -123,7 +124,7 @@ def group_of(
     round_id, organisation_id = round_.id, organisation.id
     assert round_id is not None
     assert organisation_id is not None
-    minimum = project.min_group_size
+    minimum = rounds.min_group_size_of(round_, project)
     keys = [dimension.id for dimension in definition.dimensions]
     key = (round_id, organisation_id, minimum)  # a round is pinned to one version
     return aggregate_cache.remember(

@@ -4,22 +4,77 @@ A round is pinned to a questionnaire version when it is created, so every respon
 scored by the same definition. Retired and draft versions cannot start new rounds. Whether a
 round accepts answers is derived from its window and ``closed_at`` (see :func:`round_state`),
 never stored twice, so a window that passes needs no job to close the round.
+
+A round also carries what respondents read and how results are grouped: its data-protection
+notice per language of the questionnaire version (``privacy_notices``), its stakeholder groups
+with a label per language (``stakeholder_groups``) and its minimum group size (None: the
+project's). Everything can be edited while nobody has answered (no response row exists);
+afterwards only the window changes: extend, close, reopen with a reason (audited).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app import limits
+from app import limits, stakeholder_groups
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
-from app.models import Project, QuestionnaireVersion, Response, Round, VersionStatus
+from app.models import (
+    Invitation,
+    Project,
+    QuestionnaireVersion,
+    Response,
+    ResponseStatus,
+    Round,
+    VersionStatus,
+)
 from app.services import audit, definition_cache, questionnaires
-from scoring import shorten
+from scoring import Definition, shorten
+
+NOTICE_LENGTH = 20_000
+"""The longest data-protection notice, per language (characters)."""
+LABEL_LENGTH = 200
+"""The longest stakeholder-group label, per language (as an invitation's label)."""
+REASON_LENGTH = 200
+"""The longest reason for reopening a round (one line; the audit log keeps it whole)."""
+MAX_GROUPS = 50
+"""The most stakeholder groups a round may have."""
+
+
+@dataclass(frozen=True)
+class StakeholderGroup:
+    """A group of a round: its key (a slug such as ``civil-society``, which invitations and
+    exports carry) and its label per language (``{"de": "Zivilgesellschaft"}``; a missing
+    language falls back to :func:`app.stakeholder_groups.label`)."""
+
+    key: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def stored(self) -> dict[str, object]:
+        return {"key": self.key, "labels": dict(self.labels)}
+
+
+@dataclass(frozen=True)
+class RoundSettings:
+    """Everything a facilitator sets on a round, checked by :func:`create_round` and
+    :func:`update_round`. Moments are aware datetimes (None: no limit); ``privacy_notices``
+    maps a language of the questionnaire version to its notice (blank ones are left out);
+    ``min_group_size`` None means the project's."""
+
+    name: str
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    anonymous: bool = False
+    min_group_size: int | None = None
+    privacy_notices: Mapping[str, str] = field(default_factory=dict)
+    stakeholder_groups: Sequence[StakeholderGroup] = ()
+    notice_version: str = "1"
 
 
 class RoundState(StrEnum):
@@ -39,42 +94,49 @@ def create_round(
     closes_at: datetime | None = None,
     anonymous: bool = False,
     privacy_notice: str = "",
+    privacy_notices: Mapping[str, str] | None = None,
     notice_version: str = "1",
+    min_group_size: int | None = None,
+    stakeholder_groups: Sequence[StakeholderGroup] = (),
+    actor: str = audit.OPERATOR,
 ) -> Round:
-    """Create a round of ``slug_of_questionnaire`` ``version`` in ``project``."""
-    limits.text(name, "round name", column=Round.name, required=True)
-    limits.text(privacy_notice, "privacy notice", column=Round.privacy_notice, multiline=True)
-    limits.text(notice_version, "notice version", column=Round.notice_version, required=True)
-    limits.moment(opens_at, "opening time")
-    limits.moment(closes_at, "closing time")
-    questionnaires.get_versions(session, slug_of_questionnaire)  # "no questionnaire 'x'"
-    row = questionnaires.get_version(session, slug_of_questionnaire, version)
-    _check_usable(row, slug_of_questionnaire)
-    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
-        raise InvalidInput("a round must close after it opens")
-    if find_round(session, project, name) is not None:
-        raise Conflict(
-            f"project {project.slug!r} already has a round {name!r}",
-            project=project.slug,
-            round=name,
-        )
-    assert project.id is not None
-    assert row.id is not None
-    round_ = Round(
-        project_id=project.id,
-        questionnaire_version_id=row.id,
+    """Create a round of ``slug_of_questionnaire`` ``version`` (published) in ``project``.
+
+    ``privacy_notice`` is the notice in the version's default language, ``privacy_notices``
+    the notices by language (one language given both ways is refused). Raises
+    :class:`NotFound` (no such questionnaire or version), :class:`Conflict` (a retired or
+    unpublished version, a round of that name exists) or :class:`InvalidInput` (see
+    :func:`check_settings`). Flushes, no commit.
+    """
+    row = _usable_version(session, slug_of_questionnaire, version)
+    notices = dict(privacy_notices or {})
+    if privacy_notice.strip():
+        default = questionnaires.definition_of(row).default_language
+        if notices.get(default, "").strip():
+            raise InvalidInput(
+                f"privacy notice: the notice in {default!r} is given twice", field="notice"
+            )
+        notices[default] = privacy_notice
+    settings = RoundSettings(
         name=name,
         opens_at=opens_at,
         closes_at=closes_at,
         anonymous=anonymous,
-        privacy_notice=privacy_notice,
+        min_group_size=min_group_size,
+        privacy_notices=notices,
+        stakeholder_groups=stakeholder_groups,
         notice_version=notice_version,
     )
+    assert project.id is not None
+    assert row.id is not None
+    round_ = Round(project_id=project.id, questionnaire_version_id=row.id, name=name)
+    _apply(session, project, round_, row, settings)
     session.add(round_)
     session.flush()
     audit.record(
         session,
         "round.create",
+        actor=actor,
         object_type="round",
         object_id=round_.id,
         project_id=project.id,
@@ -82,6 +144,159 @@ def create_round(
         questionnaire=f"{slug_of_questionnaire} {version}",
     )
     return round_
+
+
+def update_round(
+    session: Session,
+    project: Project,
+    round_: Round,
+    slug_of_questionnaire: str,
+    version: str,
+    settings: RoundSettings,
+    *,
+    actor: str = audit.OPERATOR,
+) -> Round:
+    """Change every setting of a round, its questionnaire version included, while nobody has
+    answered it: once a response row exists (a draft counts) :class:`Conflict`. A round may
+    keep a version retired since it was created, but not move to one. Other errors as for
+    :func:`create_round`. Flushes, no commit."""
+    answered = response_count(session, round_)
+    if answered:
+        raise Conflict(
+            f"round {round_.name!r} has {answered} response(s): its settings can no longer "
+            "change (only its closing date)",
+            round=round_.name,
+        )
+    row = _version_row(session, slug_of_questionnaire, version)
+    if row.id != round_.questionnaire_version_id:  # keeping a version retired since is fine
+        _check_usable(row, slug_of_questionnaire)
+    assert row.id is not None
+    round_.questionnaire_version_id = row.id
+    _apply(session, project, round_, row, settings)
+    session.add(round_)
+    session.flush()
+    audit.record(
+        session,
+        "round.update",
+        actor=actor,
+        object_type="round",
+        object_id=round_.id,
+        project_id=project.id,
+        name=round_.name,
+        questionnaire=f"{slug_of_questionnaire} {version}",
+    )
+    return round_
+
+
+def _version_row(session: Session, slug: str, version: str) -> QuestionnaireVersion:
+    questionnaires.get_versions(session, slug)  # "no questionnaire 'x'"
+    return questionnaires.get_version(session, slug, version)
+
+
+def _usable_version(session: Session, slug: str, version: str) -> QuestionnaireVersion:
+    row = _version_row(session, slug, version)
+    _check_usable(row, slug)
+    return row
+
+
+def _apply(
+    session: Session,
+    project: Project,
+    round_: Round,
+    row: QuestionnaireVersion,
+    settings: RoundSettings,
+) -> None:
+    """Check ``settings`` against the version and write them into ``round_``."""
+    definition = questionnaires.definition_of(row)
+    notices, groups = check_settings(settings, definition)
+    found = find_round(session, project, settings.name)
+    if found is not None and found is not round_:
+        raise Conflict(
+            f"project {project.slug!r} already has a round {settings.name!r}",
+            project=project.slug,
+            round=settings.name,
+        )
+    round_.name = settings.name
+    round_.opens_at = settings.opens_at
+    round_.closes_at = settings.closes_at
+    round_.anonymous = settings.anonymous
+    round_.min_group_size = settings.min_group_size
+    round_.privacy_notices = notices
+    round_.stakeholder_groups = [group.stored() for group in groups]
+    round_.notice_version = settings.notice_version
+
+
+def check_settings(
+    settings: RoundSettings, definition: Definition
+) -> tuple[dict[str, str], list[StakeholderGroup]]:
+    """The notices and groups of ``settings`` as stored (line breaks as ``"\n"``, blank texts
+    left out), or :class:`InvalidInput` naming the first problem: a blank or over-long name,
+    a closing time not after the opening time, a minimum group size below 1, a notice or label
+    in a language the questionnaire version does not have, over-long texts or control
+    characters (line breaks only in notices), a group key that is not a slug or comes twice,
+    more than :data:`MAX_GROUPS` groups."""
+    limits.text(settings.name, "round name", column=Round.name, required=True)
+    limits.text(
+        settings.notice_version, "notice version", column=Round.notice_version, required=True
+    )
+    limits.moment(settings.opens_at, "opening time")
+    limits.moment(settings.closes_at, "closing time")
+    _check_window(settings.opens_at, settings.closes_at)
+    if settings.min_group_size is not None:
+        limits.integer(settings.min_group_size, "minimum group size", low=1)
+    notices: dict[str, str] = {}
+    for language, text in settings.privacy_notices.items():
+        _check_language(language, definition, "privacy notice")
+        limits.text(text, f"privacy notice ({language})", length=NOTICE_LENGTH, multiline=True)
+        if text.strip():
+            notices[language] = text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(settings.stakeholder_groups) > MAX_GROUPS:
+        raise InvalidInput(
+            f"stakeholder groups: {len(settings.stakeholder_groups)} given, at most "
+            f"{MAX_GROUPS} allowed",
+            field="groups",
+        )
+    groups: list[StakeholderGroup] = []
+    for group in settings.stakeholder_groups:
+        groups.append(_checked_group(group, definition, {known.key for known in groups}))
+    return notices, groups
+
+
+def _checked_group(
+    group: StakeholderGroup, definition: Definition, taken: set[str]
+) -> StakeholderGroup:
+    key = limits.text(
+        group.key, "stakeholder group key", column=Invitation.stakeholder_group, required=True
+    )
+    if not stakeholder_groups.SLUG.fullmatch(key):
+        raise InvalidInput(
+            f"stakeholder group key {shorten(key)}: use lower-case letters, digits and "
+            "hyphens, such as civil-society",
+            field="groups",
+        )
+    if key in taken:
+        raise InvalidInput(f"stakeholder group {key!r} is given twice", field="groups")
+    labels: dict[str, str] = {}
+    for language, label in group.labels.items():
+        _check_language(language, definition, f"stakeholder group {key!r}")
+        limits.text(label, f"stakeholder group {key!r} label ({language})", length=LABEL_LENGTH)
+        if label.strip():
+            labels[language] = label.strip()
+    return StakeholderGroup(key, labels)
+
+
+def _check_language(language: str, definition: Definition, what: str) -> None:
+    if language not in definition.languages:
+        raise InvalidInput(
+            f"{what}: {shorten(language)} is not a language of this questionnaire "
+            f"({', '.join(definition.languages)})",
+            field="language",
+        )
+
+
+def _check_window(opens_at: datetime | None, closes_at: datetime | None) -> None:
+    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
+        raise InvalidInput("a round must close after it opens", field="closes")
 
 
 def _check_usable(row: QuestionnaireVersion, slug: str) -> None:
@@ -109,7 +324,7 @@ def round_state(round_: Round, now: datetime | None = None) -> RoundState:
     return RoundState.OPEN
 
 
-def close_round(session: Session, round_: Round) -> Round:
+def close_round(session: Session, round_: Round, *, actor: str = audit.OPERATOR) -> Round:
     """Close a round now (idempotent: closing a closed round keeps the first time)."""
     if round_.closed_at is None:
         round_.closed_at = utcnow()
@@ -117,11 +332,176 @@ def close_round(session: Session, round_: Round) -> Round:
         audit.record(
             session,
             "round.close",
+            actor=actor,
             object_type="round",
             object_id=round_.id,
             project_id=round_.project_id,
         )
     return round_
+
+
+def extend_round(
+    session: Session, round_: Round, closes_at: datetime, *, actor: str = audit.OPERATOR
+) -> Round:
+    """Move the closing time of a round that has not closed yet to the later ``closes_at``.
+
+    Raises :class:`Conflict` for a closed round (it is reopened, with a reason, instead) and
+    :class:`InvalidInput` for a time not after the current closing time, the opening time and
+    now. Allowed with responses. Flushes, no commit.
+    """
+    if round_state(round_) is RoundState.CLOSED:
+        raise Conflict(
+            f"round {round_.name!r} is closed: reopen it, with a reason, to accept answers again",
+            round=round_.name,
+        )
+    limits.moment(closes_at, "closing time")
+    if round_.closes_at is not None and closes_at <= round_.closes_at:
+        raise InvalidInput(
+            "the new closing date must be later than the current one", field="closes"
+        )
+    _check_future(closes_at)
+    _check_window(round_.opens_at, closes_at)
+    previous = round_.closes_at
+    round_.closes_at = closes_at
+    session.add(round_)
+    session.flush()
+    audit.record(
+        session,
+        "round.extend",
+        actor=actor,
+        object_type="round",
+        object_id=round_.id,
+        project_id=round_.project_id,
+        closes_at=closes_at.isoformat(),
+        previous=previous.isoformat() if previous else "",
+    )
+    return round_
+
+
+def reopen_round(
+    session: Session,
+    round_: Round,
+    reason: str,
+    *,
+    closes_at: datetime | None = None,
+    actor: str = audit.OPERATOR,
+) -> Round:
+    """Accept answers again in a closed round; the reason (required, one line) goes into the
+    audit log. A round whose closing time has passed needs a new, future ``closes_at``.
+
+    Raises :class:`Conflict` when the round is not closed, :class:`InvalidInput` for a blank,
+    over-long or multi-line reason or a closing time in the past or before the opening time.
+    Flushes, no commit.
+    """
+    if round_state(round_) is not RoundState.CLOSED:
+        raise Conflict(f"round {round_.name!r} is not closed", round=round_.name)
+    limits.text(reason, "reason", length=REASON_LENGTH, required=True)
+    limits.moment(closes_at, "closing time")
+    new_closing = closes_at if closes_at is not None else round_.closes_at
+    if new_closing is not None:
+        if closes_at is None and new_closing <= utcnow():
+            raise InvalidInput(
+                "the closing date has passed: give a new one to reopen the round",
+                field="closes",
+            )
+        _check_future(new_closing)
+        _check_window(round_.opens_at, new_closing)
+    round_.closed_at = None
+    round_.closes_at = new_closing
+    session.add(round_)
+    session.flush()
+    audit.record(
+        session,
+        "round.reopen",
+        actor=actor,
+        object_type="round",
+        object_id=round_.id,
+        project_id=round_.project_id,
+        reason=reason.strip(),
+        closes_at=new_closing.isoformat() if new_closing else "",
+    )
+    return round_
+
+
+def _check_future(closes_at: datetime) -> None:
+    if closes_at <= utcnow():
+        raise InvalidInput("the new closing date must lie in the future", field="closes")
+
+
+def response_count(session: Session, round_: Round) -> int:
+    """How many responses (drafts included) a round has."""
+    return session.exec(
+        select(func.count()).select_from(Response).where(col(Response.round_id) == round_.id)
+    ).one()
+
+
+def submitted_counts(session: Session, project: Project) -> dict[int, int]:
+    """The number of submitted responses per round id of ``project`` (rounds without any are
+    missing); one query."""
+    rows = session.exec(
+        select(Response.round_id, func.count())
+        .join(Round, col(Round.id) == col(Response.round_id))
+        .where(
+            col(Round.project_id) == project.id,
+            col(Response.status) == ResponseStatus.SUBMITTED.value,
+        )
+        .group_by(col(Response.round_id))
+    ).all()
+    return dict(rows)
+
+
+def min_group_size_of(round_: Round, project: Project) -> int:
+    """The smallest group an aggregate of ``round_`` shows: its own, else the project's."""
+    return round_.min_group_size if round_.min_group_size is not None else project.min_group_size
+
+
+def groups_of(round_: Round) -> list[StakeholderGroup]:
+    """The round's stakeholder groups as stored, in their order."""
+    return [
+        StakeholderGroup(str(item["key"]), dict(item.get("labels") or {}))
+        for item in round_.stakeholder_groups
+    ]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A round's notice as a page shows it: the text ("" when the round has none), its
+    language, and whether that is a fallback rather than the language asked for."""
+
+    text: str
+    language: str
+    fallback: bool
+
+
+def notice_for(round_: Round, language: str, default_language: str) -> Notice:
+    """The notice in ``language``, else in the version's ``default_language`` (marked as a
+    fallback), else ""."""
+    notices = round_.privacy_notices or {}
+    if notices.get(language):
+        return Notice(notices[language], language, False)
+    if notices.get(default_language):
+        return Notice(notices[default_language], default_language, True)
+    return Notice("", language, False)
+
+
+def group_label(
+    round_: Round,
+    key: str | None,
+    language: str,
+    default_language: str,
+    gettext: Callable[[str], str],
+) -> str:
+    """The label of group ``key`` for a page in ``language``: the round's label in that
+    language, else the interface's (:func:`app.stakeholder_groups.label`) for a group it
+    knows, else the round's label in the default language, else the key made readable."""
+    if not key:
+        return ""
+    labels = next((g.labels for g in groups_of(round_) if g.key == key), {})
+    if labels.get(language):
+        return labels[language]
+    if key in stakeholder_groups.LABELS or not labels.get(default_language):
+        return stakeholder_groups.label(key, gettext)
+    return labels[default_language]
 
 
 def set_anonymous(session: Session, round_: Round, anonymous: bool) -> Round:
@@ -133,9 +513,7 @@ def set_anonymous(session: Session, round_: Round, anonymous: bool) -> Round:
     """
     if round_.anonymous == anonymous:
         return round_
-    responses = session.exec(
-        select(func.count()).select_from(Response).where(col(Response.round_id) == round_.id)
-    ).one()
+    responses = response_count(session, round_)
     if responses:
         raise Conflict(
             f"round {round_.name!r} has {responses} response(s): whether it is anonymous can "
@@ -164,6 +542,16 @@ def get_round(session: Session, project: Project, name: str) -> Round:
             project=project.slug,
             round=name,
         )
+    return round_
+
+
+def round_in(session: Session, project: Project | int, round_id: int) -> Round:
+    """Round ``round_id`` of ``project`` (the row or its id); :class:`NotFound` for an id of
+    another project, as for one that does not exist (the one lookup pages and API share)."""
+    project_id = project if isinstance(project, int) else project.id
+    round_ = session.get(Round, round_id) if limits.is_id(round_id) else None
+    if round_ is None or round_.project_id != project_id:
+        raise NotFound(f"no round {shorten(round_id)}", round_id=round_id)
     return round_
 
 

@@ -200,11 +200,11 @@ def test_the_last_day_of_the_range_is_accepted(network: Radar) -> None:
 NOTICES = [
     (
         b"a\x00b",
-        "privacy notice: contains the control character U+0000 at position 2; "
+        "privacy notice (en): contains the control character U+0000 at position 2; "
         "only tabs and line breaks are allowed",
     ),
     (b"a\xffb", "--privacy-notice: not valid UTF-8 text (byte 2)"),
-    (b"x" * 20_001, "privacy notice: 20001 characters, at most 20000 allowed"),
+    (b"x" * 20_001, "privacy notice (en): 20001 characters, at most 20000 allowed"),
     (b"x" * 1_000_000, "--privacy-notice: longer than 20000 characters"),
 ]
 

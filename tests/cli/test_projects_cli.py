@@ -280,3 +280,102 @@ def test_round_anonymity_is_fixed_once_it_has_responses(network: Radar, engine: 
     )
     with Session(engine) as session:
         assert session.exec(select(Round)).one().anonymous is True
+
+
+def _round(engine: Engine, name: str) -> Round:
+    with Session(engine) as session:
+        return session.exec(select(Round).where(Round.name == name)).one()
+
+
+CREATE_R2 = ("rounds", "create", "net", "R2", "--questionnaire", "mini", "--version", "1.0")
+
+
+def test_rounds_create_with_group_size_notices_and_groups(
+    network: Radar, engine: Engine, tmp_path: Any
+) -> None:
+    german = tmp_path / "de.txt"
+    german.write_text("Wir speichern Ihre Antworten.\n", encoding="utf-8")
+    english = tmp_path / "en.txt"
+    english.write_text("We keep your answers.\n", encoding="utf-8")
+    result = network(
+        *CREATE_R2,
+        "--min-group-size",
+        "4",
+        "--notice",
+        f"de={german}",
+        "--notice",
+        f"en={english}",
+        "--group",
+        "civil-society:de=Zivilgesellschaft,en=Civil society, NGOs",
+        "--group",
+        "schools",
+    )
+    assert result.exit_code == 0, result.output
+    round_ = _round(engine, "R2")
+    assert round_.min_group_size == 4
+    assert round_.privacy_notices == {
+        "de": "Wir speichern Ihre Antworten.\n",
+        "en": "We keep your answers.\n",
+    }
+    assert round_.stakeholder_groups == [
+        {
+            "key": "civil-society",
+            "labels": {"de": "Zivilgesellschaft", "en": "Civil society, NGOs"},
+        },
+        {"key": "schools", "labels": {}},
+    ]
+
+
+def test_rounds_create_refuses_bad_settings(network: Radar, tmp_path: Any) -> None:
+    notice = tmp_path / "fr.txt"
+    notice.write_text("Avis", encoding="utf-8")
+    fails(
+        network(*CREATE_R2, "--notice", f"fr={notice}"),
+        "privacy notice: 'fr' is not a language of this questionnaire (de, en)",
+    )
+    fails(
+        network(*CREATE_R2, "--notice", "de"),
+        "--notice: 'de' is not LANG=FILE, such as de=notice-de.txt",
+    )
+    fails(
+        network(*CREATE_R2, "--group", "schools", "--group", "schools"),
+        "stakeholder group 'schools' is given twice",
+    )
+    fails(
+        network(*CREATE_R2, "--group", "schools:Schulen"),
+        "--group: 'schools:Schulen' is not KEY:LANG=LABEL,LANG=LABEL, such as "
+        "civil-society:de=Zivilgesellschaft,en=Civil society",
+    )
+    fails(
+        network(*CREATE_R2, "--group", "schools:de=Schu\x07len"),
+        "stakeholder group 'schools' label (de): contains the control character U+0007 at "
+        "position 5; line breaks and tabs are not allowed here",
+    )
+    fails(
+        network(*CREATE_R2, "--min-group-size", "0"),
+        "minimum group size: 0 is not a whole number from 1 to 2147483647",
+    )
+    fails(
+        network(*CREATE_R2, "--opens", "2027-02-01", "--closes", "2027-01-31"),
+        "a round must close after it opens",
+    )
+    assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\topen"  # no R2
+
+
+def test_rounds_extend_and_reopen(network: Radar, engine: Engine) -> None:
+    assert network("rounds", "extend", "net", "Baseline", "--closes", "2999-01-31").exit_code == 0
+    assert network("rounds", "close", "net", "Baseline").exit_code == 0
+    fails(
+        network("rounds", "extend", "net", "Baseline", "--closes", "2999-02-28"),
+        "round 'Baseline' is closed: reopen it, with a reason, to accept answers again",
+    )
+    fails(
+        network("rounds", "reopen", "net", "Baseline", "--reason", ""),
+        "reason: must not be empty",
+    )
+    reopened = network("rounds", "reopen", "net", "Baseline", "--reason", "late partner")
+    assert reopened.exit_code == 0, reopened.output
+    assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\topen"
+    with Session(engine) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "round.reopen")).one()
+    assert event.detail["reason"] == "late partner"

@@ -47,7 +47,8 @@ def test_first_run_creates_a_demo_with_a_working_token(
     assert resolved.organisation.name == demo.DEMO_ORGANISATION
     assert resolved.version.version == "1.0"
     assert resolved.invitation.multi_use
-    assert "personal data" in resolved.round.privacy_notice
+    assert "personal data" in resolved.round.privacy_notices["en"]
+    assert "personenbezogenen Daten" in resolved.round.privacy_notices["de"]
     assert demo.ensure_demo(session, settings) is None  # only on an empty database
     assert demo.demo_exists(session)
     assert len(session.exec(select(Invitation)).all()) == 1

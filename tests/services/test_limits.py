@@ -19,7 +19,7 @@ from tests.helpers import minimal_definition
 
 def test_limits_come_from_the_columns() -> None:
     assert limits.max_length(Organisation.name) == 200
-    assert limits.max_length(Round.privacy_notice) == 20_000
+    assert limits.max_length(Round.notice_version) == 32
     with pytest.raises(TypeError):
         limits.max_length(Project.min_group_size)
 

@@ -60,6 +60,14 @@ TABLE = {
     "facilitate.invitation.revoke": PROJECT,
     "facilitate.progress": PROJECT,
     "facilitate.progress.table": PROJECT,
+    "facilitate.rounds": PROJECT,
+    "facilitate.rounds.new": PROJECT,
+    "facilitate.rounds.create": PROJECT,
+    "facilitate.round": PROJECT,
+    "facilitate.round.save": PROJECT,
+    "facilitate.round.extend": PROJECT,
+    "facilitate.round.close": PROJECT,
+    "facilitate.round.reopen": PROJECT,
     "facilitate.users": ADMIN,
     "facilitate.users.create": ADMIN,
     "facilitate.users.disable": ADMIN,
@@ -116,10 +124,10 @@ class World:
             "other": self.other.slug,
             "organisation": organisation.id,
             "other_organisation": self.other_organisation.id,
-            "bo": self.bo.id,
-            "extra": self.extra.id,
             "round": self.round.id,
             "other_round": self.other_round.id,
+            "bo": self.bo.id,
+            "extra": self.extra.id,
         }
         session.commit()
 
@@ -135,10 +143,10 @@ class World:
             elif name == "organisation_id":
                 key = "other_organisation" if foreign or cross else "organisation"
                 values[name] = self.ids[key]
-            elif name == "user_id":
-                values[name] = self.ids["bo" if foreign or cross else "extra"]
             elif name == "round_id":
                 values[name] = self.ids["other_round" if foreign or cross else "round"]
+            elif name == "user_id":
+                values[name] = self.ids["bo" if foreign or cross else "extra"]
             elif name == "number":
                 values[name] = 1  # each round's first link
             elif name == "token":

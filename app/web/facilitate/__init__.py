@@ -1,5 +1,5 @@
-"""The facilitator area: login, projects, partners, a round's invitations and progress, user
-management.
+"""The facilitator area: login, projects, partners, rounds, a round's invitations and progress,
+user management.
 
 Access is decided on the routers, never per route (:mod:`app.web.facilitate.access`): the
 login pages are open, every other router carries ``AREA`` (a live login, CSRF on every
@@ -11,13 +11,22 @@ role, so a route that forgets its check fails there.
 
 from fastapi import APIRouter
 
-from app.web.facilitate import invitations, login, organisations, progress, projects, users
+from app.web.facilitate import (
+    invitations,
+    login,
+    organisations,
+    progress,
+    projects,
+    rounds,
+    users,
+)
 
 router = APIRouter()
 router.include_router(login.router)
 router.include_router(login.area)
 router.include_router(projects.router)
 router.include_router(organisations.router)
+router.include_router(rounds.router)
 router.include_router(users.router)
 router.include_router(invitations.router)
 router.include_router(progress.router)

@@ -29,7 +29,7 @@ from app.deps import SessionDep
 from app.errors import InvalidInput
 from app.i18n import N_
 from app.models import Organisation, Project, Round
-from app.services import invitations, projects, spreadsheet
+from app.services import invitations, projects, rounds, spreadsheet
 from app.services.invitations import NewLink
 from app.settings import Settings
 from app.web.csrf import FormDep
@@ -61,9 +61,9 @@ GROUP_MESSAGE = N_(
 
 
 def group_choices(round_: Round) -> list[str]:
-    """The group keys the form suggests for ``round_`` (and "one link per group" makes):
-    the usual groups of :data:`app.stakeholder_groups.LABELS`."""
-    return list(stakeholder_groups.LABELS)
+    """The group keys the form suggests for ``round_`` (and "one link per group" makes): the
+    round's own groups, else the usual groups of :data:`app.stakeholder_groups.LABELS`."""
+    return [group.key for group in rounds.groups_of(round_)] or list(stakeholder_groups.LABELS)
 
 
 def _group(value: str) -> str | None:

@@ -22,7 +22,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from app import links, stakeholder_groups
+from app import links
 from app.deps import SessionDep, WriterSessionDep, failed_attempts_guard
 from app.errors import Conflict, NotFound
 from app.i18n import N_, Localizer, language_options, parse_accept_language
@@ -40,7 +40,7 @@ from app.web.respond.respondent import (
     session_policy,
     set_session_cookie,
 )
-from app.web.respond.start import CONSENT_MISSING, about_round
+from app.web.respond.start import CONSENT_MISSING, about_round, group_label
 from scoring import Definition
 
 router = APIRouter()
@@ -110,8 +110,8 @@ def _invitation_page(
             **about_round(request, i18n, definition, resolved.round),
             "questionnaire_title": i18n.text(definition.title),
             "organisation": resolved.organisation.name,
-            "stakeholder_group": stakeholder_groups.label(
-                resolved.invitation.stakeholder_group, i18n.gettext
+            "stakeholder_group": group_label(
+                i18n, definition, resolved.round, resolved.invitation.stakeholder_group
             ),
             "multi_use": resolved.invitation.multi_use,
             "consented_at": None,

@@ -9,12 +9,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app import links, stakeholder_groups
+from app import links
 from app.deps import SessionDep
-from app.i18n import N_, Localizer
+from app.i18n import N_, Localizer, language_name
 from app.models import Round
-from app.services import respondent_links
-from app.services.rounds import RoundState, round_state
+from app.services import respondent_links, rounds
+from app.services.rounds import RoundState, notice_for, round_state
 from app.web.respond.respondent import (
     CheckedFormDep,
     Respondent,
@@ -35,6 +35,25 @@ def _notice_paragraphs(text: str) -> list[str]:
     return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
 
 
+def _notice(i18n: Localizer, definition: Definition, round_: Round) -> dict[str, Any]:
+    """The round's notice in the page language, else in the questionnaire's default language
+    with ``notice_language`` naming it (the page says so)."""
+    notice = notice_for(round_, i18n.language, definition.default_language)
+    return {
+        "notice": _notice_paragraphs(notice.text),
+        "notice_language": language_name(notice.language, i18n.language)
+        if notice.fallback
+        else None,
+        "notice_lang": notice.language,
+    }
+
+
+def group_label(i18n: Localizer, definition: Definition, round_: Round, key: str | None) -> str:
+    """A stakeholder group's label in the page language (see
+    :func:`app.services.rounds.group_label`)."""
+    return rounds.group_label(round_, key, i18n.language, definition.default_language, i18n.gettext)
+
+
 def about_round(
     request: Request, i18n: Localizer, definition: Definition, round_: Round
 ) -> dict[str, Any]:
@@ -48,7 +67,7 @@ def about_round(
         "minutes": definition.estimated_minutes,
         "steps": len(definition.dimensions),
         "round_name": round_.name,
-        "notice": _notice_paragraphs(round_.privacy_notice),
+        **_notice(i18n, definition, round_),
         "link_days": request.app.state.settings.personal_link_days,
         "is_open": round_state(round_) is RoundState.OPEN,
     }
@@ -70,8 +89,11 @@ def _start_page(
         "respond/start.html",
         {
             **about_round(request, respondent.i18n, context.definition, context.round),
-            "stakeholder_group": stakeholder_groups.label(
-                context.response.stakeholder_group, respondent.i18n.gettext
+            "stakeholder_group": group_label(
+                respondent.i18n,
+                context.definition,
+                context.round,
+                context.response.stakeholder_group,
             ),
             "consented_at": respondent.i18n.moment(
                 context.response.consented_at, day_only=context.round.anonymous

@@ -5,8 +5,8 @@ revoke net Baseline 3``), so numbers no longer depend on how many links other ro
 Existing links are numbered per round in the order they were made (by id), then the column
 becomes NOT NULL with ``unique(round_id, number)``. Downgrading drops the column; ids stay.
 
-Revision ID: 0006_invitation_numbers
-Revises: 0005
+Revision ID: 0007_invitation_numbers
+Revises: 0006_round_settings
 Create Date: 2026-12-01 02:40:00
 """
 from collections.abc import Sequence
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0006_invitation_numbers'
-down_revision: str | None = '0005'
+revision: str = '0007_invitation_numbers'
+down_revision: str | None = '0006_round_settings'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
