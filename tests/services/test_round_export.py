@@ -107,7 +107,8 @@ def test_formula_names_are_neutralised_in_csv_and_text_in_xlsx(
     assert cells, "the name is stored as it is"
     assert all(cell.data_type == "s" and cell.quotePrefix for cell in cells)
     groups = [c for row in book["scores"].iter_rows() for c in row if c.value == "@ngo"]
-    assert groups and all(cell.data_type == "s" for cell in groups)
+    assert groups
+    assert all(cell.data_type == "s" for cell in groups)
 
 
 def test_xlsx_sheets_hold_stored_scores_aggregates_and_the_codebook(
