@@ -38,12 +38,14 @@ import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import xlsxwriter
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from app import times
@@ -59,9 +61,10 @@ from app.models import (
 )
 from app.services import results
 from app.services.answer_records import answer_records
-from app.services.responses import definition_of, version_of
+from app.services.responses import definition_of
+from app.services.rounds import version_of
 from app.services.spreadsheet import FORMULA_TRIGGERS, csv_chunks
-from scoring import NOT_APPLICABLE, Definition, Item, ItemType
+from scoring import NOT_APPLICABLE, Definition, Item, ItemType, LanguageCode, shorten
 
 FORMATS = ("csv", "xlsx", "json")
 MEDIA_TYPES = {
@@ -69,6 +72,7 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
+LANGUAGE_CODE: TypeAdapter[str] = TypeAdapter(LanguageCode)
 BATCH_SIZE = 1000
 """Responses read per keyset page (with their scores: one more query per page)."""
 CHUNK_BYTES = 64 * 1024
@@ -130,7 +134,8 @@ def prepare(
 ) -> RoundExport:
     """Check the request and decide what the export holds.
 
-    Raises :class:`InvalidInput` for a format other than csv, xlsx or json and
+    Raises :class:`InvalidInput` for a format other than csv, xlsx or json or labels that are
+    no language code, and
     :class:`LanguageNotOffered` (with the languages offered) for labels in a language the
     round's questionnaire version has no texts in.
     """
@@ -139,14 +144,45 @@ def prepare(
             f"the export format must be one of {', '.join(FORMATS)}",
             allowed=list(FORMATS),
         )
+    if labels is not None:
+        try:
+            LANGUAGE_CODE.validate_python(labels)
+        except ValidationError:
+            raise InvalidInput(
+                f"the labels' language must be a language code such as de, not {shorten(labels)!r}"
+            ) from None
     definition = definition_of(session, round_)
     if labels is not None and labels not in definition.languages:
         raise LanguageNotOffered(labels, sorted(definition.languages))
     assert round_.id is not None
     project = session.get_one(Project, round_.project_id)
+    partners, withheld = _partners(
+        session, round_.id, anonymous=round_.anonymous, minimum=project.min_group_size
+    )
+    version = version_of(session, round_)
+    return RoundExport(
+        format=export_format,
+        round_id=round_.id,
+        round_name=round_.name,
+        project_slug=project.slug,
+        questionnaire=definition.slug,
+        version=version.version,
+        anonymous=round_.anonymous,
+        min_group_size=project.min_group_size,
+        labels=labels,
+        definition=definition,
+        partners=partners,
+        withheld=withheld,
+    )
+
+
+def _partners(
+    session: Session, round_id: int, *, anonymous: bool, minimum: int
+) -> tuple[dict[int, Partner], frozenset[int]]:
+    """The organisations with submitted responses in the round (by name), and those withheld."""
     counts = session.exec(
         select(Response.organisation_id, func.count())
-        .where(Response.round_id == round_.id, Response.status == ResponseStatus.SUBMITTED)
+        .where(Response.round_id == round_id, Response.status == ResponseStatus.SUBMITTED)
         .group_by(col(Response.organisation_id))
     ).all()
     named = {
@@ -159,29 +195,26 @@ def prepare(
         key: Partner(named[key].name, named[key].country, named[key].kind, int(count))
         for key, count in sorted(counts, key=lambda pair: named[pair[0]].name)
     }
-    minimum = project.min_group_size
     withheld = frozenset(
-        key for key, partner in partners.items() if round_.anonymous and partner.responses < minimum
+        key for key, partner in partners.items() if anonymous and partner.responses < minimum
     )
-    version = version_of(session, round_)
-    return RoundExport(
-        format=export_format,
-        round_id=round_.id,
-        round_name=round_.name,
-        project_slug=project.slug,
-        questionnaire=definition.slug,
-        version=version.version,
-        anonymous=round_.anonymous,
-        min_group_size=minimum,
-        labels=labels,
-        definition=definition,
-        partners=partners,
-        withheld=withheld,
-    )
+    return partners, withheld
 
 
 def stream(session: Session, export: RoundExport) -> Iterator[bytes]:
-    """The file of ``export`` in pieces; ``session`` only reads."""
+    """The file of ``export`` in pieces; ``session`` only reads.
+
+    The organisations and the withholding are decided again in ``session`` (a web download
+    streams from a unit of work of its own, after :func:`prepare` ran in the request's), and
+    only responses of the organisations decided then are read: one submitted in between by
+    an organisation that had none is left out rather than exported unchecked.
+    """
+    # made anonymous in between: withhold as an anonymous round does
+    anonymous = export.anonymous or session.get_one(Round, export.round_id).anonymous
+    partners, withheld = _partners(
+        session, export.round_id, anonymous=anonymous, minimum=export.min_group_size
+    )
+    export = replace(export, anonymous=anonymous, partners=partners, withheld=withheld)
     if export.format == "csv":
         return (chunk.encode("utf-8") for chunk in csv_chunks(_csv_rows(session, export)))
     if export.format == "xlsx":
@@ -213,7 +246,7 @@ def responses(session: Session, export: RoundExport) -> Iterator[Exported]:
     last = 0
     while True:
         query = (
-            select(
+            select_columns(  # sqlmodel's select stops at four columns
                 col(Response.id),
                 col(Response.public_id),
                 col(Response.organisation_id),
@@ -231,8 +264,11 @@ def responses(session: Session, export: RoundExport) -> Iterator[Exported]:
             .order_by(col(Response.id))
             .limit(BATCH_SIZE)
         )
-        if export.withheld:
-            query = query.where(col(Response.organisation_id).not_in(sorted(export.withheld)))
+        query = query.where(
+            col(Response.organisation_id).in_(
+                sorted(key for key in export.partners if key not in export.withheld)
+            )
+        )
         rows = connection.execute(query).all()
         if not rows:
             return

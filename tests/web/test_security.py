@@ -61,6 +61,7 @@ ROUTES = {
     "response_profile": TOKEN,
     "organisation_profile": TOKEN,
     "score": TOKEN,
+    "export_round": TOKEN,
     "home": PUBLIC,
     "assets.static": PUBLIC,
     "respond.invitation": LINK,
