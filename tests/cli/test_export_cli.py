@@ -76,7 +76,7 @@ def test_bad_input_is_one_line_and_no_file(radar: Radar, session: Session, tmp_p
     )
     fails(
         radar("export", slug, "Nope", "--format", "csv", "-o", str(target)),
-        f"project {slug!r} has no round Nope",
+        f"project {slug!r} has no round 'Nope'",
     )
     assert not target.exists()
     target.write_text("keep")
