@@ -102,6 +102,8 @@ ROUTES = {
             "facilitate.organisation.remove",
             "facilitate.import",
             "facilitate.import.submit",
+            "facilitate.round.export",
+            "facilitate.round.export.download",
             "facilitate.users",
             "facilitate.users.create",
             "facilitate.users.disable",

@@ -10,7 +10,7 @@ role, so a route that forgets its check fails there.
 
 from fastapi import APIRouter
 
-from app.web.facilitate import login, organisations, projects, users
+from app.web.facilitate import exports, login, organisations, projects, users
 
 router = APIRouter()
 router.include_router(login.router)
@@ -18,3 +18,4 @@ router.include_router(login.area)
 router.include_router(projects.router)
 router.include_router(organisations.router)
 router.include_router(users.router)
+router.include_router(exports.router)
