@@ -60,7 +60,7 @@ from app.models import (
     ScoreKind,
 )
 from app.services import results
-from app.services.answer_records import answer_records
+from app.services.answer_records import answer_records, not_counted
 from app.services.responses import definition_of
 from app.services.rounds import version_of
 from app.services.spreadsheet import FORMULA_TRIGGERS, csv_chunks
@@ -280,7 +280,7 @@ def responses(session: Session, export: RoundExport) -> Iterator[Exported]:
                 col(ResponseScore.target_id),
                 col(ResponseScore.score),
             ).where(col(ResponseScore.response_id).in_([row[0] for row in rows]))
-        ):
+        ).all():
             stored[response_id][(str(kind), target)] = score
         for (
             response_id,
@@ -349,18 +349,27 @@ def label_of(definition: Definition, item: Item, value: Any, language: str) -> A
 
 
 def _answer_cells(export: RoundExport, answers: Mapping[str, Any]) -> list[Any]:
+    """One cell per item: the code or label, ``hidden: ...`` for an answer that did not count
+    (:func:`app.services.answer_records.not_counted`), None for no answer."""
     definition = export.definition
-    cells: dict[str, Any] = {}
-    for record in answer_records(definition, answers):
-        if record.dimension == "":  # an unknown item: no column (the JSON keeps it)
-            continue
-        value = record.value
-        if export.labels is not None:
-            value = label_of(definition, definition.item(record.item_id), value, export.labels)
-        elif isinstance(value, list):
-            value = ";".join(str(one) for one in value)
-        cells[record.item_id] = value if record.counted else f"{record.reason}: {value}"
-    return [cells.get(item.id) for item in definition.items]
+    reasons = not_counted(definition, answers)
+    cells: list[Any] = []
+    for item_id, item in definition.derived("items_by_id", _items_by_id):
+        value = answers.get(item_id)
+        if value is not None:
+            if export.labels is not None:
+                value = label_of(definition, item, value, export.labels)
+            elif isinstance(value, list):
+                value = ";".join(str(one) for one in value)
+            reason = reasons.get(item_id)
+            if reason is not None:
+                value = f"{reason}: {value}"
+        cells.append(value)
+    return cells
+
+
+def _items_by_id(definition: Definition) -> tuple[tuple[str, Item], ...]:
+    return tuple((item.id, item) for item in definition.items)
 
 
 def _fixed_cells(export: RoundExport, row: Exported) -> list[Any]:
