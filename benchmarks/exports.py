@@ -15,9 +15,10 @@ applied, from a pool of 500 taken in turn). For each size, ``--small`` (50 x 20)
   JSON, one column per item and per score, written with ``csv`` -- no marking of hidden
   answers, no neutralising, no withholding, no labels.
 
-Time is the best of ``--repeat`` runs. Memory is the growth of the peak resident size during
-one run (Linux: the peak is reset through ``/proc/self/clear_refs`` before each run), so
-"flat" means the large round's figure is close to the small one's. Prints JSON.
+Time is the best of ``--repeat`` runs (XLSX: one run). Memory is the smallest growth of the
+peak resident size during a run (the first run of a process also fills caches; Linux: the
+peak is reset through ``/proc/self/clear_refs`` before each run), so "flat" means the large
+round's figure is close to the small one's. Prints JSON.
 
     python benchmarks/exports.py [--large 200x100] [--repeat 3] [--postgres URL]
 """
@@ -181,14 +182,14 @@ def _status(field: str) -> int:
 
 def measure(run: Callable[[], int], repeat: int) -> dict[str, Any]:
     best = float("inf")
-    growth = 0
+    growth = float("inf")
     size = 0
     for _ in range(repeat):
         before = reset_peak()
         started = time.perf_counter()
         size = run()
         best = min(best, time.perf_counter() - started)
-        growth = max(growth, _status("VmHWM") - before)
+        growth = min(growth, _status("VmHWM") - before)
     return {"seconds": round(best, 3), "peak_growth_mb": round(growth / 1024, 1), "bytes": size}
 
 
