@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.db import unit_of_work
+from app.services import round_export
 
 
 def streamed(
@@ -41,4 +42,14 @@ def streamed(
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",
         },
+    )
+
+
+def round_file(request: Request, export: round_export.RoundExport) -> StreamingResponse:
+    """The file of a prepared round export (:mod:`app.services.round_export`), streamed."""
+    return streamed(
+        request,
+        lambda reader: round_export.stream(reader, export),
+        media_type=round_export.MEDIA_TYPES[export.format],
+        filename=export.filename,
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from app.cli.common import fail, read_session, say, write_session
-from app.services import audit, projects, round_export, rounds
+from app.services import projects, round_export, rounds
 
 
 class ExportFormat(StrEnum):
@@ -40,15 +40,7 @@ def export(
         owner = projects.get_project_by_slug(session, project)
         found = rounds.get_round(session, owner, round_name)
         prepared = round_export.prepare(session, found, export_format.value, labels)
-        audit.record(
-            session,
-            "round.export",
-            object_type="round",
-            object_id=found.id,
-            project_id=owner.id,
-            format=prepared.format,
-            responses=prepared.exported,
-        )
+        round_export.record(session, prepared)
     try:
         target = output.open("wb" if force else "xb")
     except FileExistsError:

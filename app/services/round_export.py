@@ -59,7 +59,7 @@ from app.models import (
     Round,
     ScoreKind,
 )
-from app.services import results
+from app.services import audit, results
 from app.services.answer_records import answer_records, not_counted
 from app.services.responses import definition_of
 from app.services.rounds import version_of
@@ -106,6 +106,7 @@ class RoundExport:
     format: str
     round_id: int
     round_name: str
+    project_id: int
     project_slug: str
     questionnaire: str
     version: str
@@ -164,6 +165,7 @@ def prepare(
         format=export_format,
         round_id=round_.id,
         round_name=round_.name,
+        project_id=round_.project_id,
         project_slug=project.slug,
         questionnaire=definition.slug,
         version=version.version,
@@ -173,6 +175,20 @@ def prepare(
         definition=definition,
         partners=partners,
         withheld=withheld,
+    )
+
+
+def record(session: Session, export: RoundExport, *, actor: str = audit.OPERATOR) -> None:
+    """Audit an export ("round.export": who, the round, the format, the responses it holds)."""
+    audit.record(
+        session,
+        "round.export",
+        actor=actor,
+        object_type="round",
+        object_id=export.round_id,
+        project_id=export.project_id,
+        format=export.format,
+        responses=export.exported,
     )
 
 

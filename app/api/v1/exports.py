@@ -18,9 +18,9 @@ from app.api.auth import Authenticated, ExportsReader
 from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
 from app.api.v1.response_schemas import RoundId
 from app.deps import WriterSessionDep
-from app.downloads import streamed
+from app.downloads import round_file
 from app.errors import LanguageNotOffered
-from app.services import audit, directory, round_export
+from app.services import directory, round_export
 from app.services.response_intake import API_ACTOR
 from scoring import LanguageCode
 
@@ -84,19 +84,5 @@ def export_round(
 ) -> StreamingResponse:
     round_ = directory.round_(session, caller.project_id, round_id)
     export = round_export.prepare(session, round_, export_format.value, labels)
-    audit.record(
-        session,
-        "round.export",
-        actor=API_ACTOR.format(caller.token_id),
-        object_type="round",
-        object_id=round_id,
-        project_id=caller.project_id,
-        format=export.format,
-        responses=export.exported,
-    )
-    return streamed(
-        request,
-        lambda reader: round_export.stream(reader, export),
-        media_type=round_export.MEDIA_TYPES[export.format],
-        filename=export.filename,
-    )
+    round_export.record(session, export, actor=API_ACTOR.format(caller.token_id))
+    return round_file(request, export)

@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.deps import SessionDep
-from app.downloads import streamed
+from app.downloads import round_file
 from app.i18n import N_, language_name
 from app.models import Project, Round
-from app.services import audit, directory, responses, round_export
+from app.services import directory, responses, round_export
 from app.web.csrf import FormDep
 from app.web.facilitate.access import AREA, Facilitator, FacilitatorDep, ProjectDep, field, render
 
@@ -96,19 +96,5 @@ def download(
     if error is not None:
         return _page(request, session, facilitator, project, round_, error, 422, chosen)
     export = round_export.prepare(session, round_, export_format, labels or None)
-    audit.record(
-        session,
-        "round.export",
-        actor=facilitator.actor,
-        object_type="round",
-        object_id=export.round_id,
-        project_id=project.id,
-        format=export.format,
-        responses=export.exported,
-    )
-    return streamed(
-        request,
-        lambda reader: round_export.stream(reader, export),
-        media_type=round_export.MEDIA_TYPES[export.format],
-        filename=export.filename,
-    )
+    round_export.record(session, export, actor=facilitator.actor)
+    return round_file(request, export)
