@@ -241,3 +241,25 @@ def test_bad_format_and_language_are_refused(session: Session, seeded: factories
     with pytest.raises(LanguageNotOffered):
         round_export.prepare(session, seeded.round, "csv", "fr")
     assert session.exec(select(Organisation)).all()
+
+
+@pytest.mark.parametrize("name", ["=1+2", "+49 30", "-minus", "@SUM(A1)"])
+def test_every_formula_trigger_is_neutralised(session: Session, name: str) -> None:
+    net = factories.network(session, organisation_name=name)
+    factories.response(
+        session,
+        net.round,
+        net.organisation,
+        SHOWN,
+        submitted=True,
+        scored=True,
+        stakeholder_group="\tgroup",
+    )
+    session.commit()
+    [row] = _csv(_export(session, net.round, "csv"))
+    assert (row["organisation"], row["stakeholder_group"]) == (f"'{name}", "'\tgroup")
+    book = _workbook(_export(session, net.round, "xlsx"))
+    cells = {cell.value: cell for cell in book["responses"][2]}
+    for text in (name, "\tgroup"):
+        assert cells[text].data_type == "s"
+        assert cells[text].quotePrefix
