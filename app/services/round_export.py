@@ -44,7 +44,7 @@ from typing import Any
 
 import xlsxwriter
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -255,36 +255,40 @@ class Exported:
     scores: Mapping[tuple[str, str], float | None]
 
 
+def page_query(round_id: int, organisations: Sequence[int], after: int) -> Select[Any]:
+    """One keyset page: the round's submitted responses of ``organisations`` with ids above
+    ``after``, in id order. Planned on the round's index in id order (no sort of the round;
+    a test checks the plan on both databases)."""
+    return (
+        select_columns(  # sqlmodel's select stops at four columns
+            col(Response.id),
+            col(Response.public_id),
+            col(Response.organisation_id),
+            col(Response.stakeholder_group),
+            col(Response.language),
+            col(Response.created_at),
+            col(Response.submitted_at),
+            col(Response.answers),
+        )
+        .where(
+            col(Response.round_id) == round_id,
+            col(Response.status) == ResponseStatus.SUBMITTED.value,
+            col(Response.id) > after,
+            col(Response.organisation_id).in_(organisations),
+        )
+        .order_by(col(Response.id))
+        .limit(BATCH_SIZE)
+    )
+
+
 def responses(session: Session, export: RoundExport) -> Iterator[Exported]:
     """The exported responses in id order, read in keyset pages of :data:`BATCH_SIZE` as plain
     rows (nothing stays in the session), each with its stored scores."""
     connection = session.connection()
+    exported = sorted(key for key in export.partners if key not in export.withheld)
     last = 0
     while True:
-        query = (
-            select_columns(  # sqlmodel's select stops at four columns
-                col(Response.id),
-                col(Response.public_id),
-                col(Response.organisation_id),
-                col(Response.stakeholder_group),
-                col(Response.language),
-                col(Response.created_at),
-                col(Response.submitted_at),
-                col(Response.answers),
-            )
-            .where(
-                col(Response.round_id) == export.round_id,
-                col(Response.status) == ResponseStatus.SUBMITTED.value,
-                col(Response.id) > last,
-            )
-            .order_by(col(Response.id))
-            .limit(BATCH_SIZE)
-        )
-        query = query.where(
-            col(Response.organisation_id).in_(
-                sorted(key for key in export.partners if key not in export.withheld)
-            )
-        )
+        query = page_query(export.round_id, exported, last)
         rows = connection.execute(query).all()
         if not rows:
             return
