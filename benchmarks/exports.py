@@ -190,7 +190,8 @@ def measure(run: Callable[[], int], repeat: int) -> dict[str, Any]:
         size = run()
         best = min(best, time.perf_counter() - started)
         growth = min(growth, _status("VmHWM") - before)
-    return {"seconds": round(best, 3), "peak_growth_mb": round(growth / 1024, 1), "bytes": size}
+    growth_mb = round(max(growth, 0) / 1024, 1)  # the resident size may shrink during a run
+    return {"seconds": round(best, 3), "peak_growth_mb": growth_mb, "bytes": size}
 
 
 def main() -> None:
