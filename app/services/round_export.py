@@ -87,11 +87,12 @@ FIXED_COLUMNS = (
     "started",
     "submitted",
 )
-SCORE_PREFIX = {ScoreKind.DIMENSION: "dimension", ScoreKind.AREA: "area", ScoreKind.INDEX: "index"}
 
 
 @dataclass(frozen=True)
 class Partner:
+    """An organisation of the round and its number of submitted responses."""
+
     name: str
     country: str
     kind: str
@@ -136,9 +137,8 @@ def prepare(
     """Check the request and decide what the export holds.
 
     Raises :class:`InvalidInput` for a format other than csv, xlsx or json or labels that are
-    no language code, and
-    :class:`LanguageNotOffered` (with the languages offered) for labels in a language the
-    round's questionnaire version has no texts in.
+    no language code, and :class:`LanguageNotOffered` (with the languages offered) for labels
+    in a language the round's questionnaire version has no texts in.
     """
     if export_format not in FORMATS:
         raise InvalidInput(
