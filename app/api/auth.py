@@ -85,3 +85,4 @@ Authenticated = Depends(authenticate)
 ResultsReader = Annotated[Caller, Depends(needs(Scope.RESULTS_READ))]
 ResponsesWriter = Annotated[Caller, Depends(needs(Scope.RESPONSES_WRITE))]
 QuestionnairesReader = Annotated[Caller, Depends(needs(Scope.QUESTIONNAIRES_READ))]
+ExportsReader = Annotated[Caller, Depends(needs(Scope.EXPORTS_READ))]

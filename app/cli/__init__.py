@@ -9,6 +9,7 @@ from app.cli import (
     common,
     database,
     demo,
+    export,
     invitations,
     invite,
     organisations,
@@ -40,6 +41,7 @@ app.add_typer(rounds.app, name="rounds")
 app.command("invite")(invite.invite)
 app.add_typer(invitations.app, name="invitations")
 app.command("demo")(demo.demo)
+app.command("export")(export.export)
 app.add_typer(scores.app, name="scores")
 app.add_typer(responses.app, name="responses")
 app.add_typer(users.app, name="users")

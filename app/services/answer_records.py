@@ -58,19 +58,31 @@ class AnswerRecord:
 def answer_records(definition: Definition, answers: Mapping[str, Any]) -> list[AnswerRecord]:
     """Every stored answer (questionnaire order, then unknown ids sorted), each marked; a
     ``None`` value is no answer and is left out."""
-    shown = visible_items(definition, answers)
-    given = {key for key, value in answers.items() if value is not None}
+    reasons = not_counted(definition, answers)
     records = [
-        AnswerRecord(item.id, item.dimension, answers[item.id], _reason(item.id, shown))
+        AnswerRecord(item.id, item.dimension, answers[item.id], reasons.get(item.id))
         for item in definition.items
-        if item.id in given
+        if answers.get(item.id) is not None
     ]
-    known = {item.id for item in definition.items}
+    known = definition.derived("item_ids", _item_ids)
     records.extend(
-        AnswerRecord(key, "", answers[key], UNKNOWN_ITEM) for key in sorted(given - known)
+        AnswerRecord(key, "", answers[key], UNKNOWN_ITEM)
+        for key in sorted(key for key in reasons if key not in known)
     )
     return records
 
 
-def _reason(item_id: str, shown: frozenset[str]) -> str | None:
-    return None if item_id in shown else HIDDEN
+def not_counted(definition: Definition, answers: Mapping[str, Any]) -> dict[str, str]:
+    """Item id -> reason code of every stored answer that did not count (the rule of
+    :func:`answer_records`, without a record per answer: for exports of many responses)."""
+    shown = visible_items(definition, answers)
+    known = definition.derived("item_ids", _item_ids)
+    return {
+        key: HIDDEN if key in known else UNKNOWN_ITEM
+        for key, value in answers.items()
+        if value is not None and key not in shown
+    }
+
+
+def _item_ids(definition: Definition) -> frozenset[str]:
+    return frozenset(item.id for item in definition.items)

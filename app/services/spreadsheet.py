@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
@@ -32,8 +32,23 @@ def neutralise(cell: Any) -> Any:
 def csv_document(rows: Iterable[Sequence[Any]]) -> str:
     """Rows as CSV (RFC 4180 quoting, CRLF, UTF-8 BOM for spreadsheet programs), every cell of
     every row neutralised, the header row included."""
+    return "".join(csv_chunks(rows))
+
+
+def csv_chunks(rows: Iterable[Sequence[Any]], rows_per_chunk: int = 500) -> Iterator[str]:
+    """:func:`csv_document` in pieces of at most ``rows_per_chunk`` rows (the BOM first), for
+    streaming: memory stays flat however many rows ``rows`` yields."""
+    yield "\ufeff"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    waiting = 0
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
-    return "\ufeff" + buffer.getvalue()
+        waiting += 1
+        if waiting >= rows_per_chunk:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            waiting = 0
+    if waiting:
+        yield buffer.getvalue()

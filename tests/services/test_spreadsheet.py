@@ -78,3 +78,11 @@ def test_a_respondents_csv_neutralises_author_texts_and_answers() -> None:
     assert "'@Leadership" in cells
     assert "'-2+3" in cells
     assert not [cell for cell in cells if cell.startswith(spreadsheet.FORMULA_TRIGGERS)]
+
+
+def test_chunks_join_to_the_document_with_the_bom_first() -> None:
+    rows = [("=a", 1), ("b", -2), ("@c", "x")] * 5
+    chunks = list(spreadsheet.csv_chunks(rows, rows_per_chunk=4))
+    assert chunks[0] == "\ufeff"
+    assert len(chunks) == 1 + 4  # 15 rows in pieces of 4
+    assert "".join(chunks) == spreadsheet.csv_document(rows)

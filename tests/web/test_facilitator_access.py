@@ -68,6 +68,8 @@ TABLE = {
     "facilitate.round.extend": PROJECT,
     "facilitate.round.close": PROJECT,
     "facilitate.round.reopen": PROJECT,
+    "facilitate.round.export": PROJECT,
+    "facilitate.round.export.download": PROJECT,
     "facilitate.users": ADMIN,
     "facilitate.users.create": ADMIN,
     "facilitate.users.disable": ADMIN,

@@ -12,6 +12,7 @@ role, so a route that forgets its check fails there.
 from fastapi import APIRouter
 
 from app.web.facilitate import (
+    exports,
     invitations,
     login,
     organisations,
@@ -30,3 +31,4 @@ router.include_router(rounds.router)
 router.include_router(users.router)
 router.include_router(invitations.router)
 router.include_router(progress.router)
+router.include_router(exports.router)

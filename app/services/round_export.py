@@ -1,0 +1,686 @@
+"""Exports of a round for analysts: CSV, XLSX and JSON, streamed from the stored scores.
+
+One export is decided in two steps, so that a web request can check everything before the
+first byte is sent and stream the rest from a read unit of work of its own:
+
+1. :func:`prepare` (a short read) checks the format and the labels' language, and decides which
+   organisations' responses are withheld;
+2. :func:`stream` yields the file in pieces (``bytes``), reading submitted responses in keyset
+   pages of :data:`BATCH_SIZE` with their stored scores (never rescoring), so memory stays flat
+   in the number of responses. The XLSX is written by XlsxWriter in ``constant_memory`` mode to
+   a temporary file, which is then streamed and removed.
+
+**Withholding rule.** In an *anonymous* round, an organisation with fewer submitted responses
+than the project's minimum group size has none of its responses exported (no row in the CSV,
+the responses and scores sheets, or the JSON ``responses``); it is decided per organisation, on
+the count of its submitted responses in the round. Its aggregate row says "not enough
+responses" (the JSON lists it under ``withheld``). In a round that is not anonymous every
+submitted response is exported. Organisation aggregates honour the minimum group size in every
+round (:func:`app.services.results.compute_group`): below it no number is given.
+
+**Cells.** Columns (CSV, and the responses and scores sheets): ``response`` (the response's
+reference), ``organisation``, ``country``, ``stakeholder_group``, ``language``, ``started``,
+``submitted`` (ISO 8601; dates only in anonymous rounds, :mod:`app.times`), then
+``item:<id>`` per item in questionnaire order, ``dimension:<id>``, ``area:<id>``,
+``index:<id>`` and ``overall`` with the stored, unrounded scores (0-100; empty when there is
+none). Answers are codes (scale values, choice ids; ``na`` for "not applicable"; several
+choices joined with ``;``) or, with ``labels=LANG``, their labels in that language. An answer
+that did not count (:mod:`app.services.answer_records`) is written ``hidden: <value>``, so it
+can never be summed as if it counted. Every CSV cell goes through
+:mod:`app.services.spreadsheet`; in the XLSX every text is stored as text (never a formula,
+a number or a link), cells that would start a formula with Excel's quote prefix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+import xlsxwriter
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import Select, func
+from sqlalchemy import select as select_columns
+from sqlmodel import Session, col, select
+
+from app import times
+from app.errors import InvalidInput, LanguageNotOffered
+from app.models import (
+    Organisation,
+    Project,
+    Response,
+    ResponseScore,
+    ResponseStatus,
+    Round,
+    ScoreKind,
+)
+from app.services import audit, results
+from app.services.answer_records import answer_records, not_counted
+from app.services.responses import definition_of
+from app.services.rounds import version_of
+from app.services.spreadsheet import FORMULA_TRIGGERS, csv_chunks
+from scoring import NOT_APPLICABLE, Definition, Item, ItemType, LanguageCode, shorten
+
+FORMATS = ("csv", "xlsx", "json")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+LANGUAGE_CODE: TypeAdapter[str] = TypeAdapter(LanguageCode)
+BATCH_SIZE = 1000
+"""Responses read per keyset page (with their scores: one more query per page)."""
+CHUNK_BYTES = 64 * 1024
+NOT_ENOUGH = "not enough responses"
+SHOWN = "shown"
+FIXED_COLUMNS = (
+    "response",
+    "organisation",
+    "country",
+    "stakeholder_group",
+    "language",
+    "started",
+    "submitted",
+)
+
+
+@dataclass(frozen=True)
+class Partner:
+    """An organisation of the round and its number of submitted responses."""
+
+    name: str
+    country: str
+    kind: str
+    responses: int
+
+
+@dataclass(frozen=True)
+class RoundExport:
+    """An export decided by :func:`prepare`: what :func:`stream` writes, without a session's
+    objects (it is read again in another unit of work)."""
+
+    format: str
+    round_id: int
+    round_name: str
+    project_id: int
+    project_slug: str
+    questionnaire: str
+    version: str
+    anonymous: bool
+    min_group_size: int
+    labels: str | None
+    definition: Definition
+    partners: Mapping[int, Partner]
+    """Organisations with submitted responses in the round, by id."""
+    withheld: frozenset[int]
+    """Organisations whose responses are not exported (the withholding rule above)."""
+
+    @property
+    def exported(self) -> int:
+        """How many responses the file holds."""
+        return sum(p.responses for key, p in self.partners.items() if key not in self.withheld)
+
+    @property
+    def filename(self) -> str:
+        """A safe download name: ``<project>-round-<id>.<format>``."""
+        return f"{self.project_slug}-round-{self.round_id}.{self.format}"
+
+
+def prepare(
+    session: Session, round_: Round, export_format: str, labels: str | None = None
+) -> RoundExport:
+    """Check the request and decide what the export holds.
+
+    Raises :class:`InvalidInput` for a format other than csv, xlsx or json or labels that are
+    no language code, and :class:`LanguageNotOffered` (with the languages offered) for labels
+    in a language the round's questionnaire version has no texts in.
+    """
+    if export_format not in FORMATS:
+        raise InvalidInput(
+            f"the export format must be one of {', '.join(FORMATS)}",
+            allowed=list(FORMATS),
+        )
+    if labels is not None:
+        try:
+            LANGUAGE_CODE.validate_python(labels)
+        except ValidationError:
+            raise InvalidInput(
+                f"the labels' language must be a language code such as de, not {shorten(labels)!r}"
+            ) from None
+    definition = definition_of(session, round_)
+    if labels is not None and labels not in definition.languages:
+        raise LanguageNotOffered(labels, sorted(definition.languages))
+    assert round_.id is not None
+    project = session.get_one(Project, round_.project_id)
+    partners, withheld = _partners(
+        session, round_.id, anonymous=round_.anonymous, minimum=project.min_group_size
+    )
+    version = version_of(session, round_)
+    return RoundExport(
+        format=export_format,
+        round_id=round_.id,
+        round_name=round_.name,
+        project_id=round_.project_id,
+        project_slug=project.slug,
+        questionnaire=definition.slug,
+        version=version.version,
+        anonymous=round_.anonymous,
+        min_group_size=project.min_group_size,
+        labels=labels,
+        definition=definition,
+        partners=partners,
+        withheld=withheld,
+    )
+
+
+def record(session: Session, export: RoundExport, *, actor: str = audit.OPERATOR) -> None:
+    """Audit an export ("round.export": who, the round, the format, the responses it holds)."""
+    audit.record(
+        session,
+        "round.export",
+        actor=actor,
+        object_type="round",
+        object_id=export.round_id,
+        project_id=export.project_id,
+        format=export.format,
+        responses=export.exported,
+    )
+
+
+def _partners(
+    session: Session, round_id: int, *, anonymous: bool, minimum: int
+) -> tuple[dict[int, Partner], frozenset[int]]:
+    """The organisations with submitted responses in the round (by name), and those withheld."""
+    counts = session.exec(
+        select(Response.organisation_id, func.count())
+        .where(Response.round_id == round_id, Response.status == ResponseStatus.SUBMITTED)
+        .group_by(col(Response.organisation_id))
+    ).all()
+    named = {
+        row.id: row
+        for row in session.exec(
+            select(Organisation).where(col(Organisation.id).in_([key for key, _ in counts]))
+        ).all()
+    }
+    partners = {
+        key: Partner(named[key].name, named[key].country, named[key].kind, int(count))
+        for key, count in sorted(counts, key=lambda pair: named[pair[0]].name)
+    }
+    withheld = frozenset(
+        key for key, partner in partners.items() if anonymous and partner.responses < minimum
+    )
+    return partners, withheld
+
+
+def stream(session: Session, export: RoundExport) -> Iterator[bytes]:
+    """The file of ``export`` in pieces; ``session`` only reads.
+
+    The organisations and the withholding are decided again in ``session`` (a web download
+    streams from a unit of work of its own, after :func:`prepare` ran in the request's), and
+    only responses of the organisations decided then are read: one submitted in between by
+    an organisation that had none is left out rather than exported unchecked.
+    """
+    # made anonymous in between: withhold as an anonymous round does
+    anonymous = export.anonymous or session.get_one(Round, export.round_id).anonymous
+    partners, withheld = _partners(
+        session, export.round_id, anonymous=anonymous, minimum=export.min_group_size
+    )
+    export = replace(export, anonymous=anonymous, partners=partners, withheld=withheld)
+    if export.format == "csv":
+        return (chunk.encode("utf-8") for chunk in csv_chunks(_csv_rows(session, export)))
+    if export.format == "xlsx":
+        return _xlsx(session, export)
+    return (chunk.encode("utf-8") for chunk in _json(session, export))
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exported:
+    """One submitted response as exported: its fields, answers and stored scores."""
+
+    public_id: str
+    organisation_id: int
+    stakeholder_group: str | None
+    language: str
+    started: str | None
+    submitted: str | None
+    answers: Mapping[str, Any]
+    scores: Mapping[tuple[str, str], float | None]
+
+
+def page_query(round_id: int, organisations: Sequence[int], after: int) -> Select[Any]:
+    """One keyset page: the round's submitted responses of ``organisations`` with ids above
+    ``after``, in id order. Planned on the round's index in id order (no sort of the round;
+    a test checks the plan on both databases)."""
+    return (
+        select_columns(  # sqlmodel's select stops at four columns
+            col(Response.id),
+            col(Response.public_id),
+            col(Response.organisation_id),
+            col(Response.stakeholder_group),
+            col(Response.language),
+            col(Response.created_at),
+            col(Response.submitted_at),
+            col(Response.answers),
+        )
+        .where(
+            col(Response.round_id) == round_id,
+            col(Response.status) == ResponseStatus.SUBMITTED.value,
+            col(Response.id) > after,
+            col(Response.organisation_id).in_(organisations),
+        )
+        .order_by(col(Response.id))
+        .limit(BATCH_SIZE)
+    )
+
+
+def responses(session: Session, export: RoundExport) -> Iterator[Exported]:
+    """The exported responses in id order, read in keyset pages of :data:`BATCH_SIZE` as plain
+    rows (nothing stays in the session), each with its stored scores."""
+    connection = session.connection()
+    exported = sorted(key for key in export.partners if key not in export.withheld)
+    last = 0
+    while True:
+        query = page_query(export.round_id, exported, last)
+        rows = connection.execute(query).all()
+        if not rows:
+            return
+        stored: dict[int, dict[tuple[str, str], float | None]] = defaultdict(dict)
+        for response_id, kind, target, score in connection.execute(
+            select(
+                col(ResponseScore.response_id),
+                col(ResponseScore.kind),
+                col(ResponseScore.target_id),
+                col(ResponseScore.score),
+            ).where(col(ResponseScore.response_id).in_([row[0] for row in rows]))
+        ).all():
+            stored[response_id][(str(kind), target)] = score
+        for (
+            response_id,
+            public_id,
+            organisation,
+            group,
+            language,
+            started,
+            submitted,
+            answers,
+        ) in rows:
+            yield Exported(
+                public_id,
+                organisation,
+                group,
+                language,
+                _moment(started, export),
+                _moment(submitted, export),
+                answers,
+                stored.get(response_id, {}),
+            )
+        last = rows[-1][0]
+
+
+def _moment(value: datetime | None, export: RoundExport) -> str | None:
+    return times.iso(value, day_only=export.anonymous)
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+
+def score_targets(definition: Definition) -> list[tuple[str, str, str]]:
+    """(kind, id, column) of every stored score in export order."""
+    return [
+        *((ScoreKind.DIMENSION.value, d.id, f"dimension:{d.id}") for d in definition.dimensions),
+        *((ScoreKind.AREA.value, a.id, f"area:{a.id}") for a in definition.areas),
+        *((ScoreKind.INDEX.value, x.id, f"index:{x.id}") for x in definition.indexes),
+        (ScoreKind.OVERALL.value, "overall", "overall"),
+    ]
+
+
+def _text(texts: Mapping[str, str] | None, language: str, definition: Definition) -> str:
+    if not texts:
+        return ""
+    return texts.get(language) or texts.get(definition.default_language) or ""
+
+
+def label_of(definition: Definition, item: Item, value: Any, language: str) -> Any:
+    """An answer's label in ``language`` (scale label, choice label, "not applicable" label);
+    numbers and texts unchanged; several choices joined with ``; ``."""
+    if isinstance(value, list):
+        return "; ".join(str(label_of(definition, item, one, language)) for one in value)
+    if item.type == ItemType.SCALE and item.scale is not None:
+        scale = definition.scales[item.scale]
+        if value == NOT_APPLICABLE:
+            return _text(scale.not_applicable_label, language, definition) or value
+        labels = scale.labels.get(language) or scale.labels[definition.default_language]
+        for position, allowed in enumerate(scale.values):
+            if allowed == value and not isinstance(value, bool):
+                return labels[position]
+        return value
+    for choice in item.choices or []:
+        if choice.id == value:
+            return _text(choice.label, language, definition)
+    return value
+
+
+def _answer_cells(export: RoundExport, answers: Mapping[str, Any]) -> list[Any]:
+    """One cell per item: the code or label, ``hidden: ...`` for an answer that did not count
+    (:func:`app.services.answer_records.not_counted`), None for no answer."""
+    definition = export.definition
+    reasons = not_counted(definition, answers)
+    cells: list[Any] = []
+    for item_id, item in definition.derived("items_by_id", _items_by_id):
+        value = answers.get(item_id)
+        if value is not None:
+            if export.labels is not None:
+                value = label_of(definition, item, value, export.labels)
+            elif isinstance(value, list):
+                value = ";".join(str(one) for one in value)
+            reason = reasons.get(item_id)
+            if reason is not None:
+                value = f"{reason}: {value}"
+        cells.append(value)
+    return cells
+
+
+def _items_by_id(definition: Definition) -> tuple[tuple[str, Item], ...]:
+    return tuple((item.id, item) for item in definition.items)
+
+
+def _fixed_cells(export: RoundExport, row: Exported) -> list[Any]:
+    partner = export.partners[row.organisation_id]
+    return [
+        row.public_id,
+        partner.name,
+        partner.country,
+        row.stakeholder_group,
+        row.language,
+        row.started,
+        row.submitted,
+    ]
+
+
+def _score_cells(targets: Sequence[tuple[str, str, str]], row: Exported) -> list[Any]:
+    return [row.scores.get((kind, target)) for kind, target, _column in targets]
+
+
+def _item_columns(definition: Definition) -> list[str]:
+    return [f"item:{item.id}" for item in definition.items]
+
+
+def _csv_rows(session: Session, export: RoundExport) -> Iterator[list[Any]]:
+    targets = score_targets(export.definition)
+    yield [
+        *FIXED_COLUMNS,
+        *_item_columns(export.definition),
+        *(column for _kind, _id, column in targets),
+    ]
+    for row in responses(session, export):
+        yield [
+            *_fixed_cells(export, row),
+            *_answer_cells(export, row.answers),
+            *_score_cells(targets, row),
+        ]
+
+
+# --- aggregates ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AggregateRow:
+    organisation: Partner
+    group: results.GroupResult
+
+
+def aggregates(session: Session, export: RoundExport) -> Iterator[AggregateRow]:
+    """Each organisation's aggregate from the stored scores (withheld below the minimum)."""
+    keys = [dimension.id for dimension in export.definition.dimensions]
+    for key, partner in export.partners.items():
+        group = results.compute_group(session, export.round_id, key, export.min_group_size, keys)
+        yield AggregateRow(partner, group)
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+class _Sheet:
+    """One worksheet written row by row (``constant_memory`` needs row order); every text is
+    written as text, a would-be formula with Excel's quote prefix."""
+
+    def __init__(self, book: Any, name: str, quoted: Any, header: Sequence[str]) -> None:
+        self.sheet = book.add_worksheet(name)
+        self.quoted = quoted
+        self.row = 0
+        self.write(header)
+        self.sheet.freeze_panes(1, 0)
+
+    def write(self, cells: Sequence[Any]) -> None:
+        for column, value in enumerate(cells):
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                self.sheet.write_boolean(self.row, column, value)
+            elif isinstance(value, (int, float)):
+                self.sheet.write_number(self.row, column, value)
+            else:
+                text = str(value)
+                if text.startswith(FORMULA_TRIGGERS):
+                    self.sheet.write_string(self.row, column, text, self.quoted)
+                else:
+                    self.sheet.write_string(self.row, column, text)
+        self.row += 1
+
+
+def _xlsx(session: Session, export: RoundExport) -> Iterator[bytes]:
+    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="radar-export-")
+    os.close(handle)
+    try:
+        _write_workbook(session, export, path)
+        with open(path, "rb") as written:
+            while chunk := written.read(CHUNK_BYTES):
+                yield chunk
+    finally:
+        os.unlink(path)
+
+
+def _write_workbook(session: Session, export: RoundExport, path: str) -> None:
+    book = xlsxwriter.Workbook(
+        path,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    quoted = book.add_format({"quote_prefix": True})
+    definition = export.definition
+    targets = score_targets(definition)
+    answers = _Sheet(book, "responses", quoted, [*FIXED_COLUMNS, *_item_columns(definition)])
+    scored = _Sheet(
+        book, "scores", quoted, [*FIXED_COLUMNS, *(column for _k, _i, column in targets)]
+    )
+    for row in responses(session, export):
+        fixed = _fixed_cells(export, row)
+        answers.write([*fixed, *_answer_cells(export, row.answers)])
+        scored.write([*fixed, *_score_cells(targets, row)])
+    dimensions = [dimension.id for dimension in definition.dimensions]
+    grouped = _Sheet(
+        book,
+        "organisations",
+        quoted,
+        [
+            "organisation",
+            "country",
+            "kind",
+            "responses",
+            "min_group_size",
+            "status",
+            *(f"dimension:{key}" for key in dimensions),
+            "disagreement",
+        ],
+    )
+    for aggregate in aggregates(session, export):
+        group, partner = aggregate.group, aggregate.organisation
+        means = group.means
+        grouped.write(
+            [
+                partner.name,
+                partner.country,
+                partner.kind,
+                group.count,
+                group.min_group_size,
+                SHOWN if group.shown else NOT_ENOUGH,
+                *(means.get(key) for key in dimensions),
+                ";".join(group.disagreements),
+            ]
+        )
+    codebook = _Sheet(
+        book,
+        "codebook",
+        quoted,
+        ["kind", "id", "dimension", "type", "text", "values", "reverse", "show_if"],
+    )
+    for cells in codebook_rows(definition, export.labels or definition.default_language):
+        codebook.write(cells)
+    book.close()
+
+
+def codebook_rows(definition: Definition, language: str) -> Iterator[list[Any]]:
+    """The codebook: each column's meaning in ``language``: items (text, scale values with
+    their labels or choices, reverse-keyed or not, ``show_if``), then the scores."""
+    for item in definition.items:
+        yield [
+            "item",
+            f"item:{item.id}",
+            item.dimension,
+            item.type.value,
+            _text(item.text, language, definition),
+            _values(definition, item, language),
+            "yes" if item.reverse else "no",
+            item.show_if or "",
+        ]
+    for kind, target, column in score_targets(definition):
+        title = _score_title(definition, kind, target, language)
+        yield ["score", column, "", kind, title, "0-100", "", ""]
+    yield [
+        "marker",
+        "hidden: <value>",
+        "",
+        "",
+        "an answer kept but not counted: its question was hidden by an earlier answer",
+        "",
+        "",
+        "",
+    ]
+    yield ["marker", NOT_ENOUGH, "", "", "fewer responses than the minimum group size", "", "", ""]
+
+
+def _values(definition: Definition, item: Item, language: str) -> str:
+    if item.type == ItemType.SCALE and item.scale is not None:
+        scale = definition.scales[item.scale]
+        pairs = [
+            f"{value} = {label_of(definition, item, value, language)}" for value in scale.values
+        ]
+        if scale.not_applicable:
+            pairs.append(
+                f"{NOT_APPLICABLE} = {label_of(definition, item, NOT_APPLICABLE, language)}"
+            )
+        return "; ".join(pairs)
+    if item.choices:
+        return "; ".join(f"{c.id} = {_text(c.label, language, definition)}" for c in item.choices)
+    if item.type == ItemType.NUMBER:
+        low, high = ("" if bound is None else bound for bound in (item.min, item.max))
+        return f"{low}..{high}"
+    return ""
+
+
+def _score_title(definition: Definition, kind: str, target: str, language: str) -> str:
+    parts = {
+        ScoreKind.DIMENSION.value: {d.id: d.title for d in definition.dimensions},
+        ScoreKind.AREA.value: {a.id: a.title for a in definition.areas},
+        ScoreKind.INDEX.value: {x.id: x.title for x in definition.indexes},
+    }
+    return _text(parts.get(kind, {}).get(target), language, definition)
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def _json(session: Session, export: RoundExport) -> Iterator[str]:
+    """One JSON object, written piece by piece: the round's facts, then ``responses`` (one
+    array element per response), then ``organisations`` (aggregates) and ``withheld``."""
+    head = {
+        "project": export.project_slug,
+        "round": {"id": export.round_id, "name": export.round_name},
+        "questionnaire": {"slug": export.questionnaire, "version": export.version},
+        "times": "day_only" if export.anonymous else "precise",
+        "anonymous": export.anonymous,
+        "min_group_size": export.min_group_size,
+        "labels": export.labels,
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "responses": ['
+    targets = score_targets(export.definition)
+    first = True
+    for row in responses(session, export):
+        yield ("" if first else ",") + json.dumps(
+            _response_json(export, targets, row), ensure_ascii=False
+        )
+        first = False
+    yield '], "organisations": ['
+    first = True
+    for aggregate in aggregates(session, export):
+        group = aggregate.group
+        entry = {
+            "organisation": aggregate.organisation.name,
+            "country": aggregate.organisation.country,
+            "kind": aggregate.organisation.kind,
+            "responses": group.count,
+            "status": SHOWN if group.shown else NOT_ENOUGH,
+            "dimensions": {
+                key: {"n": score.n, "mean": score.mean, "median": score.median, "sd": score.sd}
+                for key, score in (group.dimensions or {}).items()
+            }
+            if group.shown
+            else None,
+            "disagreements": list(group.disagreements),
+        }
+        yield ("" if first else ",") + json.dumps(entry, ensure_ascii=False)
+        first = False
+    withheld = [
+        {"organisation": export.partners[key].name, "responses": export.partners[key].responses}
+        for key in export.partners
+        if key in export.withheld
+    ]
+    yield '], "withheld": ' + json.dumps(withheld, ensure_ascii=False) + "}"
+
+
+def _response_json(
+    export: RoundExport, targets: Sequence[tuple[str, str, str]], row: Exported
+) -> dict[str, Any]:
+    definition = export.definition
+    partner = export.partners[row.organisation_id]
+    answers = []
+    for record in answer_records(definition, row.answers):
+        entry = record.to_dict()
+        if export.labels is not None and record.dimension:
+            entry["label"] = label_of(
+                definition, definition.item(record.item_id), record.value, export.labels
+            )
+        answers.append(entry)
+    return {
+        "response": row.public_id,
+        "organisation": partner.name,
+        "country": partner.country,
+        "stakeholder_group": row.stakeholder_group,
+        "language": row.language,
+        "started": row.started,
+        "submitted": row.submitted,
+        "answers": answers,
+        "scores": {column: row.scores.get((kind, target)) for kind, target, column in targets},
+    }

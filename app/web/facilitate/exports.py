@@ -1,0 +1,100 @@
+"""A round's export for facilitators: a form (format, codes or labels) and the download.
+
+The download is a POST (it writes an audit event, "round.export", and carries the CSRF
+token); the round is looked up *in* the project of the URL, so a round of another project is
+"not found". The file is :mod:`app.services.round_export`'s, streamed from a read unit of
+work of its own (:mod:`app.downloads`) after the request's unit of work has committed the
+audit event.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from app.deps import SessionDep
+from app.downloads import round_file
+from app.i18n import N_, language_name
+from app.models import Project, Round
+from app.services import directory, responses, round_export
+from app.web.csrf import FormDep
+from app.web.facilitate.access import AREA, Facilitator, FacilitatorDep, ProjectDep, field, render
+
+router = APIRouter(dependencies=AREA)
+
+PATH = "/projects/{slug}/rounds/{round_id}/export"
+CHOOSE_FORMAT = N_("Please choose one of the file formats offered.")
+CHOOSE_LABELS = N_("Please choose codes or one of the languages offered.")
+
+
+def _round(session: Session, project: Project, round_id: int) -> Round:
+    assert project.id is not None
+    return directory.round_(session, project.id, round_id)
+
+
+@router.get(PATH, name="facilitate.round.export")
+def export_page(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    round_id: int,
+) -> HTMLResponse:
+    round_ = _round(session, project, round_id)
+    return _page(request, session, facilitator, project, round_, None, 200)
+
+
+def _page(
+    request: Request,
+    session: Session,
+    facilitator: Facilitator,
+    project: Project,
+    round_: Round,
+    error: str | None,
+    status_code: int,
+    chosen: tuple[str, str] = ("csv", ""),
+) -> HTMLResponse:
+    plan = round_export.prepare(session, round_, "csv")
+    submitted = sum(partner.responses for partner in plan.partners.values())
+    return render(
+        request,
+        facilitator,
+        "facilitate/export.html",
+        {
+            "project": project,
+            "round": round_,
+            "formats": round_export.FORMATS,
+            "label_languages": [(code, language_name(code)) for code in plan.definition.languages],
+            "submitted": submitted,
+            "exported": plan.exported,
+            "withheld": [plan.partners[key].name for key in plan.partners if key in plan.withheld],
+            "chosen": chosen,
+            "error": error,
+        },
+        status_code=status_code,
+    )
+
+
+@router.post(PATH, name="facilitate.round.export.download")
+def download(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    round_id: int,
+    form: FormDep,
+) -> Response:
+    round_ = _round(session, project, round_id)
+    chosen = (field(form, "format"), field(form, "labels"))
+    export_format, labels = chosen
+    error = None
+    if export_format not in round_export.FORMATS:
+        error = CHOOSE_FORMAT
+    elif labels and labels not in responses.definition_of(session, round_).languages:
+        error = CHOOSE_LABELS
+    if error is not None:
+        return _page(request, session, facilitator, project, round_, error, 422, chosen)
+    export = round_export.prepare(session, round_, export_format, labels or None)
+    round_export.record(session, export, actor=facilitator.actor)
+    return round_file(request, export)
