@@ -7,6 +7,9 @@ error) has happened when the client gets an answer, and a commit that fails beco
 response (503 for an unreachable database, 409 for a concurrent change) instead of a success
 for data that was lost. GET, HEAD and OPTIONS get a read session (never SQLite's write lock);
 other methods, and the few GET routes that must write (:data:`WriterSessionDep`), a writer.
+A writing route whose writes check what they read (a compare-and-set on a revision) can
+declare :data:`READS_FIRST`: its unit of work then reads without any lock and writes only from
+:func:`app.db.begin_write` on, in one short transaction.
 """
 
 from __future__ import annotations
@@ -37,9 +40,24 @@ def _engine(request: Request) -> Engine:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """The request's unit of work: a reader for GET/HEAD/OPTIONS, else a writer."""
+    """The request's unit of work: a reader for GET/HEAD/OPTIONS, else a writer (reading
+    first on routes that declare :data:`READS_FIRST`)."""
     async with _unit(request, write=request.method not in READ_METHODS) as session:
         yield session
+
+
+def _reads_first(request: Request) -> None:
+    request.state.reads_first = True
+
+
+READS_FIRST: DependsParam = Depends(_reads_first)
+"""A route dependency (``dependencies=[READS_FIRST]``): the request's writer starts as a
+reader (:func:`app.db.unit_of_work` with ``read_first``), so looking up, parsing, validating
+and scoring hold no connection for writing and, on SQLite, not the write lock; the route's
+service calls :func:`app.db.begin_write` right before its one short write. Only for writes
+that check what they read (a compare-and-set on the revision): rows read before may change
+in between. Route-level dependencies are solved before parameter dependencies, so the mark
+is set before the session is made."""
 
 
 async def get_writer_session(request: Request) -> AsyncIterator[Session]:
@@ -57,9 +75,12 @@ async def _unit(request: Request, *, write: bool) -> AsyncIterator[Session]:
     lock needs one to run its route (that stalled form posts until the busy timeout)."""
     engine = _engine(request)
     turns = _writer_turns(request.app) if write and write_lock(engine) is not None else None
+    read_first = write and getattr(request.state, "reads_first", False)
     async with (
         turns if turns is not None else nullcontext(),
-        contextmanager_in_threadpool(unit_of_work(engine, write=write)) as session,
+        contextmanager_in_threadpool(
+            unit_of_work(engine, write=write, read_first=read_first)
+        ) as session,
     ):
         yield session
 
