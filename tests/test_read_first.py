@@ -94,21 +94,18 @@ def test_a_change_between_the_read_and_the_write_is_a_conflict(engine: Engine) -
         made = factories.network(session)
         row = factories.response(session, made.round, made.organisation)
     assert row.id is not None
-    with pytest.raises(StaleRevision):
+
+    def save_late() -> None:
         with unit_of_work(engine, write=True, read_first=True) as late:
-            context = responses.load(late, row.id)
+            context = responses.load(late, row.id or 0)
             with unit_of_work(engine, write=True) as other:
-                responses.save_page(
-                    other,
-                    responses.load(other, row.id),
-                    1,
-                    ANSWERS,
-                    None,
-                    dimension_id="leadership",
-                )
-            responses.save_page(
-                late, context, 1, {"leadership.mandate": 1}, None, dimension_id="leadership"
-            )
+                page = responses.load(other, row.id or 0)
+                responses.save_page(other, page, 1, ANSWERS, None, dimension_id="leadership")
+            changed = {"leadership.mandate": 1}
+            responses.save_page(late, context, 1, changed, None, dimension_id="leadership")
+
+    with pytest.raises(StaleRevision):
+        save_late()
     with Session(engine) as check:
         stored = check.get(Response, row.id)
         assert stored is not None

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app import times
@@ -331,6 +332,7 @@ def _compare_and_set(
     (:func:`app.db.begin_write`): everything before it was read and checked without a lock."""
     begin_write(session)
     response = context.response
+    values = {**values, "revision": revision + 1, "updated_at": recorded_time(context.round)}
     result = session.exec(
         update(Response)
         .where(
@@ -338,12 +340,13 @@ def _compare_and_set(
             col(Response.revision) == revision,
             col(Response.status) == ResponseStatus.DRAFT.value,
         )
-        .values(**values, revision=revision + 1, updated_at=recorded_time(context.round))
+        .values(**values)
     )
     if result.rowcount != 1:
         current = session.exec(
             select(Response.revision).where(col(Response.id) == response.id)
         ).first()
         raise StaleRevision(current if current is not None else revision)
-    session.refresh(response)
+    for key, value in values.items():  # what was written, without reading it back
+        set_committed_value(response, key, value)
     return revision + 1
