@@ -14,9 +14,10 @@ declare :data:`READS_FIRST`: its unit of work then reads without any lock and wr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, nullcontext
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 from anyio import CapacityLimiter
 from fastapi import Depends, Request
@@ -27,7 +28,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app.db import WORKER_THREADS, unit_of_work, write_lock
+from app.db import WORKER_THREADS, is_writer, unit_of_work, write_lock
 from app.errors import TooManyRequests
 from app.services import rate_limit
 
@@ -64,6 +65,29 @@ async def get_writer_session(request: Request) -> AsyncIterator[Session]:
     """A writer whatever the method, for GET routes that must write (opening a link)."""
     async with _unit(request, write=True) as session:
         yield session
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def commits_at_return(route: Callable[P, R]) -> Callable[P, R]:
+    """For a synchronous route with :data:`READS_FIRST`: commit its short write in the route's
+    own thread as soon as it returns, instead of in the session dependency's exit, which runs
+    on another thread after a turn of the event loop, and on SQLite held the write lock all that
+    while. The unit of work still owns the transaction: a failing commit raises from the route
+    into it (503, or 409 for a unique violation), and the dependency's own commit then finds
+    nothing left to do. The route's session parameter must be called ``session``."""
+
+    @functools.wraps(route)
+    def committing(*args: P.args, **kwargs: P.kwargs) -> R:
+        answer = route(*args, **kwargs)
+        session = kwargs.get("session")
+        if isinstance(session, Session) and is_writer(session):
+            session.commit()
+        return answer
+
+    return committing
 
 
 @asynccontextmanager

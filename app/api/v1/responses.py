@@ -38,7 +38,7 @@ from app.api.v1.response_schemas import (
     ResponseOut,
     RoundId,
 )
-from app.deps import READS_FIRST, SessionDep
+from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidAnswers, PreconditionRequired, RevisionMismatch
 from app.models import ResponseStatus
 from app.services import directory, idempotency, response_intake
@@ -112,6 +112,7 @@ def _keep(
         409: CLOSED,
     },
 )
+@commits_at_return
 def create_response(
     round_id: RoundId,
     payload: ResponseCreate,
@@ -208,6 +209,7 @@ def _change(
     summary="Replace a draft's answers",
     responses=CHANGE_RESPONSES,
 )
+@commits_at_return
 def replace_answers(
     public_id: PublicId,
     payload: AnswersChange,
@@ -225,6 +227,7 @@ def replace_answers(
     summary="Amend a draft's answers (null removes one)",
     responses=CHANGE_RESPONSES,
 )
+@commits_at_return
 def amend_answers(
     public_id: PublicId,
     payload: AnswersChange,
@@ -251,6 +254,7 @@ def amend_answers(
         ),
     },
 )
+@commits_at_return
 def submit_response(
     public_id: PublicId,
     request: Request,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import links
-from app.deps import READS_FIRST, SessionDep
+from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidAnswers
 from app.i18n import N_, Localizer
 from app.services import responses
@@ -91,6 +91,7 @@ def show_review(request: Request, respondent: RespondentDep) -> Response:
 @router.post(
     "/submit", response_class=HTMLResponse, name="respond.submit", dependencies=[READS_FIRST]
 )
+@commits_at_return
 def submit(
     request: Request,
     respondent: SubmittingRespondentDep,

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app import links
-from app.deps import READS_FIRST, SessionDep
+from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidInput, NotFound
 from app.i18n import N_
 from app.problems import SCRIPT_ONLY
@@ -178,6 +178,7 @@ def _save(
 @router.post(
     "/{step}", response_class=HTMLResponse, name="respond.step.save", dependencies=[READS_FIRST]
 )
+@commits_at_return
 def save_step(
     step: int,
     request: Request,
@@ -268,6 +269,7 @@ def late_save_page(
     tags=[SCRIPT_ONLY],
     dependencies=[READS_FIRST],
 )
+@commits_at_return
 def autosave_step(
     step: int,
     request: Request,
