@@ -17,6 +17,7 @@ from app.db import (
     unit_of_work,
     write_lock,
 )
+from app.deps import commits_at_return
 from app.models import Project, Response, ResponseScore, ResponseStatus
 from app.services import projects, responses
 from app.services.responses import StaleRevision
@@ -126,3 +127,25 @@ def test_a_submission_scored_before_its_write_is_stored_whole(engine: Engine) ->
         assert (stored.status, stored.revision) == (ResponseStatus.SUBMITTED, 2)
         found = check.exec(select(ResponseScore).where(ResponseScore.response_id == row.id))
         assert found.all() != []
+
+
+def test_a_route_that_reads_first_commits_its_write_when_it_returns(sqlite_url: str) -> None:
+    """The short write is committed in the route's own thread (and SQLite's write lock let go)
+    before the request's unit of work ends; the unit then has nothing left to commit."""
+    engine = make_engine(sqlite_url)
+    lock = write_lock(engine)
+    assert lock is not None
+
+    @commits_at_return
+    def route(*, session: Session) -> str:
+        session.exec(select(Project)).all()
+        begin_write(session)
+        projects.create_project(session, "net", "Network")
+        return "answered"
+
+    with unit_of_work(engine, write=True, read_first=True) as session:
+        assert route(session=session) == "answered"
+        assert not lock.held
+        with Session(engine) as other:
+            assert other.exec(select(Project.slug)).all() == ["net"]
+    engine.dispose()
