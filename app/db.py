@@ -16,6 +16,11 @@ request.
 
 One owner per transaction: services flush, never commit. :func:`unit_of_work` is the owner (one
 web request, one CLI command): it commits once at its end, or rolls back wholly on error.
+
+A unit of work may also *read first* (``read_first=True``): it starts as a reader, so looking
+things up, parsing, validating and scoring take no lock, and :func:`begin_write` ends that read
+and begins the one short write transaction. Only writes that check what they read (a
+compare-and-set on a revision) may use it: the rows read before may have changed since.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ WORKER_THREADS = 40
 :func:`app.main.create_app`); the pool is sized to them."""
 POOL_OVERFLOW = 8  # CLI commands and the rare second unit of work (a rate-limit count)
 READ_ONLY = "radar_read_only"
+READ_FIRST = "radar_read_first"
 SIDE_WRITES = "radar_side_writes"
 
 SideWrite = Callable[[Session], None]
@@ -176,6 +182,29 @@ def reader_session(engine: Engine, **options: Any) -> Session:
     return session
 
 
+def begin_write(session: Session) -> None:
+    """Turn a read-first session (:func:`unit_of_work` with ``read_first``) into a writer.
+
+    Its read transaction ends (its connection goes back to the pool; on SQLite it never took
+    the write lock) and its next statement begins the write transaction (``BEGIN IMMEDIATE``),
+    which the unit of work commits at its end. Objects loaded so far stay in the session with
+    the values read, never reloaded: the write must check that they are still current (a
+    compare-and-set on the revision, :mod:`app.services.responses`). Bookkeeping queued while
+    reading (:func:`side_write`) joins the write. A no-op for a session that already writes;
+    raises :class:`ReadOnlySessionError` for a plain reader.
+    """
+    engine: Engine | None = session.info.pop(READ_FIRST, None)
+    if engine is None:
+        if not is_writer(session):
+            raise ReadOnlySessionError("a read session cannot begin writing; use a writer")
+        return
+    session.commit()  # ends the read (nothing to flush: a reader refuses changes)
+    session.bind = engine.execution_options(sqlite_immediate=True)
+    del session.info[READ_ONLY]
+    for action in session.info.pop(SIDE_WRITES, []):
+        action(session)
+
+
 def is_writer(session: OrmSession) -> bool:
     return not session.info.get(READ_ONLY, False)
 
@@ -209,21 +238,25 @@ def side_write(session: Session, action: SideWrite) -> None:
 
 
 @contextmanager
-def unit_of_work(engine: Engine, *, write: bool) -> Iterator[Session]:
+def unit_of_work(engine: Engine, *, write: bool, read_first: bool = False) -> Iterator[Session]:
     """One transaction owned by its caller (a request, a CLI command, a test's set-up).
 
     A writer commits once when the block ends and rolls back wholly when it raises; a reader
-    never writes (see :func:`reader_session`). A unique or foreign-key violation, which means
+    never writes (see :func:`reader_session`). With ``read_first`` a writer starts as a reader
+    and writes only after :func:`begin_write` (then commits like a writer; else it ends like a
+    reader). A unique or foreign-key violation, which means
     a concurrent change won, becomes :class:`~app.errors.ConflictingData` (409). Errors of the
     clean-up itself (a rollback or close on a dropped connection) are logged, never raised over
     the error that caused them. Objects stay readable after the block (no expiry on commit).
     """
-    make = writer_session if write else reader_session
+    make = writer_session if write and not read_first else reader_session
     session = make(engine, expire_on_commit=False)
+    if write and read_first:
+        session.info[READ_FIRST] = engine
     try:
         try:
             yield session
-            if write:
+            if is_writer(session):
                 session.commit()
         finally:
             _release(session)  # rolls back whatever was not committed

@@ -7,13 +7,17 @@ error) has happened when the client gets an answer, and a commit that fails beco
 response (503 for an unreachable database, 409 for a concurrent change) instead of a success
 for data that was lost. GET, HEAD and OPTIONS get a read session (never SQLite's write lock);
 other methods, and the few GET routes that must write (:data:`WriterSessionDep`), a writer.
+A writing route whose writes check what they read (a compare-and-set on a revision) can
+declare :data:`READS_FIRST`: its unit of work then reads without any lock and writes only from
+:func:`app.db.begin_write` on, in one short transaction.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, nullcontext
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 from anyio import CapacityLimiter
 from fastapi import Depends, Request
@@ -24,7 +28,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app.db import WORKER_THREADS, unit_of_work, write_lock
+from app.db import WORKER_THREADS, is_writer, unit_of_work, write_lock
 from app.errors import TooManyRequests
 from app.services import rate_limit
 
@@ -37,15 +41,53 @@ def _engine(request: Request) -> Engine:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """The request's unit of work: a reader for GET/HEAD/OPTIONS, else a writer."""
+    """The request's unit of work: a reader for GET/HEAD/OPTIONS, else a writer (reading
+    first on routes that declare :data:`READS_FIRST`)."""
     async with _unit(request, write=request.method not in READ_METHODS) as session:
         yield session
+
+
+def _reads_first(request: Request) -> None:
+    request.state.reads_first = True
+
+
+READS_FIRST: DependsParam = Depends(_reads_first)
+"""A route dependency (``dependencies=[READS_FIRST]``): the request's writer starts as a
+reader (:func:`app.db.unit_of_work` with ``read_first``), so looking up, parsing, validating
+and scoring hold no connection for writing and, on SQLite, not the write lock; the route's
+service calls :func:`app.db.begin_write` right before its one short write. Only for writes
+that check what they read (a compare-and-set on the revision): rows read before may change
+in between. Route-level dependencies are solved before parameter dependencies, so the mark
+is set before the session is made."""
 
 
 async def get_writer_session(request: Request) -> AsyncIterator[Session]:
     """A writer whatever the method, for GET routes that must write (opening a link)."""
     async with _unit(request, write=True) as session:
         yield session
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def commits_at_return(route: Callable[P, R]) -> Callable[P, R]:
+    """For a synchronous route with :data:`READS_FIRST`: commit its short write in the route's
+    own thread as soon as it returns, instead of in the session dependency's exit, which runs
+    on another thread after a turn of the event loop, and on SQLite held the write lock all that
+    while. The unit of work still owns the transaction: a failing commit raises from the route
+    into it (503, or 409 for a unique violation), and the dependency's own commit then finds
+    nothing left to do. The route's session parameter must be called ``session``."""
+
+    @functools.wraps(route)
+    def committing(*args: P.args, **kwargs: P.kwargs) -> R:
+        answer = route(*args, **kwargs)
+        session = kwargs.get("session")
+        if isinstance(session, Session) and is_writer(session):
+            session.commit()
+        return answer
+
+    return committing
 
 
 @asynccontextmanager
@@ -57,9 +99,12 @@ async def _unit(request: Request, *, write: bool) -> AsyncIterator[Session]:
     lock needs one to run its route (that stalled form posts until the busy timeout)."""
     engine = _engine(request)
     turns = _writer_turns(request.app) if write and write_lock(engine) is not None else None
+    read_first = write and getattr(request.state, "reads_first", False)
     async with (
         turns if turns is not None else nullcontext(),
-        contextmanager_in_threadpool(unit_of_work(engine, write=write)) as session,
+        contextmanager_in_threadpool(
+            unit_of_work(engine, write=write, read_first=read_first)
+        ) as session,
     ):
         yield session
 

@@ -9,7 +9,10 @@ runs the product: one worker, the same event loop and HTTP parser):
   numbers and text lengths), then insert one row with the raw driver (``sqlite3`` in WAL mode
   with a busy timeout, or ``psycopg``) and commit, in the thread pool as FastAPI runs blocking
   code. ``BENCH_WRITE_LOCK=1`` takes one process-wide lock around the insert and commit, the
-  way a single writer would.
+  way a single writer would;
+* ``POST /api/submit`` -- the same for a JSON API submission (``benchmarks/api.py``): parse the
+  JSON body of a complete flagship response, validate every answer the same way, insert one
+  row, answer 201 with a small JSON object.
 
 Configured by environment variables (uvicorn's ``--factory`` takes no arguments):
 ``BENCH_DATABASE`` (a file path for SQLite or a ``postgresql://`` URL) and ``BENCH_WRITE_LOCK``.
@@ -154,5 +157,21 @@ def create() -> FastAPI:
             return JSONResponse({"problem": "response"}, status_code=422)
         await run_in_threadpool(store.insert, response, json.dumps(answers))
         return Response(status_code=303, headers={"Location": "/next"})
+
+    @app.post("/api/submit", status_code=201)
+    async def bare_api_submit(request: Request) -> Response:
+        try:
+            body = json.loads(await request.body())
+            answers = dict(body["answers"])
+        except (ValueError, KeyError, TypeError):
+            return JSONResponse({"problem": "body"}, status_code=400)
+        for key, value in answers.items():
+            values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+            check = valid.get(key)
+            if check is None or not check(values):
+                return JSONResponse({"problem": key}, status_code=422)
+        response = int(request.headers.get("x-bench-id", "0"))
+        await run_in_threadpool(store.insert, response, json.dumps(answers))
+        return JSONResponse({"status": "submitted", "id": response}, status_code=201)
 
     return app

@@ -22,7 +22,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
-from app.db import unit_of_work
+from app.db import begin_write, unit_of_work
 from app.errors import InsufficientScope, InvalidToken, Unauthorized
 from app.services import api_tokens, rate_limit
 from app.services.api_tokens import Scope
@@ -56,11 +56,12 @@ def authenticate(
     engine: Engine = request.app.state.engine
     settings = request.app.state.settings
     allowed = rate_limit.Limit(settings.api_requests_per_minute, RATE_WINDOW)
-    with unit_of_work(engine, write=True) as session:
+    with unit_of_work(engine, write=True, read_first=True) as session:
         row = api_tokens.verify(session, credentials.credentials)
         if row is None:
             raise InvalidToken("the API token is unknown, revoked or expired")
         assert row.id is not None
+        begin_write(session)  # the token is read without a lock; the count is one statement
         counted = rate_limit.record(session, f"api:{row.id}", allowed)
         caller = Caller(row.id, row.project_id, frozenset(row.scopes))
     if counted > allowed.attempts:

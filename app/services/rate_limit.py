@@ -90,7 +90,8 @@ def refusal(
 
 
 def record(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> int:
-    """Count one attempt (an atomic upsert); also drops windows long past. Does not commit.
+    """Count one attempt (an atomic upsert that returns the new count); the first attempt of
+    a window also drops windows long past. Does not commit.
 
     Returns how many attempts the window holds now, this one included.
     """
@@ -98,15 +99,18 @@ def record(session: Session, bucket: str, limit: Limit, now: datetime | None = N
     start = window_start(now, limit.window)
     dialect = session.get_bind().dialect.name
     insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(RateLimitHit).values(
-        bucket=stored_bucket(bucket), window_start=start, count=1
+    table = RateLimitHit.__table__  # type: ignore[attr-defined]
+    statement = (
+        insert(RateLimitHit)
+        .values(bucket=stored_bucket(bucket), window_start=start, count=1)
+        .on_conflict_do_update(
+            index_elements=["bucket", "window_start"], set_={"count": table.c.count + 1}
+        )
+        .returning(table.c.count)
     )
-    statement = statement.on_conflict_do_update(
-        index_elements=["bucket", "window_start"],
-        set_={"count": RateLimitHit.__table__.c.count + 1},  # type: ignore[attr-defined]
-    )
-    session.execute(statement)
-    session.execute(
-        delete(RateLimitHit).where(col(RateLimitHit.window_start) < start - KEEP_WINDOWS_FOR)
-    )
-    return count(session, bucket, limit, now)
+    counted = int(session.execute(statement).scalar_one())
+    if counted == 1:  # once per bucket and window, not on every attempt
+        session.execute(
+            delete(RateLimitHit).where(col(RateLimitHit.window_start) < start - KEEP_WINDOWS_FOR)
+        )
+    return counted

@@ -20,8 +20,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app import limits
+from app.db import begin_write
 from app.errors import Conflict, InvalidAnswers, InvalidInput, NotFound, RevisionMismatch
-from app.models import Organisation, Response, ResponseStatus, Round
+from app.models import Organisation, Project, Response, ResponseStatus, Round
 from app.services import audit, questionnaires, responses
 from app.services.paging import Slice, page_of
 from app.services.responses import Context, StaleRevision
@@ -117,7 +118,9 @@ def create(
     """A new draft of ``organisation`` in ``round_`` (submitted at once with ``submit``).
 
     ``consent`` records that the respondent accepted the round's current privacy notice (its
-    version and, in anonymous rounds, only the day). Flushes, does not commit.
+    version and, in anonymous rounds, only the day). Everything is checked (and a complete
+    response scored) before the write begins (:func:`app.db.begin_write`), which then only
+    inserts. Flushes, does not commit.
     """
     if organisation.project_id != round_.project_id:
         raise InvalidInput(
@@ -149,8 +152,11 @@ def create(
         created_at=now,
         updated_at=now,
     )
-    session.add(row)
-    session.flush()
+    project = session.get(Project, round_.project_id)
+    assert project is not None
+    context = Context(row, round_, organisation, project, definition)
+    profile = responses.check_submission(context, row.revision) if submit else None
+    begin_write(session)
     if not round_.anonymous:
         audit.record(
             session,
@@ -160,8 +166,11 @@ def create(
             object_id=row.public_id,
             project_id=round_.project_id,
         )
-    if submit:
-        responses.submit(session, responses.load(session, row.id or 0), row.revision)
+    if profile is not None:
+        responses.add_submitted(session, context, profile)
+    else:
+        session.add(row)
+        session.flush()
     return Written(row, not_counted)
 
 

@@ -17,9 +17,11 @@ from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app import times
+from app.db import begin_write
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidAnswers, NotFound
 from app.i18n import N_
@@ -39,8 +41,10 @@ from app.settings import get_settings
 from scoring import (
     AnswerProblem,
     Definition,
+    Profile,
     check_text,
     normalise_line_breaks,
+    score_response,
     validate_answers,
 )
 
@@ -199,53 +203,92 @@ def missing_required(definition: Definition, answers: dict[str, Any]) -> dict[st
     return found
 
 
-def submit(session: Session, context: Context, revision: int) -> bool:
-    """Submit the draft and store its scores in one transaction; False if already submitted.
+def check_submission(context: Context, revision: int) -> Profile:
+    """Check that the draft at ``revision`` may be submitted and score it; writes nothing.
 
-    A second submission is a no-op, also when it raced the first one (six clicks at once on
-    PostgreSQL: the losers see the winner's submission and answer like it, never with a false
-    "changed in another window"). The personal link stops working. In anonymous rounds the
-    response also lets go of its invitation (whose label could name a person), and its browser
-    sessions and scores keep only the day. Raises :class:`RoundClosed` after the round
-    closed, :class:`StaleRevision` for an outdated review and ``InvalidAnswers`` for missing
-    answers.
+    Raises :class:`RoundClosed` after the round closed, :class:`StaleRevision` for an outdated
+    revision and ``InvalidAnswers`` (``problems`` by item id) for missing required answers.
     """
-    if context.submitted:
-        return False
     response = _writable(context, revision)
     problems = missing_required(context.definition, dict(response.answers))
     if problems:
         raise InvalidAnswers(INCOMPLETE_MESSAGE, problems=problems)
+    return score_response(context.definition, dict(response.answers))
+
+
+def submit(
+    session: Session, context: Context, revision: int, *, profile: Profile | None = None
+) -> bool:
+    """Submit the draft and store its scores in one transaction; False if already submitted.
+
+    The answers are checked and scored (:func:`check_submission`, or by the caller, who passes
+    its ``profile``) before the write begins (:func:`app.db.begin_write`); the write stores
+    them only if the draft is still at ``revision``. A second submission is a no-op, also when
+    it raced the first one (six clicks at once on PostgreSQL: the losers see the winner's
+    submission and answer like it, never with a false "changed in another window"). The
+    personal link stops working. In anonymous rounds the response also lets go of its
+    invitation (whose label could name a person), and its browser sessions and scores keep
+    only the day. Raises as :func:`check_submission` does.
+    """
+    if context.submitted:
+        return False
+    if profile is None:
+        profile = check_submission(context, revision)
+    response = context.response
     assert response.id is not None
-    day = recorded_time(context.round)
-    values: dict[str, Any] = {
-        "status": ResponseStatus.SUBMITTED.value,
-        "submitted_at": day,
-        "resume_token_hash": None,
-        "resume_expires_at": None,
-    }
-    if context.round.anonymous:
-        values["invitation_id"] = None
-        # Sessions before the response: the lock order of every request (which touches its
-        # session first), so concurrent submits queue instead of deadlocking on PostgreSQL.
-        web_sessions.keep_only_the_day(session, response.id, day, web_sessions.DAY_ONLY_LASTS)
-    try:
-        _compare_and_set(session, context, revision, values)
-    except StaleRevision:
-        if _status_now(session, response.id) == ResponseStatus.SUBMITTED:
-            return False  # an identical submit won the race: answer like it
-        raise
-    scores.store_scores(session, response, context.definition, at=day)
-    if not context.round.anonymous:
-        audit.record(
-            session,
-            "response.submit",
-            actor=audit.RESPONDENT,
-            object_type="response",
-            object_id=response.public_id,
-            project_id=context.round.project_id,
-        )
+    begin_write(session)
+    with session.begin_nested():  # all or nothing, also when the caller answers an error
+        day = recorded_time(context.round)
+        values: dict[str, Any] = {
+            "status": ResponseStatus.SUBMITTED.value,
+            "submitted_at": day,
+            "resume_token_hash": None,
+            "resume_expires_at": None,
+        }
+        if context.round.anonymous:
+            values["invitation_id"] = None
+            # Sessions before the response: the lock order of every request (which touches its
+            # session first), so concurrent submits queue instead of deadlocking on PostgreSQL.
+            web_sessions.keep_only_the_day(session, response.id, day, web_sessions.DAY_ONLY_LASTS)
+        try:
+            _compare_and_set(session, context, revision, values)
+        except StaleRevision:
+            if _status_now(session, response.id) == ResponseStatus.SUBMITTED:
+                return False  # an identical submit won the race: answer like it
+            raise
+        scores.store_profile(session, response, profile, at=day)
+        if not context.round.anonymous:
+            _audit_submission(session, context)
     return True
+
+
+def add_submitted(session: Session, context: Context, profile: Profile) -> None:
+    """Add a new response that is submitted as it is created (a complete response from the
+    API) with ``profile`` (from :func:`check_submission`): the same row, scores and audit
+    event as a draft created and then submitted (:func:`submit`), in three INSERTs instead of
+    an UPDATE that checks the revision, a re-read and a DELETE. Flushes, does not commit."""
+    response = context.response
+    day = recorded_time(context.round)
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = response.updated_at = day
+    response.revision += 1  # as if created, then submitted
+    begin_write(session)
+    session.add(response)
+    session.flush()
+    scores.store_profile(session, response, profile, at=day, replace=False)
+    if not context.round.anonymous:
+        _audit_submission(session, context)
+
+
+def _audit_submission(session: Session, context: Context) -> None:
+    audit.record(
+        session,
+        "response.submit",
+        actor=audit.RESPONDENT,
+        object_type="response",
+        object_id=context.response.public_id,
+        project_id=context.round.project_id,
+    )
 
 
 def _status_now(session: Session, response_id: int) -> str | None:
@@ -285,8 +328,11 @@ def _compare_and_set(
 ) -> int:
     """Write ``values`` if the response is still the draft at ``revision``; else raise
     :class:`StaleRevision` with the current revision (and the caller's unit of work rolls
-    back whatever else it did)."""
+    back whatever else it did). Begins the write of a read-first unit of work
+    (:func:`app.db.begin_write`): everything before it was read and checked without a lock."""
+    begin_write(session)
     response = context.response
+    values = {**values, "revision": revision + 1, "updated_at": recorded_time(context.round)}
     result = session.exec(
         update(Response)
         .where(
@@ -294,12 +340,13 @@ def _compare_and_set(
             col(Response.revision) == revision,
             col(Response.status) == ResponseStatus.DRAFT.value,
         )
-        .values(**values, revision=revision + 1, updated_at=recorded_time(context.round))
+        .values(**values)
     )
     if result.rowcount != 1:
         current = session.exec(
             select(Response.revision).where(col(Response.id) == response.id)
         ).first()
         raise StaleRevision(current if current is not None else revision)
-    session.refresh(response)
+    for key, value in values.items():  # what was written, without reading it back
+        set_committed_value(response, key, value)
     return revision + 1

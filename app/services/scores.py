@@ -57,16 +57,24 @@ def store_scores(
     submitted without its scores, nor scored without being submitted. ``at`` is the time
     stamped on them (a submission of an anonymous round passes only its day); default now.
     """
-    _store(session, response, score_response(definition, dict(response.answers)), at)
+    store_profile(session, response, score_response(definition, dict(response.answers)), at=at)
 
 
-def _store(
-    session: Session, response: Response, profile: Profile, at: datetime | None = None
+def store_profile(
+    session: Session,
+    response: Response,
+    profile: Profile,
+    *,
+    at: datetime | None = None,
+    replace: bool = True,
 ) -> None:
-    """One DELETE and one multi-row INSERT of plain rows (no ORM objects to build and flush:
-    this runs inside a submission's write transaction)."""
+    """Replace the response's stored scores with ``profile`` (scored by the caller, outside
+    the write transaction). One DELETE (none for a new response: ``replace=False``) and one
+    multi-row INSERT of plain rows (no ORM objects to build and flush: this runs inside a
+    submission's write transaction). Does not commit."""
     assert response.id is not None
-    session.execute(delete(ResponseScore).where(col(ResponseScore.response_id) == response.id))
+    if replace:
+        session.execute(delete(ResponseScore).where(col(ResponseScore.response_id) == response.id))
     now = at or utcnow()
     session.execute(
         insert(SCORE_TABLE),

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.db_types import utcnow
 from app.models import AuditEvent, IdempotencyKey, Response, ResponseScore, ResponseStatus
-from app.services import rounds
+from app.services import idempotency, rounds
 from tests import factories
 from tests.api.conftest import Bearer
 from tests.api.helpers import COMPLETE, create, problem
@@ -274,3 +275,30 @@ def test_anonymous_rounds_keep_only_the_day_through_the_api(
         assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
     assert "response.create" not in events
     assert "response.submit" not in events
+
+
+def test_two_requests_with_one_key_at_once_create_one_response(
+    client: TestClient,
+    net: factories.Network,
+    bearer: Bearer,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Creation reads the key without a lock, so a second request with the same key may pass
+    that check while the first is being written (made certain here by hiding the stored key
+    from the check): the key's unique constraint refuses it whole, 409 with nothing stored,
+    and its retry gets the first answer."""
+    headers = {**bearer("responses:write"), "Idempotency-Key": "race-1"}
+    first = create(client, net, headers, answers=COMPLETE, submit=True)
+    assert first.status_code == 201, first.text
+    with monkeypatch.context() as patched:
+        patched.setattr(idempotency, "recall", lambda *_args, **_kwargs: None)
+        problem(
+            create(client, net, headers, answers=COMPLETE, submit=True), 409, "conflicting-data"
+        )
+    with Session(engine) as session:
+        assert len(session.exec(select(Response)).all()) == 1
+        assert len(session.exec(select(ResponseScore)).all()) > 0
+    retry = create(client, net, headers, answers=COMPLETE, submit=True)
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json() == first.json()

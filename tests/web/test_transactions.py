@@ -69,7 +69,8 @@ def test_a_submission_refused_half_way_stays_a_draft(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The review page answers a refused submission itself (422) and the request commits:
-    the savepoint around the attempt undoes its part (the status already set to submitted)."""
+    the savepoint around the submission's write undoes its part (the status already set to
+    submitted)."""
     review = started.submit({"leadership.mandate": "1", "leadership.has_budget": "no"}).submit(
         {"services.training": "4"}
     )
@@ -78,7 +79,7 @@ def test_a_submission_refused_half_way_stays_a_draft(
     def refuse(*_args: Any, **_kwargs: Any) -> None:
         raise InvalidAnswers("Some required questions are not answered yet.")
 
-    monkeypatch.setattr(scores, "store_scores", refuse)
+    monkeypatch.setattr(scores, "store_profile", refuse)
     refused = review.submit({"confirm": "yes"}, "/respond/submit")
     assert refused.status == 422
     with reader() as session:

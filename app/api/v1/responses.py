@@ -5,6 +5,10 @@ Reading and writing responses both need ``responses:write``: the tool that sends
 them back; a dashboard that only reads results (``results:read``) never sees answers.
 Creation and submission take an ``Idempotency-Key``. The body schemas forbid fields a client
 must not set (status, revision, times): an unknown field is a 422.
+
+The writing routes read first (:data:`app.deps.READS_FIRST`): the idempotency key, the round,
+the checks and the scores need no lock, and the write is one short transaction that checks
+the revision (a new response has none to check).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from app.api.v1.response_schemas import (
     ResponseOut,
     RoundId,
 )
-from app.deps import SessionDep
+from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidAnswers, PreconditionRequired, RevisionMismatch
 from app.models import ResponseStatus
 from app.services import directory, idempotency, response_intake
@@ -99,6 +103,7 @@ def _keep(
 @router.post(
     "/rounds/{round_id}/responses",
     status_code=201,
+    dependencies=[READS_FIRST],
     response_model=ResponseOut,
     summary="Create a response (a draft, or complete with submit: true)",
     responses={
@@ -107,6 +112,7 @@ def _keep(
         409: CLOSED,
     },
 )
+@commits_at_return
 def create_response(
     round_id: RoundId,
     payload: ResponseCreate,
@@ -198,10 +204,12 @@ def _change(
 
 @router.put(
     "/responses/{public_id}",
+    dependencies=[READS_FIRST],
     response_model=ResponseOut,
     summary="Replace a draft's answers",
     responses=CHANGE_RESPONSES,
 )
+@commits_at_return
 def replace_answers(
     public_id: PublicId,
     payload: AnswersChange,
@@ -214,10 +222,12 @@ def replace_answers(
 
 @router.patch(
     "/responses/{public_id}",
+    dependencies=[READS_FIRST],
     response_model=ResponseOut,
     summary="Amend a draft's answers (null removes one)",
     responses=CHANGE_RESPONSES,
 )
+@commits_at_return
 def amend_answers(
     public_id: PublicId,
     payload: AnswersChange,
@@ -230,6 +240,7 @@ def amend_answers(
 
 @router.post(
     "/responses/{public_id}/submit",
+    dependencies=[READS_FIRST],
     response_model=ResponseOut,
     summary="Submit a draft (its scores are stored with it)",
     responses={
@@ -243,6 +254,7 @@ def amend_answers(
         ),
     },
 )
+@commits_at_return
 def submit_response(
     public_id: PublicId,
     request: Request,

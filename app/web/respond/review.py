@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import links
-from app.deps import SessionDep
+from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidAnswers
 from app.i18n import N_, Localizer
 from app.services import responses
@@ -88,14 +88,20 @@ def show_review(request: Request, respondent: RespondentDep) -> Response:
     return review_page(request, respondent)
 
 
-@router.post("/submit", response_class=HTMLResponse, name="respond.submit")
+@router.post(
+    "/submit", response_class=HTMLResponse, name="respond.submit", dependencies=[READS_FIRST]
+)
+@commits_at_return
 def submit(
     request: Request,
     respondent: SubmittingRespondentDep,
     form: csrf.FormDep,
     session: SessionDep,
 ) -> Response:
-    """Submit after confirmation; a second submission just shows the result."""
+    """Submit after confirmation; a second submission just shows the result.
+
+    Reads, checks and scores without a lock; the submission is one short write that checks
+    the revision (missing answers are refused before anything is written)."""
     csrf.verify(request, respondent.web_session, form)
     request.state.reload_url = links.path_for(request, "respond.review")
     if respondent.context.submitted:
@@ -103,8 +109,7 @@ def submit(
     if form.get("confirm") != "yes":
         return review_page(request, respondent, error=CONFIRM_MISSING, status_code=422)
     try:
-        with session.begin_nested():  # answered here, not raised: a savepoint undoes the attempt
-            responses.submit(session, respondent.context, revision_of(form))
+        responses.submit(session, respondent.context, revision_of(form))
     except InvalidAnswers as exc:
         return review_page(request, respondent, error=exc.detail, status_code=422)
     return redirect(request, "respond.result")

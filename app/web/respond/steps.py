@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app import links
-from app.deps import SessionDep
+from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidInput, NotFound
 from app.i18n import N_
 from app.problems import SCRIPT_ONLY
@@ -175,7 +175,10 @@ def _save(
     return saved, opened, target
 
 
-@router.post("/{step}", response_class=HTMLResponse, name="respond.step.save")
+@router.post(
+    "/{step}", response_class=HTMLResponse, name="respond.step.save", dependencies=[READS_FIRST]
+)
+@commits_at_return
 def save_step(
     step: int,
     request: Request,
@@ -186,7 +189,8 @@ def save_step(
     """Save the page, then go where the pressed button says (PRG: a redirect after saving).
 
     Posted after the session's idle limit, the page is saved all the same, and the answer
-    says so without showing anything stored (:func:`late_save_page`).
+    says so without showing anything stored (:func:`late_save_page`). Reads, parses and
+    checks without a lock; the save is one short compare-and-set on the revision.
     """
     if respondent.context.submitted:
         return redirect(request, "respond.result")
@@ -259,7 +263,13 @@ def late_save_page(
     return render(request, respondent, "respond/saved_late.html", context)
 
 
-@router.post("/{step}/autosave", name="respond.step.autosave", tags=[SCRIPT_ONLY])
+@router.post(
+    "/{step}/autosave",
+    name="respond.step.autosave",
+    tags=[SCRIPT_ONLY],
+    dependencies=[READS_FIRST],
+)
+@commits_at_return
 def autosave_step(
     step: int,
     request: Request,
