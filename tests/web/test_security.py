@@ -60,6 +60,7 @@ ROUTES = {
     "submit_response": TOKEN,
     "response_profile": TOKEN,
     "organisation_profile": TOKEN,
+    "round_profile": TOKEN,
     "score": TOKEN,
     "home": PUBLIC,
     "assets.static": PUBLIC,
