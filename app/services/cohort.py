@@ -39,7 +39,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app import limits
-from app.errors import InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 from app.models import (
     Organisation,
     Project,
@@ -72,6 +72,13 @@ MAX_CHOSEN = 200
 """The most organisations a chosen set may name (a query's ``IN`` list stays small)."""
 
 
+class NotComparable(Conflict):
+    """An organisation that cannot be set against others: it has not enough responses, or
+    lacks an attribute similar partners are chosen by (the request itself is well-formed)."""
+
+    type_slug = "not-comparable"
+
+
 @dataclass(frozen=True)
 class Filters:
     """What narrows the cohort; each checked by :func:`filters`."""
@@ -91,7 +98,13 @@ def filters(
 ) -> Filters:
     """Checked filters ("" counts as none); :class:`InvalidInput` names a wrong one."""
     if country:
-        country = partner_fields.country_code(country)
+        # any two letters: a well-formed code that no partner has matches nobody
+        limits.text(country, "country", column=Organisation.country)
+        if len(country) != 2 or not country.isascii() or not country.isalpha():
+            raise InvalidInput(
+                f"country: {shorten(country)} is not a two-letter code such as DE", field="country"
+            )
+        country = country.upper()
     if kind:
         kind = partner_fields.kind_value(kind)
     if group:
@@ -417,7 +430,8 @@ def similar_partners(
     ``organisation_id`` by ``chosen_attributes`` (see the module's description).
 
     :class:`~app.errors.NotFound` if the organisation is not in the cohort;
-    :class:`InvalidInput` if it has not enough responses or lacks a chosen attribute.
+    :class:`NotComparable` if it has not enough responses or lacks a chosen attribute;
+    :class:`InvalidInput` for ``k`` out of range.
     """
     limits.integer(k, "k", low=1)
     if k > MAX_K:
@@ -427,13 +441,13 @@ def similar_partners(
     if subject is None:
         raise NotFound(f"no organisation {organisation_id} in this cohort")
     if not subject.shown:
-        raise InvalidInput(
+        raise NotComparable(
             f"{shorten(subject.organisation.name)} has not enough responses to compare",
             field="organisation",
         )
     lacking = [name for name in names if _value(subject.organisation, name) is None]
     if lacking:
-        raise InvalidInput(
+        raise NotComparable(
             f"{shorten(subject.organisation.name)} has no {', '.join(lacking)}",
             field="attributes",
         )
@@ -505,4 +519,3 @@ def _distance(
         else:
             total += 0.0 if left == right else 1.0
     return total / len(names)
-

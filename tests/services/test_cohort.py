@@ -93,7 +93,7 @@ def test_filters_narrow_the_cohort(session: Session) -> None:
     ("options", "message"),
     [
         ({"country": "D\x00"}, "country"),
-        ({"country": "ZZ"}, "country"),
+        ({"country": "Z1"}, "country"),
         ({"kind": "castle"}, "kind"),
         ({"group": "x" * 101}, "stakeholder group"),
         ({"group": "\ud800"}, "stakeholder group"),
@@ -152,9 +152,9 @@ def test_gower_distance_by_hand(session: Session) -> None:
 def test_similar_partners_refuse_what_cannot_be_compared(session: Session) -> None:
     seeded = seed(session)
     found = cohort.round_profile(session, seeded.project, seeded.round)
-    with pytest.raises(InvalidInput, match="has no population"):
+    with pytest.raises(cohort.NotComparable, match="has no population"):
         cohort.similar_partners(found, seeded.id(HOSTILE))
-    with pytest.raises(InvalidInput, match="not enough responses"):
+    with pytest.raises(cohort.NotComparable, match="not enough responses"):
         cohort.similar_partners(found, seeded.id("Dresden"))
     with pytest.raises(NotFound):
         cohort.similar_partners(found, 999_999)

@@ -22,7 +22,7 @@ from app.api.v1.projects import IdPath
 from app.api.v1.response_schemas import ANSWER_SCHEMA, BODY_PROBLEMS, PublicId, RoundId
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput
-from app.models import ScoreKind
+from app.models import OrganisationKind, ScoreKind
 from app.services import cohort, directory, response_intake, responses, results
 from scoring import CohortPosition, GroupScore, Profile, Summary
 
@@ -115,6 +115,10 @@ def score(payload: ScoreRequest, caller: QuestionnairesReader, session: SessionD
         session, payload.questionnaire, payload.version, payload.answers
     )
     return ProfileOut(response_id=None, not_counted=list(scored[1]), profile=scored[0])
+
+
+_ONE_ATTRIBUTE = "(" + "|".join(cohort.ATTRIBUTES) + ")"
+ATTRIBUTES_PATTERN = f"^{_ONE_ATTRIBUTE}(,{_ONE_ATTRIBUTE})*$"
 
 
 class CohortOut(BaseModel):
@@ -259,11 +263,12 @@ def _similar_out(found: cohort.SimilarPartners) -> SimilarOut:
     summary="A round's profile: every organisation against the cohort, stakeholder agreement "
     "and, for one organisation, its similar partners",
     responses={
-        422: problem(
-            "Invalid filters, or the organisation for similar partners has not enough "
-            "responses or lacks a chosen attribute",
-            InvalidInput,
-        )
+        409: problem(
+            "The organisation for similar partners has not enough responses or lacks a "
+            "chosen attribute",
+            cohort.NotComparable,
+        ),
+        422: problem("Invalid filters", InvalidInput),
     },
 )
 def round_profile(
@@ -271,10 +276,11 @@ def round_profile(
     caller: ResultsReader,
     session: SessionDep,
     country: Annotated[
-        str | None, Query(max_length=2, description="Only organisations of this country (DE)")
+        str | None,
+        Query(pattern="^[A-Za-z]{2}$", description="Only organisations of this country (DE)"),
     ] = None,
     kind: Annotated[
-        str | None, Query(max_length=32, description="Only organisations of this kind (region)")
+        OrganisationKind | None, Query(description="Only organisations of this kind")
     ] = None,
     group: Annotated[
         str | None,
@@ -295,6 +301,7 @@ def round_profile(
         str | None,
         Query(
             max_length=200,
+            pattern=ATTRIBUTES_PATTERN,
             description="Comma-separated, of " + ", ".join(cohort.ATTRIBUTES) + " (default all)",
             examples=["population,kind"],
         ),
@@ -303,7 +310,10 @@ def round_profile(
     round_ = directory.round_(session, caller.project_id, round_id)
     project = directory.project(session, caller.project_id)
     chosen = cohort.filters(
-        country=country, kind=kind, group=group, organisations=organisations or ()
+        country=country,
+        kind=kind.value if kind else None,
+        group=group,
+        organisations=organisations or (),
     )
     found = cohort.round_profile(session, project, round_, chosen)
     similar = None

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 
 from app import charts, charts_cohort, limits
 from app.deps import SessionDep
-from app.errors import InvalidInput, NotFound
+from app.errors import NotFound
 from app.i18n import N_, Localizer
 from app.models import ScoreKind
 from app.services import cohort, directory, partner_fields, projects
@@ -183,7 +183,7 @@ def _similar(
         return Similar(None, k, names, None, None)
     try:
         found = cohort.similar_partners(profile, partner_of, k=k, chosen_attributes=names)
-    except (InvalidInput, NotFound) as refused:
+    except (cohort.NotComparable, NotFound) as refused:
         return Similar(partner_of, k, names, None, refused.detail)
     return Similar(partner_of, k, names, found, None)
 
