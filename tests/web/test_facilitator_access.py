@@ -53,6 +53,7 @@ TABLE = {
     "facilitate.organisation.remove": PROJECT,
     "facilitate.import": PROJECT,
     "facilitate.import.submit": PROJECT,
+    "facilitate.dashboard": PROJECT,
     "facilitate.users": ADMIN,
     "facilitate.users.create": ADMIN,
     "facilitate.users.disable": ADMIN,
@@ -89,6 +90,8 @@ class World:
         self.organisation = organisation
         self.other = factories.project(session, "other", "Other network")
         self.other_organisation = factories.organisation(session, self.other, "Elsewhere")
+        self.round = factories.round_(session, project)
+        self.other_round = factories.round_(session, self.other)
         self.ana = accounts.create_user(session, "ana@example.org", PASSWORD)
         self.bo = accounts.create_user(session, "bo@example.org", PASSWORD)
         self.root = accounts.create_user(session, "root@example.org", PASSWORD, admin=True)
@@ -103,6 +106,8 @@ class World:
             "other": self.other.slug,
             "organisation": organisation.id,
             "other_organisation": self.other_organisation.id,
+            "round": self.round.id,
+            "other_round": self.other_round.id,
             "bo": self.bo.id,
             "extra": self.extra.id,
         }
@@ -120,6 +125,8 @@ class World:
             elif name == "organisation_id":
                 key = "other_organisation" if foreign or cross else "organisation"
                 values[name] = self.ids[key]
+            elif name == "round_id":
+                values[name] = self.ids["other_round" if foreign or cross else "round"]
             elif name == "user_id":
                 values[name] = self.ids["bo" if foreign or cross else "extra"]
             elif name == "token":
@@ -175,7 +182,7 @@ def test_a_facilitator_of_another_project_gets_404_everywhere(
         if TABLE[name] not in (PROJECT, ADMIN):
             continue
         variants = [world.params(route)]
-        if "organisation_id" in variants[0] or "user_id" in variants[0]:
+        if {"organisation_id", "user_id", "round_id"} & set(variants[0]):
             variants.append(world.params(route, cross=True))
         for params in variants:
             answer = _request(client, method, app.url_path_for(name, **params), csrf)

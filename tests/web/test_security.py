@@ -102,6 +102,7 @@ ROUTES = {
             "facilitate.organisation.remove",
             "facilitate.import",
             "facilitate.import.submit",
+            "facilitate.dashboard",
             "facilitate.users",
             "facilitate.users.create",
             "facilitate.users.disable",
