@@ -8,7 +8,10 @@ organisations each submit that many synthetic, scored responses through the bulk
 * the **baseline**: one SQL aggregate over the same stored scores with the raw driver
   (``sqlite3``): mean and count per organisation, score kind and target (``GROUP BY``), what
   any dashboard must read at least;
-* the **service**: :func:`app.services.cohort.round_profile` in a read unit of work;
+* the **service**: :func:`app.services.cohort.round_profile` in a read unit of work, with
+  its organisation numbers computed afresh (the cache emptied) and as kept by
+  :mod:`app.services.aggregate_cache` (what a repeated view costs: the fingerprint check,
+  the filters and the cohort comparison);
 * the **page**: ``GET /projects/{slug}/rounds/{id}/dashboard`` in-process with Starlette's test
   client, logged in as a member (best mean of five batches, :func:`benchmarks.pages.best_of`).
 
@@ -49,6 +52,7 @@ from app.db import make_engine, unit_of_work
 from app.main import create_app
 from app.services import (
     accounts,
+    aggregate_cache,
     bulk,
     cohort,
     directory,
@@ -156,6 +160,12 @@ def measure(organisations: int, responses: int, repeat: int) -> dict[str, Any]:
                 cohort.round_profile(session, project, round_)
 
         service_s = best(service, repeat)
+
+        def uncached() -> None:
+            aggregate_cache.clear()
+            service()
+
+        uncached_s = best(uncached, repeat)
         engine.dispose()
         with TestClient(create_app(settings)) as client:
             client.headers["Accept-Language"] = "en"
@@ -177,9 +187,11 @@ def measure(organisations: int, responses: int, repeat: int) -> dict[str, Any]:
         "responses": organisations * responses,
         "seeded_in_s": round(seeded, 1),
         "raw_sql_aggregate_ms": round(baseline * 1000, 2),
+        "service_uncached_ms": round(uncached_s * 1000, 1),
         "service_ms": round(service_s * 1000, 1),
         "page_ms": round(page_s * 1000, 1),
         "page_with_similar_partners_ms": round(similar_s * 1000, 1),
+        "service_uncached_ratio": round(uncached_s / baseline, 1),
         "service_ratio": round(service_s / baseline, 1),
         "page_ratio": round(page_s / baseline, 1),
         "peak_resident_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),

@@ -34,7 +34,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from sqlalchemy import select
 from sqlmodel import Session, col
 
@@ -49,7 +48,7 @@ from app.models import (
     Round,
     ScoreKind,
 )
-from app.services import partner_fields
+from app.services import aggregate_cache, partner_fields
 from app.services.responses import definition_of
 from scoring import (
     CohortComparison,
@@ -223,36 +222,29 @@ class RoundProfile:
         return None
 
 
-@dataclass(frozen=True)
-class _Row:
-    response_id: int
-    organisation_id: int
-    group: str | None
-    kind: str
-    target: str
-    score: float | None
-
-
 def round_profile(
     session: Session, project: Project, round_: Round, chosen: Filters | None = None
 ) -> RoundProfile:
     """The round's profile (see the module's description) under ``chosen`` filters.
 
-    Reads the stored scores of the round's submitted responses in one query; organisations of
-    the project that match the filters and have no response are listed with 0 responses.
+    The organisations' numbers come from the stored scores of the round's submitted responses
+    (one query), kept by :mod:`app.services.aggregate_cache` while those responses and scores
+    are unchanged (per stakeholder-group filter and minimum group size); organisations of the
+    project that match the filters and have no response are listed with 0 responses.
     """
     chosen = chosen or Filters()
     definition = definition_of(session, round_)
     targets = Targets.of(definition)
     minimum = project.min_group_size
-    organisations = _organisations(session, project, chosen)
-    rows = _score_rows(session, round_, chosen, set(organisations))
-    by_organisation: dict[int, list[_Row]] = defaultdict(list)
-    for row in rows:
-        by_organisation[row.organisation_id].append(row)
+    assert round_.id is not None
+    numbers = aggregate_cache.remember(
+        ("cohort", round_.id, minimum, chosen.group),
+        aggregate_cache.fingerprint(session, round_.id),
+        lambda: _numbers(session, round_, chosen.group, targets, minimum),
+    )
     profiles = [
-        _organisation_profile(organisation, by_organisation.get(key, []), targets, minimum)
-        for key, organisation in organisations.items()
+        OrganisationProfile(organisation, *numbers.get(key, (0, False)))
+        for key, organisation in _organisations(session, project, chosen).items()
     ]
     comparisons = {
         kind: compare_cohort(
@@ -296,14 +288,21 @@ def _organisations(session: Session, project: Project, chosen: Filters) -> dict[
     return {row.id: row for row in found if row.id is not None}
 
 
-def _score_rows(
-    session: Session, round_: Round, chosen: Filters, organisation_ids: set[int]
-) -> list[_Row]:
-    """Plain rows of every stored score of the round's submitted responses (filtered)."""
+Numbers = tuple[Any, ...]
+"""An organisation's :class:`OrganisationProfile` fields after ``organisation``."""
+Key = tuple[str, str]
+"""A score's kind and target id."""
+
+
+def _numbers(
+    session: Session, round_: Round, group: str | None, targets: Targets, minimum: int
+) -> dict[int, Numbers]:
+    """Per organisation id with submitted responses: its numbers, from one query of plain
+    rows sorted into score columns in one pass."""
     query = (
         select(
-            col(Response.id),
             col(Response.organisation_id),
+            col(Response.id),
             col(Response.stakeholder_group),
             col(ResponseScore.kind),
             col(ResponseScore.target_id),
@@ -315,57 +314,55 @@ def _score_rows(
             col(Response.status) == ResponseStatus.SUBMITTED.value,
         )
     )
-    if chosen.group is not None:
-        query = query.where(col(Response.stakeholder_group) == chosen.group)
-    if chosen.organisations or chosen.country or chosen.kind:
-        if not organisation_ids:
-            return []
-        query = query.where(col(Response.organisation_id).in_(sorted(organisation_ids)))
+    if group is not None:
+        query = query.where(col(Response.stakeholder_group) == group)
+    responses: dict[int, set[int]] = defaultdict(set)
+    columns: dict[int, dict[Key, list[float]]] = defaultdict(lambda: defaultdict(list))
+    by_group: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    group_columns: dict[tuple[int, str], dict[str, list[float]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    dimension = ScoreKind.DIMENSION.value
     result = session.connection().execute(query)  # plain rows: no ORM work per score
-    return [
-        _Row(int(response_id or 0), organisation_id, group, str(kind), target, score)
-        for response_id, organisation_id, group, kind, target, score in result.all()
-    ]
-
-
-def _columns(
-    rows: Sequence[_Row], kind: ScoreKind, keys: Sequence[str]
-) -> dict[str, np.ndarray[Any, np.dtype[np.float64]]]:
-    values: dict[str, list[float]] = {key: [] for key in keys}
-    for row in rows:
-        if row.kind == kind.value and row.score is not None and row.target in values:
-            values[row.target].append(row.score)
-    return {key: np.array(found, dtype=np.float64) for key, found in values.items()}
-
-
-def _organisation_profile(
-    organisation: Organisation, rows: Sequence[_Row], targets: Targets, minimum: int
-) -> OrganisationProfile:
-    count = len({row.response_id for row in rows})
-    if count < minimum:
-        return OrganisationProfile(organisation, count, False)
-    scores = {
-        kind: aggregate_columns(
-            _columns(rows, kind, targets.of_kind(kind)), count, min_group_size=minimum
-        )
-        for kind in KINDS_OF_SCORE
-    }
-    by_group: dict[str, list[_Row]] = defaultdict(list)
-    for row in rows:
-        if row.group:
-            by_group[row.group].append(row)
-    groups, small = [], 0
-    for name in sorted(by_group):
-        members = by_group[name]
-        size = len({row.response_id for row in members})
-        if size < minimum:
-            small += 1
+    for organisation_id, response_id, member, kind, target, score in result:
+        one: int = response_id or 0  # a stored row's id is never None
+        responses[organisation_id].add(one)
+        if member:
+            by_group[organisation_id][member].add(one)
+        if score is None:
             continue
-        columns = _columns(members, ScoreKind.DIMENSION, targets.dimensions)
-        groups.append(
-            GroupMeans(name, size, aggregate_columns(columns, size, min_group_size=minimum))
-        )
-    return OrganisationProfile(organisation, count, True, scores, tuple(groups), small)
+        columns[organisation_id][(kind, target)].append(score)
+        if member and kind == dimension:
+            group_columns[(organisation_id, member)][target].append(score)
+    found: dict[int, Numbers] = {}
+    for organisation_id, ids in responses.items():
+        count = len(ids)
+        if count < minimum:
+            found[organisation_id] = (count, False)
+            continue
+        own = columns[organisation_id]
+        scores = {
+            kind: aggregate_columns(
+                {key: own.get((kind.value, key), []) for key in targets.of_kind(kind)},
+                count,
+                min_group_size=minimum,
+            )
+            for kind in KINDS_OF_SCORE
+        }
+        groups, small = [], 0
+        for name, members in sorted(by_group[organisation_id].items()):
+            if len(members) < minimum:
+                small += 1
+                continue
+            values = group_columns[(organisation_id, name)]
+            summary = aggregate_columns(
+                {key: values.get(key, []) for key in targets.dimensions},
+                len(members),
+                min_group_size=minimum,
+            )
+            groups.append(GroupMeans(name, len(members), summary))
+        found[organisation_id] = (count, True, scores, tuple(groups), small)
+    return found
 
 
 def _groups_in_round(session: Session, round_: Round) -> tuple[str, ...]:
