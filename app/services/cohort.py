@@ -447,6 +447,7 @@ def similar_partners(
         raise NotComparable(
             f"{shorten(subject.organisation.name)} has no {', '.join(lacking)}",
             field="attributes",
+            missing=lacking,
         )
     others = [p for p in profile.shown if p.organisation.id != organisation_id]
     complete = [p for p in others if all(_value(p.organisation, n) is not None for n in names)]

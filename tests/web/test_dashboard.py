@@ -141,7 +141,13 @@ def test_filters_and_similar_partners(client: TestClient, seeded: Seeded) -> Non
     assert set(ranks) == {"1 Leadership", "2 Services", "3 Overall index"}
     lacking = client.get(_url(seeded), params={"partner_of": seeded.id(HOSTILE)})
     assert lacking.status_code == 200
-    assert "has no population" in lacking.text
+    assert "cannot be compared by these attributes: it has no Population" in lacking.text
+    german = client.get(
+        _url(seeded),
+        params={"partner_of": seeded.id("Dresden")},
+        headers={"Accept-Language": "de"},
+    )
+    assert "Dresden hat nicht genug Antworten für einen Vergleich." in german.text
     refused = client.get(_url(seeded), params={"kind": "castle"})
     assert refused.status_code == 422
 

@@ -37,6 +37,11 @@ ATTRIBUTE_LABELS = {
     "kind": N_("Kind"),
     "country": N_("Country"),
 }
+NOT_IN_COHORT = N_("This organisation is not among the organisations shown.")
+NO_ATTRIBUTE = N_(
+    "%(organisation)s cannot be compared by these attributes: it has no %(attributes)s."
+)
+TOO_FEW = N_("%(organisation)s has not enough responses to be compared.")
 RANKED = (ScoreKind.DIMENSION, ScoreKind.OVERALL)
 """The targets a similar-partners rank is given for."""
 TextQuery = Annotated[str, Query(max_length=100)]
@@ -176,15 +181,30 @@ class Similar:
 
 
 def _similar(
-    profile: cohort.RoundProfile, partner_of: int | None, k: int, chosen: list[str]
+    i18n: Localizer,
+    profile: cohort.RoundProfile,
+    partner_of: int | None,
+    k: int,
+    chosen: list[str],
 ) -> Similar:
+    """The section's values; a refusal said in the page's language."""
     names = cohort.attributes(chosen)
     if partner_of is None:
         return Similar(None, k, names, None, None)
     try:
         found = cohort.similar_partners(profile, partner_of, k=k, chosen_attributes=names)
-    except (cohort.NotComparable, NotFound) as refused:
-        return Similar(partner_of, k, names, None, refused.detail)
+    except NotFound:
+        return Similar(partner_of, k, names, None, i18n.gettext(NOT_IN_COHORT))
+    except cohort.NotComparable as refused:
+        subject = profile.find(partner_of)
+        name = subject.organisation.name if subject else ""
+        missing = refused.extra.get("missing")
+        if missing:
+            labels = ", ".join(i18n.gettext(ATTRIBUTE_LABELS[one]) for one in missing)
+            text = i18n.gettext(NO_ATTRIBUTE) % {"organisation": name, "attributes": labels}
+        else:
+            text = i18n.gettext(TOO_FEW) % {"organisation": name}
+        return Similar(partner_of, k, names, None, text)
     return Similar(partner_of, k, names, found, None)
 
 
@@ -247,7 +267,7 @@ def dashboard(
             "groups": [(g, group_label(g, i18n.gettext)) for g in profile.groups_in_round],
             "all_organisations": partners,
             "group_label": lambda name: group_label(name, i18n.gettext),
-            "similar": _similar(profile, partner_of, k, attribute),
+            "similar": _similar(i18n, profile, partner_of, k, attribute),
             "attribute_labels": ATTRIBUTE_LABELS,
             "plotly_guards": plotly_style_guards(),
         },
