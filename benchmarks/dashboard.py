@@ -41,7 +41,6 @@ import resource
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -64,6 +63,7 @@ from app.services import (
 )
 from app.settings import Settings
 from benchmarks.pages import best_of, hidden_fields
+from benchmarks.scoring import best
 
 FLAGSHIP = "intercultural-integration"
 GROUPS = ("administration", "politics", "civil-society", "migrant-organisations")
@@ -74,16 +74,6 @@ FROM response r JOIN response_score s ON s.response_id = r.id
 WHERE r.round_id = ? AND r.status = 'submitted'
 GROUP BY r.organisation_id, s.kind, s.target_id
 """
-
-
-def best(run: Callable[[], object], repeat: int) -> float:
-    """Best seconds of ``repeat`` runs."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def seed(settings: Settings, organisations: int, responses: int) -> tuple[str, int]:
