@@ -130,6 +130,7 @@ def radar_figure(
     description: str = "",
     number: Callable[[float], str] = plain_number,
     direction: str = "ltr",
+    colours: Sequence[str] = SERIES_COLOURS,
 ) -> dict[str, Any]:
     """A radar (scatterpolar) chart: one axis per dimension, one line per series.
 
@@ -138,6 +139,8 @@ def radar_figure(
     (:func:`scoring.round_score`) and written in hover texts by ``number``. All texts are
     escaped here. The angular axis is categorical over the topics' numbers ("1", "2", ...),
     labelled with :func:`axis_label`; ``direction`` "rtl" runs it counter-clockwise.
+    ``colours`` are the series' line colours in turn (the dashboard passes a palette safe for
+    colour-blind readers, :data:`app.charts_cohort.PALETTE`).
     """
     labels = [escape(axis) for axis in axes]
     numbers = [str(position) for position in range(1, len(axes) + 1)]
@@ -169,7 +172,7 @@ def radar_figure(
                 "name": name,
                 "connectgaps": False,
                 "line": {
-                    "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
+                    "color": colours[index % len(colours)],
                     "width": 3 if index == 0 else 2,
                     "dash": SERIES_DASHES[index % len(SERIES_DASHES)],
                 },
@@ -219,13 +222,17 @@ def radar_figure(
     return {"data": data, "layout": layout}
 
 
-def chart_key(series: Sequence[Series], bands: Sequence[BandRing] = ()) -> list[KeyEntry]:
+def chart_key(
+    series: Sequence[Series],
+    bands: Sequence[BandRing] = (),
+    colours: Sequence[str] = SERIES_COLOURS,
+) -> list[KeyEntry]:
     """The key under the chart, in the figure's colours: the series first, then the levels
     from the lowest up. Labels stay plain text: the page escapes them once."""
     lines = [
         KeyEntry(
             one.name,
-            SERIES_COLOURS[index % len(SERIES_COLOURS)],
+            colours[index % len(colours)],
             DASH_PATTERNS[SERIES_DASHES[index % len(SERIES_DASHES)]],
         )
         for index, one in enumerate(series)

@@ -60,13 +60,16 @@ def organisation(
     *,
     country: str = "DE",
     kind: str = "region",
+    **attributes: Any,
 ) -> Organisation:
+    """``attributes``: ``population``, ``foreign_born_share``, ``area_type``."""
     return projects.add_organisation(
         session,
         project_ or project(session),
         name or unique("Region"),
         country=country,
         kind=kind,
+        **attributes,
     )
 
 

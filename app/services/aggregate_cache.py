@@ -39,18 +39,17 @@ _entries: OrderedDict[Hashable, tuple[str, Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def fingerprint(session: Session, round_id: int, organisation_id: int) -> str:
-    """What an aggregate of the organisation in the round is computed from, as a digest."""
+def fingerprint(session: Session, round_id: int, organisation_id: int | None = None) -> str:
+    """What an aggregate of the organisation in the round is computed from, as a digest; of
+    every organisation of the round without ``organisation_id`` (the round's cohort)."""
     connection = session.connection()  # plain rows: no ORM work per response
-    public_ids = connection.execute(
-        select(col(Response.public_id))
-        .where(
-            col(Response.round_id) == round_id,
-            col(Response.organisation_id) == organisation_id,
-            col(Response.status) == ResponseStatus.SUBMITTED.value,
-        )
-        .order_by(col(Response.public_id))
-    ).scalars()
+    query = select(col(Response.public_id)).where(
+        col(Response.round_id) == round_id,
+        col(Response.status) == ResponseStatus.SUBMITTED.value,
+    )
+    if organisation_id is not None:
+        query = query.where(col(Response.organisation_id) == organisation_id)
+    public_ids = connection.execute(query.order_by(col(Response.public_id))).scalars()
     newest_score = connection.execute(select(func.max(ResponseScore.id))).scalar()
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{RULES_VERSION}|{newest_score}|".encode())
@@ -74,3 +73,9 @@ def remember(key: Hashable, current: str, compute: Callable[[], T]) -> T:
         while len(_entries) > LIMIT:
             _entries.popitem(last=False)
     return value
+
+
+def clear() -> None:
+    """Forget every kept value (benchmarks measure the first computation with it)."""
+    with _lock:
+        _entries.clear()

@@ -62,7 +62,7 @@ from app.models import (
 from app.services import audit, results
 from app.services.answer_records import answer_records, not_counted
 from app.services.responses import definition_of
-from app.services.rounds import version_of
+from app.services.rounds import min_group_size_of, version_of
 from app.services.spreadsheet import FORMULA_TRIGGERS, csv_chunks
 from scoring import NOT_APPLICABLE, Definition, Item, ItemType, LanguageCode, shorten
 
@@ -157,9 +157,8 @@ def prepare(
         raise LanguageNotOffered(labels, sorted(definition.languages))
     assert round_.id is not None
     project = session.get_one(Project, round_.project_id)
-    partners, withheld = _partners(
-        session, round_.id, anonymous=round_.anonymous, minimum=project.min_group_size
-    )
+    minimum = min_group_size_of(round_, project)
+    partners, withheld = _partners(session, round_.id, anonymous=round_.anonymous, minimum=minimum)
     version = version_of(session, round_)
     return RoundExport(
         format=export_format,
@@ -170,7 +169,7 @@ def prepare(
         questionnaire=definition.slug,
         version=version.version,
         anonymous=round_.anonymous,
-        min_group_size=project.min_group_size,
+        min_group_size=minimum,
         labels=labels,
         definition=definition,
         partners=partners,

@@ -70,6 +70,7 @@ TABLE = {
     "facilitate.round.reopen": PROJECT,
     "facilitate.round.export": PROJECT,
     "facilitate.round.export.download": PROJECT,
+    "facilitate.dashboard": PROJECT,
     "facilitate.users": ADMIN,
     "facilitate.users.create": ADMIN,
     "facilitate.users.disable": ADMIN,

@@ -9,20 +9,22 @@ result page draws (:func:`app.services.results.own_profile`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from app import limits
 from app.api.auth import Authenticated, QuestionnairesReader, ResultsReader
 from app.api.json_body import BoundedJsonRoute
 from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
 from app.api.v1.projects import IdPath
 from app.api.v1.response_schemas import ANSWER_SCHEMA, BODY_PROBLEMS, PublicId, RoundId
 from app.deps import SessionDep
-from app.errors import Conflict
-from app.services import directory, response_intake, responses, results
-from scoring import GroupScore, Profile
+from app.errors import Conflict, InvalidInput
+from app.models import OrganisationKind, ScoreKind
+from app.services import cohort, directory, response_intake, responses, results
+from scoring import CohortPosition, GroupScore, Profile, Summary
 
 router = APIRouter(
     tags=["profiles"],
@@ -113,3 +115,232 @@ def score(payload: ScoreRequest, caller: QuestionnairesReader, session: SessionD
         session, payload.questionnaire, payload.version, payload.answers
     )
     return ProfileOut(response_id=None, not_counted=list(scored[1]), profile=scored[0])
+
+
+_ONE_ATTRIBUTE = "(" + "|".join(cohort.ATTRIBUTES) + ")"
+ATTRIBUTES_PATTERN = f"^{_ONE_ATTRIBUTE}(,{_ONE_ATTRIBUTE})*$"
+
+
+class CohortOut(BaseModel):
+    """Per target: the distribution of the shown organisations' means (n counts them)."""
+
+    dimensions: dict[str, Summary]
+    areas: dict[str, Summary]
+    indexes: dict[str, Summary]
+    overall: Summary | None
+
+
+class StakeholderGroupOut(BaseModel):
+    group: str
+    responses: int
+    dimensions: dict[str, GroupScore]
+
+
+class CohortOrganisationOut(BaseModel):
+    organisation_id: int
+    name: str
+    country: str
+    kind: str
+    responses: int = Field(description="Submitted responses counted (under the filters)")
+    shown: bool = Field(
+        description="False below the minimum group size: not enough responses, every score "
+        "below is null"
+    )
+    dimensions: dict[str, GroupScore] | None
+    areas: dict[str, GroupScore] | None
+    indexes: dict[str, GroupScore] | None
+    overall: GroupScore | None
+    disagreements: list[str] = Field(description="Dimensions whose stakeholders disagree")
+    standing: dict[str, CohortPosition] | None = Field(
+        description="Per dimension: the cohort mean, the difference to it and the mid-rank "
+        "percentile rank (0-100) among the shown organisations"
+    )
+    stakeholder_groups: list[StakeholderGroupOut] = Field(
+        description="Each stakeholder group's dimension scores, for groups at or above the "
+        "minimum size"
+    )
+    small_stakeholder_groups: int = Field(description="Groups below the minimum size")
+
+
+class PartnerOut(BaseModel):
+    organisation_id: int
+    name: str
+    distance: float = Field(description="Gower distance over the chosen attributes, 0 to 1")
+
+
+class OrganisationRef(BaseModel):
+    organisation_id: int
+    name: str
+
+
+class SimilarOut(BaseModel):
+    organisation_id: int
+    attributes: list[str]
+    k: int
+    partners: list[PartnerOut]
+    left_out: list[OrganisationRef] = Field(
+        description="Organisations with scores but without a chosen attribute"
+    )
+    percentile_within_partners: dict[str, float | None] = Field(
+        description="Per dimension and overall: the mid-rank percentile rank among the "
+        "organisation and its partners"
+    )
+    percentile_within_cohort: dict[str, float | None]
+
+
+class FiltersOut(BaseModel):
+    country: str | None
+    kind: str | None
+    stakeholder_group: str | None
+    organisations: list[int]
+
+
+class RoundProfileOut(BaseModel):
+    round_id: int
+    questionnaire: str
+    version: str
+    min_group_size: int
+    filters: FiltersOut
+    responses: int = Field(description="Submitted responses counted in the cohort")
+    organisations: list[CohortOrganisationOut] = Field(
+        description="Sorted by overall index, highest first; those not shown last"
+    )
+    cohort: CohortOut
+    similar: SimilarOut | None = Field(description="With ?organisation=: its similar partners")
+
+
+def _organisation_out(
+    profile: cohort.RoundProfile, one: cohort.OrganisationProfile
+) -> CohortOrganisationOut:
+    organisation = one.organisation
+    assert organisation.id is not None
+    scores = one.scores
+    standing = profile.comparisons[ScoreKind.DIMENSION].organisations.get(str(organisation.id))
+    return CohortOrganisationOut(
+        organisation_id=organisation.id,
+        name=organisation.name,
+        country=organisation.country,
+        kind=organisation.kind,
+        responses=one.responses,
+        shown=one.shown,
+        dimensions=dict(scores[ScoreKind.DIMENSION]) if one.shown else None,
+        areas=dict(scores[ScoreKind.AREA]) if one.shown else None,
+        indexes=dict(scores[ScoreKind.INDEX]) if one.shown else None,
+        overall=scores[ScoreKind.OVERALL][cohort.OVERALL] if one.shown else None,
+        disagreements=list(one.disagreements),
+        standing=dict(standing.dimensions) if standing is not None else None,
+        stakeholder_groups=[
+            StakeholderGroupOut(group=g.group, responses=g.responses, dimensions=dict(g.dimensions))
+            for g in one.groups
+        ],
+        small_stakeholder_groups=one.small_groups,
+    )
+
+
+def _similar_out(found: cohort.SimilarPartners) -> SimilarOut:
+    assert found.organisation.organisation.id is not None
+    return SimilarOut(
+        organisation_id=found.organisation.organisation.id,
+        attributes=list(found.attributes),
+        k=found.k,
+        partners=[
+            PartnerOut(
+                organisation_id=n.profile.organisation.id or 0,
+                name=n.profile.organisation.name,
+                distance=n.distance,
+            )
+            for n in found.neighbours
+        ],
+        left_out=[OrganisationRef(organisation_id=o.id or 0, name=o.name) for o in found.left_out],
+        percentile_within_partners=dict(found.within_group),
+        percentile_within_cohort=dict(found.within_cohort),
+    )
+
+
+@router.get(
+    "/rounds/{round_id}/profile",
+    response_model=RoundProfileOut,
+    summary="A round's profile: every organisation against the cohort, stakeholder agreement "
+    "and, for one organisation, its similar partners",
+    responses={
+        409: problem(
+            "The organisation for similar partners has not enough responses or lacks a "
+            "chosen attribute",
+            cohort.NotComparable,
+        ),
+        422: problem("Invalid filters", InvalidInput),
+    },
+)
+def round_profile(
+    round_id: RoundId,
+    caller: ResultsReader,
+    session: SessionDep,
+    country: Annotated[
+        str | None,
+        Query(pattern="^[A-Za-z]{2}$", description="Only organisations of this country (DE)"),
+    ] = None,
+    kind: Annotated[
+        OrganisationKind | None, Query(description="Only organisations of this kind")
+    ] = None,
+    group: Annotated[
+        str | None,
+        Query(max_length=100, description="Only responses of this stakeholder group"),
+    ] = None,
+    organisations: Annotated[
+        list[Annotated[int, Field(ge=1, le=limits.INT_MAX)]] | None,
+        Query(max_length=cohort.MAX_CHOSEN, description="Only these organisations (repeat)"),
+    ] = None,
+    organisation: Annotated[
+        int | None,
+        Query(ge=1, le=limits.INT_MAX, description="Find this organisation's similar partners"),
+    ] = None,
+    k: Annotated[
+        int, Query(ge=1, le=cohort.MAX_K, description="How many similar partners")
+    ] = cohort.DEFAULT_K,
+    attributes: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            pattern=ATTRIBUTES_PATTERN,
+            description="Comma-separated, of " + ", ".join(cohort.ATTRIBUTES) + " (default all)",
+            examples=["population,kind"],
+        ),
+    ] = None,
+) -> RoundProfileOut:
+    round_ = directory.round_(session, caller.project_id, round_id)
+    project = directory.project(session, caller.project_id)
+    chosen = cohort.filters(
+        country=country,
+        kind=kind.value if kind else None,
+        group=group,
+        organisations=organisations or (),
+    )
+    found = cohort.round_profile(session, project, round_, chosen)
+    similar = None
+    if organisation is not None:
+        names = cohort.attributes((attributes or "").split(","))
+        similar = _similar_out(
+            cohort.similar_partners(found, organisation, k=k, chosen_attributes=names)
+        )
+    summaries = {kind_: found.cohort(kind_) for kind_ in cohort.KINDS_OF_SCORE}
+    return RoundProfileOut(
+        round_id=round_id,
+        questionnaire=found.definition.slug,
+        version=found.definition.version,
+        min_group_size=found.min_group_size,
+        filters=FiltersOut(
+            country=chosen.country,
+            kind=chosen.kind,
+            stakeholder_group=chosen.group,
+            organisations=list(chosen.organisations),
+        ),
+        responses=sum(one.responses for one in found.organisations),
+        organisations=[_organisation_out(found, one) for one in found.organisations],
+        cohort=CohortOut(
+            dimensions=dict(summaries[ScoreKind.DIMENSION]),
+            areas=dict(summaries[ScoreKind.AREA]),
+            indexes=dict(summaries[ScoreKind.INDEX]),
+            overall=summaries[ScoreKind.OVERALL].get(cohort.OVERALL),
+        ),
+        similar=similar,
+    )

@@ -1,5 +1,5 @@
-"""The facilitator area: login, projects, partners, rounds, a round's invitations and progress,
-user management.
+"""The facilitator area: login, projects, partners, rounds, a round's invitations, progress,
+dashboard and exports, user management.
 
 Access is decided on the routers, never per route (:mod:`app.web.facilitate.access`): the
 login pages are open, every other router carries ``AREA`` (a live login, CSRF on every
@@ -12,6 +12,7 @@ role, so a route that forgets its check fails there.
 from fastapi import APIRouter
 
 from app.web.facilitate import (
+    dashboard,
     exports,
     invitations,
     login,
@@ -32,3 +33,4 @@ router.include_router(users.router)
 router.include_router(invitations.router)
 router.include_router(progress.router)
 router.include_router(exports.router)
+router.include_router(dashboard.router)

@@ -69,6 +69,7 @@ def _page(
             "submitted": submitted,
             "exported": plan.exported,
             "withheld": [plan.partners[key].name for key in plan.partners if key in plan.withheld],
+            "min_group_size": plan.min_group_size,
             "chosen": chosen,
             "error": error,
         },

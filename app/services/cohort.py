@@ -1,0 +1,519 @@
+"""A round's profile for facilitators and the API: every organisation against the cohort.
+
+Read from the scores stored at submission (one query over the round's submitted responses),
+never by rescoring answers on a page view. Per organisation of the (filtered) cohort:
+
+* its mean per dimension, area, index and the overall index, with the stakeholders' agreement
+  and the disagreement flag (:func:`scoring.aggregate_columns`), or, below the project's
+  minimum group size, nothing but the count ("not enough responses": no number, no chart
+  point, no place in the cohort's statistics);
+* each stakeholder group's dimension means side by side, only for groups at or above the
+  minimum size;
+* its position in the cohort (:func:`scoring.compare_cohort`): the cohort's mean, min and max
+  per target, its difference to the mean and its percentile rank.
+
+Filters narrow the cohort: country, kind, one stakeholder group (only that group's responses
+count, and the minimum size applies to them) and a chosen set of organisations.
+
+Similar partners (:func:`similar_partners`): the ``k`` organisations nearest to a chosen one
+by Gower's distance (Gower 1971, "A general coefficient of similarity"): the mean over the
+chosen attributes of per-attribute distances in 0..1, numbers as their absolute difference
+divided by the cohort's range (population on a log10 scale, as populations span orders of
+magnitude), categories 0 when equal and 1 otherwise. Organisations without a chosen attribute
+are left out and named. Percentile ranks use the mid-rank definition of
+:func:`scoring.compare_cohort` (the percentage of scores below plus half of those equal, the
+organisation itself included), within the group of the organisation and its similar partners
+and within the whole cohort.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from app import limits
+from app.errors import Conflict, InvalidInput, NotFound
+from app.models import (
+    Organisation,
+    Project,
+    Response,
+    ResponseScore,
+    ResponseStatus,
+    Round,
+    ScoreKind,
+)
+from app.services import aggregate_cache, partner_fields, rounds
+from app.services.responses import definition_of
+from scoring import (
+    CohortComparison,
+    Definition,
+    GroupScore,
+    Summary,
+    aggregate_columns,
+    compare_cohort,
+    shorten,
+)
+
+KINDS_OF_SCORE = (ScoreKind.DIMENSION, ScoreKind.AREA, ScoreKind.INDEX, ScoreKind.OVERALL)
+OVERALL = "overall"
+ATTRIBUTES = ("population", "foreign_born_share", "area_type", "kind", "country")
+"""What similar partners are chosen by; numeric ones first."""
+NUMERIC_ATTRIBUTES = frozenset({"population", "foreign_born_share"})
+DEFAULT_K = 5
+MAX_K = 50
+MAX_CHOSEN = 200
+"""The most organisations a chosen set may name (a query's ``IN`` list stays small)."""
+
+
+class NotComparable(Conflict):
+    """An organisation that cannot be set against others: it has not enough responses, or
+    lacks an attribute similar partners are chosen by (the request itself is well-formed)."""
+
+    type_slug = "not-comparable"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows the cohort; each checked by :func:`filters`."""
+
+    country: str | None = None
+    kind: str | None = None
+    group: str | None = None
+    organisations: tuple[int, ...] = ()
+
+
+def filters(
+    *,
+    country: str | None = None,
+    kind: str | None = None,
+    group: str | None = None,
+    organisations: Iterable[int] = (),
+) -> Filters:
+    """Checked filters ("" counts as none); :class:`InvalidInput` names a wrong one."""
+    if country:
+        # any two letters: a well-formed code that no partner has matches nobody
+        limits.text(country, "country", column=Organisation.country)
+        if len(country) != 2 or not country.isascii() or not country.isalpha():
+            raise InvalidInput(
+                f"country: {shorten(country)} is not a two-letter code such as DE", field="country"
+            )
+        country = country.upper()
+    if kind:
+        kind = partner_fields.kind_value(kind)
+    if group:
+        limits.text(group, "stakeholder group", column=Response.stakeholder_group)
+    chosen = tuple(dict.fromkeys(organisations))
+    if len(chosen) > MAX_CHOSEN:
+        raise InvalidInput(
+            f"organisations: {len(chosen)} chosen, at most {MAX_CHOSEN} allowed",
+            field="organisations",
+        )
+    for organisation_id in chosen:
+        limits.integer(organisation_id, "organisations", low=1)
+    return Filters(country or None, kind or None, group or None, chosen)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The ids the definition scores, per kind, in the definition's order."""
+
+    dimensions: tuple[str, ...]
+    areas: tuple[str, ...]
+    indexes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, definition: Definition) -> Targets:
+        return cls(
+            tuple(d.id for d in definition.dimensions),
+            tuple(a.id for a in definition.areas),
+            tuple(i.id for i in definition.indexes),
+        )
+
+    def of_kind(self, kind: ScoreKind) -> tuple[str, ...]:
+        return {
+            ScoreKind.DIMENSION: self.dimensions,
+            ScoreKind.AREA: self.areas,
+            ScoreKind.INDEX: self.indexes,
+            ScoreKind.OVERALL: (OVERALL,),
+        }[kind]
+
+
+@dataclass(frozen=True)
+class GroupMeans:
+    """One stakeholder group of an organisation: its count and dimension scores."""
+
+    group: str
+    responses: int
+    dimensions: Mapping[str, GroupScore]
+
+
+@dataclass(frozen=True)
+class OrganisationProfile:
+    """One organisation of the cohort. ``shown`` is False below the minimum group size: then
+    every mapping is empty and only the count is known."""
+
+    organisation: Organisation
+    responses: int
+    shown: bool
+    scores: Mapping[ScoreKind, Mapping[str, GroupScore]] = field(default_factory=dict)
+    groups: tuple[GroupMeans, ...] = ()
+    small_groups: int = 0
+    """Stakeholder groups below the minimum size (their means are not shown)."""
+
+    def means(self, kind: ScoreKind) -> dict[str, float | None]:
+        return {key: value.mean for key, value in self.scores.get(kind, {}).items()}
+
+    @property
+    def overall(self) -> float | None:
+        found = self.scores.get(ScoreKind.OVERALL, {}).get(OVERALL)
+        return found.mean if found is not None else None
+
+    @property
+    def disagreements(self) -> tuple[str, ...]:
+        return tuple(
+            key
+            for key, value in self.scores.get(ScoreKind.DIMENSION, {}).items()
+            if value.disagreement
+        )
+
+
+@dataclass(frozen=True)
+class RoundProfile:
+    """The cohort of a round under filters; ``organisations`` sorted by overall index
+    (highest first, then by name), those not shown last."""
+
+    round: Round
+    definition: Definition
+    targets: Targets
+    min_group_size: int
+    filters: Filters
+    organisations: tuple[OrganisationProfile, ...]
+    comparisons: Mapping[ScoreKind, CohortComparison]
+    groups_in_round: tuple[str, ...]
+    """Every stakeholder group named by a submitted response of the round (filter choices)."""
+
+    @property
+    def shown(self) -> tuple[OrganisationProfile, ...]:
+        return tuple(o for o in self.organisations if o.shown)
+
+    @property
+    def withheld(self) -> tuple[OrganisationProfile, ...]:
+        return tuple(o for o in self.organisations if not o.shown)
+
+    @property
+    def empty(self) -> bool:
+        """No submitted response with scores in the (filtered) cohort."""
+        return not any(o.responses for o in self.organisations)
+
+    def cohort(self, kind: ScoreKind) -> Mapping[str, Summary]:
+        """Per target of ``kind``: the distribution of the shown organisations' means."""
+        return self.comparisons[kind].cohort
+
+    def find(self, organisation_id: int) -> OrganisationProfile | None:
+        for one in self.organisations:
+            if one.organisation.id == organisation_id:
+                return one
+        return None
+
+
+def round_profile(
+    session: Session, project: Project, round_: Round, chosen: Filters | None = None
+) -> RoundProfile:
+    """The round's profile (see the module's description) under ``chosen`` filters.
+
+    The organisations' numbers come from the stored scores of the round's submitted responses
+    (one query), kept by :mod:`app.services.aggregate_cache` while those responses and scores
+    are unchanged (per stakeholder-group filter and minimum group size); organisations of the
+    project that match the filters and have no response are listed with 0 responses.
+    """
+    chosen = chosen or Filters()
+    definition = definition_of(session, round_)
+    targets = Targets.of(definition)
+    minimum = rounds.min_group_size_of(round_, project)
+    assert round_.id is not None
+    numbers = aggregate_cache.remember(
+        ("cohort", round_.id, minimum, chosen.group),
+        aggregate_cache.fingerprint(session, round_.id),
+        lambda: _numbers(session, round_, chosen.group, targets, minimum),
+    )
+    profiles = [
+        OrganisationProfile(organisation, *numbers.get(key, (0, False)))
+        for key, organisation in _organisations(session, project, chosen).items()
+    ]
+    comparisons = {
+        kind: compare_cohort(
+            {str(p.organisation.id): p.means(kind) for p in profiles if p.shown},
+            dimensions=list(targets.of_kind(kind)),
+        )
+        for kind in KINDS_OF_SCORE
+    }
+    profiles.sort(key=_order)
+    return RoundProfile(
+        round=round_,
+        definition=definition,
+        targets=targets,
+        min_group_size=minimum,
+        filters=chosen,
+        organisations=tuple(profiles),
+        comparisons=comparisons,
+        groups_in_round=_groups_in_round(session, round_),
+    )
+
+
+def _order(profile: OrganisationProfile) -> tuple[int, float, str, int]:
+    overall = profile.overall
+    return (
+        0 if profile.shown else 1,
+        -overall if overall is not None else math.inf,
+        profile.organisation.name.casefold(),
+        profile.organisation.id or 0,
+    )
+
+
+def _organisations(session: Session, project: Project, chosen: Filters) -> dict[int, Organisation]:
+    query = select(Organisation).where(col(Organisation.project_id) == project.id)
+    if chosen.country is not None:
+        query = query.where(col(Organisation.country) == chosen.country)
+    if chosen.kind is not None:
+        query = query.where(col(Organisation.kind) == chosen.kind)
+    if chosen.organisations:
+        query = query.where(col(Organisation.id).in_(chosen.organisations))
+    found = session.execute(query.order_by(col(Organisation.name))).scalars().all()
+    return {row.id: row for row in found if row.id is not None}
+
+
+Numbers = tuple[Any, ...]
+"""An organisation's :class:`OrganisationProfile` fields after ``organisation``."""
+Key = tuple[str, str]
+"""A score's kind and target id."""
+
+
+def _numbers(
+    session: Session, round_: Round, group: str | None, targets: Targets, minimum: int
+) -> dict[int, Numbers]:
+    """Per organisation id with submitted responses: its numbers, from one query of plain
+    rows sorted into score columns in one pass."""
+    query = (
+        select(
+            col(Response.organisation_id),
+            col(Response.id),
+            col(Response.stakeholder_group),
+            col(ResponseScore.kind),
+            col(ResponseScore.target_id),
+            col(ResponseScore.score),
+        )
+        .join(ResponseScore, col(ResponseScore.response_id) == col(Response.id))
+        .where(
+            col(Response.round_id) == round_.id,
+            col(Response.status) == ResponseStatus.SUBMITTED.value,
+        )
+    )
+    if group is not None:
+        query = query.where(col(Response.stakeholder_group) == group)
+    responses: dict[int, set[int]] = defaultdict(set)
+    columns: dict[int, dict[Key, list[float]]] = defaultdict(lambda: defaultdict(list))
+    by_group: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    group_columns: dict[tuple[int, str], dict[str, list[float]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    dimension = ScoreKind.DIMENSION.value
+    result = session.connection().execute(query)  # plain rows: no ORM work per score
+    for organisation_id, response_id, member, kind, target, score in result:
+        one: int = response_id or 0  # a stored row's id is never None
+        responses[organisation_id].add(one)
+        if member:
+            by_group[organisation_id][member].add(one)
+        if score is None:
+            continue
+        columns[organisation_id][(kind, target)].append(score)
+        if member and kind == dimension:
+            group_columns[(organisation_id, member)][target].append(score)
+    found: dict[int, Numbers] = {}
+    for organisation_id, ids in responses.items():
+        count = len(ids)
+        if count < minimum:
+            found[organisation_id] = (count, False)
+            continue
+        own = columns[organisation_id]
+        scores = {
+            kind: aggregate_columns(
+                {key: own.get((kind.value, key), []) for key in targets.of_kind(kind)},
+                count,
+                min_group_size=minimum,
+            )
+            for kind in KINDS_OF_SCORE
+        }
+        groups, small = [], 0
+        for name, members in sorted(by_group[organisation_id].items()):
+            if len(members) < minimum:
+                small += 1
+                continue
+            values = group_columns[(organisation_id, name)]
+            summary = aggregate_columns(
+                {key: values.get(key, []) for key in targets.dimensions},
+                len(members),
+                min_group_size=minimum,
+            )
+            groups.append(GroupMeans(name, len(members), summary))
+        found[organisation_id] = (count, True, scores, tuple(groups), small)
+    return found
+
+
+def _groups_in_round(session: Session, round_: Round) -> tuple[str, ...]:
+    found = session.execute(
+        select(col(Response.stakeholder_group))
+        .where(
+            col(Response.round_id) == round_.id,
+            col(Response.status) == ResponseStatus.SUBMITTED.value,
+            col(Response.stakeholder_group).is_not(None),
+        )
+        .distinct()
+    ).scalars()
+    return tuple(sorted(name for name in found if name))
+
+
+# Similar partners ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A similar partner and its Gower distance (0: the same on every chosen attribute)."""
+
+    profile: OrganisationProfile
+    distance: float
+
+
+@dataclass(frozen=True)
+class SimilarPartners:
+    """An organisation's nearest partners and its percentile ranks (0..100, mid-rank) per
+    dimension and overall: within itself and its partners, and within the whole cohort."""
+
+    organisation: OrganisationProfile
+    attributes: tuple[str, ...]
+    k: int
+    neighbours: tuple[Neighbour, ...]
+    left_out: tuple[Organisation, ...]
+    """Organisations of the cohort with numbers but without a chosen attribute."""
+    within_group: Mapping[str, float | None]
+    within_cohort: Mapping[str, float | None]
+
+
+def attributes(names: Iterable[str]) -> tuple[str, ...]:
+    """Checked attribute names (default: all of :data:`ATTRIBUTES`), in that order."""
+    wanted = [name.strip() for name in names if name.strip()]
+    for name in wanted:
+        if name not in ATTRIBUTES:
+            raise InvalidInput(
+                f"attributes: {shorten(name)} is none of {', '.join(ATTRIBUTES)}",
+                field="attributes",
+            )
+    return tuple(name for name in ATTRIBUTES if name in wanted) or ATTRIBUTES
+
+
+def similar_partners(
+    profile: RoundProfile,
+    organisation_id: int,
+    *,
+    k: int = DEFAULT_K,
+    chosen_attributes: Sequence[str] = ATTRIBUTES,
+) -> SimilarPartners:
+    """The ``k`` (1..:data:`MAX_K`) organisations of ``profile`` with numbers nearest to
+    ``organisation_id`` by ``chosen_attributes`` (see the module's description).
+
+    :class:`~app.errors.NotFound` if the organisation is not in the cohort;
+    :class:`NotComparable` if it has not enough responses or lacks a chosen attribute;
+    :class:`InvalidInput` for ``k`` out of range.
+    """
+    limits.integer(k, "k", low=1)
+    if k > MAX_K:
+        raise InvalidInput(f"k: {k} is more than {MAX_K}", field="k")
+    names = attributes(chosen_attributes)
+    subject = profile.find(organisation_id)
+    if subject is None:
+        raise NotFound(f"no organisation {organisation_id} in this cohort")
+    if not subject.shown:
+        raise NotComparable(
+            f"{shorten(subject.organisation.name)} has not enough responses to compare",
+            field="organisation",
+        )
+    lacking = [name for name in names if _value(subject.organisation, name) is None]
+    if lacking:
+        raise NotComparable(
+            f"{shorten(subject.organisation.name)} has no {', '.join(lacking)}",
+            field="attributes",
+            missing=lacking,
+        )
+    others = [p for p in profile.shown if p.organisation.id != organisation_id]
+    complete = [p for p in others if all(_value(p.organisation, n) is not None for n in names)]
+    left_out = tuple(p.organisation for p in others if p not in complete)
+    pool = [subject, *complete]
+    ranges = {name: _range(pool, name) for name in names if name in NUMERIC_ATTRIBUTES}
+    distances = sorted(
+        (
+            Neighbour(p, _distance(subject.organisation, p.organisation, names, ranges))
+            for p in complete
+        ),
+        key=lambda n: (n.distance, n.profile.organisation.name.casefold()),
+    )[:k]
+    group = [subject, *(n.profile for n in distances)]
+    key = str(organisation_id)
+    return SimilarPartners(
+        organisation=subject,
+        attributes=names,
+        k=k,
+        neighbours=tuple(distances),
+        left_out=left_out,
+        within_group=_ranks(group, key, profile.targets),
+        within_cohort=_ranks(list(profile.shown), key, profile.targets),
+    )
+
+
+def _ranks(
+    members: Sequence[OrganisationProfile], key: str, targets: Targets
+) -> dict[str, float | None]:
+    ranks: dict[str, float | None] = {}
+    for kind in (ScoreKind.DIMENSION, ScoreKind.OVERALL):
+        compared = compare_cohort(
+            {str(m.organisation.id): m.means(kind) for m in members},
+            dimensions=list(targets.of_kind(kind)),
+        )
+        for target, position in compared.organisations[key].dimensions.items():
+            ranks[target] = position.percentile_rank
+    return ranks
+
+
+def _value(organisation: Organisation, name: str) -> float | str | None:
+    value = getattr(organisation, name)
+    if name == "population":
+        return None if value is None else math.log10(max(value, 1))
+    if value is None or value == "":
+        return None
+    return value  # type: ignore[no-any-return]
+
+
+def _range(pool: Sequence[OrganisationProfile], name: str) -> float:
+    values = [float(v) for p in pool if isinstance(v := _value(p.organisation, name), float)]
+    return max(values) - min(values) if values else 0.0
+
+
+def _distance(
+    a: Organisation, b: Organisation, names: Sequence[str], ranges: Mapping[str, float]
+) -> float:
+    """Gower's distance over ``names`` (both organisations have every one)."""
+    total = 0.0
+    for name in names:
+        left, right = _value(a, name), _value(b, name)
+        if name in NUMERIC_ATTRIBUTES:
+            spread = ranges[name]
+            assert isinstance(left, float)
+            assert isinstance(right, float)
+            total += abs(left - right) / spread if spread > 0 else 0.0
+        else:
+            total += 0.0 if left == right else 1.0
+    return total / len(names)

@@ -1,0 +1,274 @@
+"""A round's dashboard: every organisation against the cohort, for the project's members.
+
+Filters are GET parameters (a shareable address; nothing changes, so no CSRF token travels in
+the URL): ``country``, ``kind``, ``group`` (a stakeholder group), ``only`` (a chosen set of
+organisations, repeated), ``selected`` (organisations drawn over the cohort, repeated) and,
+for similar partners, ``partner_of``, ``k`` and ``attribute`` (repeated). The numbers come
+from :func:`app.services.cohort.round_profile` (stored scores); organisations below the
+minimum group size appear only as "not enough responses". Each chart has a table with the
+same numbers under it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app import charts, charts_cohort, limits
+from app.deps import SessionDep
+from app.errors import NotFound
+from app.i18n import N_, Localizer
+from app.models import ScoreKind
+from app.services import cohort, directory, partner_fields, projects
+from app.stakeholder_groups import label as group_label
+from app.templating import localizer_for
+from app.web.facilitate.access import AREA, FacilitatorDep, ProjectDep, render
+from app.web.plotly_bundle import plotly_style_guards
+
+router = APIRouter(dependencies=AREA)
+
+ATTRIBUTE_LABELS = {
+    "population": N_("Population"),
+    "foreign_born_share": N_("Share of foreign-born residents"),
+    "area_type": N_("Region type"),
+    "kind": N_("Kind"),
+    "country": N_("Country"),
+}
+NOT_IN_COHORT = N_("This organisation is not among the organisations shown.")
+NO_ATTRIBUTE = N_(
+    "%(organisation)s cannot be compared by these attributes: it has no %(attributes)s."
+)
+TOO_FEW = N_("%(organisation)s has not enough responses to be compared.")
+RANKED = (ScoreKind.DIMENSION, ScoreKind.OVERALL)
+"""The targets a similar-partners rank is given for."""
+TextQuery = Annotated[str, Query(max_length=100)]
+IdsQuery = Annotated[list[Annotated[int, Query(ge=1, le=limits.INT_MAX)]], Query()]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A topic (dimension, area, index or the overall index) as a table column."""
+
+    kind: ScoreKind
+    id: str
+    number: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A formatted score (``text``, "–" where there is none) with its flags."""
+
+    text: str
+    disagreement: bool = False
+    withheld: bool = False
+    """Too few of the organisation's responses have a score here: no number."""
+
+
+def _topics(i18n: Localizer, profile: cohort.RoundProfile) -> list[Column]:
+    definition = profile.definition
+    columns = [
+        Column(ScoreKind.DIMENSION, d.id, n, i18n.text(d.title))
+        for n, d in enumerate(definition.dimensions, start=1)
+    ]
+    start = len(columns) + 1
+    parts = [
+        *((ScoreKind.AREA, a.id, i18n.text(a.title)) for a in definition.areas),
+        *((ScoreKind.INDEX, x.id, i18n.text(x.title)) for x in definition.indexes),
+        (ScoreKind.OVERALL, cohort.OVERALL, i18n.gettext("Overall index")),
+    ]
+    columns += [Column(k, key, start + n, title) for n, (k, key, title) in enumerate(parts)]
+    return columns
+
+
+def _cell(i18n: Localizer, one: cohort.OrganisationProfile, column: Column) -> Cell:
+    found = one.scores.get(column.kind, {}).get(column.id)
+    if found is None or found.mean is None:
+        return Cell(i18n.score(None), withheld=found is not None and found.withheld)
+    return Cell(i18n.score(found.mean), found.disagreement)
+
+
+def _selected(profile: cohort.RoundProfile, wanted: list[int]) -> list[cohort.OrganisationProfile]:
+    shown = {one.organisation.id: one for one in profile.shown}
+    chosen = [shown[key] for key in dict.fromkeys(wanted) if key in shown]
+    if not chosen and profile.shown:
+        chosen = [profile.shown[0]]  # the highest overall index
+    return chosen[: charts_cohort.MAX_SERIES]
+
+
+def _summary_rows(i18n: Localizer, profile: cohort.RoundProfile, columns: list[Column]) -> Any:
+    rows = []
+    for column in columns:
+        summary = profile.cohort(column.kind).get(column.id)
+        if summary is None:
+            continue
+        rows.append(
+            {
+                "column": column,
+                "n": summary.n,
+                "mean": i18n.score(summary.mean),
+                "median": i18n.score(summary.median),
+                "min": i18n.score(summary.min),
+                "max": i18n.score(summary.max),
+            }
+        )
+    return rows
+
+
+def _figures(
+    i18n: Localizer,
+    profile: cohort.RoundProfile,
+    selected: list[cohort.OrganisationProfile],
+) -> dict[str, Any]:
+    ids = profile.targets.dimensions
+    titles = [i18n.text(d.title) for d in profile.definition.dimensions]
+    summaries = profile.cohort(ScoreKind.DIMENSION)
+    mean = charts.Series(i18n.gettext("Cohort mean"), [summaries[key].mean for key in ids])
+    series = [
+        charts.Series(one.organisation.name, [one.means(ScoreKind.DIMENSION)[k] for k in ids])
+        for one in selected
+    ]
+    no_score = i18n.gettext("No score")
+    radar = charts_cohort.overlay_radar(
+        titles,
+        series,
+        mean,
+        charts_cohort.Band(
+            [summaries[key].min for key in ids], [summaries[key].max for key in ids]
+        ),
+        band_label=i18n.gettext("Cohort range (lowest to highest)"),
+        no_score=no_score,
+        number=i18n.score,
+        direction=i18n.direction,
+    )
+    heatmap = charts_cohort.heatmap(
+        [one.organisation.name for one in profile.shown],
+        titles,
+        [[one.means(ScoreKind.DIMENSION)[k] for k in ids] for one in profile.shown],
+        [summaries[key].mean for key in ids],
+        no_score=no_score,
+        number=i18n.score,
+    )
+    spread = charts_cohort.distribution(
+        titles,
+        [
+            [s for one in profile.shown if (s := one.means(ScoreKind.DIMENSION)[k]) is not None]
+            for k in ids
+        ],
+        series[0] if series else None,
+        number=i18n.score,
+    )
+    return {
+        "radar": radar,
+        "key": charts_cohort.overlay_key(series, mean),
+        "heatmap": heatmap,
+        "distribution": spread,
+    }
+
+
+@dataclass(frozen=True)
+class Similar:
+    """The similar-partners section: the form's values, and a result or a problem."""
+
+    organisation_id: int | None
+    k: int
+    attributes: tuple[str, ...]
+    found: cohort.SimilarPartners | None
+    problem: str | None
+
+
+def _similar(
+    i18n: Localizer,
+    profile: cohort.RoundProfile,
+    partner_of: int | None,
+    k: int,
+    chosen: list[str],
+) -> Similar:
+    """The section's values; a refusal said in the page's language."""
+    names = cohort.attributes(chosen)
+    if partner_of is None:
+        return Similar(None, k, names, None, None)
+    try:
+        found = cohort.similar_partners(profile, partner_of, k=k, chosen_attributes=names)
+    except NotFound:
+        return Similar(partner_of, k, names, None, i18n.gettext(NOT_IN_COHORT))
+    except cohort.NotComparable as refused:
+        subject = profile.find(partner_of)
+        name = subject.organisation.name if subject else ""
+        missing = refused.extra.get("missing")
+        if missing:
+            labels = ", ".join(i18n.gettext(ATTRIBUTE_LABELS[one]) for one in missing)
+            text = i18n.gettext(NO_ATTRIBUTE) % {"organisation": name, "attributes": labels}
+        else:
+            text = i18n.gettext(TOO_FEW) % {"organisation": name}
+        return Similar(partner_of, k, names, None, text)
+    return Similar(partner_of, k, names, found, None)
+
+
+@router.get("/projects/{slug}/rounds/{round_id}/dashboard", name="facilitate.dashboard")
+def dashboard(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    round_id: int,
+    country: TextQuery = "",
+    kind: TextQuery = "",
+    group: TextQuery = "",
+    only: IdsQuery = [],  # noqa: B006 (FastAPI copies defaults)
+    selected: IdsQuery = [],  # noqa: B006
+    partner_of: Annotated[int | None, Query(ge=1, le=limits.INT_MAX)] = None,
+    k: Annotated[int, Query(ge=1, le=cohort.MAX_K)] = cohort.DEFAULT_K,
+    attribute: Annotated[list[Annotated[str, Query(max_length=32)]], Query()] = [],  # noqa: B006
+) -> Response:
+    """The dashboard (see the module's description); a bad filter is a 422 error page."""
+    assert project.id is not None
+    round_ = directory.round_(session, project.id, round_id)
+    chosen = cohort.filters(country=country, kind=kind, group=group, organisations=only)
+    profile = cohort.round_profile(session, project, round_, chosen)
+    i18n = localizer_for(request)
+    topics = _topics(i18n, profile)
+    highlighted = _selected(profile, selected)
+    partners = projects.list_organisations(session, project)
+    return render(
+        request,
+        facilitator,
+        "facilitate/dashboard.html",
+        {
+            "project": project,
+            "round": round_,
+            "profile": profile,
+            "title": i18n.text(profile.definition.title),
+            "topics": topics,
+            "dimensions": [t for t in topics if t.kind is ScoreKind.DIMENSION],
+            "composites": [t for t in topics if t.kind is not ScoreKind.DIMENSION],
+            "rank_topics": [t for t in topics if t.kind in RANKED],
+            "cells": {
+                (one.organisation.id, t.kind, t.id): _cell(i18n, one, t)
+                for one in profile.shown
+                for t in topics
+            },
+            "summaries": _summary_rows(i18n, profile, topics),
+            "selected": highlighted,
+            "selected_ids": [one.organisation.id for one in highlighted],
+            "figures": _figures(i18n, profile, highlighted) if profile.shown else None,
+            "typed": {
+                "country": chosen.country or "",
+                "kind": chosen.kind or "",
+                "group": chosen.group or "",
+                "only": list(chosen.organisations),
+            },
+            "filtered": chosen != cohort.Filters(),
+            "countries": sorted({o.country for o in partners} - {""}),
+            "kinds": partner_fields.KINDS,
+            "groups": [(g, group_label(g, i18n.gettext)) for g in profile.groups_in_round],
+            "all_organisations": partners,
+            "group_label": lambda name: group_label(name, i18n.gettext),
+            "similar": _similar(i18n, profile, partner_of, k, attribute),
+            "attribute_labels": ATTRIBUTE_LABELS,
+            "plotly_guards": plotly_style_guards(),
+        },
+    )

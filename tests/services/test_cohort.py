@@ -1,0 +1,164 @@
+"""The round's profile from stored scores equals the scoring library's from the answers, on
+both databases: organisation means and agreement, the cohort's mean, min and max, stakeholder
+groups side by side, filters, and similar partners."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from sqlmodel import Session
+
+from app.errors import InvalidInput, NotFound
+from app.models import ScoreKind
+from app.services import cohort
+from tests import factories
+from tests.cohort_data import HOSTILE, expected, seed
+
+
+def test_organisation_means_and_the_cohort_equal_the_scoring_librarys(session: Session) -> None:
+    seeded = seed(session)
+    found = cohort.round_profile(session, seeded.project, seeded.round)
+    want = expected()
+    shown = {p.organisation.name: p for p in found.shown}
+    assert set(shown) == set(want.aggregates) == {"Aachen", "Brno", "Cork", HOSTILE}
+    for name, aggregate in want.aggregates.items():
+        one = shown[name]
+        assert one.responses == aggregate.responses
+        for key, score in aggregate.dimensions.items():
+            got = one.scores[ScoreKind.DIMENSION][key]
+            assert got.mean == pytest.approx(score.mean)
+            assert got.n == score.n
+            assert got.agreement == pytest.approx(score.agreement)
+            assert got.disagreement == score.disagreement
+        assert one.overall == pytest.approx(aggregate.overall.mean)
+    for key, summary in want.cohort.cohort.items():
+        got = found.cohort(ScoreKind.DIMENSION)[key]
+        assert (got.n, got.mean, got.min, got.max) == pytest.approx(
+            (summary.n, summary.mean, summary.min, summary.max)
+        )
+    # sorted by overall index, highest first; below the minimum and without responses last
+    overall = [p.overall for p in found.shown]
+    assert overall == sorted(overall, reverse=True)
+    assert [p.organisation.name for p in found.withheld] == ["Dresden", "Empty"]
+    dresden = found.withheld[0]
+    assert dresden.responses == 2
+    assert dresden.scores == {}
+    assert dresden.overall is None
+
+
+def test_stakeholder_groups_side_by_side_only_at_the_minimum_size(session: Session) -> None:
+    seeded = seed(session)
+    aachen = cohort.round_profile(session, seeded.project, seeded.round).find(seeded.id("Aachen"))
+    assert aachen is not None
+    assert [g.group for g in aachen.groups] == ["administration"]
+    assert aachen.small_groups == 1  # civil society: 2 responses
+    admin = expected(["Aachen"], group="administration").aggregates["Aachen"]
+    assert aachen.groups[0].dimensions["leadership"].mean == pytest.approx(
+        admin.dimensions["leadership"].mean
+    )
+    # administration high, civil society low: the organisation disagrees on leadership
+    assert "leadership" in aachen.disagreements
+
+
+def test_filters_narrow_the_cohort(session: Session) -> None:
+    seeded = seed(session)
+    german = cohort.round_profile(
+        session, seeded.project, seeded.round, cohort.filters(country="de")
+    )
+    assert {p.organisation.name for p in german.organisations} == {"Aachen", "Dresden", HOSTILE}
+    want = expected(["Aachen", HOSTILE])
+    assert german.cohort(ScoreKind.DIMENSION)["services"].mean == pytest.approx(
+        want.cohort.cohort["services"].mean
+    )
+    cities = cohort.round_profile(
+        session, seeded.project, seeded.round, cohort.filters(kind="city")
+    )
+    assert {p.organisation.name for p in cities.shown} == {"Aachen", "Brno"}
+    chosen = cohort.filters(organisations=[seeded.id("Brno"), seeded.id("Cork")])
+    two = cohort.round_profile(session, seeded.project, seeded.round, chosen)
+    assert [p.organisation.name for p in two.organisations] == sorted(
+        ["Brno", "Cork"],
+        key=lambda n: -(two.find(seeded.id(n)).overall or 0),  # type: ignore[union-attr]
+    )
+    group = cohort.round_profile(
+        session, seeded.project, seeded.round, cohort.filters(group="administration")
+    )
+    # only Aachen's three administration responses count; nobody else reaches the minimum
+    assert [p.organisation.name for p in group.shown] == ["Aachen"]
+    assert group.shown[0].responses == 3
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"country": "D\x00"}, "country"),
+        ({"country": "Z1"}, "country"),
+        ({"kind": "castle"}, "kind"),
+        ({"group": "x" * 101}, "stakeholder group"),
+        ({"group": "\ud800"}, "stakeholder group"),
+        ({"organisations": [0]}, "organisations"),
+        ({"organisations": list(range(1, 300))}, "organisations"),
+    ],
+)
+def test_bad_filters_are_refused(options: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        cohort.filters(**options)  # type: ignore[arg-type]
+
+
+def test_an_empty_round(session: Session) -> None:
+    net = factories.network(session)
+    found = cohort.round_profile(session, net.project, net.round)
+    assert found.empty
+    assert found.shown == ()
+    assert found.cohort(ScoreKind.DIMENSION)["leadership"].mean is None
+
+
+def test_similar_partners_leave_out_and_name_organisations_without_attributes(
+    session: Session,
+) -> None:
+    seeded = seed(session)
+    found = cohort.round_profile(session, seeded.project, seeded.round)
+    similar = cohort.similar_partners(found, seeded.id("Aachen"), k=1)
+    assert [o.name for o in similar.left_out] == [HOSTILE]
+    # Brno: a city, urban, nearer in population and share than Cork (a rural county)
+    assert [n.profile.organisation.name for n in similar.neighbours] == ["Brno"]
+    assert 0 < similar.neighbours[0].distance < 1
+    # within Aachen and Brno the mid-rank percentile is 25 or 75 (or 50 on a tie)
+    assert similar.within_group["overall"] in (25.0, 50.0, 75.0)
+    whole = found.comparisons[ScoreKind.DIMENSION].organisations[str(seeded.id("Aachen"))]
+    assert similar.within_cohort["leadership"] == whole.dimensions["leadership"].percentile_rank
+
+
+def test_gower_distance_by_hand(session: Session) -> None:
+    seeded = seed(session)
+    found = cohort.round_profile(session, seeded.project, seeded.round)
+    similar = cohort.similar_partners(
+        found, seeded.id("Aachen"), k=5, chosen_attributes=["foreign_born_share", "area_type"]
+    )
+    distances = {n.profile.organisation.name: n.distance for n in similar.neighbours}
+    # shares 15 (Aachen), 8 (Brno), 20 (Cork): range 12
+    assert distances["Brno"] == pytest.approx((7 / 12 + 0) / 2)
+    assert distances["Cork"] == pytest.approx((5 / 12 + 1) / 2)
+    population = cohort.similar_partners(
+        found, seeded.id("Brno"), k=5, chosen_attributes=["population"]
+    )
+    logs = {"Aachen": math.log10(250_000), "Brno": math.log10(380_000), "Cork": math.log10(580_000)}
+    spread = logs["Cork"] - logs["Aachen"]
+    got = {n.profile.organisation.name: n.distance for n in population.neighbours}
+    assert got["Aachen"] == pytest.approx((logs["Brno"] - logs["Aachen"]) / spread)
+
+
+def test_similar_partners_refuse_what_cannot_be_compared(session: Session) -> None:
+    seeded = seed(session)
+    found = cohort.round_profile(session, seeded.project, seeded.round)
+    with pytest.raises(cohort.NotComparable, match="has no population"):
+        cohort.similar_partners(found, seeded.id(HOSTILE))
+    with pytest.raises(cohort.NotComparable, match="not enough responses"):
+        cohort.similar_partners(found, seeded.id("Dresden"))
+    with pytest.raises(NotFound):
+        cohort.similar_partners(found, 999_999)
+    with pytest.raises(InvalidInput, match="k"):
+        cohort.similar_partners(found, seeded.id("Aachen"), k=0)
+    with pytest.raises(InvalidInput, match="attributes"):
+        cohort.attributes(["height"])
