@@ -52,3 +52,26 @@ def iso(value: dt.datetime | None, *, day_only: bool) -> str | None:
     if value is None:
         return None
     return calendar_day(value).isoformat() if day_only else value.isoformat()
+
+
+def end_of_day(day: dt.date, time_zone: str) -> dt.datetime:
+    """The moment ``day`` ends in ``time_zone`` (the next day's first moment there), in UTC:
+    the exclusive end of something valid "through" that day.
+
+    >>> end_of_day(dt.date(2027, 12, 31), "Europe/Berlin").isoformat()
+    '2027-12-31T23:00:00+00:00'
+    """
+    following = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone(time_zone))
+    return following.astimezone(dt.UTC)
+
+
+def last_day(end: dt.datetime, time_zone: str) -> dt.date:
+    """The last day in ``time_zone`` before the exclusive end ``end``: the day to show for an
+    expiry or closing made by :func:`end_of_day` (which gives that day back).
+
+    >>> last_day(end_of_day(dt.date(2027, 12, 31), "Europe/Berlin"), "Europe/Berlin")
+    datetime.date(2027, 12, 31)
+    >>> last_day(dt.datetime(2028, 1, 1, tzinfo=dt.UTC), "UTC")
+    datetime.date(2027, 12, 31)
+    """
+    return (end - dt.timedelta(microseconds=1)).astimezone(zone(time_zone)).date()

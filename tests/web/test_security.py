@@ -46,6 +46,7 @@ ROUTES = {
     "list_versions": PUBLIC,
     "get_definition": PUBLIC,
     "current_token": TOKEN,
+    "list_projects": TOKEN,
     "get_project": TOKEN,
     "list_organisations": TOKEN,
     "get_organisation": TOKEN,
