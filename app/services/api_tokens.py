@@ -20,14 +20,14 @@ and a busy integration does not write a row on every call.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import partial
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app import limits
+from app import limits, times
 from app.db import side_write
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
@@ -116,6 +116,23 @@ def create_token(
         prefix=row.prefix,
     )
     return row, secret
+
+
+def expiry_of_day(day: str, time_zone: str) -> datetime | None:
+    """The expiry of a token valid through ``day`` (``2027-12-31``, as a date field posts it)
+    in ``time_zone``: the end of that day there (:func:`app.times.end_of_day`); None for "".
+    A value that is not such a date, or outside the years 2000 to 2999, is
+    :class:`InvalidInput`."""
+    if not day.strip():
+        return None
+    try:
+        parsed = date.fromisoformat(day.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"expiry: {shorten(day)} is not a date such as 2027-12-31", field="expiry"
+        ) from None
+    limits.moment(datetime.combine(parsed, time(), tzinfo=UTC), "expiry")
+    return times.end_of_day(parsed, time_zone)
 
 
 def list_tokens(session: Session, project: Project | None) -> list[ApiToken]:

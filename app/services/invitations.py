@@ -138,8 +138,13 @@ def revoke(session: Session, invitation: Invitation) -> Invitation:
         session.add(invitation)
         assert invitation.id is not None
         web_sessions.end_invitation_sessions(session, invitation.id)
+        round_ = session.get(Round, invitation.round_id)
         audit.record(
-            session, "invitation.revoke", object_type="invitation", object_id=invitation.id
+            session,
+            "invitation.revoke",
+            object_type="invitation",
+            object_id=invitation.id,
+            project_id=round_.project_id if round_ else None,
         )
     return invitation
 

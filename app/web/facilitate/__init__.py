@@ -1,4 +1,4 @@
-"""The facilitator area: login, projects, partners, user management.
+"""The facilitator area: login, projects, partners, user management, API tokens, audit log.
 
 Access is decided on the routers, never per route (:mod:`app.web.facilitate.access`): the
 login pages are open, every other router carries ``AREA`` (a live login, CSRF on every
@@ -10,7 +10,7 @@ role, so a route that forgets its check fails there.
 
 from fastapi import APIRouter
 
-from app.web.facilitate import login, organisations, projects, users
+from app.web.facilitate import audit, login, organisations, projects, tokens, users
 
 router = APIRouter()
 router.include_router(login.router)
@@ -18,3 +18,6 @@ router.include_router(login.area)
 router.include_router(projects.router)
 router.include_router(organisations.router)
 router.include_router(users.router)
+router.include_router(tokens.router)
+router.include_router(tokens.admin)
+router.include_router(audit.router)
