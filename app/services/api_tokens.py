@@ -31,6 +31,7 @@ from app import limits, times
 from app.db import side_write
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import N_
 from app.models import ApiToken, Project
 from app.services import audit
 from app.tokens import hash_token, new_token, same
@@ -196,13 +197,13 @@ def revoke(
 
 
 def token_state(row: ApiToken, now: datetime | None = None) -> str:
-    """``active``, ``expired`` or ``revoked``, for lists."""
+    """``active``, ``expired`` or ``revoked``, for lists (pages translate them)."""
     now = now or utcnow()
     if row.revoked_at is not None:
-        return "revoked"
+        return N_("revoked")
     if row.expires_at is not None and now >= row.expires_at:
-        return "expired"
-    return "active"
+        return N_("expired")
+    return N_("active")
 
 
 def verify(session: Session, presented: str, now: datetime | None = None) -> ApiToken | None:
