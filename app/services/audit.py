@@ -171,15 +171,6 @@ def _redacted(session: Session, events: list[AuditEvent]) -> Callable[[AuditEven
     def shown(event: AuditEvent) -> AuditEvent:
         if event.object_type != "response" or event.object_id not in hidden:
             return event
-        return AuditEvent(
-            id=event.id,
-            at=event.at,
-            actor=event.actor,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=ANONYMOUS_RESPONSE,
-            project_id=event.project_id,
-            detail=dict(event.detail),
-        )
+        return AuditEvent.model_validate({**event.model_dump(), "object_id": ANONYMOUS_RESPONSE})
 
     return shown
