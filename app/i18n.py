@@ -33,7 +33,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
-from app.times import calendar_day, zone
+from app.times import calendar_day, last_day, zone
 from scoring import SCORE_DECIMALS, round_score
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -283,6 +283,13 @@ class Localizer:
         if value is None:
             return ""
         return format_date(value, "long", locale=self._dates)
+
+    def last_day(self, end: dt.datetime | None) -> str:
+        """The last day before an exclusive end (an expiry made by
+        :func:`app.times.end_of_day`) in the service's time zone, e.g. "31 December 2027"."""
+        if end is None:
+            return ""
+        return format_date(last_day(end, self.time_zone), "long", locale=self._dates)
 
     @property
     def _dates(self) -> str:

@@ -277,7 +277,10 @@ class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
 
     id: int | None = Field(default=None, primary_key=True)
-    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    # None: a cross-project token (an admin's), reaching every project
+    project_id: int | None = Field(
+        default=None, foreign_key="project.id", ondelete="CASCADE", index=True
+    )
     name: str = Field(max_length=200)
     token_hash: str = Field(max_length=64, unique=True)
     prefix: str = Field(max_length=16)

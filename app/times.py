@@ -77,4 +77,16 @@ def opening_day(moment: dt.datetime, time_zone: str) -> dt.date:
 def closing_day(moment: dt.datetime, time_zone: str) -> dt.date:
     """The last day that still accepts answers before ``moment`` (inverse of
     :func:`end_of_day`): a round closing at midnight closed on the day before."""
-    return (moment - dt.timedelta(microseconds=1)).astimezone(zone(time_zone)).date()
+    return last_day(moment, time_zone)
+
+
+def last_day(end: dt.datetime, time_zone: str) -> dt.date:
+    """The last day in ``time_zone`` before the exclusive end ``end``: the day to show for an
+    expiry or closing made by :func:`end_of_day` (which gives that day back).
+
+    >>> last_day(end_of_day(dt.date(2027, 12, 31), "Europe/Berlin"), "Europe/Berlin")
+    datetime.date(2027, 12, 31)
+    >>> last_day(dt.datetime(2028, 1, 1, tzinfo=dt.UTC), "UTC")
+    datetime.date(2027, 12, 31)
+    """
+    return (end - dt.timedelta(microseconds=1)).astimezone(zone(time_zone)).date()

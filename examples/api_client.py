@@ -46,6 +46,11 @@ def run(client: httpx.Client, round_id: int | None, say: Any = print) -> dict[st
     """The walk-through; returns the organisation's profile as the API gave it."""
     token = client.get("/api/v1/token").raise_for_status().json()
     project = token["project"]
+    if project is None:  # a cross-project token: take the first project it reaches
+        reached = client.get("/api/v1/projects").raise_for_status().json()["items"]
+        if not reached:
+            raise SystemExit("the token reaches no project")
+        project = reached[0]["slug"]
     say(f"token {token['prefix']}… of project {project}, scopes {', '.join(token['scopes'])}")
     for entry in client.get("/api/v1/questionnaires").raise_for_status().json()["items"]:
         say(f"questionnaire {entry['slug']} {entry['latest_version']}")

@@ -167,10 +167,11 @@ def response(
 
 def api_token(
     session: Session,
-    project_: Project,
+    project_: Project | None,
     scopes: tuple[str, ...] = api_tokens.ALL_SCOPES,
     **options: Any,
 ) -> str:
-    """The secret of a new API token of ``project_`` (all scopes unless named)."""
+    """The secret of a new API token of ``project_`` (None: a cross-project token; all scopes
+    unless named)."""
     _row, secret = api_tokens.create_token(session, project_, unique("token"), scopes, **options)
     return secret

@@ -8,7 +8,8 @@ verifies the token, notes its use and counts the request against the token's rat
 answers 401 (with ``WWW-Authenticate``) for a missing or invalid token and 429 (with
 ``Retry-After``) beyond the limit. :func:`needs` then checks one scope per route (403).
 Objects are looked up within :attr:`Caller.project_id` by the services, so an object of
-another project is a 404, never a 403.
+another project is a 404, never a 403; a cross-project token (project None, an admin's)
+reaches every project.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from app.services.api_tokens import Scope
 bearer = HTTPBearer(
     auto_error=False,
     bearerFormat="radar_…",
-    description="An API token of one project (`radar tokens create`), sent as "
+    description="An API token of one project, or an admin's of every project "
+    "(`radar tokens create`, or the facilitator area), sent as "
     "`Authorization: Bearer radar_…`",
 )
 RATE_WINDOW = timedelta(minutes=1)
@@ -39,10 +41,10 @@ TOO_MANY_MESSAGE = "This token has made too many requests; try again after the w
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is calling: the token's id, its project and its scopes."""
+    """Who is calling: the token's id, its project (None: every project) and its scopes."""
 
     token_id: int
-    project_id: int
+    project_id: int | None
     scopes: frozenset[str]
 
 

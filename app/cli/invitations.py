@@ -11,6 +11,7 @@ from datetime import datetime
 
 import typer
 
+from app import times
 from app.cli.common import public_links, read_session, say, say_row, write_session
 from app.db_types import utcnow
 from app.services import audit, invitations, projects, respondent_links, rounds
@@ -20,7 +21,8 @@ app = typer.Typer(help="Invitation links of a round.", no_args_is_help=True)
 
 
 def _day(moment: datetime | None) -> str:
-    return moment.date().isoformat() if moment else "-"
+    """The last day a link works (``--expires`` of ``radar invite`` is a UTC day)."""
+    return times.last_day(moment, "UTC").isoformat() if moment else "-"
 
 
 @app.command("list")

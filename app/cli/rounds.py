@@ -1,6 +1,7 @@
 """``radar rounds``: create, list, extend, close and reopen assessment rounds.
 
-Dates on the command line are calendar days in UTC. A closing or expiry date means the *end*
+Dates on the command line are calendar days in UTC (``radar tokens`` reads its days in the
+service's time zone). A closing or expiry date means the *end*
 of that day (``--closes 2027-01-31`` still accepts answers on 31 January), an opening date its
 start; a full ISO time (``2027-01-31T12:00``) is taken as given.
 
@@ -13,12 +14,12 @@ unless a language code and ``=`` follow it).
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import typer
 
-from app import limits
+from app import limits, times
 from app.cli.common import fail, read_session, read_text_file, say, say_row, write_session
 from app.errors import InvalidInput
 from app.services import projects, rounds
@@ -31,11 +32,16 @@ _NEXT_LABEL = re.compile(r",(?=[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*=)")
 """Where a group's labels split: a comma followed by ``LANG=``."""
 
 
-def parse_moment(option: str, value: str | None, *, end_of_day: bool) -> datetime | None:
-    """A command-line date or time as an aware UTC datetime; a bad value exits with one line.
+def parse_moment(
+    option: str, value: str | None, *, end_of_day: bool, time_zone: str = "UTC"
+) -> datetime | None:
+    """A command-line date or time as an aware datetime; a bad value exits with one line.
 
-    Years 2000 to 2999 only (:func:`app.limits.moment`), checked before the end of the day is
-    added, so that no date overflows.
+    A date or a time without an offset is read in ``time_zone``; with ``end_of_day`` a bare
+    date means the end of that day there (:func:`app.times.end_of_day`: valid through it,
+    shown again with :func:`app.times.last_day`). Years 2000 to 2999 only
+    (:func:`app.limits.moment`), checked before the end of the day is added, so that no date
+    overflows.
     """
     if value is None:
         return None
@@ -44,13 +50,13 @@ def parse_moment(option: str, value: str | None, *, end_of_day: bool) -> datetim
     except ValueError:
         raise fail(f"{option}: {shorten(value)} is not a date such as 2027-01-31") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        moment = moment.replace(tzinfo=times.zone(time_zone))
     try:
         limits.moment(moment, option)
     except InvalidInput as exc:
         raise fail(exc.detail) from None
     if end_of_day and len(value) == len("2027-01-31"):
-        moment += timedelta(days=1)
+        return times.end_of_day(moment.date(), time_zone)
     return moment
 
 

@@ -1,5 +1,10 @@
 """API tokens: bearer secrets bound to one project, each carrying the scopes it may use.
 
+A token without a project (``project_id`` NULL, ``project=None`` here) is a cross-project
+token: it reaches every project. Only admins make those (the admin-only page, or the
+operator's ``radar tokens create --all-projects``); callers decide who may, this module only
+stores what it is given.
+
 A token is shown once, when it is made (``radar_`` and 256 random bits), and stored only as
 its SHA-256 hash (:mod:`app.tokens`) beside a short visible ``prefix``, so people can tell
 their tokens apart in a list without the secret. :func:`verify` finds the row through the
@@ -15,17 +20,18 @@ and a busy integration does not write a row on every call.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import partial
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app import limits
+from app import limits, times
 from app.db import side_write
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import N_
 from app.models import ApiToken, Project
 from app.services import audit
 from app.tokens import hash_token, new_token, same
@@ -69,7 +75,7 @@ def parse_scopes(values: Iterable[str]) -> list[str]:
 
 def create_token(
     session: Session,
-    project: Project,
+    project: Project | None,
     name: str,
     scopes: Iterable[str],
     *,
@@ -77,17 +83,19 @@ def create_token(
     actor: str = audit.OPERATOR,
     now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """Make a token of ``project``; returns the row and the secret (never stored). Flushes."""
+    """Make a token of ``project`` (None: of every project); returns the row and the secret
+    (never stored). An empty or over-long name, an unknown scope and an expiry that is not in
+    the future are :class:`InvalidInput`. Flushes."""
     limits.text(name, "token name", column=ApiToken.name, required=True)
     chosen = parse_scopes(scopes)
     limits.moment(expires_at, "expiry")
     now = now or utcnow()
     if expires_at is not None and expires_at <= now:
         raise InvalidInput("expiry: must lie in the future", field="expiry")
-    assert project.id is not None
+    project_id = None if project is None else project.id
     secret = TOKEN_PREFIX + new_token()
     row = ApiToken(
-        project_id=project.id,
+        project_id=project_id,
         name=name,
         token_hash=hash_token(secret),
         prefix=secret[: len(TOKEN_PREFIX) + VISIBLE_CHARACTERS],
@@ -103,7 +111,7 @@ def create_token(
         actor=actor,
         object_type="api_token",
         object_id=row.id,
-        project_id=project.id,
+        project_id=project_id,
         name=name,
         scopes=" ".join(chosen),
         prefix=row.prefix,
@@ -111,18 +119,47 @@ def create_token(
     return row, secret
 
 
-def list_tokens(session: Session, project: Project) -> list[ApiToken]:
-    """The project's tokens, oldest first (revoked and expired ones included)."""
-    return list(
-        session.exec(
-            select(ApiToken).where(ApiToken.project_id == project.id).order_by(col(ApiToken.id))
-        ).all()
+def expiry_of_day(day: str, time_zone: str) -> datetime | None:
+    """The expiry of a token valid through ``day`` (``2027-12-31``, as a date field posts it)
+    in ``time_zone``: the end of that day there (:func:`app.times.end_of_day`); None for "".
+    A value that is not such a date, or outside the years 2000 to 2999, is
+    :class:`InvalidInput`."""
+    if not day.strip():
+        return None
+    try:
+        parsed = date.fromisoformat(day.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"expiry: {shorten(day)} is not a date such as 2027-12-31", field="expiry"
+        ) from None
+    limits.moment(datetime.combine(parsed, time(), tzinfo=UTC), "expiry")
+    return times.end_of_day(parsed, time_zone)
+
+
+def list_tokens(session: Session, project: Project | None) -> list[ApiToken]:
+    """The project's tokens (None: the cross-project ones), oldest first (revoked and expired
+    ones included)."""
+    scope = (
+        col(ApiToken.project_id).is_(None)
+        if project is None
+        else col(ApiToken.project_id) == project.id
     )
+    return list(session.exec(select(ApiToken).where(scope).order_by(col(ApiToken.id))).all())
 
 
 def get_token(session: Session, token_id: int) -> ApiToken:
+    """The token ``token_id`` of any project; :class:`NotFound` otherwise."""
     row = session.get(ApiToken, token_id) if limits.is_id(token_id) else None
     if row is None:
+        raise NotFound(f"no API token {token_id}", token=token_id)
+    return row
+
+
+def token_in(session: Session, project: Project | None, token_id: int) -> ApiToken:
+    """The token ``token_id`` only if it belongs to ``project`` (None: only a cross-project
+    token); any other id is :class:`NotFound`, like one that never existed."""
+    row = get_token(session, token_id)
+    if row.project_id != (None if project is None else project.id):
         raise NotFound(f"no API token {token_id}", token=token_id)
     return row
 
@@ -130,12 +167,18 @@ def get_token(session: Session, token_id: int) -> ApiToken:
 def revoke_token(
     session: Session, token_id: int, *, actor: str = audit.OPERATOR, now: datetime | None = None
 ) -> ApiToken:
-    """Make a token unusable from now on. Revoking it again is a :class:`Conflict` that names
-    when it was revoked (nothing changes)."""
-    row = get_token(session, token_id)
+    """Revoke the token ``token_id`` of any project (the operator's CLI): :func:`revoke`."""
+    return revoke(session, get_token(session, token_id), actor=actor, now=now)
+
+
+def revoke(
+    session: Session, row: ApiToken, *, actor: str = audit.OPERATOR, now: datetime | None = None
+) -> ApiToken:
+    """Make a token unusable from now on (audited). Revoking it again is a :class:`Conflict`
+    that names when it was revoked (nothing changes). Flushes."""
     if row.revoked_at is not None:
         raise Conflict(
-            f"API token {token_id} was revoked on {row.revoked_at.date().isoformat()}",
+            f"API token {row.id} was revoked on {row.revoked_at.date().isoformat()}",
             revoked_at=row.revoked_at.isoformat(),
         )
     row.revoked_at = now or utcnow()
@@ -154,13 +197,13 @@ def revoke_token(
 
 
 def token_state(row: ApiToken, now: datetime | None = None) -> str:
-    """``active``, ``expired`` or ``revoked``, for lists."""
+    """``active``, ``expired`` or ``revoked``, for lists (pages translate them)."""
     now = now or utcnow()
     if row.revoked_at is not None:
-        return "revoked"
+        return N_("revoked")
     if row.expires_at is not None and now >= row.expires_at:
-        return "expired"
-    return "active"
+        return N_("expired")
+    return N_("active")
 
 
 def verify(session: Session, presented: str, now: datetime | None = None) -> ApiToken | None:

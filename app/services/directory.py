@@ -2,7 +2,8 @@
 
 Every lookup takes the caller's project id and searches only within it, so an object of
 another project is :class:`~app.errors.NotFound`, the very answer an id that does not exist
-gets: a caller learns nothing about other projects, not even that an id is taken. Lists are
+gets: a caller learns nothing about other projects, not even that an id is taken. A project id
+of None is a cross-project caller (an admin's token), who reaches every project. Lists are
 cut in the database (:func:`app.services.paging.page_of`).
 """
 
@@ -17,7 +18,6 @@ from app import limits
 from app.db_types import utcnow
 from app.errors import NotFound
 from app.models import Organisation, Project, Questionnaire, QuestionnaireVersion, Round
-from app.services import rounds
 from app.services.paging import Slice, page_of
 from app.services.rounds import RoundState
 from scoring import shorten
@@ -30,23 +30,46 @@ def project(session: Session, project_id: int) -> Project:
     return row
 
 
-def project_by_slug(session: Session, project_id: int, slug: str) -> Project:
-    """The caller's project, if ``slug`` names it; any other slug is not found."""
-    row = project(session, project_id)
-    if row.slug != slug:
+def reaches(project_id: int | None, owner_id: int | None) -> bool:
+    """Whether a caller of ``project_id`` (None: every project) may see an object of
+    ``owner_id``."""
+    return project_id is None or owner_id == project_id
+
+
+def project_by_slug(session: Session, project_id: int | None, slug: str) -> Project:
+    """The project ``slug`` if the caller reaches it; any other slug is not found."""
+    row = (
+        session.exec(select(Project).where(Project.slug == slug)).first()
+        if limits.findable(slug, Project.slug)
+        else None
+    )
+    if row is None or not reaches(project_id, row.id):
         raise NotFound(f"no project {shorten(slug)}", slug=slug)
     return row
 
 
-def organisation(session: Session, project_id: int, organisation_id: int) -> Organisation:
+def page_projects(
+    session: Session, project_id: int | None, limit: int, offset: int
+) -> Slice[Project]:
+    """The projects the caller reaches (its own, or all for a cross-project caller), by slug."""
+    query = select(Project)
+    if project_id is not None:
+        query = query.where(Project.id == project_id)
+    return page_of(session, query.order_by(col(Project.slug)), limit, offset)
+
+
+def organisation(session: Session, project_id: int | None, organisation_id: int) -> Organisation:
     row = session.get(Organisation, organisation_id) if limits.is_id(organisation_id) else None
-    if row is None or row.project_id != project_id:
+    if row is None or not reaches(project_id, row.project_id):
         raise NotFound(f"no organisation {organisation_id}", organisation_id=organisation_id)
     return row
 
 
-def round_(session: Session, project_id: int, round_id: int) -> Round:
-    return rounds.round_in(session, project_id, round_id)
+def round_(session: Session, project_id: int | None, round_id: int) -> Round:
+    row = session.get(Round, round_id) if limits.is_id(round_id) else None
+    if row is None or not reaches(project_id, row.project_id):
+        raise NotFound(f"no round {round_id}", round_id=round_id)
+    return row
 
 
 def page_organisations(

@@ -76,7 +76,7 @@ def export(session: Session, public_id: str) -> dict[str, Any]:
         session,
         "response.export",
         object_type="response",
-        object_id=response.public_id,
+        object_id=audit.response_reference(response.public_id, anonymous=round_.anonymous),
         project_id=project.id,
     )
     return {
@@ -117,7 +117,7 @@ def erase(session: Session, public_id: str) -> None:
         session,
         "response.erase",
         object_type="response",
-        object_id=public_id,
+        object_id=audit.response_reference(public_id, anonymous=round_.anonymous),
         project_id=round_.project_id,
     )
 

@@ -248,8 +248,9 @@ def reread(session: Session, response_id: int) -> Written:
     return written(context.response, context.definition)
 
 
-def find(session: Session, project_id: int, public_id: str) -> Context:
-    """The response with this public id in the caller's project, or :class:`NotFound`."""
+def find(session: Session, project_id: int | None, public_id: str) -> Context:
+    """The response with this public id in the caller's project (None: in any project), or
+    :class:`NotFound`."""
     row = (
         session.exec(select(Response).where(Response.public_id == public_id)).first()
         if limits.findable(public_id, Response.public_id)
@@ -257,7 +258,7 @@ def find(session: Session, project_id: int, public_id: str) -> Context:
     )
     if row is not None:
         context = responses.load(session, row.id or 0)
-        if context.project.id == project_id:
+        if project_id is None or context.project.id == project_id:
             return context
     raise NotFound(f"no response {shorten(public_id)}", response_id=public_id)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -21,7 +23,7 @@ def test_create_list_and_revoke(radar: Radar, engine: Engine) -> None:
     listed = radar("tokens", "list", "--project", "net").stdout.splitlines()
     assert listed == [
         f"1\tPortal\t{secret[:14]}…\tresponses:write,results:read\t"
-        f"created {utcnow().date().isoformat()}\texpires 3000-01-01\t"
+        f"created {utcnow().date().isoformat()}\texpires 2999-12-31\t"
         "last used -\tactive"
     ]
     assert secret not in "\n".join(listed)
@@ -51,3 +53,33 @@ def test_bad_input_fails_with_one_line(radar: Radar) -> None:
         "--expires: 'tomorrow' is not a date such as 2027-01-31",
     )
     fails(radar("tokens", "revoke", "7"), "no API token 7")
+
+
+def test_expiry_is_the_last_day_in_the_services_time_zone(radar: Radar, engine: Engine) -> None:
+    """``--expires 2027-12-31`` works through 31 December in Berlin and is listed as that day
+    (it used to be stored as 1 January 00:00 UTC and listed as 2028-01-01)."""
+    assert radar("projects", "create", "net", "--name", "Network").exit_code == 0
+    options = ("--scopes", "results:read", "--expires", "2027-12-31")
+    assert radar("tokens", "create", "--project", "net", "--name", "x", *options).exit_code == 0
+    assert "\texpires 2027-12-31\t" in radar("tokens", "list", "--project", "net").stdout
+    with Session(engine) as session:
+        expires_at = session.exec(select(ApiToken.expires_at)).one()
+    assert expires_at == datetime(2027, 12, 31, 23, 0, tzinfo=UTC)  # midnight in Berlin
+
+
+def test_all_projects_makes_a_cross_project_token(radar: Radar, engine: Engine) -> None:
+    assert radar("projects", "create", "net", "--name", "Network").exit_code == 0
+    made = radar(
+        "tokens", "create", "--all-projects", "--name", "Warehouse", "--scopes", "results:read"
+    )
+    assert made.exit_code == 0, made.output
+    assert "for every project" in made.stderr
+    assert radar("tokens", "list", "--project", "net").stdout == ""
+    listed = radar("tokens", "list", "--all-projects").stdout.splitlines()
+    assert len(listed) == 1
+    assert "\tWarehouse\t" in listed[0]
+    with Session(engine) as session:
+        assert session.exec(select(ApiToken.project_id)).one() is None
+    both = ("--project", "net", "--all-projects", "--name", "x", "--scopes", "results:read")
+    fails(radar("tokens", "create", *both), "name either --project SLUG or --all-projects")
+    fails(radar("tokens", "list"), "name either --project SLUG or --all-projects")

@@ -93,3 +93,40 @@ def test_last_use_is_noted_at_most_once_a_minute_even_by_readers(engine: Engine)
             assert noted is not None
             expected = start if moment - start < timedelta(minutes=1) else moment
             assert noted.last_used_at == expected
+
+
+def test_a_token_is_found_only_in_its_own_project(session: Session) -> None:
+    project = factories.project(session, "one")
+    other = factories.project(session, "two")
+    own, _ = api_tokens.create_token(session, project, "own", ["results:read"])
+    cross, _ = api_tokens.create_token(session, None, "cross", ["results:read"])
+    assert cross.project_id is None
+    assert own.id is not None
+    assert cross.id is not None
+    assert api_tokens.token_in(session, project, own.id) == own
+    assert api_tokens.token_in(session, None, cross.id) == cross
+    for where, token_id in ((other, own.id), (None, own.id), (project, cross.id), (project, 0)):
+        with pytest.raises(NotFound):
+            api_tokens.token_in(session, where, token_id)
+    assert api_tokens.list_tokens(session, None) == [cross]
+    assert api_tokens.list_tokens(session, project) == [own]
+
+
+def test_an_expiry_day_ends_at_midnight_in_the_service_time_zone() -> None:
+    end = api_tokens.expiry_of_day("2027-12-31", "Europe/Berlin")
+    assert end is not None
+    assert end.isoformat() == "2027-12-31T23:00:00+00:00"
+    summer = api_tokens.expiry_of_day("2027-07-31", "Europe/Berlin")
+    assert summer is not None
+    assert summer.isoformat() == "2027-07-31T22:00:00+00:00"  # summer time
+    assert api_tokens.expiry_of_day(" ", "Europe/Berlin") is None
+    for bad in (
+        "31.12.2027",
+        "2027-02-30",
+        "tomorrow",
+        "9999-12-31",
+        "1999-12-31",
+        "2027-12-31\x00",
+    ):
+        with pytest.raises(InvalidInput):
+            api_tokens.expiry_of_day(bad, "Europe/Berlin")

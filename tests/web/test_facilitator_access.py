@@ -21,7 +21,7 @@ from sqlmodel import Session
 from starlette.routing import BaseRoute
 
 from app.models import Organisation, Project
-from app.services import accounts, members
+from app.services import accounts, api_tokens, members
 from tests import factories
 from tests.web.conftest import PASSWORD, log_in
 from tests.web.pages import Page
@@ -75,6 +75,13 @@ TABLE = {
     "facilitate.users.create": ADMIN,
     "facilitate.users.disable": ADMIN,
     "facilitate.users.reset_link": ADMIN,
+    "facilitate.tokens": PROJECT,
+    "facilitate.tokens.create": PROJECT,
+    "facilitate.tokens.revoke": PROJECT,
+    "facilitate.admin_tokens": ADMIN,
+    "facilitate.admin_tokens.create": ADMIN,
+    "facilitate.admin_tokens.revoke": ADMIN,
+    "facilitate.audit": AREA,
 }
 SAFE = {"GET", "HEAD", "OPTIONS"}
 JSON = {"Accept": "application/json"}
@@ -121,6 +128,11 @@ class World:
         members.add_member(session, project, self.extra)
         members.add_member(session, self.other, self.bo)
         members.add_member(session, self.other, self.extra)
+        self.token = api_tokens.create_token(session, project, "net's", ["results:read"])[0]
+        self.other_token = api_tokens.create_token(
+            session, self.other, "other's", ["results:read"]
+        )[0]
+        self.cross_token = api_tokens.create_token(session, None, "admin's", ["results:read"])[0]
         # plain values: reading a committed row again would open a writer (SQLite's lock)
         self.ids = {
             "net": project.slug,
@@ -131,6 +143,9 @@ class World:
             "other_round": self.other_round.id,
             "bo": self.bo.id,
             "extra": self.extra.id,
+            "token": self.token.id,
+            "other_token": self.other_token.id,
+            "cross_token": self.cross_token.id,
         }
         session.commit()
 
@@ -154,6 +169,11 @@ class World:
                 values[name] = 1  # each round's first link
             elif name == "token":
                 values[name] = "x" * 43
+            elif name == "token_id" and getattr(route, "path", "").startswith("/admin/"):
+                # an admin's page of cross-project tokens; a project's token is "not found"
+                values[name] = self.ids["token" if foreign or cross else "cross_token"]
+            elif name == "token_id":
+                values[name] = self.ids["other_token" if foreign or cross else "token"]
             else:
                 raise AssertionError(f"no test value for path parameter {name!r}")
         return values
@@ -205,7 +225,7 @@ def test_a_facilitator_of_another_project_gets_404_everywhere(
         if TABLE[name] not in (PROJECT, ADMIN):
             continue
         variants = [world.params(route)]
-        if {"organisation_id", "user_id", "round_id"} & set(variants[0]):
+        if {"organisation_id", "user_id", "round_id", "token_id"} & set(variants[0]):
             variants.append(world.params(route, cross=True))
         for params in variants:
             answer = _request(client, method, app.url_path_for(name, **params), csrf)

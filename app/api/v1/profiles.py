@@ -88,8 +88,8 @@ def organisation_profile(
     round_id: RoundId, organisation_id: IdPath, caller: ResultsReader, session: SessionDep
 ) -> OrganisationProfileOut:
     round_ = directory.round_(session, caller.project_id, round_id)
-    organisation = directory.organisation(session, caller.project_id, organisation_id)
-    project = directory.project(session, caller.project_id)
+    organisation = directory.organisation(session, round_.project_id, organisation_id)
+    project = directory.project(session, round_.project_id)
     group = results.group_of(
         session, round_, organisation, project, responses.definition_of(session, round_)
     )
@@ -308,7 +308,7 @@ def round_profile(
     ] = None,
 ) -> RoundProfileOut:
     round_ = directory.round_(session, caller.project_id, round_id)
-    project = directory.project(session, caller.project_id)
+    project = directory.project(session, round_.project_id)
     chosen = cohort.filters(
         country=country,
         kind=kind.value if kind else None,

@@ -1,4 +1,5 @@
-"""The token's project, its organisations and its rounds: read-only.
+"""The token's project, its organisations and its rounds: read-only. A cross-project token (an
+admin's) reaches every project, and ``GET /projects`` lists them (a project token's: its own).
 
 Every token may read its own project's structure (which organisations and rounds exist):
 writing responses needs their ids, and none of it holds answers or results. A round's
@@ -48,7 +49,10 @@ class ProjectOut(BaseModel):
 class TokenOut(BaseModel):
     name: str
     prefix: str
-    project: str = Field(description="The slug of the token's project")
+    project: str | None = Field(
+        description="The slug of the token's project; null for a cross-project token, which "
+        "reaches every project"
+    )
     scopes: list[str]
     created_at: datetime
     expires_at: datetime | None
@@ -125,11 +129,23 @@ def current_token(caller: CallerDep, session: SessionDep) -> TokenOut:
     return TokenOut(
         name=row.name,
         prefix=row.prefix,
-        project=directory.project(session, caller.project_id).slug,
+        project=None
+        if caller.project_id is None
+        else directory.project(session, caller.project_id).slug,
         scopes=list(row.scopes),
         created_at=row.created_at,
         expires_at=row.expires_at,
     )
+
+
+@router.get(
+    "/projects",
+    response_model=Page[ProjectOut],
+    summary="The projects the token reaches (its own; every one for a cross-project token)",
+)
+def list_projects(caller: CallerDep, session: SessionDep, page: PageDep) -> Page[ProjectOut]:
+    found = directory.page_projects(session, caller.project_id, page.limit, page.offset)
+    return Page.of(found.map(ProjectOut.of))
 
 
 @router.get("/projects/{slug}", response_model=ProjectOut, summary="The token's project")

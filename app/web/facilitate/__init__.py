@@ -1,5 +1,5 @@
 """The facilitator area: login, projects, partners, rounds, a round's invitations, progress,
-dashboard and exports, user management.
+dashboard and exports, user management, API tokens, audit log.
 
 Access is decided on the routers, never per route (:mod:`app.web.facilitate.access`): the
 login pages are open, every other router carries ``AREA`` (a live login, CSRF on every
@@ -12,6 +12,7 @@ role, so a route that forgets its check fails there.
 from fastapi import APIRouter
 
 from app.web.facilitate import (
+    audit,
     dashboard,
     exports,
     invitations,
@@ -20,6 +21,7 @@ from app.web.facilitate import (
     progress,
     projects,
     rounds,
+    tokens,
     users,
 )
 
@@ -34,3 +36,6 @@ router.include_router(invitations.router)
 router.include_router(progress.router)
 router.include_router(exports.router)
 router.include_router(dashboard.router)
+router.include_router(tokens.router)
+router.include_router(tokens.admin)
+router.include_router(audit.router)

@@ -1,0 +1,101 @@
+"""The audit log page: who did what to which object, when, with the event's details.
+
+Admins see every event (and may filter by project); facilitators only the events of the
+projects they are members of (a project they cannot open is "not found" as a filter too).
+Filters: project, action and actor (a part of it), object type, the last N days. The page is
+cut in SQL (:func:`app.services.audit.page_events`, 50 events, newest first) with previous
+and next links that keep the filters. Ids of responses of anonymous rounds never appear.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.datastructures import QueryParams
+
+from app import links
+from app.deps import SessionDep
+from app.errors import InvalidInput, NotFound
+from app.models import Project
+from app.services import audit, members
+from app.services.paging import MAX_OFFSET, Slice
+from app.web.facilitate.access import AREA, NOT_FOUND_MESSAGE, FacilitatorDep, render
+
+router = APIRouter(dependencies=AREA)
+
+PAGE_SIZE = 50
+FILTERS = ("project", "action", "actor", "object_type", "days")
+
+
+def _number(params: QueryParams, name: str, *, default: int | None) -> int | None:
+    """A whole-number query value (``default`` when empty or missing); else
+    :class:`InvalidInput`."""
+    text = params.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_OFFSET)):
+        raise InvalidInput(f"{name}: must be a whole number", field=name)
+    return int(text)
+
+
+@router.get("/audit", name="facilitate.audit")
+def audit_log(request: Request, session: SessionDep, facilitator: FacilitatorDep) -> Response:
+    params = request.query_params
+    typed = {name: params.get(name, "") for name in FILTERS}
+    reachable: list[Project] = members.projects_of(session, facilitator.user) + members.projects_of(
+        session, facilitator.user, archived=True
+    )
+    by_id = {project.id: project for project in reachable if project.id is not None}
+    chosen = None
+    if typed["project"]:
+        chosen = next((p for p in reachable if p.slug == typed["project"]), None)
+        if chosen is None:
+            raise NotFound(NOT_FOUND_MESSAGE)
+    error = None
+    found: Slice[Any] = Slice([], 0, PAGE_SIZE, 0)
+    try:
+        wanted = audit.EventFilter(
+            projects=None if facilitator.is_admin else list(by_id),
+            project_id=chosen.id if chosen else None,
+            action=typed["action"],
+            actor=typed["actor"],
+            object_type=typed["object_type"],
+            days=_number(params, "days", default=None),
+        )
+        offset = _number(params, "offset", default=0) or 0
+        found = audit.page_events(session, wanted, PAGE_SIZE, offset)
+    except InvalidInput as problem:
+        error = problem.detail
+
+    def page_link(offset: int) -> str:
+        query = {name: value for name, value in typed.items() if value}
+        if offset:
+            query["offset"] = str(offset)
+        return links.path_for(request, "facilitate.audit", _query=query)
+
+    previous = page_link(max(found.offset - PAGE_SIZE, 0)) if found.offset > 0 else None
+    following = (
+        page_link(found.offset + PAGE_SIZE)
+        if found.offset + len(found.items) < found.total
+        else None
+    )
+    return render(
+        request,
+        facilitator,
+        "facilitate/audit.html",
+        {
+            "events": found.items,
+            "total": found.total,
+            "first": found.offset + 1,
+            "projects": sorted(reachable, key=lambda p: p.name.casefold()),
+            "by_id": by_id,
+            "object_types": audit.OBJECT_TYPES,
+            "typed": typed,
+            "error": error,
+            "previous": previous,
+            "following": following,
+        },
+        status_code=422 if error else 200,
+    )
