@@ -24,7 +24,7 @@ from app.web.facilitate.access import (
     redirect,
     render,
 )
-from app.web.facilitate.projects import _refused
+from app.web.facilitate.project_page import refused_page
 
 router = APIRouter(dependencies=AREA)
 
@@ -52,7 +52,7 @@ def add_organisation(
     try:
         projects.add_partner(session, project, _fields(form))
     except (InvalidInput, Conflict) as problem:
-        return _refused(request, session, facilitator, project, problem, _typed(form))
+        return refused_page(request, session, facilitator, project, problem, _typed(form))
     return redirect(request, "facilitate.project", slug=project.slug)
 
 

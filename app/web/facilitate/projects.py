@@ -4,17 +4,13 @@ the values typed, and nothing stored."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput, NotFound
-from app.models import Project
 from app.services import accounts, members, projects
-from app.services.partner_fields import AREA_TYPES, KINDS
 from app.web.csrf import FormDep
 from app.web.facilitate.access import (
     AREA,
@@ -25,6 +21,7 @@ from app.web.facilitate.access import (
     redirect,
     render,
 )
+from app.web.facilitate.project_page import project_page, refused_page
 
 router = APIRouter(dependencies=AREA)
 
@@ -76,63 +73,11 @@ def create_project(
     return redirect(request, "facilitate.project", slug=project.slug)
 
 
-def project_page(
-    request: Request,
-    session: Session,
-    facilitator: Facilitator,
-    project: Project,
-    *,
-    error: str | None = None,
-    typed: dict[str, Any] | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    """The project's page: partners, members, name and archive; ``error`` above the form
-    whose values ``typed`` holds."""
-    return render(
-        request,
-        facilitator,
-        "facilitate/project.html",
-        {
-            "project": project,
-            "organisations": projects.list_organisations(session, project),
-            "members": members.members_of(session, project),
-            "kinds": KINDS,
-            "area_types": AREA_TYPES,
-            "error": error,
-            "typed": typed or {},
-            "imported": request.query_params.get("imported"),
-        },
-        status_code=status_code,
-    )
-
-
 @router.get("/projects/{slug}", name="facilitate.project")
 def show_project(
     request: Request, session: SessionDep, facilitator: FacilitatorDep, project: ProjectDep
 ) -> Response:
     return project_page(request, session, facilitator, project)
-
-
-def _refused(
-    request: Request,
-    session: Session,
-    facilitator: Facilitator,
-    project: Project,
-    problem: InvalidInput | Conflict,
-    typed: dict[str, Any],
-) -> HTMLResponse:
-    """The page again with the problem; the unit of work stores nothing of this request."""
-    session.rollback()
-    session.refresh(project)
-    return project_page(
-        request,
-        session,
-        facilitator,
-        project,
-        error=problem.detail,
-        typed=typed,
-        status_code=problem.status_code,
-    )
 
 
 @router.post("/projects/{slug}/rename", name="facilitate.project.rename")
@@ -146,7 +91,7 @@ def rename_project(
     try:
         projects.rename_project(session, project, field(form, "name"), actor=facilitator.actor)
     except InvalidInput as problem:
-        return _refused(
+        return refused_page(
             request, session, facilitator, project, problem, {"project_name": field(form, "name")}
         )
     return redirect(request, "facilitate.project", slug=project.slug)
@@ -185,7 +130,9 @@ def add_member(
             )
         members.add_member(session, project, user, actor=facilitator.actor)
     except (InvalidInput, Conflict) as problem:
-        return _refused(request, session, facilitator, project, problem, {"member_email": email})
+        return refused_page(
+            request, session, facilitator, project, problem, {"member_email": email}
+        )
     return redirect(request, "facilitate.project", slug=project.slug)
 
 
@@ -204,5 +151,5 @@ def remove_member(
     try:
         members.remove_member(session, project, member, actor=facilitator.actor)
     except Conflict as problem:
-        return _refused(request, session, facilitator, project, problem, {})
+        return refused_page(request, session, facilitator, project, problem, {})
     return redirect(request, "facilitate.project", slug=project.slug)
