@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from sqlalchemy import BigInteger, Column
 
 from app.errors import InvalidInput
-from scoring import shorten, text_problem
+from app.i18n import N_, Message
+from scoring import is_surrogate, shorten, unfit_character
 
 INT_MAX = 2**31 - 1
 """The largest value of an ``INTEGER`` column on PostgreSQL (ids and counts)."""
@@ -46,6 +47,21 @@ def max_length(attribute: object) -> int:
     return length
 
 
+NOT_TEXT = N_("must be text")
+TOO_LONG = N_("%(length)s characters, at most %(limit)s allowed")
+EMPTY = N_("must not be empty")
+NOT_UTF8 = N_("is not valid UTF-8 text (at character %(position)s)")
+CONTROL_IN_TEXT = N_(
+    "contains the control character %(code)s at position %(position)s; only tabs and line "
+    "breaks are allowed"
+)
+CONTROL_IN_LINE = N_(
+    "contains the control character %(code)s at position %(position)s; line breaks and tabs "
+    "are not allowed here"
+)
+FIELD_PROBLEM = N_("%(field)s: %(problem)s")
+
+
 def text_error(
     value: str,
     *,
@@ -53,16 +69,28 @@ def text_error(
     length: int | None = None,
     multiline: bool = False,
     required: bool = False,
-) -> str | None:
+) -> Message | None:
     """What is wrong with a text to store, or None (see :func:`text` for the rules)."""
     if not isinstance(value, str):
-        return "must be text"
+        return Message(NOT_TEXT)
     limit = length if length is not None else max_length(column)
     if len(value) > limit:
-        return f"{len(value)} characters, at most {limit} allowed"
+        return Message(TOO_LONG, length=len(value), limit=limit)
     if required and not value.strip():
-        return "must not be empty"
-    return text_problem(value, multiline=multiline)
+        return Message(EMPTY)
+    found = unfit_character(value, multiline=multiline)
+    if found is None:
+        return None
+    position, character = found
+    if is_surrogate(character):
+        return Message(NOT_UTF8, position=position)
+    code = f"U+{ord(character):04X}"
+    return Message(CONTROL_IN_TEXT if multiline else CONTROL_IN_LINE, code=code, position=position)
+
+
+def field_problem(field: str, problem: Message) -> InvalidInput:
+    """The error "``field``: ``problem``" (``field`` a catalogue label, translated on pages)."""
+    return InvalidInput(Message(FIELD_PROBLEM, field=Message(field), problem=problem), field=field)
 
 
 def text(
@@ -79,12 +107,14 @@ def text(
     The length limit is ``column``'s (a model attribute) unless ``length`` is given (JSON
     columns have none of their own). Refused everywhere: invalid UTF-8, NUL and the other
     control characters; tab and line breaks unless ``multiline``; blank text if ``required``.
+    ``field`` is a label the catalogues know (marked with ``N_`` where it is written), so
+    pages show the message in their language.
     """
     problem = text_error(
         value, column=column, length=length, multiline=multiline, required=required
     )
     if problem is not None:
-        raise InvalidInput(f"{field}: {problem}", field=field)
+        raise field_problem(field, problem)
     return value
 
 
@@ -107,14 +137,18 @@ def findable(value: str, column: object) -> bool:
     )
 
 
+WHOLE_NUMBER_RANGE = N_("%(value)s is not a whole number from %(low)s to %(high)s")
+
+
 def integer(value: int, field: str, *, low: int = 0, column: object = None) -> int:
     """``value`` if it lies in ``low`` up to what the (``INTEGER``) column holds."""
     high = INT_MAX
     if column is not None and isinstance(column_of(column).type, BigInteger):
         high = BIGINT_MAX
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(
-            f"{field}: {shorten(value)} is not a whole number from {low} to {high}", field=field
+        raise field_problem(
+            field,
+            Message(WHOLE_NUMBER_RANGE, value=shorten(value), low=low, high=high),
         )
     return value
 

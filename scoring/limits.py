@@ -68,6 +68,17 @@ _NOT_IN_LINE = re.compile(f"[\t\n\r{_CONTROL}{_SURROGATE}]")
 _NOT_IN_TEXT = re.compile(f"[{_CONTROL}{_SURROGATE}]")
 
 
+def unfit_character(value: str, *, multiline: bool) -> tuple[int, str] | None:
+    """The first character :func:`text_problem` refuses, as (1-based position, character)."""
+    found = (_NOT_IN_TEXT if multiline else _NOT_IN_LINE).search(value)
+    return None if found is None else (found.start() + 1, found.group())
+
+
+def is_surrogate(character: str) -> bool:
+    """Whether ``character`` is a lone surrogate: what undecodable bytes (not UTF-8) become."""
+    return "\ud800" <= character <= "\udfff"
+
+
 def text_problem(value: str, *, multiline: bool) -> str | None:
     """What makes ``value`` unfit to store, or None.
 
@@ -76,11 +87,11 @@ def text_problem(value: str, *, multiline: bool) -> str | None:
     control characters; tab and line breaks only where ``multiline`` allows them. Positions
     are 1-based.
     """
-    found = (_NOT_IN_TEXT if multiline else _NOT_IN_LINE).search(value)
+    found = unfit_character(value, multiline=multiline)
     if found is None:
         return None
-    position, character = found.start() + 1, found.group()
-    if "\ud800" <= character <= "\udfff":
+    position, character = found
+    if is_surrogate(character):
         return f"is not valid UTF-8 text (at character {position})"
     allowed = (
         "only tabs and line breaks are allowed"

@@ -18,9 +18,13 @@ from sqlmodel import Session, col, select
 from app import limits
 from app.db_types import utcnow
 from app.errors import Conflict, NotFound
+from app.i18n import N_, Message
 from app.models import Organisation, Project
 from app.services import audit, partner_fields
 from scoring import shorten
+
+PROJECT_EXISTS = N_("project %(slug)s already exists")
+ORGANISATION_EXISTS = N_("project %(project)s already has an organisation %(name)s")
 
 
 def create_project(session: Session, slug: str, name: str, *, min_group_size: int = 3) -> Project:
@@ -29,7 +33,7 @@ def create_project(session: Session, slug: str, name: str, *, min_group_size: in
     limits.text(name, "project name", column=Project.name, required=True)
     limits.integer(min_group_size, "minimum group size", low=1, column=Project.min_group_size)
     if find_project(session, slug) is not None:
-        raise Conflict(f"project {slug!r} already exists", slug=slug)
+        raise Conflict(Message(PROJECT_EXISTS, slug=repr(slug)), slug=slug)
     project = Project(slug=slug, name=name, min_group_size=min_group_size)
     session.add(project)
     session.flush()
@@ -142,7 +146,7 @@ def add_partner(
 
 def _duplicate(project: Project, name: str) -> Conflict:
     return Conflict(
-        f"project {project.slug!r} already has an organisation {name!r}",
+        Message(ORGANISATION_EXISTS, project=repr(project.slug), name=repr(name)),
         project=project.slug,
         organisation=name,
     )

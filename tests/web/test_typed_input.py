@@ -219,7 +219,9 @@ def test_an_over_long_comment_is_refused_with_the_comment_kept_on_the_page(
     typed = "x" * 3990 + "\r\n" * 10 + "y"  # 4001 as the browser counts, 4011 as posted
     refused = Page.get(client, "/respond/step/1").submit({"comment": typed})
     assert refused.status == 422
-    assert "Please shorten the comment to at most 4000 characters." in refused.text
+    # one rule for numbers in messages: the limit reads as the hint beside the field does
+    assert "Please shorten the comment to at most 4,000 characters." in refused.text
+    assert "At most 4,000 characters." in refused.text
     assert _field_comment(refused) == typed.replace("\r\n", "\n")
     assert _stored(reader).comments == {"leadership": "kept"}
     fits = typed[:-1]  # 4000 as the browser counts

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.services import partner_fields, partner_import, projects
 from app.services.partner_fields import AREA_TYPES, KINDS, PartnerFields
 from app.web.csrf import FormDep
@@ -84,7 +84,7 @@ def _edit(
     project: ProjectDep,
     organisation_id: int | None,
     typed: dict[str, str],
-    error: str | None,
+    error: Message | str | None,
     status_code: int,
 ) -> HTMLResponse:
     return render(
@@ -125,7 +125,7 @@ def save_organisation(
             project,
             organisation_id,
             _typed(form),
-            problem.detail,
+            problem.message,
             problem.status_code,
         )
     return redirect(request, "facilitate.project", slug=project.slug)
@@ -157,8 +157,8 @@ def _import(
     request: Request,
     facilitator: FacilitatorDep,
     project: ProjectDep,
-    problems: list[str],
-    error: str | None,
+    problems: list[Message],
+    error: Message | str | None,
     status_code: int,
 ) -> HTMLResponse:
     return render(
@@ -195,7 +195,7 @@ def import_partners(
         added = partner_import.import_partners(session, project, raw, actor=facilitator.actor)
     except partner_import.ImportRefused as refused:
         session.rollback()
-        problems = [str(problem) for problem in refused.problems]
+        problems = [problem.text for problem in refused.problems]
         return _import(request, facilitator, project, problems, None, 422)
     return redirect(
         request, "facilitate.project", slug=project.slug, _query={"imported": str(len(added))}

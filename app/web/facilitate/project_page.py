@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from app.errors import Conflict, InvalidInput
+from app.i18n import Message
 from app.models import Project
 from app.services import members, projects
 from app.services.partner_fields import AREA_TYPES, KINDS
@@ -22,7 +23,7 @@ def project_page(
     facilitator: Facilitator,
     project: Project,
     *,
-    error: str | None = None,
+    error: Message | str | None = None,
     typed: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -64,7 +65,7 @@ def refused_page(
         session,
         facilitator,
         project,
-        error=problem.detail,
+        error=problem.message,
         typed=typed,
         status_code=problem.status_code,
     )

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import Message
 from app.services import accounts, members, projects
 from app.web.csrf import FormDep
 from app.web.facilitate.access import (
@@ -36,7 +37,7 @@ def _list_page(
     session: Session,
     facilitator: Facilitator,
     *,
-    error: str | None = None,
+    error: Message | str | None = None,
     typed: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -68,7 +69,7 @@ def create_project(
     except InvalidInput as problem:
         session.rollback()
         return _list_page(
-            request, session, facilitator, error=problem.detail, typed=name, status_code=422
+            request, session, facilitator, error=problem.message, typed=name, status_code=422
         )
     return redirect(request, "facilitate.project", slug=project.slug)
 

@@ -22,7 +22,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from app import locale_numbers
-from app.i18n import Localizer
+from app.i18n import N_, Localizer, Message
 from app.services.respondent_rules import visible_ids
 from scoring import (
     NOT_APPLICABLE,
@@ -275,9 +275,9 @@ def text_message(
             "The text contains control characters that cannot be saved. Please remove them."
         )
     if comment:
-        return i18n.gettext("Please shorten the comment to at most %(max)s characters.") % {
-            "max": max_length
-        }
-    return i18n.gettext("Please shorten the text to at most %(max)s characters.") % {
-        "max": max_length
-    }
+        return i18n.message(
+            Message(N_("Please shorten the comment to at most %(max)s characters."), max=max_length)
+        )
+    return i18n.message(
+        Message(N_("Please shorten the text to at most %(max)s characters."), max=max_length)
+    )
