@@ -14,6 +14,7 @@ answers.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, Column
@@ -113,6 +114,42 @@ def text(
     problem = text_error(
         value, column=column, length=length, multiline=multiline, required=required
     )
+    if problem is not None:
+        raise field_problem(field, problem)
+    return value
+
+
+NAME_JOINERS = frozenset({"\u200c", "\u200d"})
+"""Format characters a name may hold: the zero-width non-joiner and joiner, which Persian and
+Indic spellings and emoji sequences need; every other one (``Cf``) is refused."""
+FORMAT_CHARACTER = N_(
+    "contains the invisible format character %(code)s (%(character)s) at position "
+    "%(position)s; a name cannot hold it"
+)
+
+
+def name_error(value: str) -> Message | None:
+    """What makes ``value`` unfit as a name beyond :func:`text_error`: a format character
+    (Unicode category ``Cf``: the bidi overrides, embeddings and isolates U+202A-U+202E and
+    U+2066-U+2069, marks such as U+200E, zero-width spaces, soft hyphens), or None."""
+    for position, character in enumerate(value, 1):
+        if unicodedata.category(character) == "Cf" and character not in NAME_JOINERS:
+            return Message(
+                FORMAT_CHARACTER,
+                code=f"U+{ord(character):04X}",
+                character=unicodedata.name(character, "format character"),
+                position=position,
+            )
+    return None
+
+
+def name(value: str, field: str, *, column: object, required: bool = True) -> str:
+    """A name (of a project, organisation, round, invitation label, account, token): ``value``
+    as :func:`text` accepts it and without format characters (:func:`name_error`), which
+    would turn the text around it on every page and in every list; else :class:`InvalidInput`
+    naming ``field``. The one check of every name field, so pages, API and CLI agree."""
+    text(value, field, column=column, required=required)
+    problem = name_error(value)
     if problem is not None:
         raise field_problem(field, problem)
     return value

@@ -123,7 +123,7 @@ def create_user(
 ) -> User:
     """A new active account; the address must be unused."""
     email = check_email(email)
-    name = limits.text(display_name.strip() or email, "name", column=User.display_name)
+    name = limits.name(display_name.strip() or email, "name", column=User.display_name)
     check_password(password)
     if find_user(session, email) is not None:
         raise Conflict(Message(ACCOUNT_EXISTS, email=repr(email)), email=email)

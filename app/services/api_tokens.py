@@ -78,7 +78,7 @@ def create_token(
     now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """Make a token of ``project``; returns the row and the secret (never stored). Flushes."""
-    limits.text(name, "token name", column=ApiToken.name, required=True)
+    limits.name(name, "token name", column=ApiToken.name)
     chosen = parse_scopes(scopes)
     limits.moment(expires_at, "expiry")
     now = now or utcnow()

@@ -97,7 +97,7 @@ def create_invitation(
     limits.optional_text(
         stakeholder_group, "stakeholder group", column=Invitation.stakeholder_group
     )
-    limits.text(label, "label", column=Invitation.label)
+    limits.name(label, "label", column=Invitation.label, required=False)
     limits.moment(expires_at, "expiry")
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= utcnow()):
         raise InvalidInput("the expiry must be a future time with a time zone")

@@ -120,7 +120,7 @@ def check(
 ) -> PartnerFields:
     """All of a partner's values checked (the name's uniqueness is the caller's check); the
     first problem is raised (:func:`problems_of` gives them all)."""
-    name = limits.text(name.strip(), NAME, column=Organisation.name, required=True)
+    name = limits.name(name.strip(), NAME, column=Organisation.name)
     if population is not None:
         limits.integer(population, POPULATION, column=Organisation.population)
     return PartnerFields(
@@ -169,9 +169,7 @@ def problems_of(cells: Mapping[str, str]) -> tuple[PartnerFields | None, list[In
     problems: list[InvalidInput] = []
     name = _collect(
         problems,
-        lambda: limits.text(
-            cells.get("name", "").strip(), NAME, column=Organisation.name, required=True
-        ),
+        lambda: limits.name(cells.get("name", "").strip(), NAME, column=Organisation.name),
     )
     country = _collect(problems, lambda: country_code(cells.get("country", "")))
     kind = _collect(

@@ -30,7 +30,7 @@ ORGANISATION_EXISTS = N_("project %(project)s already has an organisation %(name
 def create_project(session: Session, slug: str, name: str, *, min_group_size: int = 3) -> Project:
     """Create a project; its slug is unique across the service."""
     limits.text(slug, "project slug", column=Project.slug, required=True)
-    limits.text(name, "project name", column=Project.name, required=True)
+    limits.name(name, "project name", column=Project.name)
     limits.integer(min_group_size, "minimum group size", low=1, column=Project.min_group_size)
     if find_project(session, slug) is not None:
         raise Conflict(Message(PROJECT_EXISTS, slug=repr(slug)), slug=slug)
@@ -69,7 +69,7 @@ def rename_project(
     session: Session, project: Project, name: str, *, actor: str = audit.OPERATOR
 ) -> Project:
     """A new display name (the slug stays: links and commands use it)."""
-    project.name = limits.text(name.strip(), "project name", column=Project.name, required=True)
+    project.name = limits.name(name.strip(), "project name", column=Project.name)
     session.add(project)
     audit.record(
         session,

@@ -42,7 +42,7 @@ def create_round(
     notice_version: str = "1",
 ) -> Round:
     """Create a round of ``slug_of_questionnaire`` ``version`` in ``project``."""
-    limits.text(name, "round name", column=Round.name, required=True)
+    limits.name(name, "round name", column=Round.name)
     limits.text(privacy_notice, "privacy notice", column=Round.privacy_notice, multiline=True)
     limits.text(notice_version, "notice version", column=Round.notice_version, required=True)
     limits.moment(opens_at, "opening time")

@@ -101,7 +101,7 @@ def test_rename_archive_and_members(
 ) -> None:
     page = Page.get(client, "/projects/net")
     renamed = page.submit({"name": "Baltic & <Co>"}, "/projects/net/rename")
-    assert "<h1>Baltic &amp; &lt;Co&gt;</h1>" in renamed.text
+    assert '<h1 dir="auto">Baltic &amp; &lt;Co&gt;</h1>' in renamed.text
     empty = page.submit({"name": " "}, "/projects/net/rename")
     assert empty.status == 422
     assert "project name: must not be empty" in empty.text

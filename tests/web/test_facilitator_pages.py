@@ -98,6 +98,24 @@ def test_a_partner_name_with_markup_is_escaped(client: TestClient, logged_in: Pa
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &#34;Co&#34;" in added.text
 
 
+def test_names_with_bidi_controls_are_refused_and_names_are_shown_isolated(
+    client: TestClient, logged_in: Page, engine: Engine
+) -> None:
+    page = Page.get(client, "/projects/net")
+    refused = page.submit(
+        {"name": "evil\u202egpj.exe", "country": "DE"}, page.url + "/organisations"
+    )
+    assert refused.status == 422
+    assert "organisation name: contains the invisible format character U+202E" in refused.text
+    assert 'value="evil\u202egpj.exe"' in refused.text  # kept to correct
+    assert _names(engine) == []
+    added = Page.get(client, "/projects/net").submit(
+        {"name": "مدينة Köln", "country": "DE"}, "/projects/net/organisations"
+    )
+    assert '<td dir="auto">مدينة Köln</td>' in added.text
+    assert '<h1 dir="auto">' in added.text
+
+
 @pytest.mark.parametrize(
     ("country", "message"),
     [("ZZ", "country &#39;ZZ&#39; is not an ISO 3166 country code"), ("Germany", "two-letter")],
