@@ -49,6 +49,7 @@ NOT_ISO = N_("country %(code)s is not an ISO 3166 country code (such as DE, PL o
 NOT_A_KIND = N_("kind %(value)s is not one of %(allowed)s")
 NOT_AN_AREA = N_("area type %(value)s is not one of %(allowed)s")
 NOT_PERCENTAGE = N_("%(value)s is not a percentage from %(low)s to %(high)s")
+NOT_FINITE = N_("the number is too large to store; enter one from %(low)s to %(high)s")
 NOT_WHOLE = N_("%(value)s is not a whole number")
 NOT_NUMBER = N_("%(value)s is not a number")
 KINDS = tuple(kind.value for kind in OrganisationKind)
@@ -104,9 +105,12 @@ def area_value(value: str | None) -> str | None:
 def share_value(value: float | None) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not math.isfinite(value) or not 0 <= value <= 100:
-        shown = shorten(value) if math.isfinite(value) else "too large"
-        raise limits.field_problem(SHARE, Message(NOT_PERCENTAGE, value=shown, low=0, high=100))
+    if isinstance(value, bool) or not math.isfinite(value):  # "1e400": never echoed as inf
+        raise limits.field_problem(SHARE, Message(NOT_FINITE, low=0, high=100))
+    if not 0 <= value <= 100:
+        raise limits.field_problem(
+            SHARE, Message(NOT_PERCENTAGE, value=shorten(value), low=0, high=100)
+        )
     return float(value)
 
 
@@ -145,6 +149,8 @@ def parse_number(text: str, field: str, *, whole: bool) -> float | int | None:
             return int(digits)
         raise limits.field_problem(field, Message(NOT_WHOLE, value=shorten(text)))
     try:
+        if not any(character.isdigit() for character in cleaned):  # "nan", "inf", "infinity"
+            raise ValueError(cleaned)
         return float(cleaned.replace(",", "."))
     except ValueError:
         raise limits.field_problem(field, Message(NOT_NUMBER, value=shorten(text))) from None

@@ -124,6 +124,18 @@ def test_nan_infinity_and_lone_surrogates_are_422(
     _nothing_stored(engine)
 
 
+def test_a_number_beyond_what_a_float_holds_is_refused_with_the_item_and_range(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    body = b'{"organisation_id": %d, "language": "en", "answers": {"leadership.mandate": 1e400}}'
+    refused = problem(
+        _raw(client, net, bearer(), body % net.organisation.id), 422, "invalid-answers"
+    )
+    assert refused["errors"][0]["item_id"] == "leadership.mandate"
+    assert "inf" not in str(refused).replace("invalid", "")
+    _nothing_stored(engine)
+
+
 @pytest.mark.parametrize(
     ("body", "detail"),
     [

@@ -159,6 +159,30 @@ def test_a_number_out_of_range_names_the_range_in_the_pages_language(
     assert SHARE not in _stored(reader).answers
 
 
+def test_a_number_beyond_what_a_float_holds_names_the_range_and_never_shows_inf(
+    client: TestClient, start: Callable[[str], Page], reader: Reader
+) -> None:
+    refused = start("de").submit({STAFF: "1e400", SHARE: "-1e400"})
+    assert refused.status == 422
+    assert (
+        "Personal?: Bitte geben Sie eine Zahl von -1.000.000.000.000.000 bis "
+        "1.000.000.000.000.000 ein." in refused.text
+    )
+    assert "Anteil?: Bitte geben Sie eine Zahl von 0 bis 2.500,5 ein." in refused.text
+    assert _field(refused, STAFF) == "1e400"  # as typed
+    assert "inf" not in refused.text.replace("info", "")
+    assert STAFF not in _stored(reader).answers
+    page = Page.get(client, "/respond/step/1")
+    fields = page.hidden()
+    saved = client.post(
+        "/respond/step/1/autosave",
+        data={**fields, STAFF: "1e400"},
+        headers={"X-CSRF-Token": fields["csrf_token"], "Accept": "application/json"},
+    )
+    assert saved.status_code == 422
+    assert "inf" not in saved.text
+
+
 def test_autosave_reads_numbers_in_the_pages_language(
     start: Callable[[str], Page], reader: Reader
 ) -> None:
