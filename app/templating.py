@@ -107,7 +107,9 @@ def render_error_page(
             "reload_url": getattr(request.state, "reload_url", None) if status == 409 else None,
             "retry_minutes": -(-retry_after // 60) if retry_after else None,
             # a refused page post lists what it held, so nothing typed is lost with it
-            "kept": getattr(request.state, "kept_form", None) if status in (401, 403) else None,
+            "kept": getattr(request.state, "kept_form", None)
+            if status in (401, 403, 422)
+            else None,
             "retry_kind": getattr(request.state, "retry_kind", "link"),
         },
         status_code=status,
