@@ -94,9 +94,19 @@ def example(language: str) -> str:
 
 
 def as_typed(value: int | float, language: str) -> str:
-    """A stored number written back into a field: the locale's decimal sign, every digit,
-    no grouping (so a year stays "2024"); parsing it again gives the same number."""
-    return _every_digit(value, language, grouped=False)
+    """A stored number written back into a field, so the reader sees how it was read: the
+    locale's format, grouped as Babel groups ("1.500" in German for 1500 typed as "1500"),
+    every digit kept; parsing it again gives the same number."""
+    return _every_digit(value, language, grouped=True)
+
+
+def looks_grouped(text: str, language: str) -> bool:
+    """Whether ``text`` has the locale's decimal sign followed by exactly three digits and
+    nothing else after one to three digits ("1,500" in German, "1.500" in English): read as a
+    decimal ("1,5"), but in another language it is one thousand five hundred."""
+    locale = _locale(language)
+    decimal = re.escape(get_decimal_symbol(locale))
+    return re.fullmatch(rf"[+-]?\d{{1,3}}{decimal}\d{{3}}", text.strip()) is not None
 
 
 def as_read(value: int | float, language: str) -> str:

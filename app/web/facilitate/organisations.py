@@ -10,11 +10,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from app import locale_numbers
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput
 from app.i18n import N_, Message
 from app.services import partner_fields, partner_import, projects
 from app.services.partner_fields import AREA_TYPES, KINDS, PartnerFields
+from app.templating import localizer_for
 from app.web.csrf import FormDep
 from app.web.facilitate.access import (
     AREA,
@@ -65,17 +67,21 @@ def edit_page(
     organisation_id: int,
 ) -> Response:
     organisation = projects.organisation_in(session, project, organisation_id)
+    language = localizer_for(request).language
     typed = {
         "name": organisation.name,
         "country": organisation.country,
         "kind": organisation.kind,
-        "population": "" if organisation.population is None else str(organisation.population),
-        "foreign_born_share": ""
-        if organisation.foreign_born_share is None
-        else f"{organisation.foreign_born_share:g}",
+        "population": _as_typed(organisation.population, language),
+        "foreign_born_share": _as_typed(organisation.foreign_born_share, language),
         "area_type": organisation.area_type or "",
     }
     return _edit(request, facilitator, project, organisation.id, typed, None, 200)
+
+
+def _as_typed(value: float | None, language: str) -> str:
+    """A stored number in its field as the page's language writes it ("4.000.000", "7,5")."""
+    return "" if value is None else locale_numbers.as_typed(value, language)
 
 
 def _edit(
