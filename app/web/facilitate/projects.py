@@ -8,9 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
+from app import limits
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput, NotFound
-from app.i18n import Message
+from app.i18n import N_, Message
 from app.services import accounts, members, projects
 from app.web.csrf import FormDep
 from app.web.facilitate.access import (
@@ -25,6 +26,7 @@ from app.web.facilitate.access import (
 from app.web.facilitate.project_page import project_page, refused_page
 
 router = APIRouter(dependencies=AREA)
+NO_ACCOUNT = N_("there is no account %(email)s; an administrator creates accounts")
 
 
 @router.get("/projects", name="facilitate.projects")
@@ -63,7 +65,7 @@ def create_project(
     name = field(form, "name").strip()
     try:
         if not name:
-            raise InvalidInput("project name: must not be empty", field="name")
+            raise limits.field_problem(N_("project name"), Message(limits.EMPTY))
         project = projects.create_project(session, projects.free_slug(session, name), name)
         members.add_member(session, project, facilitator.user, actor=facilitator.actor)
     except InvalidInput as problem:
@@ -125,9 +127,7 @@ def add_member(
         user = accounts.find_user(session, email)
         if user is None:
             raise InvalidInput(
-                f"there is no account {accounts.normalise_email(email)!r}; "
-                "an administrator creates accounts",
-                field="email",
+                Message(NO_ACCOUNT, email=repr(accounts.normalise_email(email))), field="email"
             )
         members.add_member(session, project, user, actor=facilitator.actor)
     except (InvalidInput, Conflict) as problem:
