@@ -20,7 +20,9 @@ comma, is refused rather than read as 1.5).
 >>> example("de"), example("en")
 ('1.234,5', '1,234.5')
 >>> as_typed(1500, "de"), as_typed(1234.5, "de"), as_typed(0.125, "en")
-('1500', '1234,5', '0.125')
+('1.500', '1.234,5', '0.125')
+>>> looks_grouped("1,500", "de"), looks_grouped("1,5", "de"), looks_grouped("1,500", "en")
+(True, False, False)
 >>> as_read(1500.125, "de"), as_read(2024, "en")
 ('1.500,125', '2,024')
 """
