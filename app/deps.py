@@ -28,6 +28,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from app import forms
 from app.db import WORKER_THREADS, is_writer, unit_of_work, write_lock
 from app.errors import TooManyRequests
 from app.services import rate_limit
@@ -171,7 +172,7 @@ def login_guard(buckets: Callable[[Request, FormData], Buckets], message: str) -
     """
 
     async def guard(request: Request) -> AsyncIterator[None]:
-        named = buckets(request, await request.form())
+        named = buckets(request, await forms.read_form(request))
         try:
             await run_in_threadpool(_check_buckets, request, named, message)
         except TooManyRequests:

@@ -4,8 +4,12 @@ Services, dependencies and middleware raise these, never FastAPI's ``HTTPExcepti
 :mod:`app.problems` turns each into RFC 9457 ``application/problem+json`` (type
 ``/problems/<type_slug>``) or an error page, and the CLI prints ``error: <detail>``. So a
 ``detail`` must read well on every face: a sentence about the thing (no HTTP words, no
-command-line options, no URLs). ``extra`` holds machine-readable fields (the answer problems,
-the current revision, the languages offered) returned as they are.
+command-line options, no URLs). An error that a page may show is raised with an
+:class:`app.i18n.Message` (a catalogue msgid and its values): ``detail`` is its English text
+for the API and the CLI, ``message`` what pages translate (:meth:`app.i18n.Localizer.message`),
+so a German page never shows an English sentence and numbers follow one rule (plain in the API
+and CLI, the locale's format on pages). ``extra`` holds machine-readable fields (the answer
+problems, the current revision, the languages offered) returned as they are.
 
 The tree (status, type); classes defined in services are marked with their module::
 
@@ -59,7 +63,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 
-from app.i18n import N_
+from app.i18n import N_, Message
 
 RETRY_AFTER_SECONDS = 5
 """What a 503 asks clients to wait before trying again (the database is busy or restarting)."""
@@ -91,9 +95,11 @@ class AppError(Exception):
     location: str | None = None
     """Where a page request is redirected instead of seeing an error page (None: no redirect)."""
 
-    def __init__(self, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail: str | Message, **extra: Any) -> None:
+        super().__init__(str(detail))
+        self.message: Message | str = detail
+        """What pages show, translated (:meth:`app.i18n.Localizer.message`)."""
+        self.detail = str(detail)
         self.extra = extra
 
     def headers(self) -> dict[str, str]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from gettext import NullTranslations
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError, localedata
 from babel.dates import format_date, format_time
@@ -191,6 +192,42 @@ def language_name(language: str, in_language: str | None = None) -> str:
     return (name or language)[:1].upper() + (name or language)[1:]
 
 
+class Message:
+    """A message with named values, told in English to the API and the CLI (``str()``) and in
+    the page's language on pages (:meth:`Localizer.message`).
+
+    ``text`` is a catalogue msgid (mark it with :func:`N_`) with ``%(name)s`` placeholders.
+    Values: a :class:`Message` (a field's name, say) is translated too; a number is written
+    plain in English text ("4000", as a client reads it) and in the locale's format on pages
+    ("4.000" in German, grouping as Babel gives); anything else as ``str()``.
+    """
+
+    __slots__ = ("text", "values")
+
+    def __init__(self, text: str, **values: Any) -> None:
+        self.text = text
+        self.values = values
+
+    def __str__(self) -> str:
+        return self.text % {name: plain(value) for name, value in self.values.items()}
+
+    def __repr__(self) -> str:
+        return f"Message({self.text!r}, **{self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.text, self.values) == (other.text, other.values)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def plain(value: object) -> str:
+    """A message value as the API and CLI write it: numbers without grouping ("4000", "1.5")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Localizer:
     """Everything a page needs to speak one language: messages, numbers, dates, texts."""
@@ -246,6 +283,22 @@ class Localizer:
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self._translations.ngettext(singular, plural, count)
+
+    def message(self, message: Message | str) -> str:
+        """A :class:`Message` (or a plain msgid) in this language, its numbers in this
+        locale's format (see :class:`Message`)."""
+        if isinstance(message, str):
+            return self.gettext(message)
+        return self.gettext(message.text) % {
+            name: self._value(value) for name, value in message.values.items()
+        }
+
+    def _value(self, value: object) -> str:
+        if isinstance(value, Message):
+            return self.message(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return format_decimal(value, locale=self.language)
+        return str(value)
 
     def number(self, value: float | None, digits: int = 0) -> str:
         if value is None:

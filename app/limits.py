@@ -14,12 +14,14 @@ answers.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, Column
 
 from app.errors import InvalidInput
-from scoring import shorten, text_problem
+from app.i18n import N_, Message
+from scoring import is_surrogate, shorten, unfit_character
 
 INT_MAX = 2**31 - 1
 """The largest value of an ``INTEGER`` column on PostgreSQL (ids and counts)."""
@@ -46,6 +48,21 @@ def max_length(attribute: object) -> int:
     return length
 
 
+NOT_TEXT = N_("must be text")
+TOO_LONG = N_("%(length)s characters, at most %(limit)s allowed")
+EMPTY = N_("must not be empty")
+NOT_UTF8 = N_("is not valid UTF-8 text (at character %(position)s)")
+CONTROL_IN_TEXT = N_(
+    "contains the control character %(code)s at position %(position)s; only tabs and line "
+    "breaks are allowed"
+)
+CONTROL_IN_LINE = N_(
+    "contains the control character %(code)s at position %(position)s; line breaks and tabs "
+    "are not allowed here"
+)
+FIELD_PROBLEM = N_("%(field)s: %(problem)s")
+
+
 def text_error(
     value: str,
     *,
@@ -53,16 +70,28 @@ def text_error(
     length: int | None = None,
     multiline: bool = False,
     required: bool = False,
-) -> str | None:
+) -> Message | None:
     """What is wrong with a text to store, or None (see :func:`text` for the rules)."""
     if not isinstance(value, str):
-        return "must be text"
+        return Message(NOT_TEXT)
     limit = length if length is not None else max_length(column)
     if len(value) > limit:
-        return f"{len(value)} characters, at most {limit} allowed"
+        return Message(TOO_LONG, length=len(value), limit=limit)
     if required and not value.strip():
-        return "must not be empty"
-    return text_problem(value, multiline=multiline)
+        return Message(EMPTY)
+    found = unfit_character(value, multiline=multiline)
+    if found is None:
+        return None
+    position, character = found
+    if is_surrogate(character):
+        return Message(NOT_UTF8, position=position)
+    code = f"U+{ord(character):04X}"
+    return Message(CONTROL_IN_TEXT if multiline else CONTROL_IN_LINE, code=code, position=position)
+
+
+def field_problem(field: str, problem: Message) -> InvalidInput:
+    """The error "``field``: ``problem``" (``field`` a catalogue label, translated on pages)."""
+    return InvalidInput(Message(FIELD_PROBLEM, field=Message(field), problem=problem), field=field)
 
 
 def text(
@@ -79,12 +108,57 @@ def text(
     The length limit is ``column``'s (a model attribute) unless ``length`` is given (JSON
     columns have none of their own). Refused everywhere: invalid UTF-8, NUL and the other
     control characters; tab and line breaks unless ``multiline``; blank text if ``required``.
+    ``field`` is a label the catalogues know (marked with ``N_`` where it is written), so
+    pages show the message in their language.
     """
     problem = text_error(
         value, column=column, length=length, multiline=multiline, required=required
     )
     if problem is not None:
-        raise InvalidInput(f"{field}: {problem}", field=field)
+        raise field_problem(field, problem)
+    return value
+
+
+NAME_JOINERS = frozenset({"\u200c", "\u200d"})
+"""Format characters a name may hold: the zero-width non-joiner and joiner, which Persian and
+Indic spellings and emoji sequences need; every other one (``Cf``) is refused."""
+FORMAT_CHARACTER = N_(
+    "contains the invisible format character %(code)s (%(character)s) at position "
+    "%(position)s; a name cannot hold it"
+)
+
+
+def name_error(value: str) -> Message | None:
+    """What makes ``value`` unfit as a name beyond :func:`text_error`: a format character
+    (Unicode category ``Cf``: the bidi overrides, embeddings and isolates U+202A-U+202E and
+    U+2066-U+2069, marks such as U+200E, zero-width spaces, soft hyphens), or None."""
+    for position, character in enumerate(value, 1):
+        if unicodedata.category(character) == "Cf" and character not in NAME_JOINERS:
+            return Message(
+                FORMAT_CHARACTER,
+                code=f"U+{ord(character):04X}",
+                character=unicodedata.name(character, "format character"),
+                position=position,
+            )
+    return None
+
+
+def name(
+    value: str,
+    field: str,
+    *,
+    column: object = None,
+    length: int | None = None,
+    required: bool = True,
+) -> str:
+    """A name (of a project, organisation, round, invitation label, account, token): ``value``
+    as :func:`text` accepts it and without format characters (:func:`name_error`), which
+    would turn the text around it on every page and in every list; else :class:`InvalidInput`
+    naming ``field``. The one check of every name field, so pages, API and CLI agree."""
+    text(value, field, column=column, length=length, required=required)
+    problem = name_error(value)
+    if problem is not None:
+        raise field_problem(field, problem)
     return value
 
 
@@ -107,14 +181,18 @@ def findable(value: str, column: object) -> bool:
     )
 
 
+WHOLE_NUMBER_RANGE = N_("%(value)s is not a whole number from %(low)s to %(high)s")
+
+
 def integer(value: int, field: str, *, low: int = 0, column: object = None) -> int:
     """``value`` if it lies in ``low`` up to what the (``INTEGER``) column holds."""
     high = INT_MAX
     if column is not None and isinstance(column_of(column).type, BigInteger):
         high = BIGINT_MAX
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(
-            f"{field}: {shorten(value)} is not a whole number from {low} to {high}", field=field
+        raise field_problem(
+            field,
+            Message(WHOLE_NUMBER_RANGE, value=shorten(value), low=low, high=high),
         )
     return value
 

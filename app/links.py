@@ -8,12 +8,16 @@ Routes have names; nothing assembles an internal path by hand.
 - Links that leave the browser, shown to copy or mail (the personal link) or printed by the CLI
   (invitations, the demo), are absolute: :func:`public_base_url` joined with the route's path.
   The base is ``RADAR_BASE_URL`` when set; else, in a request, the request's own address (its
-  ``Host`` header, which :func:`trusted_hosts` restricts); else the bind address.
+  ``Host`` header, which :func:`trusted_hosts` restricts); else the bind address of the server.
+  The CLI runs without the server's environment (``RADAR_PORT`` may be set for ``radar serve``
+  only), so ``radar serve`` records its bind address in the data directory
+  (:func:`record_bind_address`) and the CLI's links start with that one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
 
@@ -23,6 +27,9 @@ from app.settings import Settings
 
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})  # noqa: S104  (compared, not bound)
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+BIND_ADDRESS_FILE = "served-at"
+"""The file in the data directory where ``radar serve`` records the base of its bind address."""
+_MAX_RECORDED = 300
 
 
 class Router(Protocol):
@@ -53,17 +60,45 @@ def public_base_url(settings: Settings, request: Request | None = None) -> str:
     """The base of absolute links, without a trailing slash.
 
     ``RADAR_BASE_URL`` if set; else the address this request reached us at; else the bind
-    address, where a wildcard (``0.0.0.0``, as in containers) becomes ``localhost``, since a
-    browser cannot open it.
+    address the server recorded when it started (:func:`record_bind_address`), else the one
+    these settings give, where a wildcard (``0.0.0.0``, as in containers) becomes
+    ``localhost``, since a browser cannot open it.
     """
     if settings.base_url:
         return settings.base_url.rstrip("/")
     if request is not None:
         return str(request.base_url).rstrip("/")
+    return _recorded_bind_address(settings) or bind_address(settings)
+
+
+def bind_address(settings: Settings) -> str:
+    """``http://host:port`` of the address these settings bind to (a wildcard: localhost)."""
     host = "localhost" if settings.host in WILDCARD_HOSTS else settings.host
     if ":" in host:
         host = f"[{host}]"  # an IPv6 literal
     return f"http://{host}:{settings.port}"
+
+
+def _bind_address_file(settings: Settings) -> Path:
+    return settings.data_dir / BIND_ADDRESS_FILE
+
+
+def record_bind_address(settings: Settings) -> None:
+    """Record the server's :func:`bind_address` in the data directory (``radar serve`` calls
+    this as it starts), so that links the CLI prints use the port the server listens on."""
+    path = settings.ensure_data_dir() / BIND_ADDRESS_FILE
+    path.write_text(bind_address(settings) + "\n", encoding="utf-8")
+
+
+def _recorded_bind_address(settings: Settings) -> str | None:
+    """What :func:`record_bind_address` wrote, or None (no file, or not an ``http://`` base)."""
+    try:
+        recorded = _bind_address_file(settings).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(recorded) > _MAX_RECORDED or not recorded.startswith("http://"):
+        return None
+    return recorded
 
 
 def public_link(

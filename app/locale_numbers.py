@@ -20,7 +20,9 @@ comma, is refused rather than read as 1.5).
 >>> example("de"), example("en")
 ('1.234,5', '1,234.5')
 >>> as_typed(1500, "de"), as_typed(1234.5, "de"), as_typed(0.125, "en")
-('1500', '1234,5', '0.125')
+('1.500', '1.234,5', '0.125')
+>>> looks_grouped("1,500", "de"), looks_grouped("1,5", "de"), looks_grouped("1,500", "en")
+(True, False, False)
 >>> as_read(1500.125, "de"), as_read(2024, "en")
 ('1.500,125', '2,024')
 """
@@ -94,9 +96,19 @@ def example(language: str) -> str:
 
 
 def as_typed(value: int | float, language: str) -> str:
-    """A stored number written back into a field: the locale's decimal sign, every digit,
-    no grouping (so a year stays "2024"); parsing it again gives the same number."""
-    return _every_digit(value, language, grouped=False)
+    """A stored number written back into a field, so the reader sees how it was read: the
+    locale's format, grouped as Babel groups ("1.500" in German for 1500 typed as "1500"),
+    every digit kept; parsing it again gives the same number."""
+    return _every_digit(value, language, grouped=True)
+
+
+def looks_grouped(text: str, language: str) -> bool:
+    """Whether ``text`` has the locale's decimal sign followed by exactly three digits and
+    nothing else after one to three digits ("1,500" in German, "1.500" in English): read as a
+    decimal ("1,5"), but in another language it is one thousand five hundred."""
+    locale = _locale(language)
+    decimal = re.escape(get_decimal_symbol(locale))
+    return re.fullmatch(rf"[+-]?\d{{1,3}}{decimal}\d{{3}}", text.strip()) is not None
 
 
 def as_read(value: int | float, language: str) -> str:

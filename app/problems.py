@@ -90,7 +90,7 @@ def error_response(request: Request, error: AppError) -> Response:
         title, detail = error.title, error.detail
         if not _is_api(request):  # a page's script shows the message to its reader
             i18n = localizer_for(request)
-            title, detail = i18n.gettext(title), i18n.gettext(detail)
+            title, detail = i18n.gettext(title), i18n.message(error.message)
         response: Response = problem(status, title, detail, error.type_slug, **error.extra)
     elif error.location is not None:
         response = RedirectResponse(
@@ -99,7 +99,7 @@ def error_response(request: Request, error: AppError) -> Response:
     else:
         if error.retry_after is not None:
             request.state.retry_after = error.retry_after  # the page says how long to wait
-        response = render_error_page(request, status, error.title, error.detail)
+        response = render_error_page(request, status, error.title, error.message)
     response.headers.update(error.headers())
     return response
 

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from app import links
-from app.i18n import Localizer, available_languages, negotiate, translations
+from app.i18n import Localizer, Message, available_languages, negotiate, translations
 from app.settings import PROJECT_ROOT
 
 ENGLISH = Localizer("en", "en", translations("en"))
@@ -89,8 +89,11 @@ def render_page(
     return templates.TemplateResponse(request, name, full, status_code=status_code, headers=headers)
 
 
-def render_error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
-    """The error page; ``title`` and ``detail`` are translated when the catalogue knows them."""
+def render_error_page(
+    request: Request, status: int, title: str, detail: Message | str
+) -> HTMLResponse:
+    """The error page; ``title`` and ``detail`` are translated when the catalogue knows them
+    (a :class:`~app.i18n.Message` with its values in the page's format)."""
     i18n = localizer_for(request)
     retry_after = getattr(request.state, "retry_after", None) if status == 429 else None
     return render_page(
@@ -100,11 +103,13 @@ def render_error_page(request: Request, status: int, title: str, detail: str) ->
             "i18n": i18n,
             "status": status,
             "title": i18n.gettext(title),
-            "detail": i18n.gettext(detail),
+            "detail": i18n.message(detail),
             "reload_url": getattr(request.state, "reload_url", None) if status == 409 else None,
             "retry_minutes": -(-retry_after // 60) if retry_after else None,
             # a refused page post lists what it held, so nothing typed is lost with it
-            "kept": getattr(request.state, "kept_form", None) if status in (401, 403) else None,
+            "kept": getattr(request.state, "kept_form", None)
+            if status in (401, 403, 422)
+            else None,
             "retry_kind": getattr(request.state, "retry_kind", "link"),
         },
         status_code=status,

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from scoring.definition import NOT_APPLICABLE, Definition, Item, ItemType
-from scoring.limits import NUMBER_LIMIT, shorten, text_length, text_problem
+from scoring.limits import NUMBER_LIMIT, not_finite, shorten, text_length, text_problem
 from scoring.visibility import visibility_plan, visible_items
 
 Severity = Literal["error", "warning"]
@@ -201,9 +201,11 @@ def check_answer(definition: Definition, item: Item, value: Any) -> AnswerProble
                 "exclusive_choice", f"{exclusive[0]!r} cannot be combined with other choices"
             )
     elif item.type is ItemType.NUMBER:
-        if not _is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
+        if not _is_number(value):
             return problem("wrong_type", f"expected a finite number, got {_kind(value)}")
         low, high = accepted or (-NUMBER_LIMIT, NUMBER_LIMIT)
+        if isinstance(value, float) and not math.isfinite(value):  # never echoed as inf/nan
+            return problem("out_of_range", f"{not_finite(value)} is outside {low}..{high}")
         if not low <= value <= high:  # open bounds are the shared limit: storable, formattable
             return problem("out_of_range", f"{shorten(value)} is outside {low}..{high}")
     elif not isinstance(value, str):
@@ -244,4 +246,6 @@ def _kind(value: Any) -> str:
     for kind, name in names.items():
         if isinstance(value, kind):
             return f"{name} ({shorten(value)})" if kind in (bool, str) else name
+    if isinstance(value, float) and not math.isfinite(value):
+        return not_finite(value)
     return f"a number ({shorten(value)})" if _is_number(value) else type(value).__name__

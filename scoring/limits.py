@@ -15,7 +15,7 @@ True
 >>> number_problem(1e28)
 '1e+28 is outside -1000000000000000..1000000000000000'
 >>> number_problem(float("nan"))
-'nan is not a finite number'
+'a value that is not a number is outside -1000000000000000..1000000000000000'
 >>> text_length("two\\r\\nlines"), text_length("Grüße 😀")
 (9, 8)
 >>> shorten("x" * 100)
@@ -68,6 +68,17 @@ _NOT_IN_LINE = re.compile(f"[\t\n\r{_CONTROL}{_SURROGATE}]")
 _NOT_IN_TEXT = re.compile(f"[{_CONTROL}{_SURROGATE}]")
 
 
+def unfit_character(value: str, *, multiline: bool) -> tuple[int, str] | None:
+    """The first character :func:`text_problem` refuses, as (1-based position, character)."""
+    found = (_NOT_IN_TEXT if multiline else _NOT_IN_LINE).search(value)
+    return None if found is None else (found.start() + 1, found.group())
+
+
+def is_surrogate(character: str) -> bool:
+    """Whether ``character`` is a lone surrogate: what undecodable bytes (not UTF-8) become."""
+    return "\ud800" <= character <= "\udfff"
+
+
 def text_problem(value: str, *, multiline: bool) -> str | None:
     """What makes ``value`` unfit to store, or None.
 
@@ -76,11 +87,11 @@ def text_problem(value: str, *, multiline: bool) -> str | None:
     control characters; tab and line breaks only where ``multiline`` allows them. Positions
     are 1-based.
     """
-    found = (_NOT_IN_TEXT if multiline else _NOT_IN_LINE).search(value)
+    found = unfit_character(value, multiline=multiline)
     if found is None:
         return None
-    position, character = found.start() + 1, found.group()
-    if "\ud800" <= character <= "\udfff":
+    position, character = found
+    if is_surrogate(character):
         return f"is not valid UTF-8 text (at character {position})"
     allowed = (
         "only tabs and line breaks are allowed"
@@ -110,10 +121,18 @@ def text_length(value: str) -> int:
     return len(normalised) + sum(1 for c in normalised if ord(c) > 0xFFFF)
 
 
+def not_finite(value: float) -> str:
+    """How a message names a float that is not finite ("1e400" parses as infinity): never
+    "inf" or "nan", which nobody typed, but what the value is."""
+    if math.isnan(value):
+        return "a value that is not a number"
+    return "a number too large to store" if value > 0 else "a number too small to store"
+
+
 def number_problem(value: int | float) -> str | None:
     """Why a number cannot be stored or formatted (not finite, beyond :data:`NUMBER_LIMIT`)."""
     if isinstance(value, float) and not math.isfinite(value):
-        return f"{value!r} is not a finite number"
+        return f"{not_finite(value)} is outside {-NUMBER_LIMIT}..{NUMBER_LIMIT}"
     if abs(value) > NUMBER_LIMIT:
         shown = f"{value:g}" if isinstance(value, float) else shorten(value)
         return f"{shown} is outside {-NUMBER_LIMIT}..{NUMBER_LIMIT}"
@@ -123,8 +142,11 @@ def number_problem(value: int | float) -> str | None:
 def shorten(value: Any, limit: int = SHORT) -> str:
     """``repr(value)``, abbreviated, so that a message never grows with its input.
 
-    Control characters and invalid text show escaped, as ``repr`` shows them.
+    Control characters and invalid text show escaped, as ``repr`` shows them; a float that is
+    not finite is named (:func:`not_finite`), never "inf" or "nan".
     """
+    if isinstance(value, float) and not math.isfinite(value):
+        return not_finite(value)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**limit:
         return f"a number of about {int(value.bit_length() * math.log10(2)) + 1} digits"
     if isinstance(value, str) and len(value) > limit:

@@ -56,10 +56,10 @@ PLACES: dict[str, Callable[[Data], None]] = {
     "scoring.strength_at": lambda d: d["scoring"].update(strength_at=-424242),
 }
 LITERALS = {
-    ".inf": "inf is not a finite number",
-    "-.inf": "-inf is not a finite number",
-    ".nan": "nan is not a finite number",
-    "1.0e+309": "inf is not a finite number",  # beyond float: YAML reads infinity
+    ".inf": f"a number too large to store {OUTSIDE}",
+    "-.inf": f"a number too small to store {OUTSIDE}",
+    ".nan": f"a value that is not a number {OUTSIDE}",
+    "1.0e+309": f"a number too large to store {OUTSIDE}",  # beyond float: YAML reads infinity
     "1.0e+16": f"1e+16 {OUTSIDE}",
     "10000000000000000": f"10000000000000000 {OUTSIDE}",
 }
@@ -227,7 +227,7 @@ def test_validate_prints_one_line_per_problem_without_traceback(
     assert len(lines) == 2, result.stderr
     assert lines[0].startswith(f"{deep}: ")
     assert lines[1].startswith(
-        f"{infinite}:items[leadership.mandate].weight: inf is not a finite number (line "
+        f"{infinite}:items[leadership.mandate].weight: a number too large to store {OUTSIDE} (line "
     )
 
 

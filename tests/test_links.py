@@ -131,8 +131,10 @@ def test_the_check_finds_hand_built_paths(tmp_path: Path) -> None:
         ("0.0.0.0", "https://example.eu/radar", "https://example.eu/radar"),
     ],
 )
-def test_public_base_url_without_a_request(host: str, base: str, expected: str) -> None:
-    settings = Settings(host=host, base_url=base, port=8000)
+def test_public_base_url_without_a_request(
+    host: str, base: str, expected: str, tmp_path: Path
+) -> None:
+    settings = Settings(host=host, base_url=base, port=8000, data_dir=tmp_path)
     assert links.public_base_url(settings) == expected
 
 

@@ -80,7 +80,7 @@ def test_two_services_in_one_request_neither_lands_on_error(
 ) -> None:
     response = test_client.post("/test/network", params={"country": "Germany"})
     assert response.status_code == 422
-    assert "not a two-letter code" in response.text
+    assert "ist kein zweibuchstabiger Code wie DE" in response.text  # the page's language
     assert _stored(engine) == ([], []), "the first service's project was rolled back"
 
 

@@ -1,7 +1,8 @@
-"""JSON request bodies read with bounds: depth, NaN, Infinity and lone surrogates.
+"""JSON request bodies read with bounds: depth, NaN, Infinity, lone surrogates, duplicate keys.
 
 FastAPI parses a JSON body with :func:`json.loads`, which accepts ``NaN`` and ``Infinity``
-(not JSON) and ``"\\ud800"`` (text no database can store), and answers a body nested too deep
+(not JSON), ``"\\ud800"`` (text no database can store) and an object with one key twice
+(the last one silently wins, so a client's mistake goes unseen), and answers a body nested too deep
 for its recursion guard with a bare 400. Routers whose routes take a JSON body use
 :class:`BoundedJsonRoute`: it reads the body (its size already bounded by
 :class:`app.middleware.BodySizeLimit`), parses it itself and hands the result to FastAPI as
@@ -36,10 +37,39 @@ def _not_a_number(name: str) -> Any:
     raise InvalidInput(f"{name} is not a number in JSON; send a finite number", value=name)
 
 
+class _Duplicated(dict[str, Any]):
+    """An object that had a key more than once (the first such key is ``duplicate``)."""
+
+    duplicate: str
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, marked when a key came twice (:func:`_check` names its path)."""
+    value = dict(pairs)
+    if len(value) == len(pairs):
+        return value
+    marked = _Duplicated(value)
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            marked.duplicate = key
+            break
+        seen.add(key)
+    return marked
+
+
 def _check(value: Any, where: str, depth: int = 1) -> None:
-    """Refuse nesting beyond :data:`MAX_DEPTH` and lone surrogates anywhere (keys too)."""
+    """Refuse nesting beyond :data:`MAX_DEPTH`, lone surrogates anywhere (keys too) and keys
+    that an object has twice."""
     if depth > MAX_DEPTH and isinstance(value, dict | list):
         raise MalformedJson(f"the JSON body nests deeper than {MAX_DEPTH} levels")
+    if isinstance(value, _Duplicated):
+        raise InvalidInput(
+            f"{where}: the key {shorten(value.duplicate)} appears more than once; "
+            "send each key once",
+            field=where,
+            key=value.duplicate,
+        )
     if isinstance(value, str):
         if _SURROGATE.search(value):
             raise InvalidInput(
@@ -57,9 +87,10 @@ def _check(value: Any, where: str, depth: int = 1) -> None:
 
 def parse(body: bytes) -> Any:
     """The body's JSON value; :class:`MalformedJson` (400) for what is not JSON or nests too
-    deep, :class:`InvalidInput` (422) for NaN, Infinity and lone surrogates."""
+    deep, :class:`InvalidInput` (422) for NaN, Infinity, lone surrogates and an object with a
+    key twice (``field`` is its path, ``key`` the key)."""
     try:
-        value = json.loads(body, parse_constant=_not_a_number)
+        value = json.loads(body, parse_constant=_not_a_number, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         raise MalformedJson(f"not valid JSON: {exc.msg} (at character {exc.pos})") from None
     except RecursionError:  # the parser's own guard: about 1000 levels, met at once

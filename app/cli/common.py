@@ -114,7 +114,8 @@ def public_links(settings: Settings) -> Callable[..., str]:
     """``link(name, **params)``: absolute links by route name, as the pages build them.
 
     The CLI has no request: the app's routes give the path, :func:`app.links.public_base_url`
-    the base (``RADAR_BASE_URL``, else the bind address).
+    the base (``RADAR_BASE_URL``, else the bind address ``radar serve`` recorded, else
+    ``RADAR_HOST`` and ``RADAR_PORT``).
     """
     application = create_app(settings)
     application.state.engine.dispose()  # only the routes are needed

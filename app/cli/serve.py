@@ -41,6 +41,7 @@ def serve(
     for result in prepared.loaded:
         say(f"questionnaire {result.slug} {result.version}: {result.outcome.value}")
     say(f"database: {describe_url(settings.effective_database_url)}")
+    links.record_bind_address(settings)  # the CLI's printed links use this port too
     application = create_app(settings)
     if prepared.demo_token:
         demo_link = links.public_link(

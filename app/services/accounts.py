@@ -28,7 +28,7 @@ from sqlmodel import Session, col, delete, select
 from app import limits
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound, Unauthorized
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.models import Role, User, WebSession
 from app.services import audit
 from app.tokens import hash_token, new_token
@@ -74,18 +74,25 @@ def check_email(email: str) -> str:
     email = normalise_email(limits.text(email, "e-mail address", column=User.email, required=True))
     local, at, domain = email.partition("@")
     if not at or not local or "." not in domain or "@" in domain or " " in email:
-        raise InvalidInput(f"e-mail address {shorten(email)} is not an address such as a@b.org")
+        raise InvalidInput(Message(NOT_AN_ADDRESS, email=shorten(email)), field="email")
     return email
 
 
-def check_password(password: str, field: str = "password") -> str:
+NOT_AN_ADDRESS = N_("e-mail address %(email)s is not an address such as a@b.org")
+PASSWORD_LENGTH = N_("needs %(low)s to %(high)s characters")
+NO_NUL = N_("must not contain NUL characters")
+ACCOUNT_EXISTS = N_("an account %(email)s already exists")
+ACCOUNT_DISABLED = N_("the account %(email)s is disabled")
+
+
+def check_password(password: str, field: str = N_("password")) -> str:
     """Refuse a password that is too short or too long (any characters are allowed)."""
     if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise InvalidInput(
-            f"{field}: needs {PASSWORD_MIN} to {PASSWORD_MAX} characters", field=field
+        raise limits.field_problem(
+            field, Message(PASSWORD_LENGTH, low=PASSWORD_MIN, high=PASSWORD_MAX)
         )
     if "\x00" in password:
-        raise InvalidInput(f"{field}: must not contain NUL characters", field=field)
+        raise limits.field_problem(field, Message(NO_NUL))
     return password
 
 
@@ -116,10 +123,10 @@ def create_user(
 ) -> User:
     """A new active account; the address must be unused."""
     email = check_email(email)
-    name = limits.text(display_name.strip() or email, "name", column=User.display_name)
+    name = limits.name(display_name.strip() or email, "name", column=User.display_name)
     check_password(password)
     if find_user(session, email) is not None:
-        raise Conflict(f"an account {email!r} already exists", email=email)
+        raise Conflict(Message(ACCOUNT_EXISTS, email=repr(email)), email=email)
     user = User(
         email=email,
         display_name=name,
@@ -186,7 +193,7 @@ def change_password(
     """
     if not _verify(user.password_hash, current if isinstance(current, str) else ""):
         raise InvalidInput(WRONG_PASSWORD_MESSAGE, field="current_password")
-    check_password(new, "new password")
+    check_password(new, N_("new password"))
     user.password_hash = hash_password(new)
     session.add(user)
     ended = end_sessions(session, user, keep_session_id=keep_session_id)
@@ -218,7 +225,7 @@ def end_sessions(session: Session, user: User, *, keep_session_id: int | None = 
 def issue_reset_link(session: Session, user: User, *, actor: str = audit.OPERATOR) -> str:
     """A new one-time reset token for ``user`` (replacing any earlier one); shown once."""
     if not user.is_active:
-        raise Conflict(f"the account {user.email!r} is disabled", email=user.email)
+        raise Conflict(Message(ACCOUNT_DISABLED, email=repr(user.email)), email=user.email)
     token = new_token()
     user.reset_token_hash = hash_token(token)
     user.reset_expires_at = utcnow() + RESET_LINK_LASTS
@@ -243,7 +250,7 @@ def find_by_reset_token(session: Session, token: str) -> User:
 def reset_password(session: Session, token: str, new: str) -> User:
     """Set a new password through a reset link; the link is used up and all sessions end."""
     user = find_by_reset_token(session, token)
-    check_password(new, "new password")
+    check_password(new, N_("new password"))
     user.password_hash = hash_password(new)
     user.reset_token_hash = None
     user.reset_expires_at = None

@@ -86,7 +86,7 @@ def create_token(
     """Make a token of ``project`` (None: of every project); returns the row and the secret
     (never stored). An empty or over-long name, an unknown scope and an expiry that is not in
     the future are :class:`InvalidInput`. Flushes."""
-    limits.text(name, "token name", column=ApiToken.name, required=True)
+    limits.name(name, "token name", column=ApiToken.name)
     chosen = parse_scopes(scopes)
     limits.moment(expires_at, "expiry")
     now = now or utcnow()

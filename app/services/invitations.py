@@ -105,7 +105,7 @@ def create_invitation(
     limits.optional_text(
         stakeholder_group, "stakeholder group", column=Invitation.stakeholder_group
     )
-    limits.text(label, "label", column=Invitation.label)
+    limits.name(label, "label", column=Invitation.label, required=False)
     keys = [group.key for group in groups_of(round_)]
     if stakeholder_group and keys and stakeholder_group not in keys:
         raise InvalidInput(

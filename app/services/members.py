@@ -10,8 +10,12 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from app.errors import Conflict, InvalidInput
+from app.i18n import N_, Message
 from app.models import Project, ProjectMember, Role, User
-from app.services import audit
+from app.services import accounts, audit
+
+ALREADY_MEMBER = N_("%(email)s is already a member of project %(project)s")
+LAST_MEMBER = N_("%(email)s is the last member of project %(project)s; add someone else first")
 
 
 def is_member(session: Session, project: Project, user: User) -> bool:
@@ -50,9 +54,11 @@ def add_member(
     session: Session, project: Project, user: User, *, actor: str = audit.OPERATOR
 ) -> None:
     if not user.is_active:
-        raise InvalidInput(f"the account {user.email!r} is disabled", field="email")
+        raise InvalidInput(
+            Message(accounts.ACCOUNT_DISABLED, email=repr(user.email)), field="email"
+        )
     if is_member(session, project, user):
-        raise Conflict(f"{user.email!r} is already a member of project {project.slug!r}")
+        raise Conflict(Message(ALREADY_MEMBER, email=repr(user.email), project=repr(project.slug)))
     assert project.id is not None
     assert user.id is not None
     session.add(ProjectMember(project_id=project.id, user_id=user.id))
@@ -75,9 +81,7 @@ def remove_member(
     if membership is None:
         return
     if len(members_of(session, project)) == 1:
-        raise Conflict(
-            f"{user.email!r} is the last member of project {project.slug!r}; add someone else first"
-        )
+        raise Conflict(Message(LAST_MEMBER, email=repr(user.email), project=repr(project.slug)))
     session.delete(membership)
     session.flush()
     audit.record(

@@ -7,20 +7,23 @@
 - ``foreign_born_share``: the percentage of residents born abroad, 0 to 100, optional.
 - ``area_type``: ``urban`` or ``rural``, optional.
 
-Every problem is an :class:`~app.errors.InvalidInput` naming the field and the allowed values.
+Every problem is an :class:`~app.errors.InvalidInput` naming the field and the allowed values;
+:func:`problems_of` gives every problem of one form or CSV row at once (the import names them
+all), :func:`from_texts` raises them together.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pycountry
 
 from app import limits
 from app.errors import InvalidInput
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.models import AreaType, Organisation, OrganisationKind
 from scoring import shorten
 
@@ -38,6 +41,17 @@ LABELS = [
     N_("admin"),
     N_("facilitator"),
 ]
+# Field names as messages name them (translated on pages)
+NAME, KIND = N_("organisation name"), N_("organisation kind")
+POPULATION, SHARE = N_("population"), N_("foreign-born share")
+NOT_TWO_LETTERS = N_("country %(code)s is not a two-letter code such as DE")
+NOT_ISO = N_("country %(code)s is not an ISO 3166 country code (such as DE, PL or RO)")
+NOT_A_KIND = N_("kind %(value)s is not one of %(allowed)s")
+NOT_AN_AREA = N_("area type %(value)s is not one of %(allowed)s")
+NOT_PERCENTAGE = N_("%(value)s is not a percentage from %(low)s to %(high)s")
+NOT_FINITE = N_("the number is too large to store; enter one from %(low)s to %(high)s")
+NOT_WHOLE = N_("%(value)s is not a whole number")
+NOT_NUMBER = N_("%(value)s is not a number")
 KINDS = tuple(kind.value for kind in OrganisationKind)
 AREA_TYPES = tuple(area.value for area in AreaType)
 
@@ -60,20 +74,19 @@ def country_code(value: str) -> str:
     if not code:
         return ""
     if len(code) != 2 or not code.isascii() or not code.isalpha():
-        raise InvalidInput(f"country {shorten(code)} is not a two-letter code such as DE")
+        raise InvalidInput(Message(NOT_TWO_LETTERS, code=shorten(code)), field="country")
     if code not in EXTRA_COUNTRIES and pycountry.countries.get(alpha_2=code) is None:
-        raise InvalidInput(
-            f"country {shorten(code)} is not an ISO 3166 country code (such as DE, PL or RO)",
-            field="country",
-        )
+        raise InvalidInput(Message(NOT_ISO, code=shorten(code)), field="country")
     return code
 
 
 def kind_value(value: str) -> str:
-    limits.text(value, "organisation kind", column=Organisation.kind, required=True)
+    limits.text(value, KIND, column=Organisation.kind, required=True)
     kind = value.strip().lower()
     if kind not in KINDS:
-        raise InvalidInput(f"kind {shorten(value)} is not one of {', '.join(KINDS)}", field="kind")
+        raise InvalidInput(
+            Message(NOT_A_KIND, value=shorten(value), allowed=", ".join(KINDS)), field="kind"
+        )
     return kind
 
 
@@ -83,7 +96,7 @@ def area_value(value: str | None) -> str | None:
     area = value.strip().lower()
     if area not in AREA_TYPES:
         raise InvalidInput(
-            f"area type {shorten(value)} is not one of {', '.join(AREA_TYPES)}",
+            Message(NOT_AN_AREA, value=shorten(value), allowed=", ".join(AREA_TYPES)),
             field="area_type",
         )
     return area
@@ -92,10 +105,11 @@ def area_value(value: str | None) -> str | None:
 def share_value(value: float | None) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not math.isfinite(value) or not 0 <= value <= 100:
-        raise InvalidInput(
-            f"foreign-born share: {shorten(value)} is not a percentage from 0 to 100",
-            field="foreign_born_share",
+    if isinstance(value, bool) or not math.isfinite(value):  # "1e400": never echoed as inf
+        raise limits.field_problem(SHARE, Message(NOT_FINITE, low=0, high=100))
+    if not 0 <= value <= 100:
+        raise limits.field_problem(
+            SHARE, Message(NOT_PERCENTAGE, value=shorten(value), low=0, high=100)
         )
     return float(value)
 
@@ -108,10 +122,11 @@ def check(
     foreign_born_share: float | None = None,
     area_type: str | None = None,
 ) -> PartnerFields:
-    """All of a partner's values checked (the name's uniqueness is the caller's check)."""
-    name = limits.text(name.strip(), "organisation name", column=Organisation.name, required=True)
+    """All of a partner's values checked (the name's uniqueness is the caller's check); the
+    first problem is raised (:func:`problems_of` gives them all)."""
+    name = limits.name(name.strip(), NAME, column=Organisation.name)
     if population is not None:
-        limits.integer(population, "population", column=Organisation.population)
+        limits.integer(population, POPULATION, column=Organisation.population)
     return PartnerFields(
         name=name,
         country=country_code(country),
@@ -124,7 +139,7 @@ def check(
 
 def parse_number(text: str, field: str, *, whole: bool) -> float | int | None:
     """A number typed in a form or CSV cell ("" is none; "12,5" and "12.5" both work; spaces
-    and apostrophes as thousands separators are dropped)."""
+    and apostrophes as thousands separators are dropped). ``field``: its label (``N_``)."""
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace("'", "")
     if not cleaned:
         return None
@@ -132,22 +147,77 @@ def parse_number(text: str, field: str, *, whole: bool) -> float | int | None:
         digits = cleaned.replace(",", "").replace(".", "") if len(cleaned) > 4 else cleaned
         if digits.isdigit():
             return int(digits)
-        raise InvalidInput(f"{field}: {shorten(text)} is not a whole number", field=field)
+        raise limits.field_problem(field, Message(NOT_WHOLE, value=shorten(text)))
     try:
+        if not any(character.isdigit() for character in cleaned):  # "nan", "inf", "infinity"
+            raise ValueError(cleaned)
         return float(cleaned.replace(",", "."))
     except ValueError:
-        raise InvalidInput(f"{field}: {shorten(text)} is not a number", field=field) from None
+        raise limits.field_problem(field, Message(NOT_NUMBER, value=shorten(text))) from None
+
+
+_T = TypeVar("_T")
+
+
+def _collect(problems: list[InvalidInput], check_one: Callable[[], _T]) -> _T | None:
+    """``check_one()``, or None with its problem added to ``problems``."""
+    try:
+        return check_one()
+    except InvalidInput as problem:
+        problems.append(problem)
+        return None
+
+
+def problems_of(cells: Mapping[str, str]) -> tuple[PartnerFields | None, list[InvalidInput]]:
+    """A partner from typed texts (a form or a CSV row; missing optional ones are empty) and
+    every problem of it, one per field, in the form's order: ``(fields, [])`` or
+    ``(None, problems)``."""
+    problems: list[InvalidInput] = []
+    name = _collect(
+        problems,
+        lambda: limits.name(cells.get("name", "").strip(), NAME, column=Organisation.name),
+    )
+    country = _collect(problems, lambda: country_code(cells.get("country", "")))
+    kind = _collect(
+        problems, lambda: kind_value(cells.get("kind") or OrganisationKind.REGION.value)
+    )
+    population = _collect(problems, lambda: _population(cells.get("population", "")))
+    share = _collect(
+        problems,
+        lambda: share_value(parse_number(cells.get("foreign_born_share", ""), SHARE, whole=False)),
+    )
+    area = _collect(problems, lambda: area_value(cells.get("area_type") or None))
+    if problems or name is None or kind is None or country is None:
+        return None, problems
+    return PartnerFields(name, country, kind, population, share, area), []
+
+
+def _population(text: str) -> int | None:
+    population = parse_number(text, POPULATION, whole=True)
+    if population is None:
+        return None
+    return limits.integer(int(population), POPULATION, column=Organisation.population)
 
 
 def from_texts(cells: Mapping[str, str]) -> PartnerFields:
-    """A partner from typed texts (a form or a CSV row; missing optional ones are empty)."""
-    population = parse_number(cells.get("population", ""), "population", whole=True)
-    share = parse_number(cells.get("foreign_born_share", ""), "foreign_born_share", whole=False)
-    return check(
-        cells.get("name", ""),
-        cells.get("country", ""),
-        cells.get("kind") or OrganisationKind.REGION.value,
-        population=int(population) if population is not None else None,
-        foreign_born_share=share,
-        area_type=cells.get("area_type") or None,
-    )
+    """A partner from typed texts (a form or a CSV row); :class:`InvalidInput` with every
+    problem (``detail`` joins them; ``problems`` lists each field's)."""
+    fields, problems = problems_of(cells)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InvalidInput(
+            _joined(problems),
+            problems=[{"field": p.extra.get("field"), "message": p.detail} for p in problems],
+        )
+    assert fields is not None
+    return fields
+
+
+JOINED = N_("%(first)s; %(rest)s")
+
+
+def _joined(problems: list[InvalidInput]) -> Message | str:
+    if len(problems) == 1:
+        return problems[0].message
+    return Message(JOINED, first=problems[0].message, rest=_joined(problems[1:]))

@@ -8,7 +8,9 @@ optional, in any order and case; any other column is refused, so that a misspelt
 drop data silently. Every row is checked as the form checks one partner
 (:mod:`app.services.partner_fields`), plus names repeated in the file or already in the
 project (compared case-insensitively). If any row is wrong nothing is stored and
-:class:`ImportRefused` lists every wrong row by line number.
+:class:`ImportRefused` lists every problem of every wrong row by line number (a row with a
+wrong country and a wrong kind is named twice). Every message is an
+:class:`~app.i18n.Message`, so the import page shows them in its language.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.errors import AppError, InvalidInput
+from app.errors import InvalidInput
+from app.i18n import N_, Message
 from app.models import Organisation, Project
 from app.services import audit, partner_fields, projects
 from app.services.partner_fields import PartnerFields
@@ -31,26 +34,56 @@ OPTIONAL = ("population", "foreign_born_share", "area_type")
 MAX_ROWS = 1000
 
 
+ON_LINE = N_("line %(line)s: %(problem)s")
+NOT_IMPORTED = N_("nothing was imported: %(problems)s")
+AND_MORE = N_("%(problems)s (and %(more)s more)")
+NOT_DECODABLE = N_("byte %(position)s is neither UTF-8 nor Windows-1252 text")
+MISSING_COLUMNS = N_("missing column(s) %(names)s; %(expected)s")
+UNKNOWN_COLUMNS = N_("unknown column(s) %(names)s; %(expected)s")
+EXPECTED_COLUMNS = N_("expected %(required)s and optionally %(optional)s")
+REPEATED_COLUMNS = N_("column(s) %(names)s appear twice")
+EMPTY_FILE = N_("the file is empty; the first line names the columns")
+TOO_MANY_ROWS = N_("more than %(limit)s rows; split the file")
+CELL_COUNT = N_("%(cells)s cells, but the header names %(columns)s")
+NAME_REPEATED = N_("name %(name)s is already on line %(line)s")
+NAME_EXISTS = N_("the project already has %(name)s")
+NO_ROWS = N_("no partner rows below the header")
+SHOWN = 20
+"""Problems the detail names; ``problems`` lists them all."""
+
+
 @dataclass(frozen=True)
 class RowProblem:
+    """One problem of one line of the file (several for a row with several wrong cells)."""
+
     line: int
-    message: str
+    message: Message | str
+
+    @property
+    def text(self) -> Message:
+        """ "line 3: ..." as pages show it (translated)."""
+        return Message(ON_LINE, line=self.line, problem=self.message)
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return str(self.text)
 
 
 class ImportRefused(InvalidInput):
-    """A CSV file with wrong rows: nothing was stored; ``problems`` names each wrong row."""
+    """A CSV file with wrong rows: nothing was stored; ``problems`` names every problem of
+    every wrong row."""
 
     type_slug = "import-refused"
 
     def __init__(self, problems: list[RowProblem]) -> None:
-        shown = "; ".join(str(problem) for problem in problems[:20])
-        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        shown = "; ".join(str(problem) for problem in problems[:SHOWN])
+        listed = (
+            Message(AND_MORE, problems=shown, more=len(problems) - SHOWN)
+            if len(problems) > SHOWN
+            else shown
+        )
         super().__init__(
-            f"nothing was imported: {shown}{more}",
-            problems=[{"line": p.line, "message": p.message} for p in problems],
+            Message(NOT_IMPORTED, problems=listed),
+            problems=[{"line": p.line, "message": str(p.message)} for p in problems],
         )
         self.problems = problems
 
@@ -65,7 +98,7 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise ImportRefused(
-            [RowProblem(1, f"byte {exc.start + 1} is neither UTF-8 nor Windows-1252 text")]
+            [RowProblem(1, Message(NOT_DECODABLE, position=exc.start + 1))]
         ) from None
 
 
@@ -80,14 +113,15 @@ def _columns(header: list[str]) -> list[str]:
     unknown = [name for name in names if name not in REQUIRED + OPTIONAL]
     repeated = sorted({name for name in names if names.count(name) > 1})
     problems = []
-    expected = f"expected {', '.join(REQUIRED)} and optionally {', '.join(OPTIONAL)}"
+    expected = Message(EXPECTED_COLUMNS, required=", ".join(REQUIRED), optional=", ".join(OPTIONAL))
     if missing:
-        problems.append(RowProblem(1, f"missing column(s) {', '.join(missing)}; {expected}"))
+        listed = ", ".join(missing)
+        problems.append(RowProblem(1, Message(MISSING_COLUMNS, names=listed, expected=expected)))
     if unknown:
-        unknown_names = ", ".join(shorten(name) for name in unknown)
-        problems.append(RowProblem(1, f"unknown column(s) {unknown_names}; {expected}"))
+        listed = ", ".join(shorten(name) for name in unknown)
+        problems.append(RowProblem(1, Message(UNKNOWN_COLUMNS, names=listed, expected=expected)))
     if repeated:
-        problems.append(RowProblem(1, f"column(s) {', '.join(repeated)} appear twice"))
+        problems.append(RowProblem(1, Message(REPEATED_COLUMNS, names=", ".join(repeated))))
     if problems:
         raise ImportRefused(problems)
     return names
@@ -97,42 +131,43 @@ def parse(text: str, existing: Collection[str] = ()) -> list[PartnerFields]:
     """Every row checked; ``existing``: names already in the project (case-folded)."""
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise ImportRefused([RowProblem(1, "the file is empty; the first line names the columns")])
+        raise ImportRefused([RowProblem(1, Message(EMPTY_FILE))])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
     columns = _columns(next(reader))
     rows: list[PartnerFields] = []
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
+    counted = 0
     for cells in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
-        if len(rows) + len(problems) >= MAX_ROWS:
-            problems.append(RowProblem(line, f"more than {MAX_ROWS} rows; split the file"))
+        counted += 1
+        if counted > MAX_ROWS:
+            problems.append(RowProblem(line, Message(TOO_MANY_ROWS, limit=MAX_ROWS)))
             break
         if len(cells) != len(columns):
             problems.append(
-                RowProblem(line, f"{len(cells)} cells, but the header names {len(columns)}")
+                RowProblem(line, Message(CELL_COUNT, cells=len(cells), columns=len(columns)))
             )
             continue
-        try:
-            fields = partner_fields.from_texts(dict(zip(columns, cells, strict=True)))
-        except AppError as problem:
-            problems.append(RowProblem(line, problem.detail))
+        fields, wrong = partner_fields.problems_of(dict(zip(columns, cells, strict=True)))
+        problems.extend(RowProblem(line, problem.message) for problem in wrong)
+        if fields is None:
             continue
         key = fields.name.casefold()
         if key in seen:
             problems.append(
-                RowProblem(line, f"name {fields.name!r} is already on line {seen[key]}")
+                RowProblem(line, Message(NAME_REPEATED, name=repr(fields.name), line=seen[key]))
             )
         elif key in existing:
-            problems.append(RowProblem(line, f"the project already has {fields.name!r}"))
+            problems.append(RowProblem(line, Message(NAME_EXISTS, name=repr(fields.name))))
         seen.setdefault(key, line)
         rows.append(fields)
     if problems:
         raise ImportRefused(problems)
     if not rows:
-        raise ImportRefused([RowProblem(2, "no partner rows below the header")])
+        raise ImportRefused([RowProblem(2, Message(NO_ROWS))])
     return rows
 
 

@@ -18,18 +18,22 @@ from sqlmodel import Session, col, select
 from app import limits
 from app.db_types import utcnow
 from app.errors import Conflict, NotFound
+from app.i18n import N_, Message
 from app.models import Organisation, Project
 from app.services import audit, partner_fields
 from scoring import shorten
+
+PROJECT_EXISTS = N_("project %(slug)s already exists")
+ORGANISATION_EXISTS = N_("project %(project)s already has an organisation %(name)s")
 
 
 def create_project(session: Session, slug: str, name: str, *, min_group_size: int = 3) -> Project:
     """Create a project; its slug is unique across the service."""
     limits.text(slug, "project slug", column=Project.slug, required=True)
-    limits.text(name, "project name", column=Project.name, required=True)
+    limits.name(name, "project name", column=Project.name)
     limits.integer(min_group_size, "minimum group size", low=1, column=Project.min_group_size)
     if find_project(session, slug) is not None:
-        raise Conflict(f"project {slug!r} already exists", slug=slug)
+        raise Conflict(Message(PROJECT_EXISTS, slug=repr(slug)), slug=slug)
     project = Project(slug=slug, name=name, min_group_size=min_group_size)
     session.add(project)
     session.flush()
@@ -65,7 +69,7 @@ def rename_project(
     session: Session, project: Project, name: str, *, actor: str = audit.OPERATOR
 ) -> Project:
     """A new display name (the slug stays: links and commands use it)."""
-    project.name = limits.text(name.strip(), "project name", column=Project.name, required=True)
+    project.name = limits.name(name.strip(), "project name", column=Project.name)
     session.add(project)
     audit.record(
         session,
@@ -142,7 +146,7 @@ def add_partner(
 
 def _duplicate(project: Project, name: str) -> Conflict:
     return Conflict(
-        f"project {project.slug!r} already has an organisation {name!r}",
+        Message(ORGANISATION_EXISTS, project=repr(project.slug), name=repr(name)),
         project=project.slug,
         organisation=name,
     )

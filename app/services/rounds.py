@@ -235,7 +235,7 @@ def check_settings(
     in a language the questionnaire version does not have, over-long texts or control
     characters (line breaks only in notices), a group key that is not a slug or comes twice,
     more than :data:`MAX_GROUPS` groups."""
-    limits.text(settings.name, "round name", column=Round.name, required=True)
+    limits.name(settings.name, "round name", column=Round.name)
     limits.text(
         settings.notice_version, "notice version", column=Round.notice_version, required=True
     )
@@ -279,7 +279,7 @@ def _checked_group(
     labels: dict[str, str] = {}
     for language, label in group.labels.items():
         _check_language(language, definition, f"stakeholder group {key!r}")
-        limits.text(label, f"stakeholder group {key!r} label ({language})", length=LABEL_LENGTH)
+        limits.name(label, f"stakeholder group {key!r} label ({language})", length=LABEL_LENGTH)
         if label.strip():
             labels[language] = label.strip()
     return StakeholderGroup(key, labels)

@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from app import forms
 from app.errors import Forbidden
 from app.i18n import N_
 from app.models import WebSession
@@ -30,7 +31,8 @@ CSRF_MESSAGE = N_(
 
 
 async def read_form(request: Request) -> FormData:
-    return await request.form()
+    """The page's form, read strictly (:func:`app.forms.read_form`: no field that is not UTF-8)."""
+    return await forms.read_form(request)
 
 
 FormDep = Annotated[FormData, Depends(read_form)]

@@ -37,3 +37,22 @@ SERVICE_MESSAGES = [
     ),
     N_("This round is closed: answers can no longer be given."),
 ]
+FIELD_LABELS = [
+    N_("project name"),
+    N_("project slug"),
+    N_("round name"),
+    N_("label"),
+    N_("token name"),
+    N_("name"),
+    N_("e-mail address"),
+    N_("stakeholder group"),
+    N_("minimum group size"),
+    N_("use limit"),
+    N_("expiry"),
+    N_("opening time"),
+    N_("closing time"),
+    N_("privacy notice"),
+    N_("notice version"),
+]
+"""Names of fields that services check with :mod:`app.limits` (its messages name them; pages
+show them translated)."""

@@ -124,6 +124,45 @@ def test_nan_infinity_and_lone_surrogates_are_422(
     _nothing_stored(engine)
 
 
+def test_a_number_beyond_what_a_float_holds_is_refused_with_the_item_and_range(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    body = b'{"organisation_id": %d, "language": "en", "answers": {"leadership.mandate": 1e400}}'
+    refused = problem(
+        _raw(client, net, bearer(), body % net.organisation.id), 422, "invalid-answers"
+    )
+    assert refused["errors"][0]["item_id"] == "leadership.mandate"
+    assert "inf" not in str(refused).replace("invalid", "")
+    _nothing_stored(engine)
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (
+            b'{"organisation_id": %d, "language": "en", "language": "de", "answers": {}}',
+            "body: the key 'language' appears more than once; send each key once",
+        ),
+        (
+            b'{"organisation_id": %d, "language": "en", '
+            b'"answers": {"leadership.mandate": 1, "leadership.mandate": 4}}',
+            "body.answers: the key 'leadership.mandate' appears more than once; send each key once",
+        ),
+    ],
+)
+def test_a_key_twice_in_one_object_is_refused_with_its_path(
+    client: TestClient,
+    net: factories.Network,
+    bearer: Bearer,
+    engine: Engine,
+    body: bytes,
+    detail: str,
+) -> None:
+    refused = problem(_raw(client, net, bearer(), body % net.organisation.id), 422, "invalid-input")
+    assert refused["detail"] == detail
+    _nothing_stored(engine)
+
+
 def test_nul_and_huge_numbers_outside_answers(
     client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
 ) -> None:

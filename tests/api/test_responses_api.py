@@ -119,7 +119,10 @@ def test_a_stale_if_match_is_412_and_keeps_the_draft(
     )
     assert problem(stale, 412, "revision-mismatch")["current_revision"] == 2
     missing = client.put(url, json={"answers": {}}, headers=headers)
-    problem(missing, 428, "precondition-required")
+    required = problem(missing, 428, "precondition-required")
+    # the message quotes the draft's own revision as its ETag gives it, not a fixed example
+    assert required["current_revision"] == 2
+    assert '(now "2")' in required["detail"]
     stored = _stored(engine, draft["id"])
     assert stored.answers == {"leadership.mandate": 1, "services.training": 2}
     assert stored.revision == 2
@@ -144,6 +147,9 @@ def test_idempotent_creation_and_submission(
     assert first.status_code == retry.status_code == 201
     assert retry.json() == first.json()
     assert retry.headers["idempotent-replayed"] == "true"
+    # the replay answers as the first answer did: status, body and the headers that matter
+    for header in ("location", "etag", "cache-control", "content-type"):
+        assert retry.headers[header] == first.headers[header], header
     other = create(client, net, headers, answers={"leadership.mandate": 0})
     problem(other, 422, "idempotency-key-reused")
     with Session(engine) as session:
@@ -154,7 +160,11 @@ def test_idempotent_creation_and_submission(
     keyed = {**headers, "Idempotency-Key": "submit-1"}
     submitted = client.post(submit, headers=keyed)
     assert submitted.status_code == 200, submitted.text
-    assert client.post(submit, headers=keyed).json() == submitted.json()
+    resubmitted = client.post(submit, headers=keyed)
+    assert resubmitted.json() == submitted.json()
+    assert resubmitted.status_code == 200
+    assert resubmitted.headers["etag"] == submitted.headers["etag"]
+    assert "location" not in resubmitted.headers
     assert submitted.json()["status"] == "submitted"
     changed = client.patch(
         f"/api/v1/responses/{first.json()['id']}",

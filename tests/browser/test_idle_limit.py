@@ -109,7 +109,7 @@ def test_the_counter_counts_as_the_server_counts(
     expect(page.locator("#comment")).to_have_value(too_long)
     page.click('button[value="next"]')
     expect(page.locator(".error-summary")).to_contain_text(
-        "Please shorten the comment to at most 4000 characters."
+        "Please shorten the comment to at most 4,000 characters."
     )
     expect(page.locator("#comment")).to_have_value(too_long)  # kept on the page
     with Session(live_server.engine) as session:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app import links
 from app.cli.rounds import parse_moment
 from app.db import writer_session
 from app.errors import InvalidInput, NotFound
@@ -379,3 +380,18 @@ def test_rounds_extend_and_reopen(network: Radar, engine: Engine) -> None:
     with Session(engine) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "round.reopen")).one()
     assert event.detail["reason"] == "late partner"
+
+
+def test_printed_links_use_the_port_the_server_was_started_with(
+    network: Radar, cli_env: Settings
+) -> None:
+    """``RADAR_PORT=8123`` in the server's environment only: the CLI's links still name 8123,
+    as the server's own (recorded when ``radar serve`` starts); ``RADAR_BASE_URL`` wins."""
+    server = cli_env.model_copy(update={"host": "0.0.0.0", "port": 8123})
+    links.record_bind_address(server)
+    printed = network("invite", "net", "Baseline", "Saxony")
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout.startswith("http://localhost:8123/r/")
+    assert links.public_base_url(cli_env) == "http://localhost:8123"
+    proxied = cli_env.model_copy(update={"base_url": "https://radar.example.eu/"})
+    assert links.public_base_url(proxied) == "https://radar.example.eu"

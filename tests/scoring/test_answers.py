@@ -109,8 +109,24 @@ def test_valid_complete_response_has_no_problems() -> None:
         (
             "q.count",
             math.nan,
-            "wrong_type",
-            "expected a finite number, got a number (nan)",
+            "out_of_range",
+            "a value that is not a number is outside 0..10",
+            (0, 10),
+        ),
+        # 1e400 in JSON or typed on a page parses as infinity: named with the item's range,
+        # never echoed as "inf"
+        (
+            "q.count",
+            float("1e400"),
+            "out_of_range",
+            "a number too large to store is outside 0..10",
+            (0, 10),
+        ),
+        (
+            "q.count",
+            -float("1e400"),
+            "out_of_range",
+            "a number too small to store is outside 0..10",
             (0, 10),
         ),
         ("q.note", 5, "wrong_type", "expected text, got a number (5)", None),

@@ -10,8 +10,17 @@ from sqlmodel import Session, select
 
 from app import limits
 from app.errors import InvalidInput, TooManyRequests
+from app.i18n import Localizer
 from app.models import AuditEvent, Organisation, Project, RateLimitHit, Round
-from app.services import invitations, projects, questionnaires, rate_limit, rounds
+from app.services import (
+    accounts,
+    api_tokens,
+    invitations,
+    projects,
+    questionnaires,
+    rate_limit,
+    rounds,
+)
 from scoring import parse_definition
 from tests import factories
 from tests.helpers import minimal_definition
@@ -91,3 +100,46 @@ def test_a_client_address_of_any_length_is_counted(session: Session) -> None:
     assert len(stored.bucket) <= limits.max_length(RateLimitHit.bucket)
     with pytest.raises(TooManyRequests):
         rate_limit.check(session, bucket, limit)
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202a", "\u2066", "\u2069", "\u200e", "\ufeff"])
+def test_every_name_field_refuses_bidi_controls_and_other_format_characters(
+    session: Session, control: str
+) -> None:
+    """One validator for every name (projects, organisations, rounds, labels, accounts,
+    tokens): a right-to-left override would turn the text around it on every page."""
+    made = factories.network(session, round_name="Baseline")
+    session.commit()
+    project, organisation, round_ = made.project, made.organisation, made.round
+    bad = f"Stadt{control}gnalS"
+    code = f"U+{ord(control):04X}"
+    refused = {
+        "project name": lambda: projects.create_project(session, "p2", bad),
+        "organisation name": lambda: projects.add_organisation(session, project, bad),
+        "round name": lambda: rounds.create_round(session, project, "mini", "1.0", bad),
+        "label": lambda: invitations.create_invitation(session, round_, organisation, label=bad),
+        "name": lambda: accounts.create_user(
+            session, "bidi@example.org", "a long enough password", display_name=bad
+        ),
+        "token name": lambda: api_tokens.create_token(session, project, bad, ["results:read"]),
+    }
+    for field, action in refused.items():
+        with pytest.raises(InvalidInput) as caught:
+            action()
+        assert caught.value.detail.startswith(
+            f"{field}: contains the invisible format character {code} ("
+        ), caught.value.detail
+        assert "at position 6; a name cannot hold it" in caught.value.detail
+        session.rollback()
+    # the joiners that Persian spellings and emoji need stay allowed; mixed scripts too
+    assert projects.create_project(session, "fa", "می\u200cخواهم Köln شهر").name
+
+
+def test_a_name_refused_on_a_german_page_reads_in_german() -> None:
+    problem = limits.name_error("a\u202eb")
+    assert problem is not None
+    german = Localizer.for_language("de").message(problem)
+    assert german == (
+        "enthält das unsichtbare Formatzeichen U+202E (RIGHT-TO-LEFT OVERRIDE) an Position 2; "
+        "ein Name kann es nicht enthalten"
+    )

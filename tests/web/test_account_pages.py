@@ -101,7 +101,7 @@ def test_rename_archive_and_members(
 ) -> None:
     page = Page.get(client, "/projects/net")
     renamed = page.submit({"name": "Baltic & <Co>"}, "/projects/net/rename")
-    assert "<h1>Baltic &amp; &lt;Co&gt;</h1>" in renamed.text
+    assert '<h1 dir="auto">Baltic &amp; &lt;Co&gt;</h1>' in renamed.text
     empty = page.submit({"name": " "}, "/projects/net/rename")
     assert empty.status == 422
     assert "project name: must not be empty" in empty.text
@@ -159,6 +159,21 @@ def test_edit_and_remove_a_partner(
             7.5,
             "rural",
         )
+    # the saved numbers are shown as they were read, in the page's format
+    again = Page.get(client, path)
+    assert 'value="4,000,000"' in again.text
+    assert 'value="7.5"' in again.text
+    client.headers["Accept-Language"] = "de"
+    german = Page.get(client, path)
+    assert 'value="4.000.000"' in german.text
+    assert 'value="7,5"' in german.text
+    shown = {"name": "Saxony", "population": "4.000.000", "foreign_born_share": "7,5"}
+    resaved = german.submit(shown, path)
+    assert resaved.url == "/projects/net", resaved.text[resaved.text.find("alert") :][:300]
+    with Session(engine) as session:
+        row = session.get(Organisation, organisation_id)
+        assert row is not None
+        assert (row.population, row.foreign_born_share) == (4_000_000, 7.5)
     edit.submit({}, f"{path}/remove")
     with Session(engine) as session:
         assert session.exec(select(Organisation)).all() == []

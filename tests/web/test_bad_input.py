@@ -4,6 +4,7 @@ answers after the round closed, stale tabs."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -203,4 +204,41 @@ def test_autosave_answers_problems_in_json(
     assert closed.json()["detail"] == (
         "This round is closed, so answers can no longer be changed or submitted. "
         "The answers you saved before are kept."
+    )
+
+
+def test_a_field_that_is_not_utf8_is_refused_by_name_with_what_was_sent_listed(
+    client: TestClient, started: Page, reader: Reader, logged_in: Page
+) -> None:
+    """Every page form reads its body strictly: bytes that are not UTF-8 are refused naming
+    the field, never stored as U+FFFD; the error page lists what was sent."""
+    started.submit({"leadership.mandate": "1"})
+    page = Page.get(client, "/respond/step/1")
+    fields = {**page.hidden(), "leadership.mandate": "2"}
+    body = urlencode(fields).encode() + b"&leadership.note=Gr%FC%DFe"  # Latin-1, not UTF-8
+    answer = client.post(
+        page.url,
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status_code == 422
+    assert "The field &#39;leadership.note&#39; holds characters that are not valid UTF-8" in (
+        answer.text
+    )
+    assert "What you sent" in answer.text
+    assert "\ufffd" not in str(_stored(reader).answers)
+    assert _stored(reader).answers["leadership.mandate"] == 1  # nothing of the post saved
+    project = Page.get(client, "/projects/net")
+    german = client.post(
+        "/projects/net/organisations",
+        content=urlencode(project.hidden("/projects/net/organisations")).encode()
+        + b"&name=K%F6ln&country=DE",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept-Language": "de",
+        },
+    )
+    assert german.status_code == 422
+    assert "Das Feld &#39;name&#39; enthält Zeichen, die kein gültiger UTF-8-Text sind" in (
+        german.text
     )

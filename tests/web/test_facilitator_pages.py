@@ -98,6 +98,24 @@ def test_a_partner_name_with_markup_is_escaped(client: TestClient, logged_in: Pa
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &#34;Co&#34;" in added.text
 
 
+def test_names_with_bidi_controls_are_refused_and_names_are_shown_isolated(
+    client: TestClient, logged_in: Page, engine: Engine
+) -> None:
+    page = Page.get(client, "/projects/net")
+    refused = page.submit(
+        {"name": "evil\u202egpj.exe", "country": "DE"}, page.url + "/organisations"
+    )
+    assert refused.status == 422
+    assert "organisation name: contains the invisible format character U+202E" in refused.text
+    assert 'value="evil\u202egpj.exe"' in refused.text  # kept to correct
+    assert _names(engine) == []
+    added = Page.get(client, "/projects/net").submit(
+        {"name": "مدينة Köln", "country": "DE"}, "/projects/net/organisations"
+    )
+    assert '<td dir="auto">مدينة Köln</td>' in added.text
+    assert '<h1 dir="auto">' in added.text
+
+
 @pytest.mark.parametrize(
     ("country", "message"),
     [("ZZ", "country &#39;ZZ&#39; is not an ISO 3166 country code"), ("Germany", "two-letter")],
@@ -170,6 +188,45 @@ def test_csv_import_names_every_wrong_row_and_stores_nothing(
     assert _names(engine) == []
     missing = _import(client, b"name,country\nSaxony,DE\n")
     assert "line 1: missing column(s) kind" in missing.text
+    assert _names(engine) == []
+
+
+def test_csv_import_names_every_problem_of_a_row(
+    client: TestClient, logged_in: Page, engine: Engine
+) -> None:
+    content = b"name,country,kind,population\nAtlantis,ZZ,castle,many\n,DE,region,\n"
+    refused = _import(client, content)
+    assert refused.status == 422
+    for expected in (
+        "line 2: country &#39;ZZ&#39; is not an ISO 3166 country code",
+        "line 2: kind &#39;castle&#39; is not one of region",
+        "line 2: population: &#39;many&#39; is not a whole number",
+        "line 3: organisation name: must not be empty",
+    ):
+        assert expected in refused.text, expected
+    assert _names(engine) == []
+
+
+def test_german_pages_show_service_errors_in_german_with_german_numbers(
+    client: TestClient, logged_in: Page, engine: Engine
+) -> None:
+    """Errors that services raise (import, a partner's fields, a limit) read in the page's
+    language, with numbers in its format; the API and CLI keep English and plain numbers."""
+    client.headers["Accept-Language"] = "de"
+    refused = _import(client, b"name,country,kind\nAtlantis,ZZ,castle\n")
+    assert refused.status == 422
+    assert "Zeile 2: Land &#39;ZZ&#39; ist kein Ländercode nach ISO 3166" in refused.text
+    assert "Zeile 2: Art &#39;castle&#39; ist keine von region" in refused.text
+    assert "line 2" not in refused.text
+    page = Page.get(client, "/projects/net")
+    too_long = page.submit({"name": "x" * 4001, "country": "DE"}, "/projects/net/organisations")
+    assert too_long.status == 422
+    assert "Name der Organisation: 4.001 Zeichen, höchstens 200 erlaubt" in too_long.text
+    client.headers["Accept-Language"] = "en"
+    english = Page.get(client, "/projects/net").submit(
+        {"name": "x" * 4001, "country": "DE"}, "/projects/net/organisations"
+    )
+    assert "organisation name: 4,001 characters, at most 200 allowed" in english.text
     assert _names(engine) == []
 
 

@@ -78,7 +78,7 @@ def test_a_late_save_names_what_it_refused_with_what_was_typed(
     assert answer.status == 200
     assert "except the ones listed here" in answer.text
     assert "Please choose from the offered answers" in answer.text
-    assert "Please shorten the comment to at most 4000 characters." in answer.text
+    assert "Please shorten the comment to at most 4,000 characters." in answer.text
     assert f"You typed: {typed.strip()}" in " ".join(answer.text.split()) + " "
     stored = _stored(reader)
     assert stored.answers == {"leadership.has_budget": "no"}

@@ -108,7 +108,8 @@ def test_a_stored_number_is_shown_back_in_the_pages_language(
 ) -> None:
     start("de").submit({STAFF: "1.500", SHARE: "2,5", "action": "later"})
     page = Page.get(client, "/respond/step/1")
-    assert (_field(page, STAFF), _field(page, SHARE)) == ("1500", "2,5")
+    # shown as it was read, in the page's format with Babel's grouping
+    assert (_field(page, STAFF), _field(page, SHARE)) == ("1.500", "2,5")
     assert 'type="number"' not in page.text  # no field that rewrites what is typed
     assert 'inputmode="decimal" spellcheck="false" class="number" id="q-leadership--staff"' in (
         page.text
@@ -157,6 +158,46 @@ def test_a_number_out_of_range_names_the_range_in_the_pages_language(
     assert "Anteil?: Bitte geben Sie eine Zahl von 0 bis 2.500,5 ein." in refused.text
     assert _field(refused, SHARE) == "2.600"
     assert SHARE not in _stored(reader).answers
+
+
+def test_a_german_decimal_that_looks_like_english_grouping_gets_a_note_after_saving(
+    client: TestClient, start: Callable[[str], Page], reader: Reader
+) -> None:
+    page = start("de")
+    saved = page.submit({STAFF: "1,500", SHARE: "1500", "leadership.mandate": "2"})
+    assert saved.status == 200
+    assert saved.url == "/respond/step/1"  # the same page, saved, with the note
+    assert _stored(reader).answers[STAFF] == 1.5
+    assert 'id="q-leadership--staff-note">gelesen als 1,5</p>' in saved.text
+    assert _field(saved, STAFF) == "1,5"
+    assert _field(saved, SHARE) == "1.500"
+    assert "q-leadership--share-note" not in saved.text  # "1500" is not ambiguous
+    onwards = saved.submit({})
+    assert onwards.url == "/respond/step/2"  # non-blocking: the next save goes on
+
+
+def test_a_number_beyond_what_a_float_holds_names_the_range_and_never_shows_inf(
+    client: TestClient, start: Callable[[str], Page], reader: Reader
+) -> None:
+    refused = start("de").submit({STAFF: "1e400", SHARE: "-1e400"})
+    assert refused.status == 422
+    assert (
+        "Personal?: Bitte geben Sie eine Zahl von -1.000.000.000.000.000 bis "
+        "1.000.000.000.000.000 ein." in refused.text
+    )
+    assert "Anteil?: Bitte geben Sie eine Zahl von 0 bis 2.500,5 ein." in refused.text
+    assert _field(refused, STAFF) == "1e400"  # as typed
+    assert "inf" not in refused.text.replace("info", "")
+    assert STAFF not in _stored(reader).answers
+    page = Page.get(client, "/respond/step/1")
+    fields = page.hidden()
+    saved = client.post(
+        "/respond/step/1/autosave",
+        data={**fields, STAFF: "1e400"},
+        headers={"X-CSRF-Token": fields["csrf_token"], "Accept": "application/json"},
+    )
+    assert saved.status_code == 422
+    assert "inf" not in saved.text
 
 
 def test_autosave_reads_numbers_in_the_pages_language(
@@ -219,7 +260,9 @@ def test_an_over_long_comment_is_refused_with_the_comment_kept_on_the_page(
     typed = "x" * 3990 + "\r\n" * 10 + "y"  # 4001 as the browser counts, 4011 as posted
     refused = Page.get(client, "/respond/step/1").submit({"comment": typed})
     assert refused.status == 422
-    assert "Please shorten the comment to at most 4000 characters." in refused.text
+    # one rule for numbers in messages: the limit reads as the hint beside the field does
+    assert "Please shorten the comment to at most 4,000 characters." in refused.text
+    assert "At most 4,000 characters." in refused.text
     assert _field_comment(refused) == typed.replace("\r\n", "\n")
     assert _stored(reader).comments == {"leadership": "kept"}
     fits = typed[:-1]  # 4000 as the browser counts

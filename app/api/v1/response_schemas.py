@@ -157,5 +157,9 @@ CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
         RevisionMismatch,
         {"current_revision": 4},
     ),
-    428: problem("If-Match is missing", PreconditionRequired),
+    428: problem(
+        "If-Match is missing; `current_revision` is the draft's revision now",
+        PreconditionRequired,
+        {"current_revision": 4},
+    ),
 }

@@ -52,20 +52,39 @@ router = APIRouter(
 )
 
 
-def _answer(written: Written, status: int = 200, replayed: bool = False) -> JSONResponse:
+def _answer(
+    request: Request, written: Written, status: int = 200, replayed: bool = False
+) -> JSONResponse:
+    """The JSON answer for a response: its body, ``ETag`` (the revision), ``Cache-Control`` and,
+    for a creation (201), ``Location``. A replay of a remembered answer is built here too, so
+    it has the same status and headers as the first one (plus ``Idempotent-Replayed``)."""
     body = ResponseOut.of(written)
-    headers = {"ETag": f'"{body.revision}"', "Cache-Control": "no-store"}
+    headers = {"ETag": _etag(body.revision), "Cache-Control": "no-store"}
+    if status == 201:
+        headers["Location"] = request.url_for("get_response", public_id=body.id).path
     if replayed:
         headers["Idempotent-Replayed"] = "true"
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
-def _revision(if_match: str | None) -> int:
-    """The revision ``If-Match`` names; missing is 428, one that names none is 412."""
+def _etag(revision: int) -> str:
+    return f'"{revision}"'
+
+
+def _required_revision(if_match: str | None, current: int) -> int:
+    """The revision ``If-Match`` names; missing is 428, quoting the draft's ``current``
+    revision as its ETag gives it."""
     if if_match is None:
         raise PreconditionRequired(
-            'changing a draft needs If-Match with its revision, as its ETag gives it ("3")'
+            "changing a draft needs If-Match with its revision, as its ETag gives it "
+            f"(now {_etag(current)})",
+            current_revision=current,
         )
+    return _revision(if_match)
+
+
+def _revision(if_match: str) -> int:
+    """The revision ``If-Match`` names; one that names none is 412."""
     tag = if_match.strip().removeprefix("W/").strip('"')
     if not tag.isdigit() or not limits.is_id(int(tag)):
         raise RevisionMismatch(f"If-Match {if_match!r} names no revision of this response")
@@ -73,14 +92,14 @@ def _revision(if_match: str | None) -> int:
 
 
 def _replayed(
-    session: Session, caller: Caller, key: str | None, fingerprint: str
+    request: Request, session: Session, caller: Caller, key: str | None, fingerprint: str
 ) -> JSONResponse | None:
     """The first answer to this ``Idempotency-Key``, if the token sent it before."""
     first = None if key is None else idempotency.recall(session, caller.token_id, key, fingerprint)
     if first is None:
         return None
     again = response_intake.reread(session, first.response_id)
-    return _answer(again, first.status_code, replayed=True)
+    return _answer(request, again, first.status_code, replayed=True)
 
 
 def _keep(
@@ -122,7 +141,7 @@ def create_response(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     fingerprint = idempotency.fingerprint("POST", request.url.path, payload.model_dump(mode="json"))
-    replayed = _replayed(session, caller, idempotency_key, fingerprint)
+    replayed = _replayed(request, session, caller, idempotency_key, fingerprint)
     if replayed is not None:
         return replayed
     round_ = directory.round_(session, caller.project_id, round_id)
@@ -139,11 +158,7 @@ def create_response(
         token_id=caller.token_id,
     )
     _keep(session, caller, idempotency_key, fingerprint, written, 201)
-    answer = _answer(written, 201)
-    answer.headers["Location"] = request.url_for(
-        "get_response", public_id=written.response.public_id
-    ).path
-    return answer
+    return _answer(request, written, 201)
 
 
 @router.get(
@@ -183,23 +198,27 @@ def list_responses(
     summary="One response",
     responses=WRITTEN,
 )
-def get_response(public_id: PublicId, caller: ResponsesWriter, session: SessionDep) -> JSONResponse:
+def get_response(
+    public_id: PublicId, request: Request, caller: ResponsesWriter, session: SessionDep
+) -> JSONResponse:
     context = response_intake.find(session, caller.project_id, public_id)
-    return _answer(response_intake.written(context.response, context.definition))
+    return _answer(request, response_intake.written(context.response, context.definition))
 
 
 def _change(
     public_id: str,
     payload: AnswersChange,
+    request: Request,
     caller: ResponsesWriter,
     session: SessionDep,
     if_match: str | None,
     *,
     whole: bool,
 ) -> JSONResponse:
-    revision = _revision(if_match)
     context = response_intake.find(session, caller.project_id, public_id)
-    return _answer(response_intake.change(session, context, revision, payload.answers, whole=whole))
+    revision = _required_revision(if_match, context.response.revision)
+    changed = response_intake.change(session, context, revision, payload.answers, whole=whole)
+    return _answer(request, changed)
 
 
 @router.put(
@@ -213,11 +232,12 @@ def _change(
 def replace_answers(
     public_id: PublicId,
     payload: AnswersChange,
+    request: Request,
     caller: ResponsesWriter,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> JSONResponse:
-    return _change(public_id, payload, caller, session, if_match, whole=True)
+    return _change(public_id, payload, request, caller, session, if_match, whole=True)
 
 
 @router.patch(
@@ -231,11 +251,12 @@ def replace_answers(
 def amend_answers(
     public_id: PublicId,
     payload: AnswersChange,
+    request: Request,
     caller: ResponsesWriter,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> JSONResponse:
-    return _change(public_id, payload, caller, session, if_match, whole=False)
+    return _change(public_id, payload, request, caller, session, if_match, whole=False)
 
 
 @router.post(
@@ -265,10 +286,10 @@ def submit_response(
 ) -> JSONResponse:
     revision = None if if_match is None else _revision(if_match)
     fingerprint = idempotency.fingerprint("POST", request.url.path, {"if_match": revision})
-    replayed = _replayed(session, caller, idempotency_key, fingerprint)
+    replayed = _replayed(request, session, caller, idempotency_key, fingerprint)
     if replayed is not None:
         return replayed
     context = response_intake.find(session, caller.project_id, public_id)
     written = response_intake.submit(session, context, revision)
     _keep(session, caller, idempotency_key, fingerprint, written, 200)
-    return _answer(written)
+    return _answer(request, written)

@@ -111,7 +111,7 @@ FacilitatorDep = Annotated[Facilitator, Depends(require_login)]
 async def check_csrf(request: Request, facilitator: FacilitatorDep) -> None:
     """Every state-changing request of the area carries the session's CSRF token."""
     if request.method not in READ_METHODS:
-        csrf.verify(request, facilitator.web_session, await request.form())
+        csrf.verify(request, facilitator.web_session, await csrf.read_form(request))
 
 
 def require_admin(facilitator: FacilitatorDep) -> None:

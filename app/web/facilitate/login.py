@@ -116,7 +116,7 @@ def login(request: Request, session: SessionDep, form: FormDep) -> Response:
         return _public_form(
             request,
             "facilitate/login.html",
-            {"next": target or "", "email": email, "error": failure.detail, "done": False},
+            {"next": target or "", "email": email, "error": failure.message, "done": False},
             status_code=401,
         )
     policy = login_policy(settings)
@@ -161,7 +161,7 @@ def reset(request: Request, session: SessionDep, form: FormDep) -> Response:
         return _public_form(
             request,
             "facilitate/reset.html",
-            {"token": token, "email": user.email, "error": problem.detail},
+            {"token": token, "email": user.email, "error": problem.message},
             status_code=422,
         )
     return see_other(links.path_for(request, "facilitate.login", _query={"done": "reset"}))
@@ -192,7 +192,7 @@ def change_password(
             request,
             facilitator,
             "facilitate/password.html",
-            {"error": problem.detail, "done": False},
+            {"error": problem.message, "done": False},
             status_code=422,
         )
     return render(request, facilitator, "facilitate/password.html", {"error": None, "done": True})

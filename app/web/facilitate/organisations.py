@@ -10,11 +10,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from app import locale_numbers
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.services import partner_fields, partner_import, projects
 from app.services.partner_fields import AREA_TYPES, KINDS, PartnerFields
+from app.templating import localizer_for
 from app.web.csrf import FormDep
 from app.web.facilitate.access import (
     AREA,
@@ -24,7 +26,7 @@ from app.web.facilitate.access import (
     redirect,
     render,
 )
-from app.web.facilitate.projects import _refused
+from app.web.facilitate.project_page import refused_page
 
 router = APIRouter(dependencies=AREA)
 
@@ -52,7 +54,7 @@ def add_organisation(
     try:
         projects.add_partner(session, project, _fields(form))
     except (InvalidInput, Conflict) as problem:
-        return _refused(request, session, facilitator, project, problem, _typed(form))
+        return refused_page(request, session, facilitator, project, problem, _typed(form))
     return redirect(request, "facilitate.project", slug=project.slug)
 
 
@@ -65,17 +67,21 @@ def edit_page(
     organisation_id: int,
 ) -> Response:
     organisation = projects.organisation_in(session, project, organisation_id)
+    language = localizer_for(request).language
     typed = {
         "name": organisation.name,
         "country": organisation.country,
         "kind": organisation.kind,
-        "population": "" if organisation.population is None else str(organisation.population),
-        "foreign_born_share": ""
-        if organisation.foreign_born_share is None
-        else f"{organisation.foreign_born_share:g}",
+        "population": _as_typed(organisation.population, language),
+        "foreign_born_share": _as_typed(organisation.foreign_born_share, language),
         "area_type": organisation.area_type or "",
     }
     return _edit(request, facilitator, project, organisation.id, typed, None, 200)
+
+
+def _as_typed(value: float | None, language: str) -> str:
+    """A stored number in its field as the page's language writes it ("4.000.000", "7,5")."""
+    return "" if value is None else locale_numbers.as_typed(value, language)
 
 
 def _edit(
@@ -84,7 +90,7 @@ def _edit(
     project: ProjectDep,
     organisation_id: int | None,
     typed: dict[str, str],
-    error: str | None,
+    error: Message | str | None,
     status_code: int,
 ) -> HTMLResponse:
     return render(
@@ -125,7 +131,7 @@ def save_organisation(
             project,
             organisation_id,
             _typed(form),
-            problem.detail,
+            problem.message,
             problem.status_code,
         )
     return redirect(request, "facilitate.project", slug=project.slug)
@@ -157,8 +163,8 @@ def _import(
     request: Request,
     facilitator: FacilitatorDep,
     project: ProjectDep,
-    problems: list[str],
-    error: str | None,
+    problems: list[Message],
+    error: Message | str | None,
     status_code: int,
 ) -> HTMLResponse:
     return render(
@@ -195,7 +201,7 @@ def import_partners(
         added = partner_import.import_partners(session, project, raw, actor=facilitator.actor)
     except partner_import.ImportRefused as refused:
         session.rollback()
-        problems = [str(problem) for problem in refused.problems]
+        problems = [problem.text for problem in refused.problems]
         return _import(request, facilitator, project, problems, None, 422)
     return redirect(
         request, "facilitate.project", slug=project.slug, _query={"imported": str(len(added))}

@@ -4,17 +4,15 @@ the values typed, and nothing stored."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
+from app import limits
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput, NotFound
-from app.models import Project
+from app.i18n import N_, Message
 from app.services import accounts, members, projects
-from app.services.partner_fields import AREA_TYPES, KINDS
 from app.web.csrf import FormDep
 from app.web.facilitate.access import (
     AREA,
@@ -25,8 +23,10 @@ from app.web.facilitate.access import (
     redirect,
     render,
 )
+from app.web.facilitate.project_page import project_page, refused_page
 
 router = APIRouter(dependencies=AREA)
+NO_ACCOUNT = N_("there is no account %(email)s; an administrator creates accounts")
 
 
 @router.get("/projects", name="facilitate.projects")
@@ -39,7 +39,7 @@ def _list_page(
     session: Session,
     facilitator: Facilitator,
     *,
-    error: str | None = None,
+    error: Message | str | None = None,
     typed: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -65,45 +65,15 @@ def create_project(
     name = field(form, "name").strip()
     try:
         if not name:
-            raise InvalidInput("project name: must not be empty", field="name")
+            raise limits.field_problem(N_("project name"), Message(limits.EMPTY))
         project = projects.create_project(session, projects.free_slug(session, name), name)
         members.add_member(session, project, facilitator.user, actor=facilitator.actor)
     except InvalidInput as problem:
         session.rollback()
         return _list_page(
-            request, session, facilitator, error=problem.detail, typed=name, status_code=422
+            request, session, facilitator, error=problem.message, typed=name, status_code=422
         )
     return redirect(request, "facilitate.project", slug=project.slug)
-
-
-def project_page(
-    request: Request,
-    session: Session,
-    facilitator: Facilitator,
-    project: Project,
-    *,
-    error: str | None = None,
-    typed: dict[str, Any] | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    """The project's page: partners, members, name and archive; ``error`` above the form
-    whose values ``typed`` holds."""
-    return render(
-        request,
-        facilitator,
-        "facilitate/project.html",
-        {
-            "project": project,
-            "organisations": projects.list_organisations(session, project),
-            "members": members.members_of(session, project),
-            "kinds": KINDS,
-            "area_types": AREA_TYPES,
-            "error": error,
-            "typed": typed or {},
-            "imported": request.query_params.get("imported"),
-        },
-        status_code=status_code,
-    )
 
 
 @router.get("/projects/{slug}", name="facilitate.project")
@@ -111,28 +81,6 @@ def show_project(
     request: Request, session: SessionDep, facilitator: FacilitatorDep, project: ProjectDep
 ) -> Response:
     return project_page(request, session, facilitator, project)
-
-
-def _refused(
-    request: Request,
-    session: Session,
-    facilitator: Facilitator,
-    project: Project,
-    problem: InvalidInput | Conflict,
-    typed: dict[str, Any],
-) -> HTMLResponse:
-    """The page again with the problem; the unit of work stores nothing of this request."""
-    session.rollback()
-    session.refresh(project)
-    return project_page(
-        request,
-        session,
-        facilitator,
-        project,
-        error=problem.detail,
-        typed=typed,
-        status_code=problem.status_code,
-    )
 
 
 @router.post("/projects/{slug}/rename", name="facilitate.project.rename")
@@ -146,7 +94,7 @@ def rename_project(
     try:
         projects.rename_project(session, project, field(form, "name"), actor=facilitator.actor)
     except InvalidInput as problem:
-        return _refused(
+        return refused_page(
             request, session, facilitator, project, problem, {"project_name": field(form, "name")}
         )
     return redirect(request, "facilitate.project", slug=project.slug)
@@ -179,13 +127,13 @@ def add_member(
         user = accounts.find_user(session, email)
         if user is None:
             raise InvalidInput(
-                f"there is no account {accounts.normalise_email(email)!r}; "
-                "an administrator creates accounts",
-                field="email",
+                Message(NO_ACCOUNT, email=repr(accounts.normalise_email(email))), field="email"
             )
         members.add_member(session, project, user, actor=facilitator.actor)
     except (InvalidInput, Conflict) as problem:
-        return _refused(request, session, facilitator, project, problem, {"member_email": email})
+        return refused_page(
+            request, session, facilitator, project, problem, {"member_email": email}
+        )
     return redirect(request, "facilitate.project", slug=project.slug)
 
 
@@ -204,5 +152,5 @@ def remove_member(
     try:
         members.remove_member(session, project, member, actor=facilitator.actor)
     except Conflict as problem:
-        return _refused(request, session, facilitator, project, problem, {})
+        return refused_page(request, session, facilitator, project, problem, {})
     return redirect(request, "facilitate.project", slug=project.slug)

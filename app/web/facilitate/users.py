@@ -10,6 +10,7 @@ from sqlmodel import Session
 from app import links
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput
+from app.i18n import Message
 from app.services import accounts
 from app.settings import Settings
 from app.web.csrf import FormDep
@@ -23,7 +24,7 @@ def _page(
     session: Session,
     facilitator: Facilitator,
     *,
-    error: str | None = None,
+    error: Message | str | None = None,
     typed: dict[str, str] | None = None,
     reset_link: str | None = None,
     reset_for: str | None = None,
@@ -70,7 +71,7 @@ def create_user(
             request,
             session,
             facilitator,
-            error=problem.detail,
+            error=problem.message,
             typed=typed,
             status_code=problem.status_code,
         )
@@ -104,7 +105,7 @@ def reset_link(
     try:
         token = accounts.issue_reset_link(session, user, actor=facilitator.actor)
     except Conflict as problem:
-        return _page(request, session, facilitator, error=problem.detail, status_code=409)
+        return _page(request, session, facilitator, error=problem.message, status_code=409)
     settings: Settings = request.app.state.settings
     link = links.public_link(
         settings, request.app, "facilitate.reset", request=request, token=token

@@ -15,14 +15,14 @@ their line breaks normalised to ``"\\n"``, as the browser counts them (:func:`sc
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.datastructures import FormData
 
 from app import locale_numbers
-from app.i18n import Localizer
+from app.i18n import N_, Localizer, Message
 from app.services.respondent_rules import visible_ids
 from scoring import (
     NOT_APPLICABLE,
@@ -148,6 +148,8 @@ class ItemView:
     options: list[Option] = field(default_factory=list)
     value: str = ""
     error: str | None = None
+    note: str | None = None
+    """A non-blocking note beside the field ("read as 1,5")."""
     min: float | None = None
     max: float | None = None
     max_length: int = 4000
@@ -201,8 +203,11 @@ def item_views(
     i18n: Localizer,
     errors: Mapping[str, AnswerProblem] | None = None,
     typed: Mapping[str, str] | None = None,
+    read_as: Collection[str] = (),
 ) -> list[ItemView]:
-    """The items as templates draw them; a refused item's field holds what was ``typed``."""
+    """The items as templates draw them; a refused item's field holds what was ``typed``; a
+    number item in ``read_as`` (saved from text that :func:`locale_numbers.looks_grouped`)
+    gets the note "read as 1,5"."""
     visible = visible_ids(definition, answers)
     views = []
     for item in items:
@@ -229,9 +234,31 @@ def item_views(
                 max=item.max,
                 max_length=item.max_length,
                 answer_label=answer_label(definition, item, value, i18n),
+                note=_read_as(item, value, i18n) if item.id in read_as else None,
             )
         )
     return views
+
+
+READ_AS = N_("read as %(value)s")
+
+
+def _read_as(item: Item, value: Any, i18n: Localizer) -> str | None:
+    if item.type is not ItemType.NUMBER or not isinstance(value, int | float):
+        return None
+    return i18n.message(Message(READ_AS, value=locale_numbers.as_read(value, i18n.language)))
+
+
+def read_as_grouped(dimension_items: list[Item], form: FormData, language: str) -> list[str]:
+    """The number items of a saved page whose text looks like another language's grouping
+    ("1,500" on a German page, read as 1,5): the page says how it read them."""
+    return [
+        item.id
+        for item in dimension_items
+        if item.type is ItemType.NUMBER
+        and isinstance(form.get(item.id), str)
+        and locale_numbers.looks_grouped(str(form.get(item.id)), language)
+    ]
 
 
 def problem_message(
@@ -275,9 +302,9 @@ def text_message(
             "The text contains control characters that cannot be saved. Please remove them."
         )
     if comment:
-        return i18n.gettext("Please shorten the comment to at most %(max)s characters.") % {
-            "max": max_length
-        }
-    return i18n.gettext("Please shorten the text to at most %(max)s characters.") % {
-        "max": max_length
-    }
+        return i18n.message(
+            Message(N_("Please shorten the comment to at most %(max)s characters."), max=max_length)
+        )
+    return i18n.message(
+        Message(N_("Please shorten the text to at most %(max)s characters."), max=max_length)
+    )

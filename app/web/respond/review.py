@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from app import links
 from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidAnswers
-from app.i18n import N_, Localizer
+from app.i18n import N_, Localizer, Message
 from app.services import responses
 from app.services.respondent_rules import progress
 from app.web import csrf
@@ -52,7 +52,11 @@ def answer_sections(context: responses.Context, i18n: Localizer) -> list[Section
 
 
 def review_page(
-    request: Request, respondent: Respondent, *, error: str | None = None, status_code: int = 200
+    request: Request,
+    respondent: Respondent,
+    *,
+    error: Message | str | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
     context = respondent.context
     sections = answer_sections(context, respondent.i18n)
@@ -111,5 +115,5 @@ def submit(
     try:
         responses.submit(session, respondent.context, revision_of(form))
     except InvalidAnswers as exc:
-        return review_page(request, respondent, error=exc.detail, status_code=422)
+        return review_page(request, respondent, error=exc.message, status_code=422)
     return redirect(request, "respond.result")

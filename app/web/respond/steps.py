@@ -7,7 +7,10 @@ everything else of the page is saved.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from collections.abc import Collection
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
@@ -25,6 +28,7 @@ from app.web.respond.answer_forms import (
     item_views,
     parse_page,
     problem_message,
+    read_as_grouped,
     text_message,
     typed_values,
 )
@@ -49,6 +53,8 @@ LATE_SAVED = N_(
     "Your session had ended after a long pause, but this page was saved all the same. "
     "To go on, open your personal link again."
 )
+READ_AS_QUERY = 2000
+"""Characters of the ``read_as`` query (item ids of one page)."""
 MORE_QUESTIONS = N_("Your answer opened further questions on this page. Please answer them too.")
 
 
@@ -75,6 +81,7 @@ def step_page(
     comment_problem: AnswerProblem | None = None,
     typed: FormData | None = None,
     notice: str | None = None,
+    read_as: Collection[str] = (),
     status_code: int = 200,
 ) -> HTMLResponse:
     """The page; after a refused save, ``typed`` (the posted form) fills the refused fields
@@ -90,6 +97,7 @@ def step_page(
         i18n,
         errors,
         typed_values(definition, dimension_id, typed) if typed is not None else None,
+        read_as,
     )
     comment = response.comments.get(dimension_id, "")
     posted_comment = typed.get(COMMENT_FIELD) if typed is not None else None
@@ -133,12 +141,21 @@ def _comment_error(respondent: Respondent, problem: AnswerProblem | None) -> str
 
 
 @router.get("/{step}", response_class=HTMLResponse, name="respond.step")
-def show_step(step: int, request: Request, respondent: RespondentDep, more: int = 0) -> Response:
+def show_step(
+    step: int,
+    request: Request,
+    respondent: RespondentDep,
+    more: int = 0,
+    read_as: Annotated[str, Query(max_length=READ_AS_QUERY)] = "",
+) -> Response:
+    """The page; ``read_as`` (item ids, comma-separated) names number items just saved from
+    text another language would read otherwise: each gets the note "read as 1,5"."""
     if respondent.context.submitted:
         return redirect(request, "respond.result")
     if respondent.context.response.consented_at is None:
         return redirect(request, "respond.start")
-    return step_page(request, respondent, step, notice=MORE_QUESTIONS if more else None)
+    notice = MORE_QUESTIONS if more else None
+    return step_page(request, respondent, step, notice=notice, read_as=read_as.split(","))
 
 
 def _save(
@@ -220,9 +237,14 @@ def save_step(
         policy = respondent_links.link_policy(request.app.state.settings)
         token = respondent_links.personal_link(session, respondent.context.response, policy)
         return later_page(request, respondent, token)
-    if opened:
+    page_items = respondent.context.definition.items_of(_dimension(respondent, step))
+    grouped = read_as_grouped(page_items, form, respondent.i18n.language)
+    if opened or grouped:  # the same page again: new questions, or how a number was read
+        query = {"more": "1"} if opened else {}
+        if grouped:
+            query["read_as"] = ",".join(grouped)
         return redirect(
-            request, "respond.step", step=step, _query={"more": "1"}, _anchor=anchor(opened[0])
+            request, "respond.step", step=step, _query=query, _anchor=anchor((opened or grouped)[0])
         )
     if target < 1:
         return redirect(request, "respond.start")
