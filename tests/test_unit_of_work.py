@@ -18,7 +18,18 @@ from app.services import projects
 from app.settings import PROJECT_ROOT
 
 SERVICES = PROJECT_ROOT / "app" / "services"
-TRANSACTION_CALLS = {"commit", "rollback", "begin", "close"}
+TRANSACTION_CALLS = {"commit", "rollback", "begin"}
+CLOSERS = {"session", "connection", "db", "conn"}
+"""Receivers whose ``.close()`` would end a unit of work (a file's or workbook's may close)."""
+
+
+def _ends_transaction(call: ast.Call) -> bool:
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    if call.func.attr in TRANSACTION_CALLS:
+        return True
+    receiver = ast.unparse(call.func.value).rsplit(".", 1)[-1]
+    return call.func.attr == "close" and (receiver in CLOSERS or receiver.endswith("session"))
 
 
 def _transaction_calls(path: Path) -> list[str]:
@@ -28,7 +39,7 @@ def _transaction_calls(path: Path) -> list[str]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
-        and node.func.attr in TRANSACTION_CALLS
+        and _ends_transaction(node)
     ]
 
 

@@ -279,7 +279,12 @@ def _checked_group(
     labels: dict[str, str] = {}
     for language, label in group.labels.items():
         _check_language(language, definition, f"stakeholder group {key!r}")
-        limits.name(label, f"stakeholder group {key!r} label ({language})", length=LABEL_LENGTH)
+        limits.name(
+            label,
+            f"stakeholder group {key!r} label ({language})",
+            length=LABEL_LENGTH,
+            required=False,
+        )
         if label.strip():
             labels[language] = label.strip()
     return StakeholderGroup(key, labels)

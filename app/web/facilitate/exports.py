@@ -23,7 +23,6 @@ from app.web.facilitate.access import AREA, Facilitator, FacilitatorDep, Project
 
 router = APIRouter(dependencies=AREA)
 
-PATH = "/projects/{slug}/rounds/{round_id}/export"
 CHOOSE_FORMAT = N_("Please choose one of the file formats offered.")
 CHOOSE_LABELS = N_("Please choose codes or one of the languages offered.")
 
@@ -33,7 +32,7 @@ def _round(session: Session, project: Project, round_id: int) -> Round:
     return directory.round_(session, project.id, round_id)
 
 
-@router.get(PATH, name="facilitate.round.export")
+@router.get("/projects/{slug}/rounds/{round_id}/export", name="facilitate.round.export")
 def export_page(
     request: Request,
     session: SessionDep,
@@ -77,7 +76,7 @@ def _page(
     )
 
 
-@router.post(PATH, name="facilitate.round.export.download")
+@router.post("/projects/{slug}/rounds/{round_id}/export", name="facilitate.round.export.download")
 def download(
     request: Request,
     session: SessionDep,
