@@ -12,7 +12,10 @@ from scoring.texts import text_units
 
 ROOT = Path(__file__).resolve().parents[1] / "questionnaires"
 SEVEN = {"de", "en", "es", "fr", "it", "pl", "ro"}
-TRANSLATED = [("intercultural-organisation", "1.1", "1.0")]
+TRANSLATED = [
+    ("intercultural-organisation", "1.1", "1.0"),
+    ("intercultural-integration", "1.1", "1.0"),
+]
 
 
 def _load(slug: str, version: str) -> Definition:
