@@ -28,7 +28,10 @@ from scoring import NOT_APPLICABLE, Definition, parse_condition, parse_definitio
 from tests import factories
 from tests.helpers import minimal_definition
 
-FLAGSHIP_FILE = PROJECT_ROOT / "questionnaires" / demo.FLAGSHIP / "1.0.yaml"
+FLAGSHIP_FILE = max(  # the newest shipped version: the one the demo uses
+    (PROJECT_ROOT / "questionnaires" / demo.FLAGSHIP).glob("*.yaml"),
+    key=lambda path: tuple(int(part) for part in path.stem.split(".")),
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +48,7 @@ def test_first_run_creates_a_demo_with_a_working_token(
     assert resolved.project.name == demo.DEMO_PROJECT_NAME
     assert resolved.round.name == demo.DEMO_ROUND
     assert resolved.organisation.name == demo.DEMO_ORGANISATION
-    assert resolved.version.version == "1.0"
+    assert resolved.version.version == FLAGSHIP_FILE.stem  # the newest version
     assert resolved.invitation.multi_use
     assert "personal data" in resolved.round.privacy_notices["en"]
     assert "personenbezogenen Daten" in resolved.round.privacy_notices["de"]
