@@ -60,6 +60,9 @@ class GroupProgress:
     started: int = 0
     submitted: int = 0
     last_activity: datetime | None = None
+    languages: tuple[tuple[str, int], ...] = ()
+    """Responses begun per language (code, count), by code: the language each respondent
+    chose, as exports carry it."""
 
     @property
     def opened(self) -> int:
@@ -157,6 +160,25 @@ def round_overview(
         rows[(organisation, key)] = replace(
             before, submitted=int(done), started=int(drafts), last_activity=last
         )
+    spoken = session.exec(
+        select(
+            Response.organisation_id,
+            Response.stakeholder_group,
+            Response.language,
+            func.count(),
+        )
+        .where(Response.round_id == round_.id)
+        .group_by(
+            col(Response.organisation_id),
+            col(Response.stakeholder_group),
+            col(Response.language),
+        )
+    ).all()
+    for organisation, key, language, count in spoken:
+        before = row(organisation, key)
+        rows[(organisation, key)] = replace(
+            before, languages=_merged(before.languages, ((language, int(count)),))
+        )
     for organisation in names:
         if not any(key[0] == organisation for key in rows):
             rows[(organisation, None)] = row(organisation, None)
@@ -177,6 +199,15 @@ def round_overview(
     )
 
 
+def _merged(
+    first: tuple[tuple[str, int], ...], second: tuple[tuple[str, int], ...]
+) -> tuple[tuple[str, int], ...]:
+    counts = dict(first)
+    for language, count in second:
+        counts[language] = counts.get(language, 0) + count
+    return tuple(sorted(counts.items()))
+
+
 def _later(first: datetime | None, second: datetime | None) -> datetime | None:
     return max((m for m in (first, second) if m is not None), default=None)
 
@@ -191,6 +222,7 @@ def _total(rows: Iterable[GroupProgress], minimum: int) -> GroupProgress:
             started=total.started + r.started,
             submitted=total.submitted + r.submitted,
             last_activity=_later(total.last_activity, r.last_activity),
+            languages=_merged(total.languages, r.languages),
         )
     return total
 

@@ -47,6 +47,7 @@ def test_an_empty_round_shows_zeros(client: TestClient, logged_in: Page, url: st
         "0",
         "–",
         "0 of 2",
+        "–",
     ]
     assert rows[-1][:7] == ["Whole round", "", "0", "0", "0", "0", "0"]
     assert re.search(r"/static/progress\.\w+\.js", page.text)
@@ -87,7 +88,9 @@ def test_progress_follows_respondents_and_uses_are_not_submissions(
         "1",
     ]
     assert row[8] == "1 of 2"
+    assert row[9] == '<span lang="en">en</span> 2'  # the language each respondent chose
     assert total[:7] == ["Whole round", "", "1", "2", "2", "1", "1"]
+    assert total[9] == '<span lang="en">en</span> 2'
 
 
 def test_filters_work_as_a_plain_form(
