@@ -55,6 +55,7 @@ def backup(url: str, target: Path) -> str:
         return _pg_dump(url, target)
     if not source.is_file():
         raise BackupError(f"there is no database at {source}")
+    target.parent.mkdir(parents=True, exist_ok=True)  # `radar db backup backups/x.db` on day one
     partial = target.with_name(target.name + ".partial")
     try:
         with closing(_connect(source)) as reader, closing(sqlite3.connect(partial)) as copy:

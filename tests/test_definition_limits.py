@@ -256,10 +256,11 @@ def test_the_longest_slug_and_version_publish_on_every_database(
 
 
 def test_a_definition_dumped_by_yaml_reads_back(tmp_path: Path) -> None:
-    """The limits leave ordinary files alone: the flagship files are far below all of them."""
+    """The limits leave ordinary files alone: the flagship in seven languages (about 280 KB)
+    leaves room for more than twice as many languages under the size limit."""
     for path in sorted(Path("questionnaires").glob("*/*.yaml")):
         text = path.read_text(encoding="utf-8")
-        assert len(text.encode()) < DEFINITION_FILE_BYTES / 5
+        assert len(text.encode()) < DEFINITION_FILE_BYTES / 3
         copy = tmp_path / path.name
         copy.write_text(yaml.safe_dump(yaml.safe_load(text), allow_unicode=True))
         assert read_definition(copy).slug == read_definition(path).slug

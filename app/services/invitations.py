@@ -25,7 +25,7 @@ from app.errors import Conflict, Gone, InvalidInput, NotFound
 from app.i18n import N_
 from app.models import Invitation, Organisation, Project, QuestionnaireVersion, Round
 from app.services import audit, web_sessions
-from app.services.rounds import RoundState, groups_of, round_state, version_of
+from app.services.rounds import RoundState, checked_group, round_state, version_of
 from app.times import zone
 from app.tokens import hash_token, is_token_shaped, new_token
 from scoring import shorten
@@ -102,17 +102,8 @@ def create_invitation(
         raise InvalidInput("a use limit needs a multi-use invitation and must be at least 1")
     if max_uses is not None:
         limits.integer(max_uses, "use limit", low=1, column=Invitation.max_uses)
-    limits.optional_text(
-        stakeholder_group, "stakeholder group", column=Invitation.stakeholder_group
-    )
+    stakeholder_group = checked_group(round_, stakeholder_group)
     limits.name(label, "label", column=Invitation.label, required=False)
-    keys = [group.key for group in groups_of(round_)]
-    if stakeholder_group and keys and stakeholder_group not in keys:
-        raise InvalidInput(
-            f"stakeholder group {shorten(stakeholder_group)!r} is not one of the round's "
-            f"groups ({', '.join(keys)})",
-            field="group",
-        )
     limits.moment(expires_at, "expiry")
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= utcnow()):
         raise InvalidInput("the expiry must be a future time with a time zone")

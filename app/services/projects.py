@@ -17,19 +17,27 @@ from sqlmodel import Session, col, select
 
 from app import limits
 from app.db_types import utcnow
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import Organisation, Project
 from app.services import audit, partner_fields
 from scoring import shorten
 
 PROJECT_EXISTS = N_("project %(slug)s already exists")
+BAD_SLUG = N_(
+    "project slug: %(slug)s is not lower-case letters, digits and single hyphens (such as "
+    "baltic-network); it names the project in every link"
+)
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""A project slug as :func:`free_slug` makes them: safe in a URL path segment as it stands."""
 ORGANISATION_EXISTS = N_("project %(project)s already has an organisation %(name)s")
 
 
 def create_project(session: Session, slug: str, name: str, *, min_group_size: int = 3) -> Project:
     """Create a project; its slug is unique across the service."""
     limits.text(slug, "project slug", column=Project.slug, required=True)
+    if not SLUG.fullmatch(slug):
+        raise InvalidInput(Message(BAD_SLUG, slug=repr(slug)), field="slug")
     limits.name(name, "project name", column=Project.name)
     limits.integer(min_group_size, "minimum group size", low=1, column=Project.min_group_size)
     if find_project(session, slug) is not None:

@@ -122,6 +122,10 @@ def erase(session: Session, public_id: str) -> None:
     )
 
 
+MAX_RETENTION_DAYS = 36_500
+"""The longest retention a purge takes: older dates would fall before year 1 (OverflowError)."""
+
+
 def purge(session: Session, round_: Round, days: int, now: datetime | None = None) -> Purged:
     """Retention: delete the round's responses, submitted or abandoned, not changed for
     ``days`` days (their last change before ``now - days``), with their scores and sessions.
@@ -129,8 +133,10 @@ def purge(session: Session, round_: Round, days: int, now: datetime | None = Non
     One audit event gives the round, the retention and the number removed.
     Raises :class:`InvalidInput` for a negative number of days.
     """
-    if days < 0:
-        raise InvalidInput(f"the retention must be 0 or more days, not {days}")
+    if not 0 <= days <= MAX_RETENTION_DAYS:
+        raise InvalidInput(
+            f"the retention must be 0 to {MAX_RETENTION_DAYS} days (about 100 years), not {days}"
+        )
     before = (now or utcnow()) - timedelta(days=days)
     old = list(
         session.exec(

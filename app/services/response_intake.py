@@ -23,7 +23,7 @@ from app import limits
 from app.db import begin_write
 from app.errors import Conflict, InvalidAnswers, InvalidInput, NotFound, RevisionMismatch
 from app.models import Organisation, Project, Response, ResponseStatus, Round
-from app.services import audit, questionnaires, responses
+from app.services import audit, questionnaires, responses, rounds
 from app.services.paging import Slice, page_of
 from app.services.responses import Context, StaleRevision
 from app.services.rounds import RoundState, round_state
@@ -136,7 +136,7 @@ def create(
             field="language",
             available=list(definition.languages),
         )
-    limits.optional_text(stakeholder_group, "stakeholder group", column=Response.stakeholder_group)
+    stakeholder_group = rounds.checked_group(round_, stakeholder_group)
     not_counted = checked_answers(definition, answers, complete=submit)
     now = responses.recorded_time(round_)
     assert round_.id is not None

@@ -40,6 +40,7 @@ from scoring import Definition, shorten
 NOTICE_LENGTH = 20_000
 """The longest data-protection notice, per language (characters)."""
 LABEL_LENGTH = 200
+GROUP_KEY_LENGTH = 100  # the stakeholder_group columns of invitation and response
 """The longest stakeholder-group label, per language (as an invitation's label)."""
 REASON_LENGTH = 200
 """The longest reason for reopening a round (one line; the audit log keeps it whole)."""
@@ -476,6 +477,30 @@ class Notice:
     text: str
     language: str
     fallback: bool
+
+
+def checked_group(round_: Round, key: str | None) -> str | None:
+    """The stakeholder group ``key`` an invitation or a response names (None for none): one of
+    the round's own groups where it has any, else a key like ``civil-society``; else
+    :class:`InvalidInput`. Pages, API and CLI all ask here, so a group that filters, exports
+    and aggregates would show is always one of these."""
+    if not key:
+        return None
+    limits.text(key, "stakeholder group", length=GROUP_KEY_LENGTH)
+    keys = [group.key for group in groups_of(round_)]
+    if keys and key not in keys:
+        raise InvalidInput(
+            f"stakeholder group {shorten(key)} is not one of the round's groups "
+            f"({', '.join(keys)})",
+            field="group",
+        )
+    if not keys and not stakeholder_groups.SLUG.fullmatch(key):
+        raise InvalidInput(
+            f"stakeholder group {shorten(key)}: use lower-case letters, digits and hyphens, "
+            "such as civil-society",
+            field="group",
+        )
+    return key
 
 
 def notice_for(round_: Round, language: str, default_language: str) -> Notice:

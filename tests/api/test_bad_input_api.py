@@ -163,6 +163,19 @@ def test_a_key_twice_in_one_object_is_refused_with_its_path(
     _nothing_stored(engine)
 
 
+@pytest.mark.parametrize("group", ["a\u202eb", "=HYPERLINK(1)", "Random Group", "NGO"])
+def test_a_stakeholder_group_is_a_key_like_the_pages_take(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine, group: str
+) -> None:
+    """Through the API as on the pages: a group that filters, exports and aggregates would show
+    is a key like civil-society (or one of the round's own groups)."""
+    refused = problem(create(client, net, bearer(), stakeholder_group=group), 422, "invalid-input")
+    assert refused["detail"].endswith(
+        "use lower-case letters, digits and hyphens, such as civil-society"
+    )
+    _nothing_stored(engine)
+
+
 def test_nul_and_huge_numbers_outside_answers(
     client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
 ) -> None:

@@ -30,7 +30,7 @@ def test_a_draft_is_created_read_and_listed(
 ) -> None:
     headers = bearer("responses:write")
     created = create(
-        client, net, headers, answers={"leadership.mandate": 2}, stakeholder_group="NGO"
+        client, net, headers, answers={"leadership.mandate": 2}, stakeholder_group="civil-society"
     )
     assert created.status_code == 201, created.text
     body = created.json()
@@ -43,7 +43,7 @@ def test_a_draft_is_created_read_and_listed(
     assert again.json() == body
     listed = client.get(
         f"/api/v1/rounds/{net.round.id}/responses",
-        params={"stakeholder_group": "NGO", "status": "draft"},
+        params={"stakeholder_group": "civil-society", "status": "draft"},
         headers=headers,
     ).json()
     assert listed["total"] == 1

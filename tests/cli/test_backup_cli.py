@@ -139,3 +139,15 @@ def test_postgres_backup_runs_pg_dump(
     names = session.exec(select(Organisation.name)).all()
     assert len(names) == 3  # the first-run demo's and the two added
     assert [name for name in names if name not in script] == []
+
+
+def test_backup_into_a_folder_that_does_not_exist_yet(
+    populated: Radar, settings: Settings, tmp_path: Path
+) -> None:
+    """The README's `radar db backup backups/radar-2027-01-31.db` on a fresh checkout."""
+    if not settings.is_sqlite:
+        pytest.skip("PostgreSQL: see test_postgres_backup_runs_pg_dump")
+    target = tmp_path / "backups" / "radar-2027-01-31.db"
+    result = populated("db", "backup", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.is_file()

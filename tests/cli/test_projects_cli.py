@@ -39,6 +39,18 @@ def test_projects_create_and_list(radar: Radar) -> None:
     fails(radar("projects", "create", "net", "--name", "Again"), "project 'net' already exists")
 
 
+@pytest.mark.parametrize("slug", ["a/b?c#d", "../admin", "Bad Slug!", "UPPER", "net-", "a--b"])
+def test_a_project_slug_is_a_safe_path_segment(radar: Radar, slug: str) -> None:
+    """A slug names the project in every link: one that needs escaping (or turned the admins'
+    project list into a 500) is refused, and nothing is stored."""
+    fails(
+        radar("projects", "create", slug, "--name", "Network"),
+        f"project slug: {slug!r} is not lower-case letters, digits and single hyphens (such as "
+        "baltic-network); it names the project in every link",
+    )
+    assert radar("projects", "list").stdout.strip() == ""
+
+
 def test_organisations_add_and_list(network: Radar) -> None:
     network("organisations", "add", "net", "Trento", "--country", "it", "--kind", "County")
     listed = network("organisations", "list", "net").stdout.splitlines()

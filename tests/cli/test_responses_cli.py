@@ -159,8 +159,13 @@ def test_purge_removes_old_responses_only(
     assert scored == {recent.id}
     fails(
         radar("responses", "purge", made.slug, "Baseline", "--older-than", "-1"),
-        "the retention must be 0 or more days, not -1",
+        "the retention must be 0 to 36500 days (about 100 years), not -1",
     )
+    for days in ("1000000", "99999999999"):  # dates before year 1 were an OverflowError
+        fails(
+            radar("responses", "purge", made.slug, "Baseline", "--older-than", days),
+            f"the retention must be 0 to 36500 days (about 100 years), not {days}",
+        )
     fails(
         radar("responses", "purge", made.slug, "Nope", "--older-than", "1"),
         f"project {made.slug!r} has no round 'Nope'",

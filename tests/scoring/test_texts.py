@@ -72,7 +72,11 @@ def test_merging_the_same_texts_changes_nothing_but_the_version(path: Path) -> N
     definition = read_definition(path)
     same = {unit.path: dict(unit.texts) for unit in text_units(definition)}
     new = parse_definition(translated_data(definition, "9.0", same))
-    assert (new.version, new.comparable_with) == ("9.0", [definition.version])
+    # comparable with the version it came from, and with every version that one was
+    assert (new.version, new.comparable_with) == (
+        "9.0",
+        [*definition.comparable_with, definition.version],
+    )
     assert without_version(new) == without_version(definition)
 
 
