@@ -4,7 +4,7 @@ close now and reopen with a reason.
 Opening and closing dates are days in the service's time zone (setting ``time_zone``,
 :mod:`app.times`): a round opens at the start of its opening day and still accepts answers on
 its closing day. Every round is looked up *in* the project of the URL
-(:func:`app.services.rounds.round_in`), so an id of another project is "not found". A form
+(:data:`~app.web.facilitate.access.RoundDep`, as on every round page), so an id of another project is "not found". A form
 with a wrong value comes back with the message and the values typed, and nothing stored.
 """
 
@@ -35,6 +35,7 @@ from app.web.facilitate.access import (
     Facilitator,
     FacilitatorDep,
     ProjectDep,
+    RoundDep,
     field,
     redirect,
     render,
@@ -358,8 +359,8 @@ def round_page(
     facilitator: FacilitatorDep,
     project: ProjectDep,
     round_id: int,
+    round_: RoundDep,
 ) -> Response:
-    round_ = rounds.round_in(session, project, round_id)
     typed = _typed_from(session, round_, _time_zone(request))
     return _form_page(request, session, facilitator, project, typed, round_=round_)
 
@@ -371,10 +372,10 @@ def save_round(
     facilitator: FacilitatorDep,
     project: ProjectDep,
     round_id: int,
+    round_: RoundDep,
     form: FormDep,
 ) -> Response:
     """Change every setting; refused (409) once anyone has answered."""
-    round_ = rounds.round_in(session, project, round_id)
     typed = _typed(form)
     try:
         slug, version, settings = _settings(typed, _time_zone(request))
@@ -395,10 +396,10 @@ def extend_round(
     facilitator: FacilitatorDep,
     project: ProjectDep,
     round_id: int,
+    round_: RoundDep,
     form: FormDep,
 ) -> Response:
     """A later closing day for a round that has not closed (allowed with responses)."""
-    round_ = rounds.round_in(session, project, round_id)
     try:
         closes_at = _closing(field(form, "closes"), _time_zone(request))
         if closes_at is None:
@@ -416,9 +417,9 @@ def close_round(
     facilitator: FacilitatorDep,
     project: ProjectDep,
     round_id: int,
+    round_: RoundDep,
 ) -> Response:
     """Close now: links stop accepting answers; results stay."""
-    round_ = rounds.round_in(session, project, round_id)
     rounds.close_round(session, round_, actor=facilitator.actor)
     return redirect(request, "facilitate.round", slug=project.slug, round_id=round_id)
 
@@ -430,10 +431,10 @@ def reopen_round(
     facilitator: FacilitatorDep,
     project: ProjectDep,
     round_id: int,
+    round_: RoundDep,
     form: FormDep,
 ) -> Response:
     """Accept answers again in a closed round; the reason (required) goes into the audit log."""
-    round_ = rounds.round_in(session, project, round_id)
     try:
         closes_at = _closing(field(form, "closes"), _time_zone(request))
         rounds.reopen_round(
