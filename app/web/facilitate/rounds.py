@@ -4,8 +4,9 @@ close now and reopen with a reason.
 Opening and closing dates are days in the service's time zone (setting ``time_zone``,
 :mod:`app.times`): a round opens at the start of its opening day and still accepts answers on
 its closing day. Every round is looked up *in* the project of the URL
-(:data:`~app.web.facilitate.access.RoundDep`, as on every round page), so an id of another project is "not found". A form
-with a wrong value comes back with the message and the values typed, and nothing stored.
+(:data:`~app.web.facilitate.access.RoundDep`, as on every round page), so an id of another
+project is "not found". A form with a wrong value comes back with the message and the values
+typed, and nothing stored.
 """
 
 from __future__ import annotations
