@@ -22,6 +22,7 @@ PHONE = {"width": 360, "height": 800}
 
 PROBLEMS = """() => {
   const hidden = e => {  // off screen for screen readers only, or not shown at all
+    if (e.closest('details:not([open]) > :not(summary)')) return true;  // a closed disclosure
     for (let a = e; a; a = a.parentElement) {
       const style = getComputedStyle(a);
       if (style.clipPath !== 'none' || style.opacity === '0' || style.visibility === 'hidden') {
