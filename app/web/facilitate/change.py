@@ -149,7 +149,7 @@ def change(
         if previous is not None
         else None
     )
-    context: dict[str, Any] = {}
+    context: dict[str, Any] = {"columns": [], "chart": None}
     if found is not None:
         columns = _columns(i18n, found)
         drawn = next((c for c in columns if f"{c.kind.value}:{c.id}" == topic), columns[-1])
