@@ -13,11 +13,11 @@ from app import limits
 from app.api.auth import Authenticated, ResultsReader
 from app.api.json_body import BoundedJsonRoute
 from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
+from app.api.v1.profiles import CohortFilters
 from app.api.v1.response_schemas import RoundId
 from app.deps import SessionDep
 from app.errors import InvalidInput, NotFound
-from app.models import OrganisationKind
-from app.services import cohort, directory, round_change
+from app.services import directory, round_change
 
 router = APIRouter(
     tags=["profiles"],
@@ -103,6 +103,7 @@ def round_change_of(
     round_id: RoundId,
     caller: ResultsReader,
     session: SessionDep,
+    chosen: CohortFilters,
     before: Annotated[
         int | None,
         Query(
@@ -112,31 +113,10 @@ def round_change_of(
             "version)",
         ),
     ] = None,
-    country: Annotated[
-        str | None,
-        Query(pattern="^[A-Za-z]{2}$", description="Only organisations of this country (DE)"),
-    ] = None,
-    kind: Annotated[
-        OrganisationKind | None, Query(description="Only organisations of this kind")
-    ] = None,
-    group: Annotated[
-        str | None,
-        Query(max_length=100, description="Only responses of this stakeholder group"),
-    ] = None,
-    organisations: Annotated[
-        list[Annotated[int, Field(ge=1, le=limits.INT_MAX)]] | None,
-        Query(max_length=cohort.MAX_CHOSEN, description="Only these organisations (repeat)"),
-    ] = None,
 ) -> RoundChangeOut:
     after = directory.round_(session, caller.project_id, round_id)
     earlier = directory.round_(session, after.project_id, before) if before is not None else None
     project = directory.project(session, after.project_id)
-    chosen = cohort.filters(
-        country=country,
-        kind=kind.value if kind else None,
-        group=group,
-        organisations=organisations or (),
-    )
     found = round_change.round_change(session, project, earlier, after, chosen)
     return RoundChangeOut(
         before_round_id=found.before.id or 0,

@@ -20,12 +20,11 @@ from app import charts_cohort, limits
 from app.deps import SessionDep
 from app.i18n import N_, Localizer
 from app.models import Round, ScoreKind
-from app.services import cohort, directory, partner_fields, projects, round_change
+from app.services import cohort, directory, projects, round_change
 from app.services.round_change import RoundChange, TopicChange
-from app.stakeholder_groups import label as group_label
 from app.templating import localizer_for
 from app.web.facilitate.access import AREA, FacilitatorDep, ProjectDep, RoundDep, render
-from app.web.facilitate.dashboard import Column, IdsQuery, TextQuery
+from app.web.facilitate.dashboard import Column, IdsQuery, TextQuery, filter_choices
 from app.web.plotly_bundle import plotly_style_guards
 from scoring import Definition
 
@@ -181,19 +180,7 @@ def change(
             "found": found,
             "previous": previous,
             "earlier": earlier,
-            "typed": {
-                "country": chosen.country or "",
-                "kind": chosen.kind or "",
-                "group": chosen.group or "",
-                "only": list(chosen.organisations),
-            },
-            "filtered": chosen != cohort.Filters(),
-            "countries": sorted({o.country for o in partners} - {""}),
-            "kinds": partner_fields.KINDS,
-            "groups": [
-                (g, group_label(g, i18n.gettext)) for g in cohort.groups_in_round(session, round_)
-            ],
-            "all_organisations": partners,
+            **filter_choices(i18n, chosen, partners, cohort.groups_in_round(session, round_)),
             "plotly_guards": plotly_style_guards(),
             **context,
         },
