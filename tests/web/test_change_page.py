@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app import charts_cohort
 from app.i18n import Localizer
 from app.models import Project, User
 from app.services import members
@@ -178,3 +179,19 @@ def test_the_german_page_shows_no_english(client: TestClient, seeded: Seeded) ->
     assert "gestiegen" in page.text
     # German "Filter" (for "Filters") is written like the English msgid "Filter"
     assert set(untranslated(page.text, "de")) <= {"Filter"}, untranslated(page.text, "de")
+
+
+def test_the_dumbbell_chart_escapes_names_and_skips_missing_pairs() -> None:
+    figure = charts_cohort.dumbbell(
+        ['<b>"x"</b>', "Brno"],
+        [40.04, None],
+        [52.56, 60.0],
+        before_label="2024 <i>",
+        after_label="2026",
+    )
+    line, before, after = figure["data"]
+    assert before["y"] == ['&lt;b&gt;"x"&lt;/b&gt;', "Brno"]
+    assert before["name"] == "2024 &lt;i&gt;"
+    assert (before["x"], after["x"]) == ([40.0, None], [52.6, 60.0])
+    assert line["x"] == [40.0, 52.6, None]  # Brno has no earlier score: no line
+    assert before["text"] == ["40.0", "–"]
