@@ -33,7 +33,6 @@ from tests.helpers import minimal_definition
 
 SLUG = "change"
 MIN_GROUP_SIZE = 3
-TITLE = {"de": "Titel", "en": "Title"}
 
 
 def _item(item_id: str, dimension: str) -> dict[str, Any]:
@@ -54,7 +53,9 @@ def definition_data(version: str) -> dict[str, Any]:
     for dimension in data["dimensions"]:
         dimension["area"] = "governance"
     if version == "1.0":
-        data["dimensions"].append({"id": "staff", "area": "governance", "title": TITLE})
+        data["dimensions"].append(
+            {"id": "staff", "area": "governance", "title": {"de": "Personal", "en": "Staff"}}
+        )
         data["items"].append(_item("staff.count", "staff"))
     else:
         data["dimensions"].append(

@@ -107,8 +107,8 @@ class CohortChange:
 
 @dataclass(frozen=True)
 class RoundChange:
-    """The change from ``before`` to ``after`` under ``filters``; ``organisations`` in the
-    order of the later round's profile (overall index, highest first; those not shown last)."""
+    """The change from ``before`` to ``after`` under ``filters``; ``organisations`` those shown
+    first, each part in the order of the later round's profile (overall index, highest first)."""
 
     before: Round
     after: Round
@@ -243,7 +243,7 @@ def round_change(
         min_group_size_after=later.min_group_size,
         topics={kind: tuple(keys) for kind, keys in compared.items()},
         incomparable=incomparable,
-        organisations=tuple(organisations),
+        organisations=tuple(sorted(organisations, key=lambda one: not one.shown)),
         cohort={kind: _cohort(organisations, kind, compared[kind]) for kind in PARTS},
     )
 

@@ -75,6 +75,7 @@ def test_the_numbers_equal_compare_rounds(client: TestClient, seeded: Seeded) ->
                 text = _cell(change.before, change.after, rounded, word)
             assert rows[name][column] == text, (name, key)
     assert rows["Aachen"][0] == "3 → 4"
+    assert list(rows)[:2] == ["Aachen", "Brno"]  # those with numbers first
     assert rows["Cork"] == ["2 → 3", "not enough responses"]
     assert rows["Dresden"] == ["3 → 2", "not enough responses"]
     assert rows["Empty"] == ["0 → 0", "not enough responses"]
@@ -98,7 +99,7 @@ def test_the_numbers_equal_compare_rounds(client: TestClient, seeded: Seeded) ->
     # topics of one version are named, with the reason
     named = page.text.split('id="incomparable"')[1].split("</ul>")[0]
     assert "Networks: not in the earlier round&#39;s version 1.0" in named
-    assert "Title: not in this round&#39;s version 1.1" in named  # staff, in 1.0 only
+    assert "Staff: not in this round&#39;s version 1.1" in named
     assert "Reach: not in the earlier round&#39;s version 1.0" in named
 
 
