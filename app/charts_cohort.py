@@ -242,3 +242,64 @@ def distribution(
         height=360,
     )
     return {"data": data, "layout": layout}
+
+
+def dumbbell(
+    rows: Sequence[str],
+    before: Sequence[float | None],
+    after: Sequence[float | None],
+    *,
+    before_label: str,
+    after_label: str,
+    description: str = "",
+    number: Callable[[float], str] = plain_number,
+) -> dict[str, Any]:
+    """One topic's change between two rounds: per row (an organisation, or the cohort mean;
+    in the given order, top to bottom) the earlier score as a circle and the later one as a
+    diamond on a 0-100 axis, joined by a line. Marks differ by shape as well as colour
+    (Okabe-Ito blue and vermillion); a row without both scores draws only what it has."""
+    names = [escape(name) for name in rows]
+    old = [round_score(value) for value in before]
+    new = [round_score(value) for value in after]
+    xs: list[float | None] = []
+    ys: list[str | None] = []
+    for name, start, end in zip(names, old, new, strict=True):
+        if start is not None and end is not None:
+            xs += [start, end, None]
+            ys += [name, name, None]
+
+    def marks(values: Sequence[float | None], label: str, colour: str, symbol: str) -> Any:
+        return {
+            "type": "scatter",
+            "mode": "markers",
+            "x": values,
+            "y": names,
+            "name": escape(label),
+            "marker": {"color": colour, "size": 12, "symbol": symbol},
+            "text": ["–" if value is None else escape(number(value)) for value in values],
+            "meta": escape(label),
+            "hovertemplate": "%{y}: %{text}<extra>%{meta}</extra>",
+        }
+
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": xs,
+            "y": ys,
+            "line": {"color": "#8c8c8c", "width": 3},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        },
+        marks(old, before_label, PALETTE[0], "circle"),
+        marks(new, after_label, PALETTE[1], "diamond"),
+    ]
+    layout = _layout(
+        description,
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.2},
+        xaxis={"range": [0, 100], "tickvals": [0, 25, 50, 75, 100]},
+        yaxis={"autorange": "reversed", "type": "category", "automargin": True},
+        height=max(180, 32 * len(rows) + 96),
+    )
+    return {"data": data, "layout": layout}

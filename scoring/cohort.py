@@ -155,12 +155,31 @@ def versions_comparable(before: Definition, after: Definition) -> bool:
     )
 
 
+PARTS = ("dimensions", "areas", "indexes", "overall")
+"""What :func:`compare_rounds` compares: a definition's dimensions, areas or indexes, or the
+overall index (the one id ``overall``, which every version has)."""
+
+
+def _ids(definition: Definition, part: str) -> list[str]:
+    if part == "overall":
+        return ["overall"]
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
+    return [one.id for one in getattr(definition, part)]
+
+
 def compare_rounds(
-    before: Definition, before_scores: Scores, after: Definition, after_scores: Scores
+    before: Definition,
+    before_scores: Scores,
+    after: Definition,
+    after_scores: Scores,
+    *,
+    part: str = "dimensions",
 ) -> RoundComparison:
-    """One organisation's dimension scores in an earlier and a later round."""
-    before_ids = [d.id for d in before.dimensions]
-    after_ids = [d.id for d in after.dimensions]
+    """One organisation's scores of ``part`` (one of :data:`PARTS`; by default dimensions) in
+    an earlier and a later round; ``ValueError`` for another ``part``."""
+    before_ids = _ids(before, part)
+    after_ids = _ids(after, part)
     every = list(dict.fromkeys([*before_ids, *after_ids]))
     if not versions_comparable(before, after):
         reason = Incomparable(

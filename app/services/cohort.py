@@ -262,7 +262,7 @@ def round_profile(
         filters=chosen,
         organisations=tuple(profiles),
         comparisons=comparisons,
-        groups_in_round=_groups_in_round(session, round_),
+        groups_in_round=groups_in_round(session, round_),
     )
 
 
@@ -365,7 +365,7 @@ def _numbers(
     return found
 
 
-def _groups_in_round(session: Session, round_: Round) -> tuple[str, ...]:
+def groups_in_round(session: Session, round_: Round) -> tuple[str, ...]:
     found = session.execute(
         select(col(Response.stakeholder_group))
         .where(

@@ -132,3 +132,15 @@ def test_other_questionnaire_is_never_comparable() -> None:
     assert not versions_comparable(
         version("1.0", ["a"]), version("1.1", ["a"], ["1.0"], slug="other")
     )
+
+
+def test_round_change_of_the_overall_index_and_a_part_that_does_not_exist() -> None:
+    before = version("1.0", ["a", "c"])
+    after = version("1.1", ["a", "d"], ["1.0"])
+    result = compare_rounds(before, {"overall": 40.0}, after, {"overall": 52.5}, part="overall")
+    assert result.changes == {"overall": DimensionChange(40.0, 52.5, 12.5, None, None)}
+    assert result.incomparable == {}
+    areas = compare_rounds(before, {}, after, {}, part="areas")
+    assert (areas.changes, areas.incomparable) == ({}, {})  # neither version has areas
+    with pytest.raises(ValueError, match="part must be one of"):
+        compare_rounds(before, {}, after, {}, part="items")

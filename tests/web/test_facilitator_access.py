@@ -71,6 +71,7 @@ TABLE = {
     "facilitate.round.export": PROJECT,
     "facilitate.round.export.download": PROJECT,
     "facilitate.dashboard": PROJECT,
+    "facilitate.change": PROJECT,
     "facilitate.users": ADMIN,
     "facilitate.users.create": ADMIN,
     "facilitate.users.disable": ADMIN,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from app import limits
@@ -119,6 +119,36 @@ def score(payload: ScoreRequest, caller: QuestionnairesReader, session: SessionD
 
 _ONE_ATTRIBUTE = "(" + "|".join(cohort.ATTRIBUTES) + ")"
 ATTRIBUTES_PATTERN = f"^{_ONE_ATTRIBUTE}(,{_ONE_ATTRIBUTE})*$"
+
+
+def cohort_filters(
+    country: Annotated[
+        str | None,
+        Query(pattern="^[A-Za-z]{2}$", description="Only organisations of this country (DE)"),
+    ] = None,
+    kind: Annotated[
+        OrganisationKind | None, Query(description="Only organisations of this kind")
+    ] = None,
+    group: Annotated[
+        str | None,
+        Query(max_length=100, description="Only responses of this stakeholder group"),
+    ] = None,
+    organisations: Annotated[
+        list[Annotated[int, Field(ge=1, le=limits.INT_MAX)]] | None,
+        Query(max_length=cohort.MAX_CHOSEN, description="Only these organisations (repeat)"),
+    ] = None,
+) -> cohort.Filters:
+    """The filters of a round's cohort (query parameters of its profile and its change),
+    checked by :func:`app.services.cohort.filters`."""
+    return cohort.filters(
+        country=country,
+        kind=kind.value if kind else None,
+        group=group,
+        organisations=organisations or (),
+    )
+
+
+CohortFilters = Annotated[cohort.Filters, Depends(cohort_filters)]
 
 
 class CohortOut(BaseModel):
@@ -275,21 +305,7 @@ def round_profile(
     round_id: RoundId,
     caller: ResultsReader,
     session: SessionDep,
-    country: Annotated[
-        str | None,
-        Query(pattern="^[A-Za-z]{2}$", description="Only organisations of this country (DE)"),
-    ] = None,
-    kind: Annotated[
-        OrganisationKind | None, Query(description="Only organisations of this kind")
-    ] = None,
-    group: Annotated[
-        str | None,
-        Query(max_length=100, description="Only responses of this stakeholder group"),
-    ] = None,
-    organisations: Annotated[
-        list[Annotated[int, Field(ge=1, le=limits.INT_MAX)]] | None,
-        Query(max_length=cohort.MAX_CHOSEN, description="Only these organisations (repeat)"),
-    ] = None,
+    chosen: CohortFilters,
     organisation: Annotated[
         int | None,
         Query(ge=1, le=limits.INT_MAX, description="Find this organisation's similar partners"),
@@ -309,12 +325,6 @@ def round_profile(
 ) -> RoundProfileOut:
     round_ = directory.round_(session, caller.project_id, round_id)
     project = directory.project(session, round_.project_id)
-    chosen = cohort.filters(
-        country=country,
-        kind=kind.value if kind else None,
-        group=group,
-        organisations=organisations or (),
-    )
     found = cohort.round_profile(session, project, round_, chosen)
     similar = None
     if organisation is not None:

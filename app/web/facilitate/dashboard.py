@@ -11,6 +11,7 @@ same numbers under it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -21,7 +22,7 @@ from app import charts, charts_cohort, limits
 from app.deps import SessionDep
 from app.errors import NotFound
 from app.i18n import N_, Localizer
-from app.models import ScoreKind
+from app.models import Organisation, ScoreKind
 from app.services import cohort, directory, partner_fields, projects
 from app.stakeholder_groups import label as group_label
 from app.templating import localizer_for
@@ -208,6 +209,30 @@ def _similar(
     return Similar(partner_of, k, names, found, None)
 
 
+def filter_choices(
+    i18n: Localizer,
+    chosen: cohort.Filters,
+    partners: Sequence[Organisation],
+    groups: Sequence[str],
+) -> dict[str, Any]:
+    """What a page with the cohort filters shows in its filter form: the values as chosen
+    (``typed``), whether any is set, and the choices (the project's ``partners`` and the
+    stakeholder ``groups`` named in the round)."""
+    return {
+        "typed": {
+            "country": chosen.country or "",
+            "kind": chosen.kind or "",
+            "group": chosen.group or "",
+            "only": list(chosen.organisations),
+        },
+        "filtered": chosen != cohort.Filters(),
+        "countries": sorted({o.country for o in partners} - {""}),
+        "kinds": partner_fields.KINDS,
+        "groups": [(g, group_label(g, i18n.gettext)) for g in groups],
+        "all_organisations": partners,
+    }
+
+
 @router.get("/projects/{slug}/rounds/{round_id}/dashboard", name="facilitate.dashboard")
 def dashboard(
     request: Request,
@@ -255,17 +280,7 @@ def dashboard(
             "selected": highlighted,
             "selected_ids": [one.organisation.id for one in highlighted],
             "figures": _figures(i18n, profile, highlighted) if profile.shown else None,
-            "typed": {
-                "country": chosen.country or "",
-                "kind": chosen.kind or "",
-                "group": chosen.group or "",
-                "only": list(chosen.organisations),
-            },
-            "filtered": chosen != cohort.Filters(),
-            "countries": sorted({o.country for o in partners} - {""}),
-            "kinds": partner_fields.KINDS,
-            "groups": [(g, group_label(g, i18n.gettext)) for g in profile.groups_in_round],
-            "all_organisations": partners,
+            **filter_choices(i18n, chosen, partners, profile.groups_in_round),
             "group_label": lambda name: group_label(name, i18n.gettext),
             "similar": _similar(i18n, profile, partner_of, k, attribute),
             "attribute_labels": ATTRIBUTE_LABELS,

@@ -1,0 +1,187 @@
+"""Change between rounds: every organisation's topics in an earlier round and this one.
+
+GET parameters, like the dashboard's (a shareable address; nothing changes): ``before`` (the
+earlier round; default the latest earlier round of a comparable version), ``country``,
+``kind``, ``group``, ``only`` (repeated) and ``topic`` (``<kind>:<id>``, the topic the dumbbell
+chart draws; default the overall index). Numbers from
+:func:`app.services.round_change.round_change` (stored scores). Each change is written with
+its sign, an arrow and a word, never by colour alone; the chart has a table under it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app import charts_cohort, limits
+from app.deps import SessionDep
+from app.i18n import N_, Localizer
+from app.models import Round, ScoreKind
+from app.services import cohort, directory, projects, round_change
+from app.services.round_change import RoundChange, TopicChange
+from app.templating import localizer_for
+from app.web.facilitate.access import AREA, FacilitatorDep, ProjectDep, RoundDep, render
+from app.web.facilitate.dashboard import Column, IdsQuery, TextQuery, filter_choices
+from app.web.plotly_bundle import plotly_style_guards
+from scoring import Definition
+
+router = APIRouter(dependencies=AREA)
+
+DIRECTIONS = {
+    round_change.UP: ("▲", N_("up")),
+    round_change.DOWN: ("▼", N_("down")),
+    round_change.SAME: ("=", N_("no change")),
+}
+REASONS = {
+    "not_in_before": N_("not in the earlier round's version %(version)s"),
+    "not_in_after": N_("not in this round's version %(version)s"),
+}
+MISSING = N_("no score in one of the rounds")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A change as read: "50,0 → 66,7", "+16,7", an arrow and a word (or a note)."""
+
+    scores: str
+    change: str = ""
+    arrow: str = ""
+    word: str = ""
+    note: str = ""
+
+
+def _title(kind: ScoreKind, key: str, definitions: list[Definition], i18n: Localizer) -> str:
+    if kind is ScoreKind.OVERALL:
+        return i18n.gettext("Overall index")
+    part = round_change.PARTS[kind]
+    for definition in definitions:
+        for one in getattr(definition, part):
+            if one.id == key:
+                return i18n.text(one.title)
+    return key
+
+
+def _columns(i18n: Localizer, found: RoundChange) -> list[Column]:
+    definitions = [found.after_definition, found.before_definition]
+    keys = [(kind, key) for kind in round_change.PARTS for key in found.topics[kind]]
+    return [
+        Column(kind, key, n, _title(kind, key, definitions, i18n))
+        for n, (kind, key) in enumerate(keys, start=1)
+    ]
+
+
+def _signed(i18n: Localizer, change: float) -> str:
+    return ("+" if change > 0 else "") + i18n.score(change)
+
+
+def _cell(i18n: Localizer, before: float | None, after: float | None, change: float | None) -> Cell:
+    scores = f"{i18n.score(before)} → {i18n.score(after)}"
+    if change is None:
+        return Cell(scores, note=i18n.gettext(MISSING))
+    arrow, word = DIRECTIONS[round_change.direction(change) or round_change.SAME]
+    return Cell(scores, _signed(i18n, change), arrow, i18n.gettext(word))
+
+
+def _topic_cell(i18n: Localizer, one: TopicChange) -> Cell:
+    return _cell(i18n, one.before, one.after, one.change)
+
+
+def _incomparable(i18n: Localizer, found: RoundChange) -> list[str]:
+    definitions = [found.after_definition, found.before_definition]
+    versions = {
+        "not_in_before": found.before_definition.version,
+        "not_in_after": found.after_definition.version,
+    }
+    return [
+        f"{_title(kind, key, definitions, i18n)}: "
+        + i18n.gettext(REASONS[why.reason_code]) % {"version": versions[why.reason_code]}
+        for kind in round_change.PARTS
+        for key, why in found.incomparable[kind].items()
+        if why.reason_code in REASONS
+    ]
+
+
+def _chart(i18n: Localizer, found: RoundChange, column: Column) -> dict[str, Any]:
+    shown = found.shown
+    mean = found.cohort[column.kind][column.id]
+    rows = [*(one.organisation.name for one in shown), i18n.gettext("Cohort mean")]
+    before = [*(one.topics[column.kind][column.id].before for one in shown), mean.before]
+    after = [*(one.topics[column.kind][column.id].after for one in shown), mean.after]
+    return charts_cohort.dumbbell(
+        rows,
+        before,
+        after,
+        before_label=found.before.name,
+        after_label=found.after.name,
+        number=i18n.score,
+    )
+
+
+@router.get("/projects/{slug}/rounds/{round_id}/change", name="facilitate.change")
+def change(
+    request: Request,
+    session: SessionDep,
+    facilitator: FacilitatorDep,
+    project: ProjectDep,
+    round_: RoundDep,
+    before: Annotated[int | None, Query(ge=1, le=limits.INT_MAX)] = None,
+    country: TextQuery = "",
+    kind: TextQuery = "",
+    group: TextQuery = "",
+    only: IdsQuery = [],  # noqa: B006 (FastAPI copies defaults)
+    topic: TextQuery = "",
+) -> Response:
+    """The change page (see the module's description); a bad filter is a 422 error page, a
+    round of another project 404, rounds of incomparable versions a 409 page with the reason."""
+    assert project.id is not None
+    chosen = cohort.filters(country=country, kind=kind, group=group, organisations=only)
+    earlier = round_change.earlier_rounds(session, round_)
+    previous: Round | None = earlier[0] if earlier else None
+    if before is not None:
+        previous = directory.round_(session, project.id, before)
+    i18n = localizer_for(request)
+    found = (
+        round_change.round_change(session, project, previous, round_, chosen)
+        if previous is not None
+        else None
+    )
+    context: dict[str, Any] = {"columns": [], "chart": None}
+    if found is not None:
+        columns = _columns(i18n, found)
+        drawn = next((c for c in columns if f"{c.kind.value}:{c.id}" == topic), columns[-1])
+        context = {
+            "columns": columns,
+            "drawn": drawn,
+            "cells": {
+                (one.organisation.id, c.kind, c.id): _topic_cell(i18n, one.topics[c.kind][c.id])
+                for one in found.shown
+                for c in columns
+            },
+            "means": {
+                (c.kind, c.id): _cell(i18n, m.before, m.after, m.change)
+                for c in columns
+                for m in (found.cohort[c.kind][c.id],)
+            },
+            "mean_counts": {(c.kind, c.id): found.cohort[c.kind][c.id].n for c in columns},
+            "incomparable": _incomparable(i18n, found),
+            "chart": _chart(i18n, found, drawn) if found.shown else None,
+        }
+    partners = projects.list_organisations(session, project)
+    return render(
+        request,
+        facilitator,
+        "facilitate/change.html",
+        {
+            "project": project,
+            "round": round_,
+            "found": found,
+            "previous": previous,
+            "earlier": earlier,
+            **filter_choices(i18n, chosen, partners, cohort.groups_in_round(session, round_)),
+            "plotly_guards": plotly_style_guards(),
+            **context,
+        },
+    )
