@@ -73,21 +73,19 @@ def _listed(html: str, key: str) -> str:
 def _share(client: TestClient, round_: Round, name: str) -> str:
     """Make a share link of ``name`` as Ana and return its token (Ana stays logged in)."""
     page = Page.get(client, round_.reports)
-    answer = client.post(
-        f"{round_.report(name)}/link", data={"csrf_token": page.csrf}
-    )
+    answer = client.post(f"{round_.report(name)}/link", data={"csrf_token": page.csrf})
     assert answer.status_code == 200, answer.text
     assert answer.headers["cache-control"] == "no-store"
     [token] = SHARED.findall(answer.text)
     return token
 
 
-def test_the_reports_numbers_equal_the_scoring_librarys(
-    client: TestClient, round_: Round
-) -> None:
+def test_the_reports_numbers_equal_the_scoring_librarys(client: TestClient, round_: Round) -> None:
     log_in(client, "ana@example.org")
     listed = client.get(round_.reports)
     assert listed.status_code == 200
+    dashboard = client.get(round_.reports.replace("/reports", "/dashboard")).text
+    assert f'href="{round_.report("Aachen")}"' in dashboard  # each row leads to its report
     assert set(_rows(tables(listed.text)["reports-table"])) >= {"Aachen", "Brno", "Empty"}
     want = expected()
     for name in ("Aachen", "Cork", HOSTILE):
@@ -207,9 +205,7 @@ def test_below_the_minimum_group_size_the_report_shows_no_number(
 
 
 @pytest.mark.parametrize("language", ["de"])
-def test_the_german_report_has_no_english(
-    client: TestClient, round_: Round, language: str
-) -> None:
+def test_the_german_report_has_no_english(client: TestClient, round_: Round, language: str) -> None:
     log_in(client, "ana@example.org")
     token = _share(client, round_, "Aachen")
     low = _share(client, round_, "Dresden")
