@@ -21,7 +21,6 @@ from app.models import Organisation, Project, Round
 from app.services import partner_report, projects, report_links
 from app.settings import Settings
 from app.templating import localizer_for
-from app.web.csrf import FormDep
 from app.web.facilitate.access import (
     AREA,
     Facilitator,
@@ -113,7 +112,6 @@ def create_link(
     project: ProjectDep,
     round_: RoundDep,
     organisation_id: int,
-    form: FormDep,
 ) -> Response:
     """A new share link (replacing the partner's earlier one), shown once on the list."""
     organisation = projects.organisation_in(session, project, organisation_id)
@@ -134,7 +132,6 @@ def revoke_link(
     project: ProjectDep,
     round_: RoundDep,
     organisation_id: int,
-    form: FormDep,
 ) -> Response:
     """Revoke the partner's share link (none left: nothing changes)."""
     organisation = projects.organisation_in(session, project, organisation_id)
