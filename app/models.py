@@ -1,8 +1,8 @@
 """Database tables (SQLModel). API and form schemas live next to their routes, not here.
 
-Secrets (invitation, resume, session and API tokens, passwords) are stored only as hashes.
-Every table that belongs to a project reaches it through a foreign key, so access checks can
-always ask "is this object in the caller's project?".
+Secrets (invitation, resume, session, report-link and API tokens, passwords) are stored only
+as hashes. Every table that belongs to a project reaches it through a foreign key, so access
+checks can always ask "is this object in the caller's project?".
 """
 
 from __future__ import annotations
@@ -292,6 +292,26 @@ class ApiToken(SQLModel, table=True):
     expires_at: datetime | None = _moment()
     last_used_at: datetime | None = _moment()
     revoked_at: datetime | None = _moment()
+
+
+class ReportLink(SQLModel, table=True):
+    """A secret link to one organisation's partner report of a round (read-only, no login).
+
+    Only the token's hash is stored (:mod:`app.tokens`); the link is shown once, when made,
+    and works until ``revoked_at`` (migration 0010)."""
+
+    __tablename__ = "report_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    created_at: datetime = _created()
+    revoked_at: datetime | None = _moment()
+    last_used_at: datetime | None = _moment()
 
 
 class WebSession(SQLModel, table=True):

@@ -1,11 +1,12 @@
 """Request logging: one structured line per request, with a request id, and no secrets in it.
 
-Paths can carry secrets: invitation links ``/r/<token>``, personal links ``/resume/<token>`` and
-whatever token path comes next. :func:`redact_path` is the one place that removes them, for
-every logged path: the known token routes by prefix, plus any path segment or query value that
-looks like a token (long, URL-safe, mixed case), so a new token route is covered before anyone
-remembers to list it. ``radar serve`` switches uvicorn's own access log off (it prints raw
-paths) and uses :func:`logging_config` instead.
+Paths can carry secrets: invitation links ``/r/<token>``, personal links ``/resume/<token>``,
+shared partner reports ``/report/<token>`` and whatever token path comes next.
+:func:`redact_path` is the one place that removes them, for every logged path: the known
+token routes by prefix, plus any path segment or query value that looks like a token (long,
+URL-safe, mixed case), so a new token route is covered before anyone remembers to list it.
+``radar serve`` switches uvicorn's own access log off (it prints raw paths) and uses
+:func:`logging_config` instead.
 
 Client addresses are logged shortened (IPv4 /24, IPv6 /48): enough to see abuse from a network,
 not enough to name a respondent's computer.
@@ -25,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-TOKEN_PATH_PREFIXES = ("/r/", "/resume/")
+TOKEN_PATH_PREFIXES = ("/r/", "/resume/", "/report/")
 REDACTED = "[redacted]"
 SECRET_QUERY_KEYS = re.compile(r"token|key|secret|code|password|sig", re.IGNORECASE)
 _URL_SAFE = re.compile(r"[A-Za-z0-9_-]{32,}")

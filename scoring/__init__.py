@@ -84,6 +84,7 @@ from scoring.profile import (
     Profile,
     profile_at,
     recommendations,
+    recommendations_for,
     score_response,
 )
 from scoring.quality import QualityReport, instrument_quality
@@ -170,6 +171,7 @@ __all__ = [
     "problems_to_dicts",
     "profile_at",
     "recommendations",
+    "recommendations_for",
     "round_score",
     "round_scores",
     "score_bulk",

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,8 +211,18 @@ def recommendations(
     definition: Definition, profile: Profile, language: str
 ) -> dict[str, list[str]]:
     """The recommendations for each weakness, in ``language`` or else the default language."""
+    return recommendations_for(definition, profile.weaknesses, language)
+
+
+def recommendations_for(
+    definition: Definition, dimension_ids: Iterable[str], language: str
+) -> dict[str, list[str]]:
+    """The recommendations of the dimensions ``dimension_ids`` (each a dimension of
+    ``definition``; an unknown id is a ``KeyError``), in ``language`` or else the default
+    language, keyed in the order given: a respondent's weaknesses, or an organisation's weak
+    dimensions in a partner report."""
     result: dict[str, list[str]] = {}
-    for dimension_id in profile.weaknesses:
+    for dimension_id in dimension_ids:
         texts = definition.dimension(dimension_id).recommendations
         result[dimension_id] = list(
             texts.get(language) or texts.get(definition.default_language) or []

@@ -40,6 +40,7 @@ OBJECT_TYPES = (
     "organisation",
     "project",
     "questionnaire_version",
+    "report_link",
     "response",
     "round",
     "user",

@@ -24,6 +24,8 @@ TOKEN = "Zq3_k9XbT2vLm8NpQr5sWy7Ac1De4Fg6Hj0Kt-uVxYz"
     [
         (f"/r/{TOKEN}", "", "/r/[redacted]"),
         (f"/resume/{TOKEN}", "", "/resume/[redacted]"),
+        (f"/report/{TOKEN}", "", "/report/[redacted]"),
+        ("/report/short-guess", "", "/report/[redacted]"),
         ("/r/short-guess", "", "/r/[redacted]"),  # invalid tokens are secrets to their owner too
         (f"/future/{TOKEN}/report", "", "/future/[redacted]/report"),  # any token-shaped part
         ("/respond/step/2", "more=1", "/respond/step/2?more=1"),

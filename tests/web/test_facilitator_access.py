@@ -72,6 +72,10 @@ TABLE = {
     "facilitate.round.export.download": PROJECT,
     "facilitate.dashboard": PROJECT,
     "facilitate.change": PROJECT,
+    "facilitate.reports": PROJECT,
+    "facilitate.report": PROJECT,
+    "facilitate.report_link.create": PROJECT,
+    "facilitate.report_link.revoke": PROJECT,
     "facilitate.users": ADMIN,
     "facilitate.users.create": ADMIN,
     "facilitate.users.disable": ADMIN,
@@ -119,7 +123,8 @@ class World:
         self.round = factories.round_(session, project, "Baseline")
         self.other_round = factories.round_(session, self.other, "Elsewhere round")
         # the link's partner is not the one the table's "remove partner" request removes
-        factories.invitation(session, self.round, factories.organisation(session, project, "Spare"))
+        self.spare = factories.organisation(session, project, "Spare")
+        factories.invitation(session, self.round, self.spare)
         factories.invitation(session, self.other_round, self.other_organisation)
         self.ana = accounts.create_user(session, "ana@example.org", PASSWORD)
         self.bo = accounts.create_user(session, "bo@example.org", PASSWORD)
@@ -139,6 +144,7 @@ class World:
             "net": project.slug,
             "other": self.other.slug,
             "organisation": organisation.id,
+            "spare": self.spare.id,
             "other_organisation": self.other_organisation.id,
             "round": self.round.id,
             "other_round": self.other_round.id,
@@ -160,7 +166,9 @@ class World:
             if name == "slug":
                 values[name] = self.ids["other" if foreign else "net"]
             elif name == "organisation_id":
-                key = "other_organisation" if foreign or cross else "organisation"
+                # a round's partner (its report) is the one the "remove partner" request spares
+                own = "spare" if "round_id" in getattr(route, "param_convertors", {}) else None
+                key = "other_organisation" if foreign or cross else own or "organisation"
                 values[name] = self.ids[key]
             elif name == "round_id":
                 values[name] = self.ids["other_round" if foreign or cross else "round"]

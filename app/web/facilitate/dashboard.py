@@ -69,7 +69,8 @@ class Cell:
     """Too few of the organisation's responses have a score here: no number."""
 
 
-def _topics(i18n: Localizer, profile: cohort.RoundProfile) -> list[Column]:
+def topics(i18n: Localizer, profile: cohort.RoundProfile) -> list[Column]:
+    """Every scored topic as a numbered column: dimensions, areas, indexes, overall."""
     definition = profile.definition
     columns = [
         Column(ScoreKind.DIMENSION, d.id, n, i18n.text(d.title))
@@ -85,7 +86,7 @@ def _topics(i18n: Localizer, profile: cohort.RoundProfile) -> list[Column]:
     return columns
 
 
-def _cell(i18n: Localizer, one: cohort.OrganisationProfile, column: Column) -> Cell:
+def cell(i18n: Localizer, one: cohort.OrganisationProfile, column: Column) -> Cell:
     found = one.scores.get(column.kind, {}).get(column.id)
     if found is None or found.mean is None:
         return Cell(i18n.score(None), withheld=found is not None and found.withheld)
@@ -119,6 +120,29 @@ def _summary_rows(i18n: Localizer, profile: cohort.RoundProfile, columns: list[C
     return rows
 
 
+def cohort_radar(
+    i18n: Localizer, profile: cohort.RoundProfile, series: list[charts.Series]
+) -> tuple[dict[str, Any], list[Any]]:
+    """The overlay radar of ``series`` (dimension scores) over the cohort's mean and its
+    lowest-to-highest band, and its key: the dashboard's and the partner report's chart."""
+    ids = profile.targets.dimensions
+    summaries = profile.cohort(ScoreKind.DIMENSION)
+    mean = charts.Series(i18n.gettext("Cohort mean"), [summaries[key].mean for key in ids])
+    radar = charts_cohort.overlay_radar(
+        [i18n.text(d.title) for d in profile.definition.dimensions],
+        series,
+        mean,
+        charts_cohort.Band(
+            [summaries[key].min for key in ids], [summaries[key].max for key in ids]
+        ),
+        band_label=i18n.gettext("Cohort range (lowest to highest)"),
+        no_score=i18n.gettext("No score"),
+        number=i18n.score,
+        direction=i18n.direction,
+    )
+    return radar, charts_cohort.overlay_key(series, mean)
+
+
 def _figures(
     i18n: Localizer,
     profile: cohort.RoundProfile,
@@ -127,24 +151,12 @@ def _figures(
     ids = profile.targets.dimensions
     titles = [i18n.text(d.title) for d in profile.definition.dimensions]
     summaries = profile.cohort(ScoreKind.DIMENSION)
-    mean = charts.Series(i18n.gettext("Cohort mean"), [summaries[key].mean for key in ids])
     series = [
         charts.Series(one.organisation.name, [one.means(ScoreKind.DIMENSION)[k] for k in ids])
         for one in selected
     ]
     no_score = i18n.gettext("No score")
-    radar = charts_cohort.overlay_radar(
-        titles,
-        series,
-        mean,
-        charts_cohort.Band(
-            [summaries[key].min for key in ids], [summaries[key].max for key in ids]
-        ),
-        band_label=i18n.gettext("Cohort range (lowest to highest)"),
-        no_score=no_score,
-        number=i18n.score,
-        direction=i18n.direction,
-    )
+    radar, key = cohort_radar(i18n, profile, series)
     heatmap = charts_cohort.heatmap(
         [one.organisation.name for one in profile.shown],
         titles,
@@ -164,7 +176,7 @@ def _figures(
     )
     return {
         "radar": radar,
-        "key": charts_cohort.overlay_key(series, mean),
+        "key": key,
         "heatmap": heatmap,
         "distribution": spread,
     }
@@ -255,7 +267,7 @@ def dashboard(
     chosen = cohort.filters(country=country, kind=kind, group=group, organisations=only)
     profile = cohort.round_profile(session, project, round_, chosen)
     i18n = localizer_for(request)
-    topics = _topics(i18n, profile)
+    columns = topics(i18n, profile)
     highlighted = _selected(profile, selected)
     partners = projects.list_organisations(session, project)
     return render(
@@ -267,16 +279,16 @@ def dashboard(
             "round": round_,
             "profile": profile,
             "title": i18n.text(profile.definition.title),
-            "topics": topics,
-            "dimensions": [t for t in topics if t.kind is ScoreKind.DIMENSION],
-            "composites": [t for t in topics if t.kind is not ScoreKind.DIMENSION],
-            "rank_topics": [t for t in topics if t.kind in RANKED],
+            "topics": columns,
+            "dimensions": [t for t in columns if t.kind is ScoreKind.DIMENSION],
+            "composites": [t for t in columns if t.kind is not ScoreKind.DIMENSION],
+            "rank_topics": [t for t in columns if t.kind in RANKED],
             "cells": {
-                (one.organisation.id, t.kind, t.id): _cell(i18n, one, t)
+                (one.organisation.id, t.kind, t.id): cell(i18n, one, t)
                 for one in profile.shown
-                for t in topics
+                for t in columns
             },
-            "summaries": _summary_rows(i18n, profile, topics),
+            "summaries": _summary_rows(i18n, profile, columns),
             "selected": highlighted,
             "selected_ids": [one.organisation.id for one in highlighted],
             "figures": _figures(i18n, profile, highlighted) if profile.shown else None,

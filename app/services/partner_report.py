@@ -1,0 +1,96 @@
+"""A partner report: one organisation of a round against the anonymous cohort (issue 12.4).
+
+Everything comes from :func:`app.services.cohort.round_profile` (the round's stored scores,
+the whole unfiltered cohort) and :func:`app.services.cohort.similar_partners`; nothing is
+rescored here. The rules (docs/scoring.md, "Partner report"):
+
+* below the minimum group size the organisation has no numbers at all: the report says "not
+  enough responses" and carries nothing but the count;
+* **strengths and weaknesses relative to the cohort** are :func:`scoring.compare_cohort`'s:
+  a dimension whose mean ranks at or above the 75th percentile of the cohort and lies above
+  the cohort mean is a strength; at or below the 25th and below the mean a weakness;
+* **weak dimensions**, which get the definition's recommendations
+  (:func:`scoring.recommendations_for`), are the relative weaknesses and every dimension whose
+  rounded mean lies below the definition's ``weakness_below`` (the threshold of a respondent's
+  result): a partner below the threshold needs the advice even where the cohort is as weak;
+* similar partners are the default :func:`~app.services.cohort.similar_partners` (five, by
+  every attribute); an organisation lacking an attribute simply has none.
+
+Other partners' names stay in :attr:`PartnerReport.profile` for the facilitators' view; the
+shared page shows only cohort statistics and counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from app.models import Organisation, Project, Round, ScoreKind
+from app.services import cohort
+from scoring import OrganisationStanding, recommendations_for, round_score
+
+
+@dataclass(frozen=True)
+class PartnerReport:
+    """One organisation's report. ``subject.shown`` False: too few responses, and then
+    ``standing`` is None and every tuple and mapping is empty."""
+
+    profile: cohort.RoundProfile
+    subject: cohort.OrganisationProfile
+    standing: OrganisationStanding | None
+    """Its dimensions against the cohort (means, differences, percentile ranks)."""
+    weak: tuple[str, ...]
+    """Dimension ids that get recommendations, in the definition's order."""
+    recommendations: Mapping[str, list[str]]
+    similar: cohort.SimilarPartners | None
+    change: Any = None
+    """Change since the previous round: filled once app/services/round_change.py is merged
+    (``round_change(..., organisations=[id])``); None until then, and the page shows nothing."""
+
+    @property
+    def shown(self) -> bool:
+        return self.subject.shown
+
+    @property
+    def strengths(self) -> tuple[str, ...]:
+        return self.standing.strengths if self.standing else ()
+
+    @property
+    def weaknesses(self) -> tuple[str, ...]:
+        return self.standing.weaknesses if self.standing else ()
+
+
+def partner_report(
+    session: Session, project: Project, round_: Round, organisation: Organisation, language: str
+) -> PartnerReport:
+    """The report of ``organisation`` (of ``project``) in ``round_``, recommendations in
+    ``language`` (else the definition's default language)."""
+    assert organisation.id is not None
+    profile = cohort.round_profile(session, project, round_)
+    subject = profile.find(organisation.id) or cohort.OrganisationProfile(organisation, 0, False)
+    if not subject.shown:
+        return PartnerReport(profile, subject, None, (), {}, None)
+    standing = profile.comparisons[ScoreKind.DIMENSION].organisations[str(organisation.id)]
+    threshold = profile.definition.scoring.weakness_below
+    means = subject.means(ScoreKind.DIMENSION)
+    weak = tuple(
+        key
+        for key in profile.targets.dimensions
+        if key in standing.weaknesses
+        or ((rounded := round_score(means.get(key))) is not None and rounded < threshold)
+    )
+    try:
+        similar = cohort.similar_partners(profile, organisation.id)
+    except cohort.NotComparable:
+        similar = None
+    return PartnerReport(
+        profile,
+        subject,
+        standing,
+        weak,
+        recommendations_for(profile.definition, weak, language),
+        similar,
+    )
