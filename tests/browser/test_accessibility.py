@@ -33,6 +33,18 @@ def assert_no_horizontal_scroll(page: Page, name: str) -> None:
     assert width[0] <= width[1], f"{name} ({page.url}) is {width[0]} px wide in {width[1]} px"
 
 
+def check_page(page: Page, name: str, *, settle_ms: int = 0) -> None:
+    """axe-core at the page's width, then no sideways scrolling at 360 and 1280 px, with a
+    screenshot of each under tests/artifacts/ (``settle_ms``: time for charts to redraw)."""
+    assert_accessible(page, name)
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        if settle_ms:
+            page.wait_for_timeout(settle_ms)
+        assert_no_horizontal_scroll(page, f"{name} at {width} px")
+        screenshot(page, f"{name}-{width}")
+
+
 def _walk(page: Page, link: str, check: Callable[[Page, str], None]) -> None:
     """Visit every respondent page (errors included) and run ``check`` on each."""
     page.goto(link.rsplit("/", 1)[0] + "/not-a-valid-token")

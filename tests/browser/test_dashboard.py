@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from app.db import unit_of_work
 from app.services import accounts, members
-from tests.browser.conftest import LiveServer, NewContext, screenshot
-from tests.browser.test_accessibility import assert_accessible, assert_no_horizontal_scroll
+from tests.browser.conftest import LiveServer, NewContext
+from tests.browser.test_accessibility import check_page
 from tests.cohort_data import seed
 
 pytestmark = pytest.mark.browser
@@ -20,12 +20,7 @@ PASSWORD = "correct horse battery"
 
 
 def _check(page: Page, name: str) -> None:
-    assert_accessible(page, name)
-    for width in (360, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(500)  # the charts redraw 150 ms after a resize
-        assert_no_horizontal_scroll(page, f"{name} at {width} px")
-        screenshot(page, f"dashboard-{name}-{width}")
+    check_page(page, f"dashboard-{name}", settle_ms=500)  # the charts redraw 150 ms after a resize
 
 
 def test_open_filter_and_find_similar_partners(

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from app.main import create_app
 from app.models import Organisation, User, WebSession
-from app.settings import Settings
+from app.settings import PROJECT_ROOT, Settings
 from app.web.facilitate.access import COOKIE
 from tests.web.conftest import log_in
 from tests.web.pages import Page
@@ -163,6 +163,17 @@ def test_csv_import_windows_1252_with_semicolons(
     done = _import(client, bom)
     assert done.url == "/projects/net"
     assert _names(engine) == ["Alès", "Graz", "Württemberg", "Łódź"]
+
+
+def test_the_example_partners_file_of_the_readme_imports(
+    client: TestClient, logged_in: Page, engine: Engine
+) -> None:
+    content = (PROJECT_ROOT / "examples" / "partners.csv").read_bytes()
+    done = _import(client, content)
+    assert done.url == "/projects/net"
+    assert "10 partners were imported" in done.text
+    assert len(_names(engine)) == 10
+    assert "Landkreis Göttingen" in _names(engine)
 
 
 def test_csv_import_names_every_wrong_row_and_stores_nothing(
