@@ -13,6 +13,10 @@ rescored here. The rules (docs/scoring.md, "Partner report"):
   (:func:`scoring.recommendations_for`), are the relative weaknesses and every dimension whose
   rounded mean lies below the definition's ``weakness_below`` (the threshold of a respondent's
   result): a partner below the threshold needs the advice even where the cohort is as weak;
+* **change since the previous round** is :func:`app.services.round_change.round_change` from
+  the latest earlier round of a comparable version (:func:`~app.services.round_change.previous_round`)
+  over the whole cohort: the organisation's own change and the cohort's mean change, nothing
+  of any other partner; none when there is no such round;
 * similar partners are the default :func:`~app.services.cohort.similar_partners` (five, by
   every attribute); an organisation lacking an attribute simply has none.
 
@@ -24,13 +28,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
 from sqlmodel import Session
 
 from app.models import Organisation, Project, Round, ScoreKind
-from app.services import cohort
+from app.services import cohort, round_change
+from app.services.round_change import OrganisationChange, RoundChange
 from scoring import OrganisationStanding, recommendations_for, round_score
+
+
+@dataclass(frozen=True)
+class ChangeSince:
+    """The organisation's change since the previous comparable round: ``organisation.shown``
+    False when it had fewer responses than the minimum in either round (then no number); the
+    cohort's mean change is in ``rounds.cohort``."""
+
+    rounds: RoundChange
+    organisation: OrganisationChange
 
 
 @dataclass(frozen=True)
@@ -46,9 +59,8 @@ class PartnerReport:
     """Dimension ids that get recommendations, in the definition's order."""
     recommendations: Mapping[str, list[str]]
     similar: cohort.SimilarPartners | None
-    change: Any = None
-    """Change since the previous round: filled once app/services/round_change.py is merged
-    (``round_change(..., organisations=[id])``); None until then, and the page shows nothing."""
+    change: ChangeSince | None = None
+    """Change since the previous comparable round; None when there is none."""
 
     @property
     def shown(self) -> bool:
@@ -93,4 +105,16 @@ def partner_report(
         weak,
         recommendations_for(profile.definition, weak, language),
         similar,
+        _change_since(session, project, round_, organisation.id),
     )
+
+
+def _change_since(
+    session: Session, project: Project, round_: Round, organisation_id: int
+) -> ChangeSince | None:
+    previous = round_change.previous_round(session, round_)
+    if previous is None:
+        return None
+    found = round_change.round_change(session, project, previous, round_)
+    own = found.find(organisation_id)
+    return None if own is None else ChangeSince(found, own)

@@ -19,6 +19,7 @@ from app.i18n import Localizer
 from app.models import ScoreKind
 from app.services.partner_report import PartnerReport
 from app.stakeholder_groups import label as group_label
+from app.web.facilitate.change import change_cell, columns, incomparable_notes, topic_cell
 from app.web.facilitate.dashboard import (
     ATTRIBUTE_LABELS,
     RANKED,
@@ -98,6 +99,29 @@ def _similar(i18n: Localizer, report: PartnerReport, columns: list[Column], name
     }
 
 
+def _change(i18n: Localizer, report: PartnerReport) -> Any:
+    """The change since the previous round: per topic the organisation's and the cohort's."""
+    found = report.change
+    if found is None:
+        return None
+    rounds, own = found.rounds, found.organisation
+    rows = [
+        (
+            column,
+            topic_cell(i18n, own.topics[column.kind][column.id]) if own.shown else None,
+            change_cell(i18n, mean.before, mean.after, mean.change),
+        )
+        for column in columns(i18n, rounds)
+        for mean in (rounds.cohort[column.kind][column.id],)
+    ]
+    return {
+        "before": rounds.before,
+        "shown": own.shown,
+        "rows": rows,
+        "incomparable": incomparable_notes(i18n, rounds),
+    }
+
+
 def report_context(i18n: Localizer, report: PartnerReport, *, names: bool) -> dict[str, Any]:
     """The template context of ``templates/report/_report.html``."""
     profile, subject = report.profile, report.subject
@@ -148,6 +172,7 @@ def report_context(i18n: Localizer, report: PartnerReport, *, names: bool) -> di
                 for g in subject.groups
             ],
             "similar": _similar(i18n, report, columns, names),
+            "change": _change(i18n, report),
         }
     )
     return context

@@ -45,6 +45,29 @@ def _cell(before: float | None, after: float | None, change: float | None, word:
     return f"{EN.score(before)} → {EN.score(after)} {sign}{EN.score(change)} {arrow} {word}"
 
 
+PARTS = [
+    ("dimensions", "leadership"),
+    ("dimensions", "services"),
+    ("areas", "governance"),
+    ("indexes", "core"),
+    ("overall", "overall"),
+]
+
+
+def _expected_cell(name: str, part: str, key: str) -> str:
+    """A cell as the page writes scoring.compare_rounds' change of ``name``'s ``key``."""
+    want = expected(name, part)
+    assert want is not None
+    change = want.changes[key]
+    if change.change is None:
+        missing = "no score in one of the rounds"
+        return f"{EN.score(change.before)} → {EN.score(change.after)} {missing}"
+    rounded = round_score(change.change)
+    assert rounded is not None
+    word = "up" if rounded > 0 else "down" if rounded < 0 else "no change"
+    return _cell(change.before, change.after, rounded, word)
+
+
 def test_the_numbers_equal_compare_rounds(client: TestClient, seeded: Seeded) -> None:
     log_in(client, "ana@example.org")
     page = client.get(_url(seeded))
@@ -55,25 +78,8 @@ def test_the_numbers_equal_compare_rounds(client: TestClient, seeded: Seeded) ->
     assert head[2:] == ["1 Leadership", "2 Services", "3 Governance", "4 Core", "5 Overall index"]
     rows = {row[0]: row[1:] for row in table[1:]}
     for name in ("Aachen", "Brno"):
-        parts = [
-            ("dimensions", "leadership"),
-            ("dimensions", "services"),
-            ("areas", "governance"),
-            ("indexes", "core"),
-            ("overall", "overall"),
-        ]
-        for column, (part, key) in enumerate(parts, start=1):
-            want = expected(name, part)
-            assert want is not None
-            change = want.changes[key]
-            if change.change is None:
-                missing = "no score in one of the rounds"
-                text = f"{EN.score(change.before)} → {EN.score(change.after)} {missing}"
-            else:
-                rounded = round_score(change.change)
-                word = "up" if rounded > 0 else "down" if rounded < 0 else "no change"  # type: ignore[operator]
-                text = _cell(change.before, change.after, rounded, word)
-            assert rows[name][column] == text, (name, key)
+        for column, (part, key) in enumerate(PARTS, start=1):
+            assert rows[name][column] == _expected_cell(name, part, key), (name, key)
     assert rows["Aachen"][0] == "3 → 4"
     assert list(rows)[:2] == ["Aachen", "Brno"]  # those with numbers first
     assert rows["Cork"] == ["2 → 3", "not enough responses"]
@@ -101,6 +107,31 @@ def test_the_numbers_equal_compare_rounds(client: TestClient, seeded: Seeded) ->
     assert "Networks: not in the earlier round&#39;s version 1.0" in named
     assert "Staff: not in this round&#39;s version 1.1" in named
     assert "Reach: not in the earlier round&#39;s version 1.0" in named
+
+
+def test_the_partner_report_shows_the_change_since_the_previous_round(
+    client: TestClient, seeded: Seeded
+) -> None:
+    """Aachen's report of the later round: its own change per topic as on the change page,
+    the cohort's mean beside it; Cork, below the minimum in the earlier round, gets no number;
+    the earlier round's report has nothing to compare with."""
+    log_in(client, "ana@example.org")
+    reports = f"/projects/{seeded.project.slug}/rounds/{seeded.later.id}/reports"
+    page = client.get(f"{reports}/{seeded.id('Aachen')}")
+    assert page.status_code == 200, page.text
+    assert "Compared: Baseline 2024 → Follow-up 2026" in page.text
+    rows = {row[0]: row[1:] for row in tables(page.text)["change-table"][1:]}
+    topics = ["1 Leadership", "2 Services", "3 Governance", "4 Core", "5 Overall index"]
+    assert list(rows) == topics
+    for topic, (part, key) in zip(topics, PARTS, strict=True):
+        assert rows[topic][0] == _expected_cell("Aachen", part, key), topic
+    assert "Networks: not in the earlier round&#39;s version 1.0" in page.text
+    cork = client.get(f"{reports}/{seeded.id('Cork')}").text
+    assert "Not enough responses in one of the two rounds to show a change." in cork
+    assert 'id="change-table"' not in cork
+    first = f"/projects/{seeded.project.slug}/rounds/{seeded.earlier.id}/reports"
+    baseline = client.get(f"{first}/{seeded.id('Aachen')}").text
+    assert "Change since the previous round" not in baseline
 
 
 def test_the_dumbbell_chart_and_its_table(client: TestClient, seeded: Seeded) -> None:

@@ -64,7 +64,7 @@ def _title(kind: ScoreKind, key: str, definitions: list[Definition], i18n: Local
     return key
 
 
-def _columns(i18n: Localizer, found: RoundChange) -> list[Column]:
+def columns(i18n: Localizer, found: RoundChange) -> list[Column]:
     definitions = [found.after_definition, found.before_definition]
     keys = [(kind, key) for kind in round_change.PARTS for key in found.topics[kind]]
     return [
@@ -77,7 +77,9 @@ def _signed(i18n: Localizer, change: float) -> str:
     return ("+" if change > 0 else "") + i18n.score(change)
 
 
-def _cell(i18n: Localizer, before: float | None, after: float | None, change: float | None) -> Cell:
+def change_cell(
+    i18n: Localizer, before: float | None, after: float | None, change: float | None
+) -> Cell:
     scores = f"{i18n.score(before)} → {i18n.score(after)}"
     if change is None:
         return Cell(scores, note=i18n.gettext(MISSING))
@@ -85,11 +87,11 @@ def _cell(i18n: Localizer, before: float | None, after: float | None, change: fl
     return Cell(scores, _signed(i18n, change), arrow, i18n.gettext(word))
 
 
-def _topic_cell(i18n: Localizer, one: TopicChange) -> Cell:
-    return _cell(i18n, one.before, one.after, one.change)
+def topic_cell(i18n: Localizer, one: TopicChange) -> Cell:
+    return change_cell(i18n, one.before, one.after, one.change)
 
 
-def _incomparable(i18n: Localizer, found: RoundChange) -> list[str]:
+def incomparable_notes(i18n: Localizer, found: RoundChange) -> list[str]:
     definitions = [found.after_definition, found.before_definition]
     versions = {
         "not_in_before": found.before_definition.version,
@@ -150,23 +152,25 @@ def change(
     )
     context: dict[str, Any] = {"columns": [], "chart": None}
     if found is not None:
-        columns = _columns(i18n, found)
-        drawn = next((c for c in columns if f"{c.kind.value}:{c.id}" == topic), columns[-1])
+        shown_columns = columns(i18n, found)
+        drawn = next(
+            (c for c in shown_columns if f"{c.kind.value}:{c.id}" == topic), shown_columns[-1]
+        )
         context = {
-            "columns": columns,
+            "columns": shown_columns,
             "drawn": drawn,
             "cells": {
-                (one.organisation.id, c.kind, c.id): _topic_cell(i18n, one.topics[c.kind][c.id])
+                (one.organisation.id, c.kind, c.id): topic_cell(i18n, one.topics[c.kind][c.id])
                 for one in found.shown
-                for c in columns
+                for c in shown_columns
             },
             "means": {
-                (c.kind, c.id): _cell(i18n, m.before, m.after, m.change)
-                for c in columns
+                (c.kind, c.id): change_cell(i18n, m.before, m.after, m.change)
+                for c in shown_columns
                 for m in (found.cohort[c.kind][c.id],)
             },
-            "mean_counts": {(c.kind, c.id): found.cohort[c.kind][c.id].n for c in columns},
-            "incomparable": _incomparable(i18n, found),
+            "mean_counts": {(c.kind, c.id): found.cohort[c.kind][c.id].n for c in shown_columns},
+            "incomparable": incomparable_notes(i18n, found),
             "chart": _chart(i18n, found, drawn) if found.shown else None,
         }
     partners = projects.list_organisations(session, project)
