@@ -13,10 +13,11 @@ rescored here. The rules (docs/scoring.md, "Partner report"):
   (:func:`scoring.recommendations_for`), are the relative weaknesses and every dimension whose
   rounded mean lies below the definition's ``weakness_below`` (the threshold of a respondent's
   result): a partner below the threshold needs the advice even where the cohort is as weak;
-* **change since the previous round** is :func:`app.services.round_change.round_change` from
-  the latest earlier round of a comparable version (:func:`~app.services.round_change.previous_round`)
-  over the whole cohort: the organisation's own change and the cohort's mean change, nothing
-  of any other partner; none when there is no such round;
+* **change since the previous round** is :func:`app.services.round_change.round_change`
+  from the latest earlier round of a comparable version
+  (:func:`~app.services.round_change.previous_round`) over the whole cohort: the
+  organisation's own change and the cohort's mean change, nothing of any other partner; none
+  when there is no such round;
 * similar partners are the default :func:`~app.services.cohort.similar_partners` (five, by
   every attribute); an organisation lacking an attribute simply has none.
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
 from sqlmodel import Session
 
 from app.models import Organisation, Project, Round, ScoreKind
