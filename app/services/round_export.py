@@ -21,9 +21,11 @@ round (:func:`app.services.results.compute_group`): below it no number is given.
 **Cells.** Columns (CSV, and the responses and scores sheets): ``response`` (the response's
 reference), ``organisation``, ``country``, ``stakeholder_group``, ``language``, ``started``,
 ``submitted`` (ISO 8601; dates only in anonymous rounds, :mod:`app.times`), then
-``item:<id>`` per item in questionnaire order, ``dimension:<id>``, ``area:<id>``,
-``index:<id>`` and ``overall`` with the stored, unrounded scores (0-100; empty when there is
-none). Answers are codes (scale values, choice ids; ``na`` for "not applicable"; several
+``item:<id>`` per item in questionnaire order, ``comment:<dimension id>`` per page (the
+respondent's comment on that dimension's page; the responses sheet and the CSV), then
+``dimension:<id>``, ``area:<id>``, ``index:<id>`` and ``overall`` with the stored, unrounded
+scores (0-100; empty when there is none). The JSON gives ``comments`` as ``{dimension id:
+text}``. Answers are codes (scale values, choice ids; ``na`` for "not applicable"; several
 choices joined with ``;``) or, with ``labels=LANG``, their labels in that language. An answer
 that did not count (:mod:`app.services.answer_records`) is written ``hidden: <value>``, so it
 can never be summed as if it counted. Every CSV cell goes through
@@ -251,6 +253,7 @@ class Exported:
     started: str | None
     submitted: str | None
     answers: Mapping[str, Any]
+    comments: Mapping[str, str]
     scores: Mapping[tuple[str, str], float | None]
 
 
@@ -268,6 +271,7 @@ def page_query(round_id: int, organisations: Sequence[int], after: int) -> Selec
             col(Response.created_at),
             col(Response.submitted_at),
             col(Response.answers),
+            col(Response.comments),
         )
         .where(
             col(Response.round_id) == round_id,
@@ -310,6 +314,7 @@ def responses(session: Session, export: RoundExport) -> Iterator[Exported]:
             started,
             submitted,
             answers,
+            comments,
         ) in rows:
             yield Exported(
                 public_id,
@@ -319,6 +324,7 @@ def responses(session: Session, export: RoundExport) -> Iterator[Exported]:
                 _moment(started, export),
                 _moment(submitted, export),
                 answers,
+                comments or {},
                 stored.get(response_id, {}),
             )
         last = rows[-1][0]
@@ -409,7 +415,16 @@ def _score_cells(targets: Sequence[tuple[str, str, str]], row: Exported) -> list
 
 
 def _item_columns(definition: Definition) -> list[str]:
-    return [f"item:{item.id}" for item in definition.items]
+    """The answer columns: ``item:<id>`` per item, then ``comment:<id>`` per dimension."""
+    return [
+        *(f"item:{item.id}" for item in definition.items),
+        *(f"comment:{dimension.id}" for dimension in definition.dimensions),
+    ]
+
+
+def _comment_cells(definition: Definition, row: Exported) -> list[str | None]:
+    """One cell per dimension's page: the respondent's comment, None for none."""
+    return [row.comments.get(dimension.id) for dimension in definition.dimensions]
 
 
 def _csv_rows(session: Session, export: RoundExport) -> Iterator[list[Any]]:
@@ -423,6 +438,7 @@ def _csv_rows(session: Session, export: RoundExport) -> Iterator[list[Any]]:
         yield [
             *_fixed_cells(export, row),
             *_answer_cells(export, row.answers),
+            *_comment_cells(export.definition, row),
             *_score_cells(targets, row),
         ]
 
@@ -506,7 +522,9 @@ def _write_workbook(session: Session, export: RoundExport, path: str) -> None:
     )
     for row in responses(session, export):
         fixed = _fixed_cells(export, row)
-        answers.write([*fixed, *_answer_cells(export, row.answers)])
+        answers.write(
+            [*fixed, *_answer_cells(export, row.answers), *_comment_cells(definition, row)]
+        )
         scored.write([*fixed, *_score_cells(targets, row)])
     dimensions = [dimension.id for dimension in definition.dimensions]
     grouped = _Sheet(
@@ -564,6 +582,9 @@ def codebook_rows(definition: Definition, language: str) -> Iterator[list[Any]]:
             "yes" if item.reverse else "no",
             item.show_if or "",
         ]
+    for dimension in definition.dimensions:
+        title = _text(dimension.title, language, definition)
+        yield ["comment", f"comment:{dimension.id}", dimension.id, "text", title, "", "", ""]
     for kind, target, column in score_targets(definition):
         title = _score_title(definition, kind, target, language)
         yield ["score", column, "", kind, title, "0-100", "", ""]
@@ -681,5 +702,10 @@ def _response_json(
         "started": row.started,
         "submitted": row.submitted,
         "answers": answers,
+        "comments": {
+            dimension.id: row.comments[dimension.id]
+            for dimension in definition.dimensions
+            if dimension.id in row.comments
+        },
         "scores": {column: row.scores.get((kind, target)) for kind, target, column in targets},
     }
