@@ -32,25 +32,17 @@ ERROR_LENGTH = 500
 
 
 def request(
-    session: Session,
-    round_: Round,
-    export_format: str,
-    labels: str | None,
-    *,
-    actor: str,
-    keep_hours: int,
+    session: Session, export: round_export.RoundExport, *, actor: str, keep_hours: int
 ) -> ExportJob:
-    """Queue an export of ``round_``; checked now as a download is (:func:`round_export.prepare`
-    raises :class:`~app.errors.InvalidInput` or :class:`~app.errors.LanguageNotOffered`), so a
-    job only fails for reasons that arise later. ``rows_total`` is the number of responses the
-    file is expected to hold."""
-    assert round_.id is not None
-    export = round_export.prepare(session, round_, export_format, labels)
+    """Queue ``export``, checked as a download is (:func:`app.services.round_export.prepare`),
+    so a job only fails for reasons that arise later. ``rows_total`` is the number of
+    responses the file is expected to hold; unfetched, the job expires ``keep_hours`` from
+    now."""
     job = ExportJob(
-        round_id=round_.id,
+        round_id=export.round_id,
         requested_by=actor,
-        format=export_format,
-        options={"labels": labels},
+        format=export.format,
+        options={"labels": export.labels},
         rows_total=export.exported,
         expires_at=utcnow() + timedelta(hours=keep_hours),
     )

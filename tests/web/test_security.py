@@ -121,6 +121,8 @@ ROUTES = {
             "facilitate.round.reopen",
             "facilitate.round.export",
             "facilitate.round.export.download",
+            "facilitate.round.export.job",
+            "facilitate.round.export.job.file",
             "facilitate.dashboard",
             "facilitate.users",
             "facilitate.users.create",

@@ -14,6 +14,7 @@ from fastapi import APIRouter
 from app.web.facilitate import (
     audit,
     dashboard,
+    export_jobs,
     exports,
     invitations,
     login,
@@ -35,6 +36,7 @@ router.include_router(users.router)
 router.include_router(invitations.router)
 router.include_router(progress.router)
 router.include_router(exports.router)
+router.include_router(export_jobs.router)
 router.include_router(dashboard.router)
 router.include_router(tokens.router)
 router.include_router(tokens.admin)
