@@ -118,7 +118,9 @@ def create_export_job(
 @router.get(
     "/rounds/{round_id}/export-jobs/{job_id}",
     summary="A background export's status and progress",
-    responses={404: problem("No such job of a round in the token's project (or expired)")},
+    responses={
+        404: problem("No such job of a round in the token's project (or expired)", NotFound)
+    },
 )
 def get_export_job(
     request: Request,
@@ -140,7 +142,7 @@ def get_export_job(
             "description": "The file, as an attachment (as the direct export gives it)",
             "content": dict.fromkeys(round_export.MEDIA_TYPES.values(), FILE),
         },
-        404: problem("No such job of a round in the token's project (or expired)"),
+        404: problem("No such job of a round in the token's project (or expired)", NotFound),
         409: problem("The job is not done (yet)", Conflict),
     },
 )
