@@ -21,8 +21,8 @@ from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
 from app.api.v1.exports import FILE, ExportFormat
 from app.api.v1.response_schemas import RoundId
 from app.deps import SessionDep, WriterSessionDep
+from app.downloads import job_file
 from app.errors import Conflict, LanguageNotOffered, NotFound
-from app.export_worker import file_path
 from app.models import ExportJob, ExportJobStatus, Project
 from app.services import directory, export_jobs, round_export
 from app.services.response_intake import API_ACTOR
@@ -155,19 +155,8 @@ def export_job_file(
 ) -> FileResponse:
     round_ = directory.round_(session, caller.project_id, round_id)
     job = export_jobs.job_in(session, round_, job_id)
-    if job.status != ExportJobStatus.DONE or job.file_name is None:
-        raise Conflict(f"export job {job_id} is {job.status}, not done", job_status=job.status)
-    settings: Settings = request.app.state.settings
-    path = file_path(settings, job.file_name)
-    if not path.is_file():
-        raise NotFound(f"no export job {job_id}", job_id=job_id)
+    answer = job_file(request, job, session.get_one(Project, round_.project_id).slug)
     export_jobs.record_download(
         session, job, round_.project_id, actor=API_ACTOR.format(caller.token_id)
     )
-    return FileResponse(
-        path,
-        media_type=round_export.MEDIA_TYPES[job.format],
-        filename=f"{session.get_one(Project, round_.project_id).slug}-round-{job.round_id}"
-        f".{job.format}",
-        headers={"Cache-Control": "no-store"},
-    )
+    return answer

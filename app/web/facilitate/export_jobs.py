@@ -14,17 +14,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from app.deps import SessionDep
-from app.errors import Conflict, NotFound
-from app.export_worker import file_path
-from app.i18n import N_
+from app.downloads import job_file as finished_file
 from app.models import ExportJobStatus
-from app.services import export_jobs, round_export
-from app.settings import Settings
+from app.services import export_jobs
 from app.web.facilitate.access import AREA, FacilitatorDep, ProjectDep, RoundDep, render
 
 router = APIRouter(dependencies=AREA)
 
-NOT_READY = N_("This file is not ready yet. Please wait until the page offers the download.")
 REFRESH_SECONDS = 3
 
 
@@ -68,17 +64,7 @@ def job_file(
     job_id: int,
 ) -> FileResponse:
     job = export_jobs.job_in(session, round_, job_id)
-    if job.status != ExportJobStatus.DONE or job.file_name is None:
-        raise Conflict(NOT_READY)
-    settings: Settings = request.app.state.settings
-    path = file_path(settings, job.file_name)
-    if not path.is_file():  # expired meanwhile
-        raise NotFound(f"no export job {job_id}", job_id=job_id)
+    answer = finished_file(request, job, project.slug)
     assert project.id is not None
     export_jobs.record_download(session, job, project.id, actor=facilitator.actor)
-    return FileResponse(
-        path,
-        media_type=round_export.MEDIA_TYPES[job.format],
-        filename=f"{project.slug}-round-{job.round_id}.{job.format}",
-        headers={"Cache-Control": "no-store"},
-    )
+    return answer
