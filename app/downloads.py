@@ -1,4 +1,5 @@
-"""Downloads streamed from a read unit of work of their own (round exports).
+"""Downloads streamed from a read unit of work of their own (round exports), and the files of
+background exports.
 
 A request's unit of work ends before its response is sent (:mod:`app.deps`), so a body that
 reads the database while it is sent cannot use it. :func:`streamed` opens a reader when the
@@ -12,12 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from fastapi import Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.db import unit_of_work
+from app.errors import Conflict, NotFound
+from app.export_worker import file_path
+from app.i18n import N_
+from app.models import ExportJob, ExportJobStatus
 from app.services import round_export
+
+NOT_READY = N_("This file is not ready yet. Please wait until the page offers the download.")
 
 
 def streamed(
@@ -52,4 +59,21 @@ def round_file(request: Request, export: round_export.RoundExport) -> StreamingR
         lambda reader: round_export.stream(reader, export),
         media_type=round_export.MEDIA_TYPES[export.format],
         filename=export.filename,
+    )
+
+
+def job_file(request: Request, job: ExportJob, project_slug: str) -> FileResponse:
+    """The file of a finished background export, named as the direct download is
+    (``<project>-round-<id>.<format>``). Raises :class:`Conflict` while the job is not done and
+    :class:`NotFound` once its file is gone (expired). Audit after this succeeded."""
+    if job.status != ExportJobStatus.DONE or job.file_name is None:
+        raise Conflict(NOT_READY, job_status=job.status)
+    path = file_path(request.app.state.settings, job.file_name)
+    if not path.is_file():
+        raise NotFound(f"no export job {job.id}", job_id=job.id)
+    return FileResponse(
+        path,
+        media_type=round_export.MEDIA_TYPES[job.format],
+        filename=f"{project_slug}-round-{job.round_id}.{job.format}",
+        headers={"Cache-Control": "no-store"},
     )

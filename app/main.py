@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from app import api, links, web
 from app.db import WORKER_THREADS, make_engine
+from app.export_worker import Worker
 from app.middleware import BodySizeLimit, ErrorBoundary, SecurityHeaders, TrustedHosts
 from app.problems import install_error_handlers
 from app.request_log import RequestLog
@@ -21,10 +22,19 @@ from app.templating import environment
 
 
 @asynccontextmanager
-async def _worker_threads(_app: FastAPI) -> AsyncIterator[None]:
-    """As many threads for synchronous routes as the database pool has connections."""
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """As many threads for synchronous routes as the database pool has connections, and the
+    background exports' worker thread (unless turned off)."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
-    yield
+    settings: Settings = app.state.settings
+    worker = Worker(app.state.engine, settings) if settings.export_worker else None
+    if worker is not None:
+        worker.start()
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.stop()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # app.api.docs serves it without a CDN or inline script
         redoc_url=None,
-        lifespan=_worker_threads,
+        lifespan=_lifespan,
     )
     environment.auto_reload = settings.reload_templates  # no stat per template and request
     app.state.settings = settings

@@ -55,6 +55,13 @@ class ResponseStatus(StrEnum):
     SUBMITTED = "submitted"
 
 
+class ExportJobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     FACILITATOR = "facilitator"
@@ -387,3 +394,31 @@ class IdempotencyKey(SQLModel, table=True):
     response_id: int = Field(foreign_key="response.id", ondelete="CASCADE", index=True)
     status_code: int
     created_at: datetime = _created()
+
+
+class ExportJob(SQLModel, table=True):
+    """A round export prepared in the background (:mod:`app.services.export_jobs`).
+
+    Claimed by one worker with a compare-and-set on ``status`` (any app instance or
+    ``radar exports work``); ``rows_done`` of ``rows_total`` responses written so far; the file
+    lives under the data directory (``file_name``, relative to ``<data_dir>/exports``) until
+    ``expires_at``, when the worker deletes it and the row."""
+
+    __tablename__ = "export_job"
+    __table_args__ = (Index("ix_export_job_status", "status", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", ondelete="CASCADE", index=True)
+    requested_by: str = Field(max_length=200)
+    format: str = Field(max_length=8)
+    options: dict[str, Any] = _json()
+    status: ExportJobStatus = Field(default=ExportJobStatus.QUEUED, sa_type=String(16))
+    rows_done: int = 0
+    rows_total: int = 0
+    error: str | None = Field(default=None, max_length=500)
+    file_name: str | None = Field(default=None, max_length=200)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    started_at: datetime | None = _moment()
+    finished_at: datetime | None = _moment()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)

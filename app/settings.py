@@ -88,6 +88,19 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(
         default="text", description="Log lines as key=value text or as JSON"
     )
+    export_worker: bool = Field(
+        default=True,
+        description="Run background exports in this process (a thread); off, run them with "
+        "`radar exports work`",
+    )
+    export_job_hours: int = Field(
+        default=24, ge=1, le=24 * 30, description="A background export's file is kept this long"
+    )
+    export_background_from: int = Field(
+        default=20_000,
+        ge=1,
+        description="An XLSX export of this many responses or more is prepared in the background",
+    )
     demo_on_first_run: bool = Field(
         default=True, description="On an empty database, create a demo project and print its link"
     )
@@ -134,6 +147,11 @@ class Settings(BaseSettings):
     def ensure_data_dir(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return self.data_dir
+
+    @property
+    def exports_dir(self) -> Path:
+        """Where background exports are written (shared by every app instance)."""
+        return self.data_dir / "exports"
 
     def effective_secret_key(self) -> str:
         """The configured key, else one generated once and kept in the data directory."""

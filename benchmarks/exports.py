@@ -48,10 +48,18 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from app import migrate
+from app import export_worker, migrate
 from app.db import make_engine, unit_of_work
 from app.models import Round
-from app.services import bulk, projects, questionnaires, round_export, rounds, synthetic
+from app.services import (
+    bulk,
+    export_jobs,
+    projects,
+    questionnaires,
+    round_export,
+    rounds,
+    synthetic,
+)
 from app.settings import Settings
 
 FLAGSHIP = ("intercultural-integration", "1.0")
@@ -194,6 +202,20 @@ def measure(run: Callable[[], int], repeat: int) -> dict[str, Any]:
     return {"seconds": round(best, 3), "peak_growth_mb": growth_mb, "bytes": size}
 
 
+def job(engine: Engine, settings: Settings, round_id: int) -> int:
+    """The same XLSX as a background job (claim, progress committed per page, rename,
+    outcome): what the worker does; bytes written."""
+    with unit_of_work(engine, write=True) as session:
+        prepared = round_export.prepare(session, session.get_one(Round, round_id), "xlsx")
+        queued = export_jobs.request(session, prepared, actor="benchmark", keep_hours=1)
+        job_id = queued.id
+    assert export_worker.run_once(engine, settings)
+    with unit_of_work(engine, write=False) as session:
+        done = export_jobs.get(session, job_id or 0)
+    assert done.file_name is not None, done.error
+    return export_worker.file_path(settings, done.file_name).stat().st_size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", default="50x20", help="ORGANISATIONSxRESPONSES")
@@ -264,6 +286,11 @@ def main() -> None:
                     found["peak_growth_mb"] / max(base["peak_growth_mb"], 1.0), 2
                 )
                 entry[export_format] = found
+            background = measure(functools.partial(job, engine, settings, round_id), 1)
+            background["ratio_to_direct_xlsx"] = round(
+                background["seconds"] / entry["xlsx"]["seconds"], 2
+            )
+            entry["xlsx_job"] = background
             figures["rounds"].append(entry)
             print(json.dumps(entry), file=sys.stderr)
         engine.dispose()

@@ -135,6 +135,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         secret_key="test-secret-key-not-for-production",
         questionnaires_dir=PROJECT_ROOT / "questionnaires",
         trusted_hosts=["testserver"],  # the Host header of Starlette's TestClient
+        export_worker=False,  # tests run background exports themselves (export_worker.run_once)
     )
 
 

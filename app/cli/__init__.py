@@ -10,6 +10,7 @@ from app.cli import (
     database,
     demo,
     export,
+    exports,
     invitations,
     invite,
     organisations,
@@ -42,6 +43,7 @@ app.command("invite")(invite.invite)
 app.add_typer(invitations.app, name="invitations")
 app.command("demo")(demo.demo)
 app.command("export")(export.export)
+app.add_typer(exports.app, name="exports")
 app.add_typer(scores.app, name="scores")
 app.add_typer(responses.app, name="responses")
 app.add_typer(users.app, name="users")

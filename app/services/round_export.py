@@ -21,9 +21,11 @@ round (:func:`app.services.results.compute_group`): below it no number is given.
 **Cells.** Columns (CSV, and the responses and scores sheets): ``response`` (the response's
 reference), ``organisation``, ``country``, ``stakeholder_group``, ``language``, ``started``,
 ``submitted`` (ISO 8601; dates only in anonymous rounds, :mod:`app.times`), then
-``item:<id>`` per item in questionnaire order, ``dimension:<id>``, ``area:<id>``,
-``index:<id>`` and ``overall`` with the stored, unrounded scores (0-100; empty when there is
-none). Answers are codes (scale values, choice ids; ``na`` for "not applicable"; several
+``item:<id>`` per item in questionnaire order, ``comment:<dimension id>`` per page (the
+respondent's comment on that dimension's page; the responses sheet and the CSV), then
+``dimension:<id>``, ``area:<id>``, ``index:<id>`` and ``overall`` with the stored, unrounded
+scores (0-100; empty when there is none). The JSON gives ``comments`` as ``{dimension id:
+text}``. Answers are codes (scale values, choice ids; ``na`` for "not applicable"; several
 choices joined with ``;``) or, with ``labels=LANG``, their labels in that language. An answer
 that did not count (:mod:`app.services.answer_records`) is written ``hidden: <value>``, so it
 can never be summed as if it counted. Every CSV cell goes through
@@ -37,7 +39,7 @@ import json
 import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -78,6 +80,8 @@ BATCH_SIZE = 1000
 CHUNK_BYTES = 64 * 1024
 NOT_ENOUGH = "not enough responses"
 SHOWN = "shown"
+Progress = Callable[[int], None]
+"""Told the number of responses written so far, after each keyset page."""
 FIXED_COLUMNS = (
     "response",
     "organisation",
@@ -224,17 +228,43 @@ def stream(session: Session, export: RoundExport) -> Iterator[bytes]:
     only responses of the organisations decided then are read: one submitted in between by
     an organisation that had none is left out rather than exported unchecked.
     """
-    # made anonymous in between: withhold as an anonymous round does
-    anonymous = export.anonymous or session.get_one(Round, export.round_id).anonymous
-    partners, withheld = _partners(
-        session, export.round_id, anonymous=anonymous, minimum=export.min_group_size
-    )
-    export = replace(export, anonymous=anonymous, partners=partners, withheld=withheld)
+    export = _decided_again(session, export)
     if export.format == "csv":
         return (chunk.encode("utf-8") for chunk in csv_chunks(_csv_rows(session, export)))
     if export.format == "xlsx":
         return _xlsx(session, export)
     return (chunk.encode("utf-8") for chunk in _json(session, export))
+
+
+def write_file(
+    session: Session, export: RoundExport, path: str, progress: Progress | None = None
+) -> RoundExport:
+    """Write the file of ``export`` to ``path`` (a new file; ``session`` only reads), deciding
+    the organisations again as :func:`stream` does, and return the export as written (its
+    ``exported`` is the number of responses in the file). ``progress`` is called after each
+    keyset page with the responses written so far (a background job's progress)."""
+    export = _decided_again(session, export)
+    if export.format == "xlsx":
+        _write_workbook(session, export, path, progress)
+        return export
+    chunks = (
+        csv_chunks(_csv_rows(session, export, progress))
+        if export.format == "csv"
+        else _json(session, export, progress)
+    )
+    with open(path, "x", encoding="utf-8", newline="") as target:
+        for chunk in chunks:
+            target.write(chunk)
+    return export
+
+
+def _decided_again(session: Session, export: RoundExport) -> RoundExport:
+    # made anonymous in between: withhold as an anonymous round does
+    anonymous = export.anonymous or session.get_one(Round, export.round_id).anonymous
+    partners, withheld = _partners(
+        session, export.round_id, anonymous=anonymous, minimum=export.min_group_size
+    )
+    return replace(export, anonymous=anonymous, partners=partners, withheld=withheld)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -251,6 +281,7 @@ class Exported:
     started: str | None
     submitted: str | None
     answers: Mapping[str, Any]
+    comments: Mapping[str, str]
     scores: Mapping[tuple[str, str], float | None]
 
 
@@ -268,6 +299,7 @@ def page_query(round_id: int, organisations: Sequence[int], after: int) -> Selec
             col(Response.created_at),
             col(Response.submitted_at),
             col(Response.answers),
+            col(Response.comments),
         )
         .where(
             col(Response.round_id) == round_id,
@@ -280,12 +312,16 @@ def page_query(round_id: int, organisations: Sequence[int], after: int) -> Selec
     )
 
 
-def responses(session: Session, export: RoundExport) -> Iterator[Exported]:
+def responses(
+    session: Session, export: RoundExport, progress: Progress | None = None
+) -> Iterator[Exported]:
     """The exported responses in id order, read in keyset pages of :data:`BATCH_SIZE` as plain
-    rows (nothing stays in the session), each with its stored scores."""
+    rows (nothing stays in the session), each with its stored scores; ``progress`` is told the
+    count so far once a page has been consumed."""
     connection = session.connection()
     exported = sorted(key for key in export.partners if key not in export.withheld)
     last = 0
+    done = 0
     while True:
         query = page_query(export.round_id, exported, last)
         rows = connection.execute(query).all()
@@ -310,6 +346,7 @@ def responses(session: Session, export: RoundExport) -> Iterator[Exported]:
             started,
             submitted,
             answers,
+            comments,
         ) in rows:
             yield Exported(
                 public_id,
@@ -319,9 +356,13 @@ def responses(session: Session, export: RoundExport) -> Iterator[Exported]:
                 _moment(started, export),
                 _moment(submitted, export),
                 answers,
+                comments or {},
                 stored.get(response_id, {}),
             )
         last = rows[-1][0]
+        done += len(rows)
+        if progress is not None:
+            progress(done)
 
 
 def _moment(value: datetime | None, export: RoundExport) -> str | None:
@@ -409,20 +450,32 @@ def _score_cells(targets: Sequence[tuple[str, str, str]], row: Exported) -> list
 
 
 def _item_columns(definition: Definition) -> list[str]:
-    return [f"item:{item.id}" for item in definition.items]
+    """The answer columns: ``item:<id>`` per item, then ``comment:<id>`` per dimension."""
+    return [
+        *(f"item:{item.id}" for item in definition.items),
+        *(f"comment:{dimension.id}" for dimension in definition.dimensions),
+    ]
 
 
-def _csv_rows(session: Session, export: RoundExport) -> Iterator[list[Any]]:
+def _comment_cells(definition: Definition, row: Exported) -> list[str | None]:
+    """One cell per dimension's page: the respondent's comment, None for none."""
+    return [row.comments.get(dimension.id) for dimension in definition.dimensions]
+
+
+def _csv_rows(
+    session: Session, export: RoundExport, progress: Progress | None = None
+) -> Iterator[list[Any]]:
     targets = score_targets(export.definition)
     yield [
         *FIXED_COLUMNS,
         *_item_columns(export.definition),
         *(column for _kind, _id, column in targets),
     ]
-    for row in responses(session, export):
+    for row in responses(session, export, progress):
         yield [
             *_fixed_cells(export, row),
             *_answer_cells(export, row.answers),
+            *_comment_cells(export.definition, row),
             *_score_cells(targets, row),
         ]
 
@@ -487,7 +540,9 @@ def _xlsx(session: Session, export: RoundExport) -> Iterator[bytes]:
         os.unlink(path)
 
 
-def _write_workbook(session: Session, export: RoundExport, path: str) -> None:
+def _write_workbook(
+    session: Session, export: RoundExport, path: str, progress: Progress | None = None
+) -> None:
     book = xlsxwriter.Workbook(
         path,
         {
@@ -504,9 +559,11 @@ def _write_workbook(session: Session, export: RoundExport, path: str) -> None:
     scored = _Sheet(
         book, "scores", quoted, [*FIXED_COLUMNS, *(column for _k, _i, column in targets)]
     )
-    for row in responses(session, export):
+    for row in responses(session, export, progress):
         fixed = _fixed_cells(export, row)
-        answers.write([*fixed, *_answer_cells(export, row.answers)])
+        answers.write(
+            [*fixed, *_answer_cells(export, row.answers), *_comment_cells(definition, row)]
+        )
         scored.write([*fixed, *_score_cells(targets, row)])
     dimensions = [dimension.id for dimension in definition.dimensions]
     grouped = _Sheet(
@@ -564,6 +621,9 @@ def codebook_rows(definition: Definition, language: str) -> Iterator[list[Any]]:
             "yes" if item.reverse else "no",
             item.show_if or "",
         ]
+    for dimension in definition.dimensions:
+        title = _text(dimension.title, language, definition)
+        yield ["comment", f"comment:{dimension.id}", dimension.id, "text", title, "", "", ""]
     for kind, target, column in score_targets(definition):
         title = _score_title(definition, kind, target, language)
         yield ["score", column, "", kind, title, "0-100", "", ""]
@@ -611,7 +671,7 @@ def _score_title(definition: Definition, kind: str, target: str, language: str) 
 # --- JSON ------------------------------------------------------------------------------------
 
 
-def _json(session: Session, export: RoundExport) -> Iterator[str]:
+def _json(session: Session, export: RoundExport, progress: Progress | None = None) -> Iterator[str]:
     """One JSON object, written piece by piece: the round's facts, then ``responses`` (one
     array element per response), then ``organisations`` (aggregates) and ``withheld``."""
     head = {
@@ -626,7 +686,7 @@ def _json(session: Session, export: RoundExport) -> Iterator[str]:
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "responses": ['
     targets = score_targets(export.definition)
     first = True
-    for row in responses(session, export):
+    for row in responses(session, export, progress):
         yield ("" if first else ",") + json.dumps(
             _response_json(export, targets, row), ensure_ascii=False
         )
@@ -681,5 +741,10 @@ def _response_json(
         "started": row.started,
         "submitted": row.submitted,
         "answers": answers,
+        "comments": {
+            dimension.id: row.comments[dimension.id]
+            for dimension in definition.dimensions
+            if dimension.id in row.comments
+        },
         "scores": {column: row.scores.get((kind, target)) for kind, target, column in targets},
     }

@@ -37,6 +37,7 @@ _DOCUMENT_APP = create_app(
         data_dir=Path(mkdtemp()),
         secret_key="document-only",
         trusted_hosts=["testserver"],
+        export_worker=False,  # no database to poll
     )
 )
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", _DOCUMENT_APP)

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import openpyxl
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from app.models import AuditEvent
+from app.db import unit_of_work
+from app.models import AuditEvent, ExportJob, Round
+from app.services import export_jobs, round_export
+from app.settings import Settings
 from tests import factories
 from tests.cli.helpers import Radar, fails
 
@@ -91,3 +94,26 @@ def test_bad_input_is_one_line_and_no_file(radar: Radar, session: Session, tmp_p
     assert target.read_text("utf-8-sig").startswith("response,organisation")
     result = radar("export", slug, name, "--format", "pdf", "-o", str(target))
     assert result.exit_code == 2  # typer names the allowed choices
+
+
+def test_exports_work_runs_the_queued_jobs_once(
+    radar: Radar, session: Session, engine: Engine, settings: Settings
+) -> None:
+    _seed(session)
+    round_ = session.exec(select(Round).where(Round.name == "Baseline")).one()
+    for kind in ("xlsx", "csv"):
+        export_jobs.request(
+            session, round_export.prepare(session, round_, kind), actor="t", keep_hours=1
+        )
+    session.commit()
+    result = radar("exports", "work")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "ran 2 export job(s)"
+    with unit_of_work(engine, write=False) as reader:
+        jobs = reader.exec(select(ExportJob).order_by(col(ExportJob.id))).all()
+    assert [(job.status, job.rows_done) for job in jobs] == [("done", 2), ("done", 2)]
+    names = [job.file_name for job in jobs]
+    assert all(names)
+    book = openpyxl.load_workbook(settings.data_dir / "exports" / str(names[0]))
+    assert book["responses"].max_row == 3
+    assert radar("exports", "work").output.strip() == "ran 0 export job(s)"

@@ -286,3 +286,47 @@ def test_a_page_is_read_in_id_order_from_the_round_index(
         session.execute(text("SET LOCAL enable_sort = off"))
         [plan] = session.execute(text(f"EXPLAIN (FORMAT JSON) {sql}")).one()
         assert '"Sort"' not in json.dumps(plan), plan
+
+
+def test_comments_have_a_column_per_page_and_stay_text(session: Session) -> None:
+    """A respondent's page comments come out in every format; one that would start a formula
+    is neutralised in the CSV and stored as text in the XLSX."""
+    net = factories.network(session, organisation_name="Saxony")
+    factories.response(
+        session,
+        net.round,
+        net.organisation,
+        SHOWN,
+        submitted=True,
+        scored=True,
+        comments={"leadership": "=SUM(A1)\nsecond line", "services": "Gut so"},
+    )
+    factories.response(session, net.round, net.organisation, SHOWN, submitted=True, scored=True)
+    session.commit()
+
+    rows = _csv(_export(session, net.round, "csv"))
+    assert [(row["comment:leadership"], row["comment:services"]) for row in rows] == [
+        ("'=SUM(A1)\nsecond line", "Gut so"),
+        ("", ""),
+    ]
+    data = _export(session, net.round, "xlsx")
+    sheet = _sheet(data, "responses")
+    assert [(row["comment:leadership"], row["comment:services"]) for row in sheet] == [
+        ("=SUM(A1)\nsecond line", "Gut so"),
+        (None, None),
+    ]
+    cells = [
+        c
+        for row in _workbook(data)["responses"].iter_rows()
+        for c in row
+        if c.value == "=SUM(A1)\nsecond line"
+    ]
+    assert cells
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in cells)
+    codebook = {row["id"]: row for row in _sheet(data, "codebook")}
+    assert codebook["comment:leadership"]["kind"] == "comment"
+    document = json.loads(_export(session, net.round, "json"))
+    assert [entry["comments"] for entry in document["responses"]] == [
+        {"leadership": "=SUM(A1)\nsecond line", "services": "Gut so"},
+        {},
+    ]

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from starlette.routing import BaseRoute
 
 from app.models import Organisation, Project
-from app.services import accounts, api_tokens, members
+from app.services import accounts, api_tokens, export_jobs, members, round_export
 from tests import factories
 from tests.web.conftest import PASSWORD, log_in
 from tests.web.pages import Page
@@ -70,6 +70,8 @@ TABLE = {
     "facilitate.round.reopen": PROJECT,
     "facilitate.round.export": PROJECT,
     "facilitate.round.export.download": PROJECT,
+    "facilitate.round.export.job": PROJECT,
+    "facilitate.round.export.job.file": PROJECT,
     "facilitate.dashboard": PROJECT,
     "facilitate.change": PROJECT,
     "facilitate.reports": PROJECT,
@@ -139,6 +141,15 @@ class World:
             session, self.other, "other's", ["results:read"]
         )[0]
         self.cross_token = api_tokens.create_token(session, None, "admin's", ["results:read"])[0]
+        job = export_jobs.request(
+            session, round_export.prepare(session, self.round, "xlsx"), actor="t", keep_hours=1
+        )
+        other_job = export_jobs.request(
+            session,
+            round_export.prepare(session, self.other_round, "xlsx"),
+            actor="t",
+            keep_hours=1,
+        )
         # plain values: reading a committed row again would open a writer (SQLite's lock)
         self.ids = {
             "net": project.slug,
@@ -153,6 +164,8 @@ class World:
             "token": self.token.id,
             "other_token": self.other_token.id,
             "cross_token": self.cross_token.id,
+            "job": job.id,
+            "other_job": other_job.id,
         }
         session.commit()
 
@@ -174,6 +187,8 @@ class World:
                 values[name] = self.ids["other_round" if foreign or cross else "round"]
             elif name == "user_id":
                 values[name] = self.ids["bo" if foreign or cross else "extra"]
+            elif name == "job_id":
+                values[name] = self.ids["other_job" if foreign or cross else "job"]
             elif name == "number":
                 values[name] = 1  # each round's first link
             elif name == "token":
@@ -234,7 +249,7 @@ def test_a_facilitator_of_another_project_gets_404_everywhere(
         if TABLE[name] not in (PROJECT, ADMIN):
             continue
         variants = [world.params(route)]
-        if {"organisation_id", "user_id", "round_id", "token_id"} & set(variants[0]):
+        if {"organisation_id", "user_id", "round_id", "token_id", "job_id"} & set(variants[0]):
             variants.append(world.params(route, cross=True))
         for params in variants:
             answer = _request(client, method, app.url_path_for(name, **params), csrf)

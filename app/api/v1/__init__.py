@@ -3,7 +3,15 @@ pydantic schemas beside its routes."""
 
 from fastapi import APIRouter
 
-from app.api.v1 import change, exports, profiles, projects, questionnaires, responses
+from app.api.v1 import (
+    change,
+    export_jobs,
+    exports,
+    profiles,
+    projects,
+    questionnaires,
+    responses,
+)
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(questionnaires.router)
@@ -12,3 +20,4 @@ router.include_router(responses.router)
 router.include_router(profiles.router)
 router.include_router(change.router)
 router.include_router(exports.router)
+router.include_router(export_jobs.router)

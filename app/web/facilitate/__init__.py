@@ -16,6 +16,7 @@ from app.web.facilitate import (
     audit,
     change,
     dashboard,
+    export_jobs,
     exports,
     invitations,
     login,
@@ -38,6 +39,7 @@ router.include_router(users.router)
 router.include_router(invitations.router)
 router.include_router(progress.router)
 router.include_router(exports.router)
+router.include_router(export_jobs.router)
 router.include_router(dashboard.router)
 router.include_router(change.router)
 router.include_router(reports.router)

@@ -1,5 +1,9 @@
 """A round's export for facilitators: a form (format, codes or labels) and the download.
 
+An XLSX file is prepared in the background when asked for, and always from
+``RADAR_EXPORT_BACKGROUND_FROM`` responses on: the form then queues a job and goes to its page
+(:mod:`app.web.facilitate.export_jobs`), where the file is downloaded when ready.
+
 The download is a POST (it writes an audit event, "round.export", and carries the CSRF
 token); the round is looked up *in* the project of the URL, so a round of another project is
 "not found". The file is :mod:`app.services.round_export`'s, streamed from a read unit of
@@ -17,9 +21,18 @@ from app.deps import SessionDep
 from app.downloads import round_file
 from app.i18n import N_, language_name
 from app.models import Project, Round
-from app.services import directory, responses, round_export
+from app.services import directory, export_jobs, responses, round_export
+from app.settings import Settings
 from app.web.csrf import FormDep
-from app.web.facilitate.access import AREA, Facilitator, FacilitatorDep, ProjectDep, field, render
+from app.web.facilitate.access import (
+    AREA,
+    Facilitator,
+    FacilitatorDep,
+    ProjectDep,
+    field,
+    redirect,
+    render,
+)
 
 router = APIRouter(dependencies=AREA)
 
@@ -69,6 +82,7 @@ def _page(
             "exported": plan.exported,
             "withheld": [plan.partners[key].name for key in plan.partners if key in plan.withheld],
             "min_group_size": plan.min_group_size,
+            "background_from": request.app.state.settings.export_background_from,
             "chosen": chosen,
             "error": error,
         },
@@ -96,5 +110,19 @@ def download(
     if error is not None:
         return _page(request, session, facilitator, project, round_, error, 422, chosen)
     export = round_export.prepare(session, round_, export_format, labels or None)
+    settings: Settings = request.app.state.settings
+    if export_format == "xlsx" and (
+        field(form, "background") or export.exported >= settings.export_background_from
+    ):
+        job = export_jobs.request(
+            session, export, actor=facilitator.actor, keep_hours=settings.export_job_hours
+        )
+        return redirect(
+            request,
+            "facilitate.round.export.job",
+            slug=project.slug,
+            round_id=export.round_id,
+            job_id=job.id,
+        )
     round_export.record(session, export, actor=facilitator.actor)
     return round_file(request, export)

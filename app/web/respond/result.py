@@ -140,6 +140,7 @@ def show_result(request: Request, respondent: RespondentDep, session: SessionDep
             "chart": _chart(respondent, outcome),
             "sections": answer_sections(context, i18n),
             "plotly_guards": plotly_style_guards(),
+            "chart_name": f"{context.round.name}-profile",
         },
     )
 
