@@ -18,7 +18,7 @@ import app.db_types
 
 
 revision: str = '0011_export_jobs'
-down_revision: str | None = '0008_cross_project_tokens'
+down_revision: str | None = '0010_report_links'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
