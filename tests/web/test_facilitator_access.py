@@ -71,6 +71,8 @@ TABLE = {
     "facilitate.round.export": PROJECT,
     "facilitate.round.export.download": PROJECT,
     "facilitate.dashboard": PROJECT,
+    "facilitate.quality": PROJECT,
+    "facilitate.round.quality": PROJECT,
     "facilitate.users": ADMIN,
     "facilitate.users.create": ADMIN,
     "facilitate.users.disable": ADMIN,
@@ -165,6 +167,10 @@ class World:
                 values[name] = self.ids["other_round" if foreign or cross else "round"]
             elif name == "user_id":
                 values[name] = self.ids["bo" if foreign or cross else "extra"]
+            elif name == "questionnaire":
+                values[name] = factories.MINI  # both projects' rounds are on mini 1.0
+            elif name == "version":
+                values[name] = "1.0"
             elif name == "number":
                 values[name] = 1  # each round's first link
             elif name == "token":

@@ -122,6 +122,8 @@ ROUTES = {
             "facilitate.round.export",
             "facilitate.round.export.download",
             "facilitate.dashboard",
+            "facilitate.quality",
+            "facilitate.round.quality",
             "facilitate.users",
             "facilitate.users.create",
             "facilitate.users.disable",

@@ -1,5 +1,6 @@
 """The facilitator area: login, projects, partners, rounds, a round's invitations, progress,
-dashboard and exports, user management, API tokens, audit log.
+dashboard and exports, a questionnaire version's instrument quality, user management, API
+tokens, audit log.
 
 Access is decided on the routers, never per route (:mod:`app.web.facilitate.access`): the
 login pages are open, every other router carries ``AREA`` (a live login, CSRF on every
@@ -20,6 +21,7 @@ from app.web.facilitate import (
     organisations,
     progress,
     projects,
+    quality,
     rounds,
     tokens,
     users,
@@ -36,6 +38,7 @@ router.include_router(invitations.router)
 router.include_router(progress.router)
 router.include_router(exports.router)
 router.include_router(dashboard.router)
+router.include_router(quality.router)
 router.include_router(tokens.router)
 router.include_router(tokens.admin)
 router.include_router(audit.router)
