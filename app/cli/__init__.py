@@ -14,6 +14,7 @@ from app.cli import (
     invite,
     organisations,
     projects,
+    quality,
     questionnaires,
     responses,
     rounds,
@@ -42,6 +43,7 @@ app.command("invite")(invite.invite)
 app.add_typer(invitations.app, name="invitations")
 app.command("demo")(demo.demo)
 app.command("export")(export.export)
+app.command("quality")(quality.quality)
 app.add_typer(scores.app, name="scores")
 app.add_typer(responses.app, name="responses")
 app.add_typer(users.app, name="users")

@@ -33,8 +33,21 @@ from app.models import (
 )
 from app.services import questionnaires
 from app.services.rounds import min_group_size_of
-from scoring import Definition, Flag, QualityReport, QualityTally, flagged_items, shorten
+from scoring import (
+    THRESHOLDS,
+    Definition,
+    Flag,
+    Item,
+    QualityReport,
+    QualityTally,
+    flagged_items,
+    shorten,
+)
 
+NOT_ENOUGH = "not_enough_responses"
+"""Why a dimension has no alpha when it has fewer complete responses than the minimum."""
+RELIABILITY_FLAGS = frozenset({Flag.LOW_ITEM_REST, Flag.LOWERS_ALPHA})
+"""Flags that come from complete responses (withheld with the dimension's figures)."""
 BATCH_SIZE = 1000
 """Responses read per query: a batch's answers are in memory at once, no more."""
 
@@ -74,12 +87,94 @@ class InstrumentQuality:
         """Whether an item's rates and distribution may be shown (enough respondents saw it)."""
         return self.report is not None and self.report.items[item_id].shown >= self.minimum
 
+    def flags_of(self, item: Item) -> tuple[Flag, ...]:
+        """The item's flags that may be shown: none from withheld figures."""
+        reliable, counted = self.dimension_shown(item.dimension), self.item_shown(item.id)
+        return tuple(
+            flag
+            for flag in self.flags.get(item.id, ())
+            if (reliable if flag in RELIABILITY_FLAGS else counted)
+        )
+
     def dimension_shown(self, dimension_id: str) -> bool:
         """Whether a dimension's reliability may be shown (enough complete responses)."""
         return (
             self.report is not None
             and self.report.dimensions[dimension_id].complete_cases >= self.minimum
         )
+
+
+def to_dict(found: InstrumentQuality) -> dict[str, Any]:
+    """The figures as the CLI's ``--json`` and the API give them, withheld ones as null.
+
+    Shape: ``questionnaire``, ``version``, ``rounds`` (id, name, submitted, chosen),
+    ``min_group_size``, ``responses``, ``shown``, ``thresholds`` (fractions), ``dimensions``
+    (id, alpha, complete_responses, no_alpha_reason: ``single_item``, ``too_few_complete``,
+    ``no_variance`` or ``not_enough_responses``; ``items``: id, reverse_keyed, shown,
+    answered, not_applicable, missing, missing_rate, not_applicable_rate, distribution,
+    item_rest_correlation, alpha_if_dropped, flags). Rates are fractions of the respondents
+    shown the item; correlations and alphas are unrounded.
+    """
+    report = found.report
+    dimensions = []
+    for dimension in found.definition.dimensions if report is not None else ():
+        assert report is not None
+        quality = report.dimensions[dimension.id]
+        reliable = found.dimension_shown(dimension.id)
+        items = []
+        for item in found.definition.items:
+            if item.dimension != dimension.id:
+                continue
+            rates = report.items[item.id]
+            reliability = quality.items.get(item.id) if reliable else None
+            counted = found.item_shown(item.id)
+            items.append(
+                {
+                    "id": item.id,
+                    "reverse_keyed": item.reverse,
+                    "shown": rates.shown if counted else None,
+                    "answered": rates.answered if counted else None,
+                    "not_applicable": rates.not_applicable if counted else None,
+                    "missing": rates.missing if counted else None,
+                    "missing_rate": rates.missing_rate if counted else None,
+                    "not_applicable_rate": rates.not_applicable_rate if counted else None,
+                    "distribution": dict(rates.distribution)
+                    if counted and rates.distribution is not None
+                    else None,
+                    "item_rest_correlation": reliability.item_rest_correlation
+                    if reliability
+                    else None,
+                    "alpha_if_dropped": reliability.alpha_if_deleted if reliability else None,
+                    "flags": [str(flag) for flag in found.flags_of(item)],
+                }
+            )
+        dimensions.append(
+            {
+                "id": dimension.id,
+                "alpha": quality.alpha if reliable else None,
+                "complete_responses": quality.complete_cases,
+                "no_alpha_reason": quality.reason_code if reliable else NOT_ENOUGH,
+                "items": items,
+            }
+        )
+    return {
+        "questionnaire": found.slug,
+        "version": found.version,
+        "rounds": [
+            {
+                "id": choice.round.id,
+                "name": choice.round.name,
+                "submitted": choice.submitted,
+                "chosen": choice.chosen,
+            }
+            for choice in found.rounds
+        ],
+        "min_group_size": found.minimum,
+        "responses": found.responses,
+        "shown": found.shown,
+        "thresholds": vars(THRESHOLDS).copy(),
+        "dimensions": dimensions,
+    }
 
 
 def versions_in_use(session: Session, project: Project) -> list[tuple[str, str]]:

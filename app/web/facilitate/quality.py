@@ -98,9 +98,7 @@ def _item_row(i18n: Localizer, found: InstrumentQuality, item: Item, reliable: b
     }
     flags = [
         i18n.gettext(FLAGS[flag]) % {"threshold": thresholds.get(flag, "")}
-        for flag in found.flags.get(item.id, ())
-        if (reliable or flag not in (Flag.LOW_ITEM_REST, Flag.LOWERS_ALPHA))
-        and (shown or flag not in (Flag.NOT_APPLICABLE, Flag.MISSING))
+        for flag in found.flags_of(item)
     ]
     return ItemRow(
         id=item.id,
