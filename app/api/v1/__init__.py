@@ -3,7 +3,7 @@ pydantic schemas beside its routes."""
 
 from fastapi import APIRouter
 
-from app.api.v1 import exports, profiles, projects, questionnaires, responses
+from app.api.v1 import exports, profiles, projects, quality, questionnaires, responses
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(questionnaires.router)
@@ -11,3 +11,4 @@ router.include_router(projects.router)
 router.include_router(responses.router)
 router.include_router(profiles.router)
 router.include_router(exports.router)
+router.include_router(quality.router)
