@@ -63,3 +63,18 @@ def test_what_the_project_does_not_use_is_not_found(session: Session) -> None:
         service.gather(session, network.project, "mini", "2.0")
     with pytest.raises(NotFound):
         service.gather(session, factories.project(session), "mini", "1.0")
+
+
+def test_a_question_shown_to_fewer_than_the_minimum_keeps_no_rates(session: Session) -> None:
+    network = factories.network(session, min_group_size=4)
+    for answers in BASELINE:
+        factories.response(session, network.round, network.organisation, answers, submitted=True)
+    found = service.gather(session, network.project, "mini", "1.0")
+    assert found.shown  # five responses
+    assert found.report is not None
+    assert found.report.items["leadership.budget_size"].shown == 3  # hidden for two
+    assert not found.item_shown("leadership.budget_size")
+    assert found.item_shown("leadership.mandate")
+    size = service.to_dict(found)["dimensions"][0]["items"][2]
+    assert size["id"] == "leadership.budget_size"
+    assert (size["shown"], size["missing_rate"], size["distribution"]) == (None, None, None)

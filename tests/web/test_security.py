@@ -62,6 +62,7 @@ ROUTES = {
     "response_profile": TOKEN,
     "organisation_profile": TOKEN,
     "round_profile": TOKEN,
+    "project_quality": TOKEN,
     "score": TOKEN,
     "export_round": TOKEN,
     "home": PUBLIC,

@@ -95,7 +95,7 @@ class QualityOut(BaseModel):
     response_model=QualityOut,
     summary="Instrument quality of a questionnaire version across the project's rounds",
 )
-def quality(
+def project_quality(
     slug: Annotated[str, Path(description="The token's project", examples=["eu-network"])],
     caller: ResultsReader,
     session: SessionDep,
