@@ -52,7 +52,7 @@ import numpy as np
 from scoring.answers import check_answer
 from scoring.definition import NOT_APPLICABLE, Definition, Item, ItemType
 from scoring.encode import encode_answers
-from scoring.plan import scoring_plan
+from scoring.plan import HIDDEN, NOT_APPLICABLE_CODE, ItemTable, scoring_plan
 from scoring.stats import alpha_if_deleted, cronbach_alpha, item_rest_correlations
 from scoring.visibility import VisibilityPlan, visibility_plan
 
@@ -185,15 +185,29 @@ class QualityTally:
         }
         self._codes: list[np.ndarray[Any, Any]] = []
         self._responses = 0
+        # Scale items are counted from their answer codes (numpy, no Python loop per answer):
+        # the codes say shown (not HIDDEN), "not applicable", missing, and which value.
+        plan = scoring_plan(definition)
+        self._coded = [
+            (row, table.item_id, _value_positions(definition, table))
+            for row, table in enumerate(plan.items)
+            if table.kind is ItemType.SCALE
+        ]
+        coded = {item_id for _, item_id, _ in self._coded}
+        self._others = [item for item in definition.items if item.id not in coded]
 
     def add(self, responses: Sequence[Mapping[str, Any]]) -> None:
         """Count one batch of responses (answers as stored: item id -> value)."""
-        self._codes.append(encode_answers(self._definition, responses).codes)
-        for answers in responses:
-            hides = self._visibility.hidden(answers)
-            for item in self._definition.items:
-                if item.id not in hides:
-                    _count(self._definition, item, answers.get(item.id), self._counts[item.id])
+        codes = encode_answers(self._definition, responses).codes
+        self._codes.append(codes)
+        for row, item_id, positions in self._coded:
+            _count_codes(codes[row], positions, self._counts[item_id])
+        if self._others:
+            for answers in responses:
+                hides = self._visibility.hidden(answers)
+                for item in self._others:
+                    if item.id not in hides:
+                        _count(self._definition, item, answers.get(item.id), self._counts[item.id])
         self._responses += len(responses)
 
     def report(self) -> QualityReport:
@@ -256,6 +270,35 @@ def _count(definition: Definition, item: Item, value: Any, counts: _ItemCounts) 
     elif item.type is ItemType.MULTI_CHOICE:
         for choice in value:
             distribution[choice] += 1
+
+
+def _value_positions(definition: Definition, table: ItemTable) -> np.ndarray[Any, Any]:
+    """A scale item's code -> the position of its value in the scale (the distribution's key
+    while counting)."""
+    item = next(item for item in definition.items if item.id == table.item_id)
+    values = definition.scales[item.scale or ""].values
+    positions = np.zeros(len(table.levels), dtype=np.intp)
+    for position, value in enumerate(values):
+        positions[table.codes[value]] = position
+    return positions
+
+
+def _count_codes(
+    codes: np.ndarray[Any, Any], positions: np.ndarray[Any, Any], counts: _ItemCounts
+) -> None:
+    """Count one batch of a scale item's answer codes, as :func:`_count` counts its answers."""
+    answered = codes[codes >= 0]
+    counts.shown += int((codes != HIDDEN).sum())
+    not_applicable = int((codes == NOT_APPLICABLE_CODE).sum())
+    counts.not_applicable += not_applicable
+    counts.answered += int(answered.size)
+    distribution = counts.distribution
+    if not_applicable:
+        distribution[NOT_APPLICABLE] += not_applicable
+    tallies = np.bincount(positions[answered], minlength=len(positions))
+    for position, count in enumerate(tallies.tolist()):
+        if count:
+            distribution[str(position)] += count
 
 
 def _item_quality(definition: Definition, item: Item, counts: _ItemCounts) -> ItemQuality:
