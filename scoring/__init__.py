@@ -87,7 +87,18 @@ from scoring.profile import (
     recommendations_for,
     score_response,
 )
-from scoring.quality import QualityReport, instrument_quality
+from scoring.quality import (
+    THRESHOLDS,
+    DimensionQuality,
+    Flag,
+    ItemQuality,
+    ItemReliability,
+    QualityReport,
+    QualityTally,
+    QualityThresholds,
+    flagged_items,
+    instrument_quality,
+)
 from scoring.rounding import SCORE_DECIMALS, round_score, round_scores
 from scoring.rules import RULES_VERSION
 from scoring.stats import Summary
@@ -118,6 +129,7 @@ __all__ = [
     "NUMBER_LIMIT",
     "RULES_VERSION",
     "SCORE_DECIMALS",
+    "THRESHOLDS",
     "VERSION_LENGTH",
     "AnswerMatrix",
     "AnswerProblem",
@@ -134,7 +146,9 @@ __all__ = [
     "DefinitionProblem",
     "Dimension",
     "DimensionChange",
+    "DimensionQuality",
     "DimensionScore",
+    "Flag",
     "GroupScore",
     "Incomparable",
     "Index",
@@ -142,12 +156,16 @@ __all__ = [
     "Item",
     "ItemGroup",
     "ItemGroupScore",
+    "ItemQuality",
+    "ItemReliability",
     "ItemType",
     "LanguageCode",
     "OrganisationAggregate",
     "OrganisationStanding",
     "Profile",
     "QualityReport",
+    "QualityTally",
+    "QualityThresholds",
     "RoundComparison",
     "Scale",
     "ScoringRules",
@@ -161,6 +179,7 @@ __all__ = [
     "compare_cohort",
     "compare_rounds",
     "encode_answers",
+    "flagged_items",
     "instrument_quality",
     "is_surrogate",
     "markup_problem",

@@ -15,6 +15,7 @@ from app.cli import (
     invite,
     organisations,
     projects,
+    quality,
     questionnaires,
     responses,
     rounds,
@@ -44,6 +45,7 @@ app.add_typer(invitations.app, name="invitations")
 app.command("demo")(demo.demo)
 app.command("export")(export.export)
 app.add_typer(exports.app, name="exports")
+app.command("quality")(quality.quality)
 app.add_typer(scores.app, name="scores")
 app.add_typer(responses.app, name="responses")
 app.add_typer(users.app, name="users")

@@ -14,7 +14,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from scoring import instrument_quality
+from scoring import (
+    THRESHOLDS,
+    Flag,
+    QualityTally,
+    QualityThresholds,
+    flagged_items,
+    instrument_quality,
+)
 from scoring.stats import alpha_if_deleted, cronbach_alpha, item_rest_correlations
 from tests.scoring.builders import build, choice, scale
 
@@ -169,3 +176,26 @@ def test_report_is_json() -> None:
     data = json.loads(json.dumps(instrument_quality(dimension_definition(), responses()).to_dict()))
     assert data["items"]["q1"]["distribution"]["na"] == 1
     assert math.isclose(data["items"]["q1"]["not_applicable_rate"], 1 / 6)
+
+
+def test_a_tally_of_batches_equals_the_report_over_all_responses() -> None:
+    definition, rows = dimension_definition(), responses()
+    tally = QualityTally(definition)
+    for start in range(0, len(rows), 4):
+        tally.add(rows[start : start + 4])
+    assert tally.report() == instrument_quality(definition, rows)
+    assert QualityTally(definition).report().responses == 0
+
+
+def test_flags_name_each_reason_by_the_thresholds() -> None:
+    definition = build([scale("q1", "d"), scale("q2", "d"), scale("q3", "d")])
+    rows: list[dict[str, Any]] = [{"q1": a, "q2": b, "q3": c} for a, b, c in EXAMPLE_1]
+    rows += [{"q1": 4, "q2": "na", "q3": 4}, {"q1": 4, "q3": 4}]  # q2: 1/7 N/A, 1/7 missing
+    report = instrument_quality(definition, rows)
+    # q2: alpha rises without it (0.93 > 0.9); N/A 14 % is under 20 %, missing 14 % over 10 %
+    assert flagged_items(report) == {"q2": (Flag.LOWERS_ALPHA, Flag.MISSING)}
+    strict = QualityThresholds(item_rest_min=0.8, not_applicable_max=0.1, missing_max=0.2)
+    assert flagged_items(report, strict) == {
+        "q2": (Flag.LOW_ITEM_REST, Flag.LOWERS_ALPHA, Flag.NOT_APPLICABLE)
+    }
+    assert THRESHOLDS.item_rest_min == 0.3

@@ -78,6 +78,8 @@ TABLE = {
     "facilitate.report": PROJECT,
     "facilitate.report_link.create": PROJECT,
     "facilitate.report_link.revoke": PROJECT,
+    "facilitate.quality": PROJECT,
+    "facilitate.round.quality": PROJECT,
     "facilitate.users": ADMIN,
     "facilitate.users.create": ADMIN,
     "facilitate.users.disable": ADMIN,
@@ -189,6 +191,10 @@ class World:
                 values[name] = self.ids["bo" if foreign or cross else "extra"]
             elif name == "job_id":
                 values[name] = self.ids["other_job" if foreign or cross else "job"]
+            elif name == "questionnaire":
+                values[name] = factories.MINI  # both projects' rounds are on mini 1.0
+            elif name == "version":
+                values[name] = "1.0"
             elif name == "number":
                 values[name] = 1  # each round's first link
             elif name == "token":

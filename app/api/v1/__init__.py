@@ -9,6 +9,7 @@ from app.api.v1 import (
     exports,
     profiles,
     projects,
+    quality,
     questionnaires,
     responses,
 )
@@ -21,3 +22,4 @@ router.include_router(profiles.router)
 router.include_router(change.router)
 router.include_router(exports.router)
 router.include_router(export_jobs.router)
+router.include_router(quality.router)

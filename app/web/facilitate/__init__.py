@@ -1,6 +1,6 @@
 """The facilitator area: login, projects, partners, rounds, a round's invitations, progress,
-dashboard, change between rounds, partner reports and exports, user management, API tokens,
-audit log.
+dashboard, change between rounds, partner reports and exports, a questionnaire version's
+instrument quality, user management, API tokens, audit log.
 
 Access is decided on the routers, never per route (:mod:`app.web.facilitate.access`): the
 login pages are open, every other router carries ``AREA`` (a live login, CSRF on every
@@ -23,6 +23,7 @@ from app.web.facilitate import (
     organisations,
     progress,
     projects,
+    quality,
     reports,
     rounds,
     tokens,
@@ -43,6 +44,7 @@ router.include_router(export_jobs.router)
 router.include_router(dashboard.router)
 router.include_router(change.router)
 router.include_router(reports.router)
+router.include_router(quality.router)
 router.include_router(tokens.router)
 router.include_router(tokens.admin)
 router.include_router(audit.router)

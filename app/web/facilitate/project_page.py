@@ -12,7 +12,7 @@ from sqlmodel import Session
 from app.errors import Conflict, InvalidInput
 from app.i18n import Message
 from app.models import Project
-from app.services import members, projects
+from app.services import instrument_quality, members, projects
 from app.services.partner_fields import AREA_TYPES, KINDS
 from app.web.facilitate.access import Facilitator, render
 
@@ -27,8 +27,9 @@ def project_page(
     typed: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """The project's page: partners, members, name and archive; ``error`` above the form
-    whose values ``typed`` holds."""
+    """The project's page: partners, members, name and archive, links to the instrument quality
+    of each questionnaire version its rounds use; ``error`` above the form whose values
+    ``typed`` holds."""
     return render(
         request,
         facilitator,
@@ -37,6 +38,7 @@ def project_page(
             "project": project,
             "organisations": projects.list_organisations(session, project),
             "members": members.members_of(session, project),
+            "quality_versions": instrument_quality.versions_in_use(session, project),
             "kinds": KINDS,
             "area_types": AREA_TYPES,
             "error": error,
