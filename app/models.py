@@ -382,7 +382,11 @@ class AuditEvent(SQLModel, table=True):
 class IdempotencyKey(SQLModel, table=True):
     """A client's ``Idempotency-Key`` for one creation or submission through the API, per
     token: a retry with the same key and body gets the first answer again, never a second
-    response. The key cannot be NULL, so the unique constraint always holds."""
+    response. The key cannot be NULL, so the unique constraint always holds.
+
+    ``response_body`` is that first answer's JSON body as sent (NULL for keys kept before
+    revision 0009, whose replays are rebuilt from the response). It is deleted with its
+    response (erasure, retention)."""
 
     __tablename__ = "idempotency_key"
     __table_args__ = (UniqueConstraint("token_id", "key"),)
@@ -393,6 +397,9 @@ class IdempotencyKey(SQLModel, table=True):
     request_hash: str = Field(max_length=64)
     response_id: int = Field(foreign_key="response.id", ondelete="CASCADE", index=True)
     status_code: int
+    response_body: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
     created_at: datetime = _created()
 
 

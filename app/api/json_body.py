@@ -1,4 +1,5 @@
-"""JSON request bodies read with bounds: depth, NaN, Infinity, lone surrogates, duplicate keys.
+"""JSON request bodies read with bounds: depth, NaN, Infinity, huge numbers, lone surrogates,
+duplicate keys.
 
 FastAPI parses a JSON body with :func:`json.loads`, which accepts ``NaN`` and ``Infinity``
 (not JSON), ``"\\ud800"`` (text no database can store) and an object with one key twice
@@ -33,8 +34,33 @@ MAX_DEPTH = 32
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _not_a_number(name: str) -> Any:
-    raise InvalidInput(f"{name} is not a number in JSON; send a finite number", value=name)
+MAX_DIGITS = 4300
+"""Digits an integer may have to be read as one: Python's own bound for turning text into an
+int (:func:`sys.get_int_max_str_digits`, there because the conversion is quadratic)."""
+
+
+class _NotANumber(str):
+    """``NaN``, ``Infinity`` or ``-Infinity`` where a value was: :func:`_check` names its path."""
+
+
+def _not_a_number(name: str) -> _NotANumber:
+    return _NotANumber(name)
+
+
+def _integer(text: str) -> int | float:
+    """An integer literal; one of more than :data:`MAX_DIGITS` digits is read as the float it
+    overflows to (±infinity, as ``1e400`` is), so that every number too large to store meets
+    the same check: the answer's item and range, or the field's type (Python's own error text,
+    which names its limit and a function to raise it, never reaches a client)."""
+    if len(text) - text.startswith("-") > MAX_DIGITS:
+        return float(text)
+    return int(text)
+
+
+def _decimal(text: str) -> float:
+    """A number with a fraction or exponent; ``-0.0`` (and what underflows to it) is 0.0, so no
+    answer is stored or shown as a negative zero."""
+    return float(text) or 0.0
 
 
 class _Duplicated(dict[str, Any]):
@@ -63,6 +89,12 @@ def _check(value: Any, where: str, depth: int = 1) -> None:
     that an object has twice."""
     if depth > MAX_DEPTH and isinstance(value, dict | list):
         raise MalformedJson(f"the JSON body nests deeper than {MAX_DEPTH} levels")
+    if isinstance(value, _NotANumber):
+        raise InvalidInput(
+            f"{where}: {value} is not a number in JSON; send a finite number",
+            field=where,
+            value=str(value),
+        )
     if isinstance(value, _Duplicated):
         raise InvalidInput(
             f"{where}: the key {shorten(value.duplicate)} appears more than once; "
@@ -88,14 +120,22 @@ def _check(value: Any, where: str, depth: int = 1) -> None:
 def parse(body: bytes) -> Any:
     """The body's JSON value; :class:`MalformedJson` (400) for what is not JSON or nests too
     deep, :class:`InvalidInput` (422) for NaN, Infinity, lone surrogates and an object with a
-    key twice (``field`` is its path, ``key`` the key)."""
+    key twice (``field`` is its path, ``key`` the key). Numbers are never refused here: one
+    too large to store is ±infinity, which the answer checks name with the item's range and
+    the body schemas refuse for their fields, so the problem says what the field allows."""
     try:
-        value = json.loads(body, parse_constant=_not_a_number, object_pairs_hook=_object)
+        value = json.loads(
+            body,
+            parse_constant=_not_a_number,
+            parse_int=_integer,
+            parse_float=_decimal,
+            object_pairs_hook=_object,
+        )
     except json.JSONDecodeError as exc:
         raise MalformedJson(f"not valid JSON: {exc.msg} (at character {exc.pos})") from None
     except RecursionError:  # the parser's own guard: about 1000 levels, met at once
         raise MalformedJson(f"the JSON body nests deeper than {MAX_DEPTH} levels") from None
-    except ValueError as exc:  # UnicodeDecodeError, a number of more than 4300 digits
+    except UnicodeDecodeError as exc:
         raise MalformedJson(f"not valid JSON: {shorten(str(exc), 120)}") from None
     _check(value, "body")
     return value

@@ -2,8 +2,13 @@
 second response.
 
 A key is scoped to the token that sent it and remembered with a hash of the request it came
-with (method, path and body) and the response it made, in the same transaction as the change
-itself, so a key exists exactly when its change does. The same key with another request is
+with (method, path and body), the response it made and the answer's status and JSON body as
+first sent, in the same transaction as the change itself, so a key exists exactly when its
+change does. A retry gets that stored answer, as payment APIs do, even after the response was
+changed since: the client learns what its first request did, not a later state it did not
+ask about (``GET`` gives that). The stored body is bounded by the request's: it is the
+response with the answers the request carried (at most ``RADAR_MAX_REQUEST_BYTES``), their
+ids not counted, and fixed fields. The same key with another request is
 :class:`IdempotencyKeyReused` (422) and changes nothing. Two requests with one new key at the
 same moment: the unique constraint lets one win, the other is refused as a concurrent change
 (409, :class:`~app.errors.ConflictingData`), and its retry gets the winner's answer.
@@ -36,10 +41,12 @@ class IdempotencyKeyReused(InvalidInput):
 
 @dataclass(frozen=True)
 class Remembered:
-    """The first answer to a key: its status and the response it made."""
+    """The first answer to a key: its status, the response it made and its JSON body (None
+    for a key kept before bodies were: rebuild it from the response)."""
 
     response_id: int
     status_code: int
+    body: dict[str, Any] | None
 
 
 def fingerprint(method: str, path: str, body: Any) -> str:
@@ -66,7 +73,7 @@ def recall(session: Session, token_id: int, key: str, request_hash: str) -> Reme
         return None
     if row.request_hash != request_hash:
         raise IdempotencyKeyReused()
-    return Remembered(row.response_id, row.status_code)
+    return Remembered(row.response_id, row.status_code, row.response_body)
 
 
 def remember(
@@ -76,10 +83,12 @@ def remember(
     request_hash: str,
     response_id: int,
     status_code: int,
+    body: dict[str, Any],
     *,
     at: datetime,
 ) -> None:
-    """Store the key with its answer, in the change's own transaction. Flushes.
+    """Store the key with its answer (``status_code`` and JSON ``body``), in the change's own
+    transaction. Flushes.
 
     ``at`` is the time stored with it: the response's own recorded time, so that in an
     anonymous round the key keeps only the day, as the response does.
@@ -91,6 +100,7 @@ def remember(
             request_hash=request_hash,
             response_id=response_id,
             status_code=status_code,
+            response_body=body,
             created_at=at,
         )
     )

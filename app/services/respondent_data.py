@@ -23,7 +23,15 @@ from sqlmodel import Session, col, select
 from app import times
 from app.db_types import utcnow
 from app.errors import InvalidInput, NotFound
-from app.models import Organisation, Project, Response, ResponseScore, Round, WebSession
+from app.models import (
+    IdempotencyKey,
+    Organisation,
+    Project,
+    Response,
+    ResponseScore,
+    Round,
+    WebSession,
+)
 from app.services import audit
 from app.services.answer_records import answer_records
 from app.services.responses import definition_of
@@ -166,6 +174,8 @@ def _delete(session: Session, responses: list[Response]) -> None:
         return
     session.exec(delete(ResponseScore).where(col(ResponseScore.response_id).in_(ids)))
     session.exec(delete(WebSession).where(col(WebSession.response_id).in_(ids)))
+    # an idempotency key keeps the answer first sent, the answers with it
+    session.exec(delete(IdempotencyKey).where(col(IdempotencyKey.response_id).in_(ids)))
     session.exec(delete(Response).where(col(Response.id).in_(ids)))
     for response in responses:
         session.expunge(response)

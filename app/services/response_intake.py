@@ -8,6 +8,12 @@ names the revision it replaces (a stale one is :class:`~app.errors.RevisionMisma
 written); a round that does not accept answers is :class:`RoundNotAccepting` with its dates.
 Answers to items that ``show_if`` hides are stored and reported as not counted, never dropped.
 Submission, its scores and its audit event are the pages' own :func:`responses.submit`.
+
+Consent, as on the pages: a response exists only once the respondent accepted the round's
+privacy notice, so creating one (draft or complete) needs ``consent: true`` and records the
+notice version and time; a draft without consent (one the pages began before they asked for
+it) cannot be changed or submitted here until the respondent consents on their start page.
+Storing answers is itself processing them, so a draft without consent is not offered.
 """
 
 from __future__ import annotations
@@ -64,6 +70,28 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+CONSENT_NEEDED = (
+    "consent must be true: a response is stored only once the respondent has accepted the "
+    "round's privacy notice (its version and the time are recorded)"
+)
+NO_CONSENT_YET = (
+    "consent: the respondent has not accepted the round's privacy notice for this draft, so "
+    "it cannot be changed or submitted; they accept it on their start page (their link)"
+)
+
+
+def consent_required(consent: bool) -> None:
+    """Refuse a creation without consent: :class:`InvalidInput` naming ``consent`` and the one
+    value it allows (the pages likewise create a response only on consent)."""
+    if consent is not True:
+        raise InvalidInput(CONSENT_NEEDED, field="consent", allowed=[True])
+
+
+def _consented(response: Response) -> None:
+    if response.consented_at is None or response.consent_version is None:
+        raise InvalidInput(NO_CONSENT_YET, field="consent", allowed=[True])
+
+
 @dataclass(frozen=True)
 class Written:
     """A response as stored, with the answers that count for nothing (hidden by ``show_if``)."""
@@ -111,14 +139,15 @@ def create(
     language: str,
     answers: dict[str, Any],
     stakeholder_group: str | None = None,
-    consent: bool = False,
+    consent: bool,
     submit: bool = False,
     token_id: int,
 ) -> Written:
     """A new draft of ``organisation`` in ``round_`` (submitted at once with ``submit``).
 
-    ``consent`` records that the respondent accepted the round's current privacy notice (its
-    version and, in anonymous rounds, only the day). Everything is checked (and a complete
+    ``consent`` says that the respondent accepted the round's current privacy notice; it must
+    be true (else :class:`InvalidInput` with ``field`` "consent"), and its version and time
+    (in anonymous rounds only the day) are recorded. Everything is checked (and a complete
     response scored) before the write begins (:func:`app.db.begin_write`), which then only
     inserts. Flushes, does not commit.
     """
@@ -127,6 +156,7 @@ def create(
             f"organisation {organisation.id} is not part of round {round_.id}'s project",
             field="organisation_id",
         )
+    consent_required(consent)
     accepting(round_)
     definition = responses.definition_of(session, round_)
     if language not in definition.languages:
@@ -147,8 +177,8 @@ def create(
         stakeholder_group=stakeholder_group or None,
         language=language,
         answers=dict(answers),
-        consent_version=round_.notice_version if consent else None,
-        consented_at=now if consent else None,
+        consent_version=round_.notice_version,
+        consented_at=now,
         created_at=now,
         updated_at=now,
     )
@@ -224,6 +254,7 @@ def _changeable(context: Context, revision: int) -> None:
             response_status=ResponseStatus.SUBMITTED.value,
         )
     accepting(context.round)
+    _consented(context.response)
     if context.response.revision != revision:
         raise _mismatch(context.response.revision)
 

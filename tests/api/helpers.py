@@ -25,6 +25,7 @@ def problem(answer: Response, status: int, slug: str) -> dict[str, Any]:
 def create(
     client: TestClient, net: factories.Network, headers: dict[str, str], **body: Any
 ) -> Response:
-    """POST a response to the network's round for its organisation, in English."""
-    payload = {"organisation_id": net.organisation.id, "language": "en", **body}
+    """POST a response to the network's round for its organisation, in English, with the
+    respondent's consent (``consent=False`` to leave it out)."""
+    payload = {"organisation_id": net.organisation.id, "language": "en", "consent": True, **body}
     return client.post(f"/api/v1/rounds/{net.round.id}/responses", json=payload, headers=headers)

@@ -35,6 +35,16 @@ def _raw(client: TestClient, net: factories.Network, headers: dict[str, str], bo
     )
 
 
+def _body(net: factories.Network, answers: bytes, organisation: bytes | None = None) -> bytes:
+    """A creation body with raw JSON ``answers`` (and ``organisation`` id, the network's one
+    unless given)."""
+    organisation = organisation or str(net.organisation.id).encode()
+    return b'{"organisation_id": %s, "language": "en", "consent": true, "answers": %s}' % (
+        organisation,
+        answers,
+    )
+
+
 def test_unknown_items_and_values_off_the_scale_name_the_item_and_what_it_allows(
     client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
 ) -> None:
@@ -91,7 +101,7 @@ def test_wrong_values_are_refused_per_item(
     _nothing_stored(engine)
 
 
-NOT_A_NUMBER = "{} is not a number in JSON; send a finite number"
+NOT_A_NUMBER = "body.answers.leadership.mandate: {} is not a number in JSON; send a finite number"
 LONE = "{}: {} is not valid Unicode text (a lone surrogate)"
 
 
@@ -116,10 +126,7 @@ def test_nan_infinity_and_lone_surrogates_are_422(
     raw: bytes,
     detail: str,
 ) -> None:
-    body = b'{"organisation_id": %d, "language": "en", "answers": %s}' % (
-        net.organisation.id,
-        raw,
-    )
+    body = _body(net, raw)
     assert problem(_raw(client, net, bearer(), body), 422, "invalid-input")["detail"] == detail
     _nothing_stored(engine)
 
@@ -127,10 +134,8 @@ def test_nan_infinity_and_lone_surrogates_are_422(
 def test_a_number_beyond_what_a_float_holds_is_refused_with_the_item_and_range(
     client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
 ) -> None:
-    body = b'{"organisation_id": %d, "language": "en", "answers": {"leadership.mandate": 1e400}}'
-    refused = problem(
-        _raw(client, net, bearer(), body % net.organisation.id), 422, "invalid-answers"
-    )
+    body = _body(net, b'{"leadership.mandate": 1e400}')
+    refused = problem(_raw(client, net, bearer(), body), 422, "invalid-answers")
     assert refused["errors"][0]["item_id"] == "leadership.mandate"
     assert "inf" not in str(refused).replace("invalid", "")
     _nothing_stored(engine)
@@ -236,3 +241,68 @@ def test_a_50_megabyte_body_is_refused_before_it_is_read(
     assert time.perf_counter() - started < 5
     problem(answer, 413, "payload-too-large")
     _nothing_stored(engine)
+
+
+HUGE = b"9" * 5000
+ODD_NUMBERS = [
+    b"9223372036854775808",  # 2**63
+    b"18446744073709551616",  # 2**64
+    b"1" + b"0" * 400,
+    HUGE,
+    b"-" + HUGE,
+    b"1e400",
+    b"-1e400",
+]
+LEAKS = ("digits)", "set_int_max_str_digits", "Exceeds", "inf", "nan", "Traceback")
+
+
+def _clean(answer: Any) -> dict[str, Any]:
+    """The 422 problem, with no Python error text and no "inf" or "nan" in it."""
+    body = problem(answer, 422, answer.json()["type"].rsplit("/", 1)[1])
+    text = answer.text.replace("invalid", "").replace("Infinity", "").lower()
+    assert not [leak for leak in LEAKS if leak.lower() in text], answer.text
+    return body
+
+
+@pytest.mark.parametrize("number", ODD_NUMBERS)
+def test_huge_numbers_anywhere_in_a_body_are_422_naming_the_field_and_its_range(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine, number: bytes
+) -> None:
+    headers = bearer()
+    negative = number.startswith(b"-")
+    organisation = _clean(_raw(client, net, headers, _body(net, b"{}", number)))
+    assert organisation["detail"] == (
+        "body.organisation_id: Input should be greater than or equal to 1"
+        if negative
+        else "body.organisation_id: Input should be less than or equal to 2147483647"
+    )
+    answer = _clean(_raw(client, net, headers, _body(net, b'{"services.training": %s}' % number)))
+    errors = [(e["item_id"], e["allowed"]) for e in answer["errors"]]
+    assert errors == [("services.training", SCALE)]
+    consent = _raw(client, net, headers, _body(net, b"{}").replace(b"true", number))
+    assert _clean(consent)["errors"][0]["loc"] == ["body", "consent"]
+    scored = client.post(
+        "/api/v1/score",
+        content=b'{"questionnaire": "mini", "version": "1.0", "answers": {"services.training": %s}}'
+        % number,
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert _clean(scored)["errors"][0]["item_id"] == "services.training"
+    _nothing_stored(engine)
+    draft = create(client, net, headers).json()
+    changed = client.patch(
+        f"/api/v1/responses/{draft['id']}",
+        content=b'{"answers": {"leadership.mandate": %s}}' % number,
+        headers={**headers, "Content-Type": "application/json", "If-Match": '"1"'},
+    )
+    assert _clean(changed)["errors"][0]["item_id"] == "leadership.mandate"
+
+
+def test_a_negative_zero_is_zero(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    created = _raw(client, net, bearer(), _body(net, b'{"leadership.mandate": -0}'))
+    assert created.status_code == 201, created.text
+    assert created.json()["answers"] == {"leadership.mandate": 0}
+    organisation = _clean(_raw(client, net, bearer(), _body(net, b"{}", b"-0.0")))
+    assert organisation["errors"][0]["loc"] == ["body", "organisation_id"]

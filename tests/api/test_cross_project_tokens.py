@@ -36,7 +36,12 @@ def test_a_cross_project_token_reaches_every_project(
         assert organisation.json()["name"] == made.organisation.name
         created = api.post(
             f"/api/v1/rounds/{made.round.id}/responses",
-            json={"organisation_id": made.organisation.id, "language": "en", "answers": COMPLETE},
+            json={
+                "organisation_id": made.organisation.id,
+                "language": "en",
+                "consent": True,
+                "answers": COMPLETE,
+            },
             headers=headers,
         )
         assert created.status_code == 201, created.text
@@ -54,7 +59,7 @@ def test_a_cross_project_token_cannot_mix_an_organisation_into_another_projects_
     session.commit()
     created = api.post(
         f"/api/v1/rounds/{net.round.id}/responses",
-        json={"organisation_id": other.organisation.id, "language": "en"},
+        json={"organisation_id": other.organisation.id, "language": "en", "consent": True},
         headers=headers,
     )
     problem(created, 422, "invalid-input")

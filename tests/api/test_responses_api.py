@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from app.db_types import utcnow
 from app.models import AuditEvent, IdempotencyKey, Response, ResponseScore, ResponseStatus
-from app.services import idempotency, rounds
+from app.services import idempotency, respondent_data, rounds
 from tests import factories
 from tests.api.conftest import Bearer
 from tests.api.helpers import COMPLETE, create, problem
@@ -218,7 +218,7 @@ def test_another_projects_round_organisation_and_response_are_404(
     problem(
         client.post(
             f"/api/v1/rounds/{other.round.id}/responses",
-            json={"organisation_id": other.organisation.id, "language": "en"},
+            json={"organisation_id": other.organisation.id, "language": "en", "consent": True},
             headers=headers,
         ),
         404,
@@ -312,3 +312,71 @@ def test_two_requests_with_one_key_at_once_create_one_response(
     retry = create(client, net, headers, answers=COMPLETE, submit=True)
     assert retry.headers["idempotent-replayed"] == "true"
     assert retry.json() == first.json()
+
+
+@pytest.mark.parametrize("submit", [False, True])
+def test_a_response_is_stored_only_with_the_respondents_consent(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine, submit: bool
+) -> None:
+    headers = bearer("responses:write")
+    refused = problem(
+        create(client, net, headers, answers=COMPLETE, consent=False, submit=submit),
+        422,
+        "invalid-input",
+    )
+    assert refused["field"] == "consent"
+    assert refused["allowed"] == [True]
+    assert refused["detail"].startswith("consent must be true")
+    missing = client.post(
+        f"/api/v1/rounds/{net.round.id}/responses",
+        json={"organisation_id": net.organisation.id, "language": "en", "submit": submit},
+        headers=headers,
+    )
+    assert problem(missing, 422, "invalid-input")["errors"][0]["loc"] == ["body", "consent"]
+    with Session(engine) as session:
+        assert session.exec(select(Response)).all() == []
+    created = create(client, net, headers, answers=COMPLETE, submit=submit).json()
+    assert created["consent_version"] == net.round.notice_version
+    assert created["consented_at"] is not None
+
+
+def test_a_draft_without_consent_is_neither_changed_nor_submitted(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine, session: Session
+) -> None:
+    """A draft the pages began before they asked for consent: the respondent consents on
+    their start page first, as the pages' own steps require."""
+    draft = factories.response(session, net.round, net.organisation, COMPLETE, consented=False)
+    session.commit()
+    headers = {**bearer("responses:write"), "If-Match": '"1"'}
+    url = f"/api/v1/responses/{draft.public_id}"
+    for answer in (
+        client.patch(url, json={"answers": {"services.training": 1}}, headers=headers),
+        client.post(f"{url}/submit", headers=headers),
+    ):
+        assert problem(answer, 422, "invalid-input")["field"] == "consent"
+    stored = _stored(engine, draft.public_id)
+    assert (stored.status, stored.revision, stored.answers) == ("draft", 1, COMPLETE)
+
+
+def test_a_replay_answers_with_the_original_answer_after_the_draft_changed(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine, session: Session
+) -> None:
+    """Stripe-like: a retry learns what its first request did, not the draft's state now."""
+    headers = {**bearer("responses:write"), "Idempotency-Key": "order-7"}
+    first = create(client, net, headers, answers={"leadership.mandate": 1})
+    url = first.headers["location"]
+    changed = client.patch(
+        url, json={"answers": {"leadership.mandate": 4}}, headers={**headers, "If-Match": '"1"'}
+    )
+    assert changed.json()["revision"] == 2
+    retry = create(client, net, headers, answers={"leadership.mandate": 1})
+    assert (retry.status_code, retry.json()) == (201, first.json())
+    assert retry.json()["answers"] == {"leadership.mandate": 1}
+    assert retry.headers["etag"] == '"1"'
+    assert retry.headers["location"] == url
+    assert client.get(url, headers=headers).json()["answers"] == {"leadership.mandate": 4}
+    # erasing the response erases the answer kept with its key
+    respondent_data.erase(session, first.json()["id"])
+    session.commit()
+    with Session(engine) as reader:
+        assert reader.exec(select(IdempotencyKey)).all() == []

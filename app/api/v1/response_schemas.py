@@ -3,11 +3,12 @@ response as returned, the parameters and headers, and the documented problems.""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Header, Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from app import limits
 from app.api.problem_docs import problem
@@ -58,7 +59,9 @@ BODY_PROBLEMS: dict[int | str, dict[str, Any]] = {
     400: problem("The body is not JSON, or nests too deep", MalformedJson),
     422: problem(
         "Invalid input: `errors` lists each answer problem with the item and what it allows; "
-        "or an Idempotency-Key used before with another body (idempotency-key-reused)",
+        "or consent missing (`field` is `consent`, `allowed` is `[true]`: a response is stored "
+        "and changed only with the respondent's consent); or an Idempotency-Key used before "
+        "with another body (idempotency-key-reused)",
         InvalidAnswers,
         {
             "errors": [
@@ -80,15 +83,46 @@ CLOSED = problem(
 )
 
 
-class ResponseCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+def _beyond_range(value: Any) -> Any:
+    """±infinity (what ``1e400`` or an integer of 5,000 digits reads as) as the integer just
+    outside the range, so the problem names the range the field allows, not only its type."""
+    if isinstance(value, float) and math.isinf(value):
+        return limits.INT_MAX + 1 if value > 0 else 0
+    return value
 
-    organisation_id: int = Field(ge=1, le=limits.INT_MAX)
+
+RowId = Annotated[int, BeforeValidator(_beyond_range), Field(ge=1, le=limits.INT_MAX)]
+"""A row id in a body: 1 to 2147483647 (what an INTEGER column holds on both databases)."""
+
+
+class ResponseCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "organisation_id": 4,
+                    "stakeholder_group": "civil-society",
+                    "language": "en",
+                    "answers": ANSWER_SCHEMA["example"],
+                    "consent": True,
+                    "submit": True,
+                }
+            ]
+        },
+    )
+
+    organisation_id: RowId
     stakeholder_group: str | None = Field(default=None, max_length=100)
     language: str = Field(max_length=16, examples=["en"])
     answers: dict[str, Any] = Field(default_factory=dict, json_schema_extra=ANSWER_SCHEMA)
     consent: bool = Field(
-        default=False, description="The respondent accepted the round's privacy notice"
+        description="The respondent accepted the round's privacy notice. Required and must be "
+        "`true`, for a draft as for a complete response (as on the respondent pages, a response "
+        "exists only with consent): the notice version and the time are recorded "
+        "(`consent_version`, `consented_at`). `false` is a 422 naming `consent`",
+        examples=[True],
     )
     submit: bool = Field(default=False, description="Submit at once (all required answers)")
 

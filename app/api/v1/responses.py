@@ -14,7 +14,7 @@ the revision (a new response has none to check).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -52,19 +52,23 @@ router = APIRouter(
 )
 
 
-def _answer(
-    request: Request, written: Written, status: int = 200, replayed: bool = False
-) -> JSONResponse:
+def _answer(request: Request, written: Written, status: int = 200) -> JSONResponse:
     """The JSON answer for a response: its body, ``ETag`` (the revision), ``Cache-Control`` and,
-    for a creation (201), ``Location``. A replay of a remembered answer is built here too, so
-    it has the same status and headers as the first one (plus ``Idempotent-Replayed``)."""
-    body = ResponseOut.of(written)
-    headers = {"ETag": _etag(body.revision), "Cache-Control": "no-store"}
+    for a creation (201), ``Location``."""
+    return _sent(request, ResponseOut.of(written).model_dump(mode="json"), status)
+
+
+def _sent(
+    request: Request, body: dict[str, Any], status: int, replayed: bool = False
+) -> JSONResponse:
+    """``body`` with the headers it implies; a replay of a remembered answer is built here too,
+    so it has the same status and headers as the first one (plus ``Idempotent-Replayed``)."""
+    headers = {"ETag": _etag(body["revision"]), "Cache-Control": "no-store"}
     if status == 201:
-        headers["Location"] = request.url_for("get_response", public_id=body.id).path
+        headers["Location"] = request.url_for("get_response", public_id=body["id"]).path
     if replayed:
         headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _etag(revision: int) -> str:
@@ -94,29 +98,44 @@ def _revision(if_match: str) -> int:
 def _replayed(
     request: Request, session: Session, caller: Caller, key: str | None, fingerprint: str
 ) -> JSONResponse | None:
-    """The first answer to this ``Idempotency-Key``, if the token sent it before."""
+    """The first answer to this ``Idempotency-Key``, as first sent, if the token sent it before
+    (a key kept before answers were stored: rebuilt from the response as it is now)."""
     first = None if key is None else idempotency.recall(session, caller.token_id, key, fingerprint)
     if first is None:
         return None
-    again = response_intake.reread(session, first.response_id)
-    return _answer(request, again, first.status_code, replayed=True)
+    body = first.body
+    if body is None:
+        again = response_intake.reread(session, first.response_id)
+        body = ResponseOut.of(again).model_dump(mode="json")
+    return _sent(request, body, first.status_code, replayed=True)
 
 
-def _keep(
+def _kept(
+    request: Request,
     session: Session,
     caller: Caller,
     key: str | None,
     fingerprint: str,
     written: Written,
     status: int,
-) -> None:
-    """Remember the answer to this ``Idempotency-Key`` (with the response's recorded time)."""
+) -> JSONResponse:
+    """The answer, remembered with this ``Idempotency-Key`` (and the response's recorded
+    time) when there is one."""
+    body = ResponseOut.of(written).model_dump(mode="json")
     if key is not None:
         response = written.response
         assert response.id is not None
         idempotency.remember(
-            session, caller.token_id, key, fingerprint, response.id, status, at=response.updated_at
+            session,
+            caller.token_id,
+            key,
+            fingerprint,
+            response.id,
+            status,
+            body,
+            at=response.updated_at,
         )
+    return _sent(request, body, status)
 
 
 @router.post(
@@ -157,8 +176,7 @@ def create_response(
         submit=payload.submit,
         token_id=caller.token_id,
     )
-    _keep(session, caller, idempotency_key, fingerprint, written, 201)
-    return _answer(request, written, 201)
+    return _kept(request, session, caller, idempotency_key, fingerprint, written, 201)
 
 
 @router.get(
@@ -291,5 +309,4 @@ def submit_response(
         return replayed
     context = response_intake.find(session, caller.project_id, public_id)
     written = response_intake.submit(session, context, revision)
-    _keep(session, caller, idempotency_key, fingerprint, written, 200)
-    return _answer(request, written)
+    return _kept(request, session, caller, idempotency_key, fingerprint, written, 200)
