@@ -17,7 +17,7 @@ import app.db_types
 
 
 revision: str = '0010_report_links'
-down_revision: str | None = '0008_cross_project_tokens'
+down_revision: str | None = '0009_idempotent_answers'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
