@@ -21,7 +21,9 @@ Measured per size, in the same run:
   afresh (cache emptied) and as kept (a repeated view);
 * the **pages** of :data:`PAGES` (the dashboard, with and without similar partners; add more
   there, e.g. the partner report) in-process with Starlette's test client, logged in as a
-  member (best mean of five batches, :func:`benchmarks.pages.best_of`);
+  member: the first view with nothing kept, then the best mean of five batches
+  (:func:`benchmarks.pages.best_of`); and the dashboard once after one more submission (its
+  organisation is computed again, the others are kept);
 * the **exports** (:mod:`benchmarks.exports`): the CSV download's server work, time and growth
   of the peak resident size, against the raw-driver CSV of the same rows; the XLSX once, for
   rounds of at most ``--xlsx-max`` responses (a large XLSX takes minutes).
@@ -66,7 +68,7 @@ from sqlmodel import col
 from app import migrate
 from app.db import make_engine, unit_of_work
 from app.main import create_app
-from app.models import Project, Round
+from app.models import Organisation, Project, Round
 from app.services import (
     accounts,
     aggregate_cache,
@@ -201,6 +203,18 @@ def seed(engine: Engine, settings: Settings, organisations: int, responses: int)
     return Seeded(slug, round_id, first_id)
 
 
+def submit_one(engine: Engine, settings: Settings, seeded: Seeded) -> None:
+    """One more scored submission of the round's first organisation."""
+    with unit_of_work(engine, write=True) as session:
+        round_ = session.get_one(Round, seeded.round_id)
+        definition = questionnaires.definition_of(rounds.version_of(session, round_))
+        rng = random.Random()
+        profile = synthetic.organisation_profile(definition, rng)
+        answers = synthetic.answers_for(definition, profile, rng)
+        partner = session.get_one(Organisation, seeded.organisation_id)
+        bulk.add_submitted(session, round_, partner, [answers])
+
+
 def measure(
     engine: Engine,
     settings: Settings,
@@ -265,6 +279,13 @@ def measure(
             figures[f"{page.name}_first_ms"] = round(first * 1000, 1)
             figures[f"{page.name}_ms"] = round(seconds * 1000, 1)
             figures[f"{page.name}_ratio"] = round(seconds / baseline, 2)
+        # a submission while the page is kept: only its organisation is computed again
+        submit_one(engine, settings, seeded)
+        started = time.perf_counter()
+        client.get(_dashboard(seeded))
+        figures["dashboard_after_a_submission_ms"] = round(
+            (time.perf_counter() - started) * 1000, 1
+        )
     if not args.skip_exports:
         csv_base = exports.measure(
             functools.partial(exports.baseline, engine, connect, seeded.round_id, folder / "b.csv"),
