@@ -198,8 +198,12 @@ def seed(engine: Engine, settings: Settings, organisations: int, responses: int)
             first_id = first_id or partner.id or 0
         if number % 100 == 99:
             print(f"{slug}: {number + 1} organisations seeded", file=sys.stderr)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("ANALYZE")
+    # VACUUM (outside a transaction) as autovacuum would: PostgreSQL's index-only scans need
+    # the visibility map of the freshly loaded table
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
+        )
     return Seeded(slug, round_id, first_id)
 
 
