@@ -173,6 +173,17 @@ def baseline(engine: Engine, connect: Callable[[], Any], round_id: int, target: 
     return target.stat().st_size
 
 
+def connector(engine: Engine, postgres: str | None) -> Callable[[], Any]:
+    """Opens a raw-driver connection to the benchmark's database (``psycopg`` or ``sqlite3``)."""
+    if postgres:
+        import psycopg
+
+        return functools.partial(psycopg.connect, postgres)
+    database = engine.url.database
+    assert database is not None
+    return functools.partial(sqlite3.connect, database)
+
+
 def reset_peak() -> int:
     """Reset the peak resident size (Linux); the current resident size in kB."""
     with open("/proc/self/clear_refs", "w") as handle:
@@ -243,18 +254,7 @@ def main() -> None:
         migrate.upgrade(engine)
         with unit_of_work(engine, write=True) as session:
             questionnaires.load_directory(session, settings.questionnaires_dir)
-        if args.postgres:
-            import psycopg
-
-            def connect() -> Any:
-                return psycopg.connect(args.postgres)
-        else:
-            database = engine.url.database
-            assert database is not None
-
-            def connect() -> Any:
-                return sqlite3.connect(database)
-
+        connect = connector(engine, args.postgres)
         figures["database"] = engine.dialect.name
         rng = random.Random(12)
         for label, size in (("small", args.small), ("large", args.large)):

@@ -15,7 +15,8 @@ queries (index only):
 
 A changed fingerprint recomputes; nothing is ever served for another fingerprint, so the cache
 is never stale and needs no invalidation from the code paths that write. Bounded: the
-:data:`LIMIT` most recently used (round, organisation) pairs.
+:data:`LIMIT` most recently used keys. A round's cohort is kept per organisation
+(:func:`fingerprints`, :func:`remember_parts`): a submission recomputes its organisation only.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlmodel import Session, col
 
 from app.models import Response, ResponseScore, ResponseStatus
@@ -55,6 +56,83 @@ def fingerprint(session: Session, round_id: int, organisation_id: int | None = N
     digest.update(f"{RULES_VERSION}|{newest_score}|".encode())
     digest.update(",".join(public_ids).encode())
     return digest.hexdigest()
+
+
+def fingerprints(session: Session, round_id: int) -> dict[int, str]:
+    """Per organisation of the round with a submitted response: a digest of its submitted
+    public ids (random, never reused), the rules and the newest score row of the round's first
+    submitted response (a rebuild rewrites every response's rows, the first one's too; a
+    submission does not): organisation id -> digest.
+
+    One index-only ``GROUP BY`` on ``ix_response_aggregate`` hands over each organisation's
+    ids as one string (``group_concat``, ``string_agg``): 1,000 rows for 100,000 responses,
+    where a row per response took eight times as long.
+    """
+    connection = session.connection()
+    submitted = (
+        col(Response.round_id) == round_id,
+        col(Response.status) == ResponseStatus.SUBMITTED.value,
+    )
+    public_id = col(Response.public_id)
+    joined = (
+        func.string_agg(public_id, literal(","))
+        if connection.dialect.name == "postgresql"
+        else func.group_concat(public_id, literal(","))
+    )
+    rows = connection.execute(
+        select(col(Response.organisation_id), joined)
+        .where(*submitted)
+        .group_by(col(Response.organisation_id))
+    ).all()
+    first = select(func.min(col(Response.id))).where(*submitted).scalar_subquery()
+    rebuilt = connection.execute(
+        select(func.max(col(ResponseScore.id))).where(col(ResponseScore.response_id) == first)
+    ).scalar()
+    prefix = f"{RULES_VERSION}|{rebuilt}|"
+    return {
+        organisation_id: hashlib.blake2b(
+            (prefix + ",".join(sorted(ids.split(",")))).encode(), digest_size=16
+        ).hexdigest()
+        for organisation_id, ids in rows
+    }
+
+
+def combined(parts: dict[int, str]) -> str:
+    """One digest of per-part fingerprints (a round's, from its organisations')."""
+    digest = hashlib.blake2b(digest_size=16)
+    for key in sorted(parts):
+        digest.update(f"{key}:{parts[key]};".encode())
+    return digest.hexdigest()
+
+
+def remember_parts(
+    key: Hashable,
+    current: dict[int, str],
+    compute: Callable[[list[int]], dict[int, T]],
+) -> dict[int, T]:
+    """Per part (an organisation) of ``current`` (part -> fingerprint): the value kept under
+    ``key`` for that part if computed at its fingerprint; ``compute`` gets the parts that are
+    new or changed (and may leave some out: they have no value). A submission in a round of
+    1,000 organisations then recomputes one organisation, not the round."""
+    with _lock:
+        found = _entries.get(key)
+        kept: dict[int, tuple[str, T]] = found[1] if found is not None else {}
+    stale = [
+        part for part, digest in current.items() if part not in kept or kept[part][0] != digest
+    ]
+    fresh = compute(stale) if stale else {}
+    values: dict[int, tuple[str, T]] = {}
+    for part, digest in current.items():
+        if part in fresh:
+            values[part] = (digest, fresh[part])
+        elif part not in stale:
+            values[part] = kept[part]
+    with _lock:
+        _entries[key] = ("parts", values)
+        _entries.move_to_end(key)
+        while len(_entries) > LIMIT:
+            _entries.popitem(last=False)
+    return {part: value for part, (_, value) in values.items()}
 
 
 def remember(key: Hashable, current: str, compute: Callable[[], T]) -> T:

@@ -67,6 +67,8 @@ ATTRIBUTES = ("population", "foreign_born_share", "area_type", "kind", "country"
 NUMERIC_ATTRIBUTES = frozenset({"population", "foreign_born_share"})
 DEFAULT_K = 5
 MAX_K = 50
+FETCH_ROWS = 10_000
+"""Score rows fetched from the driver at a time."""
 MAX_CHOSEN = 200
 """The most organisations a chosen set may name (a query's ``IN`` list stays small)."""
 
@@ -237,22 +239,33 @@ def round_profile(
     targets = Targets.of(definition)
     minimum = rounds.min_group_size_of(round_, project)
     assert round_.id is not None
-    numbers = aggregate_cache.remember(
+    parts = aggregate_cache.fingerprints(session, round_.id)
+    current = aggregate_cache.combined(parts)
+    numbers = aggregate_cache.remember_parts(
         ("cohort", round_.id, minimum, chosen.group),
-        aggregate_cache.fingerprint(session, round_.id),
-        lambda: _numbers(session, round_, chosen.group, targets, minimum),
+        parts,
+        # most of the round stale (the first view): one pass over the round, no IN lists
+        lambda stale: _numbers(
+            session,
+            round_,
+            chosen.group,
+            targets,
+            minimum,
+            None if 2 * len(stale) > len(parts) else stale,
+        ),
     )
     profiles = [
         OrganisationProfile(organisation, *numbers.get(key, (0, False)))
         for key, organisation in _organisations(session, project, chosen).items()
     ]
-    comparisons = {
-        kind: compare_cohort(
-            {str(p.organisation.id): p.means(kind) for p in profiles if p.shown},
-            dimensions=list(targets.of_kind(kind)),
-        )
-        for kind in KINDS_OF_SCORE
-    }
+    shown = [p for p in profiles if p.shown]
+    # percentile ranks are quadratic in the organisations (about 3 s at 1,000): kept too, per
+    # set of organisations shown (the other filters), while the numbers are unchanged
+    comparisons = aggregate_cache.remember(
+        ("comparisons", round_.id, minimum, chosen.group, tuple(p.organisation.id for p in shown)),
+        current,
+        lambda: _comparisons(shown, targets),
+    )
     profiles.sort(key=_order)
     return RoundProfile(
         round=round_,
@@ -262,8 +275,22 @@ def round_profile(
         filters=chosen,
         organisations=tuple(profiles),
         comparisons=comparisons,
-        groups_in_round=groups_in_round(session, round_),
+        groups_in_round=aggregate_cache.remember(
+            ("groups", round_.id), current, lambda: groups_in_round(session, round_)
+        ),
     )
+
+
+def _comparisons(
+    shown: Sequence[OrganisationProfile], targets: Targets
+) -> dict[ScoreKind, CohortComparison]:
+    return {
+        kind: compare_cohort(
+            {str(p.organisation.id): p.means(kind) for p in shown},
+            dimensions=list(targets.of_kind(kind)),
+        )
+        for kind in KINDS_OF_SCORE
+    }
 
 
 def _order(profile: OrganisationProfile) -> tuple[int, float, str, int]:
@@ -295,10 +322,22 @@ Key = tuple[str, str]
 
 
 def _numbers(
-    session: Session, round_: Round, group: str | None, targets: Targets, minimum: int
+    session: Session,
+    round_: Round,
+    group: str | None,
+    targets: Targets,
+    minimum: int,
+    organisations: Sequence[int] | None,
 ) -> dict[int, Numbers]:
-    """Per organisation id with submitted responses: its numbers, from one query of plain
-    rows sorted into score columns in one pass."""
+    """Per id of ``organisations`` (None: every one of the round) with submitted responses:
+    its numbers, from one query of plain rows (per :data:`MAX_CHOSEN` organisations, so an
+    ``IN`` list stays small) sorted into score columns in one pass."""
+    if organisations is not None and len(organisations) > MAX_CHOSEN:
+        chunks: dict[int, Numbers] = {}
+        for start in range(0, len(organisations), MAX_CHOSEN):
+            wanted = organisations[start : start + MAX_CHOSEN]
+            chunks.update(_numbers(session, round_, group, targets, minimum, wanted))
+        return chunks
     query = (
         select(
             col(Response.organisation_id),
@@ -316,6 +355,8 @@ def _numbers(
     )
     if group is not None:
         query = query.where(col(Response.stakeholder_group) == group)
+    if organisations is not None:
+        query = query.where(col(Response.organisation_id).in_(organisations))
     responses: dict[int, set[int]] = defaultdict(set)
     columns: dict[int, dict[Key, list[float]]] = defaultdict(lambda: defaultdict(list))
     by_group: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
@@ -324,16 +365,18 @@ def _numbers(
     )
     dimension = ScoreKind.DIMENSION.value
     result = session.connection().execute(query)  # plain rows: no ORM work per score
-    for organisation_id, response_id, member, kind, target, score in result:
-        one: int = response_id or 0  # a stored row's id is never None
-        responses[organisation_id].add(one)
-        if member:
-            by_group[organisation_id][member].add(one)
-        if score is None:
-            continue
-        columns[organisation_id][(kind, target)].append(score)
-        if member and kind == dimension:
-            group_columns[(organisation_id, member)][target].append(score)
+    # in pages of many rows: psycopg fetches one row per call when iterated row by row
+    for rows in result.partitions(FETCH_ROWS):
+        for organisation_id, response_id, member, kind, target, score in rows:
+            one: int = response_id or 0  # a stored row's id is never None
+            responses[organisation_id].add(one)
+            if member:
+                by_group[organisation_id][member].add(one)
+            if score is None:
+                continue
+            columns[organisation_id][(kind, target)].append(score)
+            if member and kind == dimension:
+                group_columns[(organisation_id, member)][target].append(score)
     found: dict[int, Numbers] = {}
     for organisation_id, ids in responses.items():
         count = len(ids)
@@ -451,7 +494,9 @@ def similar_partners(
         )
     others = [p for p in profile.shown if p.organisation.id != organisation_id]
     complete = [p for p in others if all(_value(p.organisation, n) is not None for n in names)]
-    left_out = tuple(p.organisation for p in others if p not in complete)
+    # by identity: `not in` a list compared profiles field by field (seconds at 1,000)
+    kept = {id(p) for p in complete}
+    left_out = tuple(p.organisation for p in others if id(p) not in kept)
     pool = [subject, *complete]
     ranges = {name: _range(pool, name) for name in names if name in NUMERIC_ATTRIBUTES}
     distances = sorted(
@@ -470,22 +515,28 @@ def similar_partners(
         neighbours=tuple(distances),
         left_out=left_out,
         within_group=_ranks(group, key, profile.targets),
-        within_cohort=_ranks(list(profile.shown), key, profile.targets),
+        # the whole cohort's ranks are the profile's comparisons (kept with it): computing
+        # them again is quadratic in the organisations (seconds at 1,000)
+        within_cohort=_cohort_ranks(profile.comparisons, key),
     )
+
+
+def _cohort_ranks(
+    comparisons: Mapping[ScoreKind, CohortComparison], key: str
+) -> dict[str, float | None]:
+    """Percentile ranks of organisation ``key`` per dimension and overall in ``comparisons``."""
+    ranks: dict[str, float | None] = {}
+    for kind in (ScoreKind.DIMENSION, ScoreKind.OVERALL):
+        for target, position in comparisons[kind].organisations[key].dimensions.items():
+            ranks[target] = position.percentile_rank
+    return ranks
 
 
 def _ranks(
     members: Sequence[OrganisationProfile], key: str, targets: Targets
 ) -> dict[str, float | None]:
-    ranks: dict[str, float | None] = {}
-    for kind in (ScoreKind.DIMENSION, ScoreKind.OVERALL):
-        compared = compare_cohort(
-            {str(m.organisation.id): m.means(kind) for m in members},
-            dimensions=list(targets.of_kind(kind)),
-        )
-        for target, position in compared.organisations[key].dimensions.items():
-            ranks[target] = position.percentile_rank
-    return ranks
+    """:func:`_cohort_ranks` among ``members`` only."""
+    return _cohort_ranks(_comparisons(members, targets), key)
 
 
 def _value(organisation: Organisation, name: str) -> float | str | None:

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.models import Response
-from app.services import bulk, respondent_data, results, scores, synthetic
+from app.services import bulk, cohort, respondent_data, results, scores, synthetic
 from app.services.responses import load
 from scoring import Definition
 from tests import factories
@@ -71,3 +71,50 @@ def test_the_aggregate_is_kept_until_what_it_summarises_changes(
     session.commit()
     assert view() is not before  # a rebuild wrote new score rows
     assert computed == [5, 6, 5, 5]
+
+
+def test_a_round_profile_recomputes_only_the_organisation_that_changed(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    definition = factories.questionnaire(session)
+    network = factories.network(session)
+    other = factories.organisation(session, network.project, "Other")
+    ours = bulk.add_submitted(
+        session, network.round, network.organisation, _answers(definition, 4, 3)
+    )
+    bulk.add_submitted(session, network.round, other, _answers(definition, 3, 4))
+    session.commit()
+    computed: list[list[int] | None] = []
+    original = cohort._numbers
+
+    def counting(*args: Any) -> Any:
+        computed.append(None if args[-1] is None else sorted(args[-1]))
+        return original(*args)
+
+    monkeypatch.setattr(cohort, "_numbers", counting)
+
+    def counts() -> dict[str, int]:
+        profile = cohort.round_profile(session, network.project, network.round)
+        return {one.organisation.name: one.responses for one in profile.organisations}
+
+    mine, theirs = network.organisation.name, "Other"
+    assert counts() == {mine: 4, theirs: 3}
+    assert computed == [None]  # the first view: the whole round in one pass
+    assert counts() == {mine: 4, theirs: 3}
+    assert computed == [None]  # nothing changed: kept
+
+    bulk.add_submitted(session, network.round, other, _answers(definition, 1, 5))
+    session.commit()
+    assert counts() == {mine: 4, theirs: 4}
+    assert computed == [None, [other.id]]  # only the organisation with a new submission
+
+    public_id = session.exec(select(Response.public_id).where(Response.id == ours[-1])).one()
+    respondent_data.erase(session, public_id)
+    session.commit()
+    assert counts() == {mine: 3, theirs: 4}
+    assert computed == [None, [other.id], [network.organisation.id]]
+
+    scores.rescore(session, scores.Batch(network.round.questionnaire_version_id, tuple(ours)))
+    session.commit()
+    assert counts() == {mine: 3, theirs: 4}
+    assert computed[-1] is None  # a rebuild wrote new score rows: everything again

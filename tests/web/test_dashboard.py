@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +17,7 @@ from sqlmodel import Session
 from app.i18n import Localizer
 from app.models import Project, User
 from app.services import members
+from app.web.facilitate import dashboard
 from tests import factories
 from tests.cohort_data import HOSTILE, Seeded, expected, seed
 from tests.web.conftest import log_in
@@ -72,6 +74,12 @@ def _url(seeded: Seeded) -> str:
     return f"/projects/{seeded.project.slug}/rounds/{seeded.round.id}/dashboard"
 
 
+def _heatmap(html: str) -> Any:
+    found = re.search(r'id="heatmap-data">(.*?)</script>', html, re.S)
+    assert found is not None
+    return json.loads(found[1])
+
+
 def _rows(table: list[list[str]]) -> dict[str, list[str]]:
     return {row[0]: row[1:] for row in table[1:]}
 
@@ -114,8 +122,7 @@ def test_the_numbers_equal_the_scoring_librarys(client: TestClient, seeded: Seed
     assert side_by_side["1 Leadership"][1] == EN.score(admin.dimensions["leadership"].mean)
     # Dresden's two responses appear nowhere as a number: not in the chart data either
     assert "Dresden" not in page.text.split('id="radar-data"')[1].split("</script>")[0]
-    heatmap = json.loads(re.search(r'id="heatmap-data">(.*?)</script>', page.text, re.S)[1])  # type: ignore[index]
-    assert "Dresden" not in heatmap["data"][0]["y"]
+    assert "Dresden" not in _heatmap(page.text)["data"][0]["y"]
 
 
 def test_hostile_names_are_escaped(client: TestClient, seeded: Seeded) -> None:
@@ -162,3 +169,34 @@ def test_an_empty_round_says_so(
     assert page.status_code == 200
     assert "This round has no submitted responses yet." in page.text
     assert 'id="radar-data"' not in page.text
+
+
+def test_many_organisations_are_paged_and_the_heatmap_shows_both_ends(
+    client: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log_in(client, "ana@example.org")
+    whole = client.get(_url(seeded)).text
+    every = _rows(tables(whole)["organisations-table"])
+    order = list(every)
+    shown = json.loads(re.search(r'id="heatmap-data">(.*?)</script>', whole, re.S)[1])["data"][0][
+        "y"
+    ]  # type: ignore[index]
+    assert len(shown) > 2
+    assert 'rel="next"' not in whole
+
+    monkeypatch.setattr(dashboard, "ROWS_PER_PAGE", 2)
+    monkeypatch.setattr(dashboard, "HEATMAP_ENDS", 1)
+    first = client.get(_url(seeded))
+    assert list(_rows(tables(first.text)["organisations-table"])) == order[:2]
+    assert _heatmap(first.text)["data"][0]["y"] == [shown[0], shown[-1]]
+    assert f"Organisations 1 to 2 of {len(order)}" in first.text
+    link = re.search(r'href="([^"]*)" rel="next"', first.text)
+    assert link is not None
+    second = client.get(link[1].replace("&amp;", "&"))
+    rows = _rows(tables(second.text)["organisations-table"])
+    assert rows == {name: every[name] for name in order[2:4]}  # the same numbers, paged
+    assert set(_rows(tables(second.text)["agreement-table"])) <= set(order[2:4])
+    beyond = client.get(_url(seeded), params={"page": 99})
+    assert list(_rows(tables(beyond.text)["organisations-table"])) == order[-2:]
+    assert 'rel="next"' not in beyond.text
+    assert client.get(_url(seeded), params={"page": 0}).status_code == 422

@@ -45,6 +45,12 @@ NO_ATTRIBUTE = N_(
 TOO_FEW = N_("%(organisation)s has not enough responses to be compared.")
 RANKED = (ScoreKind.DIMENSION, ScoreKind.OVERALL)
 """The targets a similar-partners rank is given for."""
+ROWS_PER_PAGE = 50
+"""Organisations per page of the per-organisation tables (scores, agreement, stakeholder
+groups): a round of 1,000 organisations would otherwise send 100,000 table cells."""
+HEATMAP_ENDS = 20
+"""With more than twice this many organisations shown, the heatmap draws the highest and the
+lowest this many by overall index (a chart of 1,000 rows is unreadable); the table has all."""
 TextQuery = Annotated[str, Query(max_length=100)]
 IdsQuery = Annotated[list[Annotated[int, Query(ge=1, le=limits.INT_MAX)]], Query()]
 
@@ -157,10 +163,11 @@ def _figures(
     ]
     no_score = i18n.gettext("No score")
     radar, key = cohort_radar(i18n, profile, series)
+    rows = _heatmap_rows(profile.shown)
     heatmap = charts_cohort.heatmap(
-        [one.organisation.name for one in profile.shown],
+        [one.organisation.name for one in rows],
         titles,
-        [[one.means(ScoreKind.DIMENSION)[k] for k in ids] for one in profile.shown],
+        [[one.means(ScoreKind.DIMENSION)[k] for k in ids] for one in rows],
         [summaries[key].mean for key in ids],
         no_score=no_score,
         number=i18n.score,
@@ -180,6 +187,53 @@ def _figures(
         "heatmap": heatmap,
         "distribution": spread,
     }
+
+
+def _heatmap_rows(
+    shown: tuple[cohort.OrganisationProfile, ...],
+) -> tuple[cohort.OrganisationProfile, ...]:
+    """Every shown organisation, or its :data:`HEATMAP_ENDS` highest and lowest by overall."""
+    if len(shown) <= 2 * HEATMAP_ENDS:
+        return shown
+    return shown[:HEATMAP_ENDS] + shown[-HEATMAP_ENDS:]
+
+
+@dataclass(frozen=True)
+class Paged:
+    """One page of the per-organisation tables: ``rows`` (numbered from ``first``, 1-based),
+    of ``total`` organisations, with the addresses of the neighbouring pages (or None)."""
+
+    rows: tuple[cohort.OrganisationProfile, ...]
+    first: int
+    total: int
+    previous: str | None
+    next: str | None
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+
+def _paged(request: Request, profile: cohort.RoundProfile, page: int) -> Paged:
+    """The ``page``-th :data:`ROWS_PER_PAGE` organisations (the last page if beyond it)."""
+    total = len(profile.organisations)
+    pages = max(1, -(-total // ROWS_PER_PAGE))
+    page = min(page, pages)
+    start = (page - 1) * ROWS_PER_PAGE
+
+    def address(number: int) -> str | None:
+        if not 1 <= number <= pages:
+            return None
+        wanted = request.url.include_query_params(page=number)
+        return str(wanted.replace(fragment="organisations-table"))
+
+    return Paged(
+        profile.organisations[start : start + ROWS_PER_PAGE],
+        start + 1,
+        total,
+        address(page - 1),
+        address(page + 1),
+    )
 
 
 @dataclass(frozen=True)
@@ -260,6 +314,7 @@ def dashboard(
     partner_of: Annotated[int | None, Query(ge=1, le=limits.INT_MAX)] = None,
     k: Annotated[int, Query(ge=1, le=cohort.MAX_K)] = cohort.DEFAULT_K,
     attribute: Annotated[list[Annotated[str, Query(max_length=32)]], Query()] = [],  # noqa: B006
+    page: Annotated[int, Query(ge=1, le=limits.INT_MAX)] = 1,
 ) -> Response:
     """The dashboard (see the module's description); a bad filter is a 422 error page."""
     assert project.id is not None
@@ -269,6 +324,7 @@ def dashboard(
     i18n = localizer_for(request)
     columns = topics(i18n, profile)
     highlighted = _selected(profile, selected)
+    paged = _paged(request, profile, page)
     partners = projects.list_organisations(session, project)
     return render(
         request,
@@ -285,9 +341,12 @@ def dashboard(
             "rank_topics": [t for t in columns if t.kind in RANKED],
             "cells": {
                 (one.organisation.id, t.kind, t.id): cell(i18n, one, t)
-                for one in profile.shown
+                for one in {o.organisation.id: o for o in (*paged.rows, *highlighted)}.values()
+                if one.shown
                 for t in columns
             },
+            "paged": paged,
+            "heatmap_ends": HEATMAP_ENDS if len(profile.shown) > 2 * HEATMAP_ENDS else None,
             "summaries": _summary_rows(i18n, profile, columns),
             "selected": highlighted,
             "selected_ids": [one.organisation.id for one in highlighted],
