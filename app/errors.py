@@ -32,6 +32,7 @@ The tree (status, type); classes defined in services are marked with their modul
     │   ├── RoundNotOpen          409 round-not-open           (services.invitations)
     │   ├── RoundNotAccepting     409 round-not-accepting      (services.api_responses)
     │   ├── NotComparable         409 not-comparable           (services.cohort)
+    │   ├── RoundChanged          409 round-changed            (services.rounds)
     │   └── StaleRevision         409 stale-revision           (services.responses)
     ├── Gone                      410 gone
     │   └── RoundClosed           410 round-closed             (services.invitations)
