@@ -59,6 +59,7 @@ ALL_SCOPES = tuple(scope.value for scope in Scope)
 
 
 EXPIRY = N_("expiry")
+REVOKED = N_("API token %(token)s was revoked on %(day)s")
 UNKNOWN_SCOPE = N_("unknown scope %(scope)s; allowed: %(allowed)s")
 NO_SCOPE = N_("name at least one scope; allowed: %(allowed)s")
 EXPIRY_PAST = N_("expiry: must lie in the future")
@@ -183,7 +184,7 @@ def revoke(
     that names when it was revoked (nothing changes). Flushes."""
     if row.revoked_at is not None:
         raise Conflict(
-            f"API token {row.id} was revoked on {row.revoked_at.date().isoformat()}",
+            Message(REVOKED, token=row.id, day=row.revoked_at.date().isoformat()),
             revoked_at=row.revoked_at.isoformat(),
         )
     row.revoked_at = now or utcnow()

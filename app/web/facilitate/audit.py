@@ -55,7 +55,7 @@ def audit_log(request: Request, session: SessionDep, facilitator: FacilitatorDep
         chosen = next((p for p in reachable if p.slug == typed["project"]), None)
         if chosen is None:
             raise NotFound(NOT_FOUND_MESSAGE)
-    error = None
+    error: Message | str | None = None
     found: Slice[Any] = Slice([], 0, PAGE_SIZE, 0)
     try:
         wanted = audit.EventFilter(
@@ -69,7 +69,7 @@ def audit_log(request: Request, session: SessionDep, facilitator: FacilitatorDep
         offset = _number(params, "offset", default=0) or 0
         found = audit.page_events(session, wanted, PAGE_SIZE, offset)
     except InvalidInput as problem:
-        error = problem.detail
+        error = problem.message
 
     def page_link(offset: int) -> str:
         query = {name: value for name, value in typed.items() if value}
