@@ -33,6 +33,7 @@ The tree (status, type); classes defined in services are marked with their modul
     │   ├── RoundNotAccepting     409 round-not-accepting      (services.api_responses)
     │   ├── NotComparable         409 not-comparable           (services.cohort)
     │   ├── RoundsNotComparable   409 rounds-not-comparable    (services.round_change)
+    │   ├── RoundChanged          409 round-changed            (services.rounds)
     │   └── StaleRevision         409 stale-revision           (services.responses)
     ├── Gone                      410 gone
     │   └── RoundClosed           410 round-closed             (services.invitations)
@@ -71,8 +72,8 @@ RETRY_AFTER_SECONDS = 5
 
 # Fixed details that pages show (translated there: app/translations).
 TOO_LARGE_MESSAGE = N_(
-    "What you sent is larger than this service accepts. Nothing was saved. "
-    "Please go back and shorten long texts."
+    "What you sent is larger than this service accepts (at most %(size)s %(unit)s). Nothing "
+    "was saved. Please go back and shorten long texts or send a smaller file."
 )
 UNTRUSTED_HOST_MESSAGE = N_("This service does not answer to the address this request names.")
 INTERNAL_MESSAGE = N_("Something went wrong on the server. Please try again later.")
@@ -252,7 +253,13 @@ class PayloadTooLarge(AppError):
     type_slug = "payload-too-large"
 
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(TOO_LARGE_MESSAGE, max_bytes=max_bytes)
+        """``max_bytes``: the limit, named in the message in MB (or kB below 1 MB; decimal
+        units, as file managers show sizes), in the page's number format."""
+        size, unit = (
+            (max_bytes / 1_000_000, "MB") if max_bytes >= 1_000_000 else (max_bytes / 1000, "kB")
+        )
+        message = Message(TOO_LARGE_MESSAGE, size=round(size, 1), unit=unit)
+        super().__init__(message, max_bytes=max_bytes)
 
 
 class InvalidInput(AppError):

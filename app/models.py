@@ -191,6 +191,9 @@ class Round(SQLModel, table=True):
     stakeholder_groups: list[dict[str, Any]] = _json(list)
     """The round's groups: ``[{"key": "civil-society", "labels": {"de": ..., "en": ...}}]``."""
     notice_version: str = Field(default="1", max_length=32)
+    revision: int = 1
+    """Counts changes of the settings (edit, extend, close, reopen; migration 0009): a form
+    posts the revision it showed, so a change made meanwhile in another tab is not lost."""
     created_at: datetime = _created()
 
 

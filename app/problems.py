@@ -27,9 +27,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, compile_path
 
 from app.errors import AppError, InternalError, InvalidInput, database_error, error_for_status
+from app.i18n import N_, Message
 from app.templating import localizer_for, render_error_page
 
 log = logging.getLogger(__name__)
+BAD_VALUES = N_(
+    "The address or form holds values this page does not accept (%(names)s). Please use the "
+    "page's own links and fields."
+)
 PROBLEM_JSON = "application/problem+json"
 # Ties go to the last entry: a client that accepts anything (*/*) gets the page.
 _OFFERED = ["application/problem+json", "application/json", "text/html"]
@@ -126,7 +131,10 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         for e in exc.errors()
     ]
     detail = "; ".join(f"{'.'.join(e['loc'])}: {e['message']}" for e in errors)
-    return error_response(request, InvalidInput(detail, errors=errors))
+    problem = InvalidInput(detail, errors=errors)
+    names = ", ".join(dict.fromkeys(e["loc"][-1] for e in errors if e["loc"]))
+    problem.message = Message(BAD_VALUES, names=names)  # pages: in their language, not pydantic's
+    return error_response(request, problem)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -87,9 +87,21 @@ def round_(
     :func:`app.services.rounds.create_round` (``anonymous``, ``privacy_notice``, ...)."""
     if slug == MINI and version == "1.0":
         questionnaire(session)
-    return rounds.create_round(
-        session, project_ or project(session), slug, version, name or unique("Round"), **options
+    closes_at = options.pop("closes_at", None)
+    passed = closes_at is not None and closes_at <= utcnow()  # refused when typed
+    made = rounds.create_round(
+        session,
+        project_ or project(session),
+        slug,
+        version,
+        name or unique("Round"),
+        closes_at=None if passed else closes_at,
+        **options,
     )
+    if passed:  # a round whose window has passed since, as time makes them
+        made.closes_at = closes_at
+        session.flush()
+    return made
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ app = typer.Typer(help="Invitation links of a round.", no_args_is_help=True)
 
 
 def _day(moment: datetime | None) -> str:
-    """The last day a link works (``--expires`` of ``radar invite`` is a UTC day)."""
-    return times.last_day(moment, "UTC").isoformat() if moment else "-"
+    """The last day a link works, in the service's time zone (as ``--expires`` of ``radar
+    invite`` reads it and pages show it)."""
+    return times.last_day(moment, get_settings().time_zone).isoformat() if moment else "-"
 
 
 @app.command("list")

@@ -27,7 +27,9 @@ def invite(
         + ", ".join(stakeholder_groups.LABELS)
         + " (pages show their labels) or your own name for it",
     ),
-    expires: str | None = typer.Option(None, help="Last day the link works (UTC)"),
+    expires: str | None = typer.Option(
+        None, help="Last day the link works (in the service's time zone)"
+    ),
     label: str = typer.Option("", help="A note for facilitators, e.g. who got the link"),
     count: int = typer.Option(1, min=1, max=1000, help="How many links to create"),
 ) -> None:

@@ -1,9 +1,11 @@
 """``radar rounds``: create, list, extend, close and reopen assessment rounds.
 
-Dates on the command line are calendar days in UTC (``radar tokens`` reads its days in the
-service's time zone). A closing or expiry date means the *end*
-of that day (``--closes 2027-01-31`` still accepts answers on 31 January), an opening date its
-start; a full ISO time (``2027-01-31T12:00``) is taken as given.
+Dates on the command line are calendar days in the service's time zone (setting
+``time_zone``, :mod:`app.times`), as on the pages and for ``radar tokens`` and ``radar invite``:
+one rule for every day typed anywhere. A closing or expiry date means the *end* of that day
+(``--closes 2027-01-31`` still accepts answers on 31 January, and the round's page shows
+31 January), an opening date its start; a time without an offset (``2027-01-31T12:00``) is a
+time in that zone, one with an offset is taken as given.
 
 ``create`` takes a data-protection notice per language (``--notice de=notice-de.txt``,
 repeatable) and stakeholder groups with labels per language (``--group
@@ -24,6 +26,7 @@ from app.cli.common import fail, read_session, read_text_file, say, say_row, wri
 from app.errors import InvalidInput
 from app.services import projects, rounds
 from app.services.rounds import StakeholderGroup
+from app.settings import get_settings
 from scoring import shorten
 
 app = typer.Typer(help="Assessment rounds of a project.", no_args_is_help=True)
@@ -33,11 +36,12 @@ _NEXT_LABEL = re.compile(r",(?=[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*=)")
 
 
 def parse_moment(
-    option: str, value: str | None, *, end_of_day: bool, time_zone: str = "UTC"
+    option: str, value: str | None, *, end_of_day: bool, time_zone: str | None = None
 ) -> datetime | None:
     """A command-line date or time as an aware datetime; a bad value exits with one line.
 
-    A date or a time without an offset is read in ``time_zone``; with ``end_of_day`` a bare
+    A date or a time without an offset is read in ``time_zone`` (None: the service's, as
+    pages read days); with ``end_of_day`` a bare
     date means the end of that day there (:func:`app.times.end_of_day`: valid through it,
     shown again with :func:`app.times.last_day`). Years 2000 to 2999 only
     (:func:`app.limits.moment`), checked before the end of the day is added, so that no date
@@ -45,6 +49,7 @@ def parse_moment(
     """
     if value is None:
         return None
+    time_zone = time_zone or get_settings().time_zone
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -103,8 +108,12 @@ def create(
     name: str = typer.Argument(..., help="Round name, e.g. 'Baseline 2026'"),
     questionnaire: str = typer.Option(..., help="Questionnaire slug"),
     version: str = typer.Option(..., help="Published questionnaire version, e.g. 1.0"),
-    opens: str | None = typer.Option(None, help="First day answers are accepted (UTC)"),
-    closes: str | None = typer.Option(None, help="Last day answers are accepted (UTC)"),
+    opens: str | None = typer.Option(
+        None, help="First day answers are accepted (in the service's time zone)"
+    ),
+    closes: str | None = typer.Option(
+        None, help="Last day answers are accepted (in the service's time zone)"
+    ),
     anonymous: bool = typer.Option(False, help="Store nothing that links answers to a person"),
     privacy_notice: Path | None = typer.Option(
         None,
@@ -158,13 +167,17 @@ def create(
 
 @app.command("list")
 def list_(project: str = typer.Argument(..., help="Project slug")) -> None:
-    """List a project's rounds: name, questionnaire version, state."""
+    """List a project's rounds: name, questionnaire version, state, closing day (the last day
+    answers are accepted, in the service's time zone, as the round's page shows it)."""
+    time_zone = get_settings().time_zone
     with read_session() as session:
         found = projects.get_project_by_slug(session, project)
         for round_ in rounds.list_rounds(session, found):
             version = rounds.version_of(session, round_)
             state = rounds.round_state(round_).value
-            say_row(round_.name, version.version, state)
+            closes = round_.closes_at
+            last = "-" if closes is None else times.closing_day(closes, time_zone).isoformat()
+            say_row(round_.name, version.version, state, f"closes {last}")
 
 
 @app.command()
@@ -196,7 +209,9 @@ def anonymity(
 def extend(
     project: str = typer.Argument(..., help="Project slug"),
     name: str = typer.Argument(..., help="Round name"),
-    closes: str = typer.Option(..., help="The new last day answers are accepted (UTC)"),
+    closes: str = typer.Option(
+        ..., help="The new last day answers are accepted (in the service's time zone)"
+    ),
 ) -> None:
     """Give an open or not yet open round a later closing date."""
     closes_at = parse_moment("--closes", closes, end_of_day=True)
@@ -204,7 +219,8 @@ def extend(
     with write_session() as session:
         round_ = rounds.get_round(session, projects.get_project_by_slug(session, project), name)
         rounds.extend_round(session, round_, closes_at)
-    say(f"round {name!r} now closes at {closes_at.isoformat()}")
+    last = times.closing_day(closes_at, get_settings().time_zone).isoformat()
+    say(f"round {name!r} now accepts answers until the end of {last}")
 
 
 @app.command()
@@ -213,7 +229,8 @@ def reopen(
     name: str = typer.Argument(..., help="Round name"),
     reason: str = typer.Option(..., help="Why the round accepts answers again (audit log)"),
     closes: str | None = typer.Option(
-        None, help="A new last day (UTC); needed when the closing date has passed"
+        None,
+        help="A new last day (in the service's time zone); needed when the closing day has passed",
     ),
 ) -> None:
     """Accept answers again in a closed round; the reason is recorded in the audit log."""

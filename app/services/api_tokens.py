@@ -31,7 +31,7 @@ from app import limits, times
 from app.db import side_write
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.models import ApiToken, Project
 from app.services import audit
 from app.tokens import hash_token, new_token, same
@@ -58,6 +58,14 @@ class Scope(StrEnum):
 ALL_SCOPES = tuple(scope.value for scope in Scope)
 
 
+EXPIRY = N_("expiry")
+REVOKED = N_("API token %(token)s was revoked on %(day)s")
+UNKNOWN_SCOPE = N_("unknown scope %(scope)s; allowed: %(allowed)s")
+NO_SCOPE = N_("name at least one scope; allowed: %(allowed)s")
+EXPIRY_PAST = N_("expiry: must lie in the future")
+EXPIRY_SHAPE = N_("expiry: %(day)s is not a date such as 2027-12-31")
+
+
 def parse_scopes(values: Iterable[str]) -> list[str]:
     """The scopes named, in the order of :class:`Scope`, without repeats; an unknown or empty
     list is :class:`InvalidInput` naming the allowed ones."""
@@ -65,11 +73,11 @@ def parse_scopes(values: Iterable[str]) -> list[str]:
     unknown = sorted(named - set(ALL_SCOPES))
     if unknown:
         raise InvalidInput(
-            f"unknown scope {shorten(unknown[0])}; allowed: {', '.join(ALL_SCOPES)}",
+            Message(UNKNOWN_SCOPE, scope=shorten(unknown[0]), allowed=", ".join(ALL_SCOPES)),
             allowed=list(ALL_SCOPES),
         )
     if not named:
-        raise InvalidInput(f"name at least one scope; allowed: {', '.join(ALL_SCOPES)}")
+        raise InvalidInput(Message(NO_SCOPE, allowed=", ".join(ALL_SCOPES)), field="scopes")
     return [scope for scope in ALL_SCOPES if scope in named]
 
 
@@ -86,12 +94,12 @@ def create_token(
     """Make a token of ``project`` (None: of every project); returns the row and the secret
     (never stored). An empty or over-long name, an unknown scope and an expiry that is not in
     the future are :class:`InvalidInput`. Flushes."""
-    limits.name(name, "token name", column=ApiToken.name)
+    limits.name(name, N_("token name"), column=ApiToken.name)
     chosen = parse_scopes(scopes)
-    limits.moment(expires_at, "expiry")
+    limits.moment(expires_at, EXPIRY)
     now = now or utcnow()
     if expires_at is not None and expires_at <= now:
-        raise InvalidInput("expiry: must lie in the future", field="expiry")
+        raise InvalidInput(Message(EXPIRY_PAST), field="expiry")
     project_id = None if project is None else project.id
     secret = TOKEN_PREFIX + new_token()
     row = ApiToken(
@@ -129,10 +137,8 @@ def expiry_of_day(day: str, time_zone: str) -> datetime | None:
     try:
         parsed = date.fromisoformat(day.strip())
     except ValueError:
-        raise InvalidInput(
-            f"expiry: {shorten(day)} is not a date such as 2027-12-31", field="expiry"
-        ) from None
-    limits.moment(datetime.combine(parsed, time(), tzinfo=UTC), "expiry")
+        raise InvalidInput(Message(EXPIRY_SHAPE, day=shorten(day)), field="expiry") from None
+    limits.moment(datetime.combine(parsed, time(), tzinfo=UTC), EXPIRY)
     return times.end_of_day(parsed, time_zone)
 
 
@@ -178,7 +184,7 @@ def revoke(
     that names when it was revoked (nothing changes). Flushes."""
     if row.revoked_at is not None:
         raise Conflict(
-            f"API token {row.id} was revoked on {row.revoked_at.date().isoformat()}",
+            Message(REVOKED, token=row.id, day=row.revoked_at.date().isoformat()),
             revoked_at=row.revoked_at.isoformat(),
         )
     row.revoked_at = now or utcnow()

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from app import limits
 from app.db_types import utcnow
 from app.errors import InvalidInput
+from app.i18n import N_, Message
 from app.limits import max_length
 from app.models import AuditEvent, Response, Round
 from app.services.paging import Slice, page_of
@@ -47,6 +48,7 @@ OBJECT_TYPES = (
 )
 """The object types events name (a filter's choices)."""
 MAX_DAYS = 3650
+DAYS_RANGE = N_("days must be between 1 and %(limit)s")
 """The longest "last N days" filter (ten years)."""
 
 
@@ -143,7 +145,7 @@ def page_events(
         query = query.where(AuditEvent.object_type == wanted.object_type)
     if wanted.days is not None:
         if not 1 <= wanted.days <= MAX_DAYS:
-            raise InvalidInput(f"days must be between 1 and {MAX_DAYS}", field="days")
+            raise InvalidInput(Message(DAYS_RANGE, limit=MAX_DAYS), field="days")
         query = query.where(col(AuditEvent.at) >= (now or utcnow()) - timedelta(days=wanted.days))
     found = page_of(session, query.order_by(col(AuditEvent.id).desc()), limit, offset)
     return found.map(_redacted(session, found.items))

@@ -39,6 +39,7 @@ from sqlmodel import Session, col
 
 from app import limits
 from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import N_, Message
 from app.models import (
     Organisation,
     Project,
@@ -71,6 +72,8 @@ FETCH_ROWS = 10_000
 """Score rows fetched from the driver at a time."""
 MAX_CHOSEN = 200
 """The most organisations a chosen set may name (a query's ``IN`` list stays small)."""
+TOO_MANY_CHOSEN = N_("organisations: %(count)s chosen, at most %(limit)s allowed")
+NOT_AN_ATTRIBUTE = N_("attributes: %(value)s is none of %(allowed)s")
 
 
 class NotComparable(Conflict):
@@ -100,24 +103,23 @@ def filters(
     """Checked filters ("" counts as none); :class:`InvalidInput` names a wrong one."""
     if country:
         # any two letters: a well-formed code that no partner has matches nobody
-        limits.text(country, "country", column=Organisation.country)
+        limits.text(country, N_("country"), column=Organisation.country)
         if len(country) != 2 or not country.isascii() or not country.isalpha():
             raise InvalidInput(
-                f"country: {shorten(country)} is not a two-letter code such as DE", field="country"
+                Message(partner_fields.NOT_TWO_LETTERS, code=shorten(country)), field="country"
             )
         country = country.upper()
     if kind:
         kind = partner_fields.kind_value(kind)
     if group:
-        limits.text(group, "stakeholder group", column=Response.stakeholder_group)
+        limits.text(group, N_("stakeholder group"), column=Response.stakeholder_group)
     chosen = tuple(dict.fromkeys(organisations))
     if len(chosen) > MAX_CHOSEN:
         raise InvalidInput(
-            f"organisations: {len(chosen)} chosen, at most {MAX_CHOSEN} allowed",
-            field="organisations",
+            Message(TOO_MANY_CHOSEN, count=len(chosen), limit=MAX_CHOSEN), field="organisations"
         )
     for organisation_id in chosen:
-        limits.integer(organisation_id, "organisations", low=1)
+        limits.integer(organisation_id, N_("organisations"), low=1)
     return Filters(country or None, kind or None, group or None, chosen)
 
 
@@ -453,7 +455,7 @@ def attributes(names: Iterable[str]) -> tuple[str, ...]:
     for name in wanted:
         if name not in ATTRIBUTES:
             raise InvalidInput(
-                f"attributes: {shorten(name)} is none of {', '.join(ATTRIBUTES)}",
+                Message(NOT_AN_ATTRIBUTE, value=shorten(name), allowed=", ".join(ATTRIBUTES)),
                 field="attributes",
             )
     return tuple(name for name in ATTRIBUTES if name in wanted) or ATTRIBUTES

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from app import limits
 from app.db_types import utcnow
 from app.errors import Conflict, Gone, InvalidInput, NotFound
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.models import Invitation, Organisation, Project, QuestionnaireVersion, Round
 from app.services import audit, web_sessions
 from app.services.rounds import RoundState, checked_group, round_state, version_of
@@ -35,10 +35,20 @@ INVALID_MESSAGE = N_(
     "started with it, continue with your personal link: it was shown after you agreed to the "
     "data protection notice and when you saved to continue later."
 )
-ANONYMOUS_LABEL = (
-    "round {round!r} is anonymous: a single-use invitation cannot carry a label, since the "
+ANONYMOUS_LABEL = N_(
+    "round %(round)s is anonymous: a single-use invitation cannot carry a label, since the "
     "label would name the person who answers (a multi-use invitation may have one)"
 )
+NO_ORGANISATION = N_("the round's project has no organisation %(name)s")
+CLOSED_NO_INVITATIONS = N_("round %(round)s is closed: no new invitations")
+USE_LIMIT_NEEDS_MULTI = N_("a use limit needs a multi-use invitation and must be at least 1")
+EXPIRY_NOT_FUTURE = N_("the expiry must be a future time with a time zone")
+LAST_DAY_PASSED = N_("the last day of the link has passed: choose today or a later day")
+NO_PARTNERS = N_("the project has no partner organisations to invite yet")
+BATCH_TOO_LARGE = N_("one batch makes at most %(limit)s links")
+NO_LINKS_SENT = N_("no links were sent")
+SHEET_TOO_LARGE = N_("a sheet lists at most %(limit)s links")
+USE_LIMIT, LABEL, EXPIRY = N_("use limit"), N_("label"), N_("expiry")
 
 
 class InvitationInvalid(NotFound):
@@ -56,7 +66,7 @@ CLOSED_MESSAGE = N_("This round is closed: answers can no longer be given.")
 class RoundClosed(Gone):
     type_slug = "round-closed"
 
-    def __init__(self, detail: str = CLOSED_MESSAGE) -> None:
+    def __init__(self, detail: str | Message = CLOSED_MESSAGE) -> None:
         super().__init__(detail)
 
 
@@ -95,20 +105,20 @@ def create_invitation(
     maximum, multi-use only), group (one of the round's own groups where it has any), label
     or expiry (a future, aware time)."""
     if organisation.project_id != round_.project_id:
-        raise NotFound(f"the round's project has no organisation {organisation.name!r}")
+        raise NotFound(Message(NO_ORGANISATION, name=repr(organisation.name)))
     if round_state(round_) is RoundState.CLOSED:
-        raise RoundClosed(f"round {round_.name!r} is closed: no new invitations")
+        raise RoundClosed(Message(CLOSED_NO_INVITATIONS, round=repr(round_.name)))
     if max_uses is not None and (max_uses < 1 or not multi_use):
-        raise InvalidInput("a use limit needs a multi-use invitation and must be at least 1")
+        raise InvalidInput(Message(USE_LIMIT_NEEDS_MULTI), field="max_uses")
     if max_uses is not None:
-        limits.integer(max_uses, "use limit", low=1, column=Invitation.max_uses)
+        limits.integer(max_uses, USE_LIMIT, low=1, column=Invitation.max_uses)
     stakeholder_group = checked_group(round_, stakeholder_group)
-    limits.name(label, "label", column=Invitation.label, required=False)
-    limits.moment(expires_at, "expiry")
+    limits.name(label, LABEL, column=Invitation.label, required=False)
+    limits.moment(expires_at, EXPIRY)
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= utcnow()):
-        raise InvalidInput("the expiry must be a future time with a time zone")
+        raise InvalidInput(Message(EXPIRY_NOT_FUTURE), field="expires")
     if label.strip() and round_.anonymous and not multi_use:
-        raise InvalidInput(ANONYMOUS_LABEL.format(round=round_.name))
+        raise InvalidInput(Message(ANONYMOUS_LABEL, round=repr(round_.name)), field="label")
     assert round_.id is not None
     assert organisation.id is not None
     token = new_token()
@@ -143,11 +153,11 @@ def expiry_after_day(day: date, time_zone: str) -> datetime:
     """The moment a link that works until the end of ``day`` in ``time_zone`` expires (the
     next midnight there, in UTC). Raises :class:`InvalidInput` for a day that has passed or
     lies outside the years the database stores."""
-    limits.moment(datetime(day.year, day.month, day.day, tzinfo=UTC), "expiry")
+    limits.moment(datetime(day.year, day.month, day.day, tzinfo=UTC), EXPIRY)
     midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone(time_zone))
     expires = midnight.astimezone(UTC)
     if expires <= utcnow():
-        raise InvalidInput("the last day of the link has passed: choose today or a later day")
+        raise InvalidInput(Message(LAST_DAY_PASSED), field="expires")
     return expires
 
 
@@ -189,9 +199,9 @@ def create_batch(
     unit of work rolls back when one fails. Raises :class:`InvalidInput` beyond
     :data:`BATCH_LIMIT` links or for no organisation."""
     if not organisations:
-        raise InvalidInput("the project has no partner organisations to invite yet")
+        raise InvalidInput(Message(NO_PARTNERS), field="organisation")
     if len(organisations) * len(groups) > BATCH_LIMIT:
-        raise InvalidInput(f"one batch makes at most {BATCH_LIMIT} links")
+        raise InvalidInput(Message(BATCH_TOO_LARGE, limit=BATCH_LIMIT))
     made: list[NewLink] = []
     for organisation in organisations:
         for group in groups:
@@ -217,9 +227,9 @@ def links_of_round(session: Session, round_: Round, tokens: Sequence[str]) -> li
     list prints nothing rather than a sheet with someone else's link.
     """
     if not tokens:
-        raise InvalidInput("no links were sent")
+        raise InvalidInput(Message(NO_LINKS_SENT))
     if len(tokens) > BATCH_LIMIT:
-        raise InvalidInput(f"a sheet lists at most {BATCH_LIMIT} links")
+        raise InvalidInput(Message(SHEET_TOO_LARGE, limit=BATCH_LIMIT))
     unique = list(dict.fromkeys(tokens))
     hashes = {token: hash_token(token) for token in unique if is_token_shaped(token)}
     found = {

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import pycountry
 
-from app import limits
+from app import limits, locale_numbers
 from app.errors import InvalidInput
 from app.i18n import N_, Message
 from app.models import AreaType, Organisation, OrganisationKind
@@ -137,9 +137,23 @@ def check(
     )
 
 
-def parse_number(text: str, field: str, *, whole: bool) -> float | int | None:
-    """A number typed in a form or CSV cell ("" is none; "12,5" and "12.5" both work; spaces
-    and apostrophes as thousands separators are dropped). ``field``: its label (``N_``)."""
+def parse_number(
+    text: str, field: str, *, whole: bool, language: str | None = None
+) -> float | int | None:
+    """A number typed in a form or CSV cell ("" is none). ``field``: its label (``N_``).
+
+    With ``language`` (a page's) it is read as that language writes numbers
+    (:func:`app.locale_numbers.parse_number`, as respondents' number answers: "1.500" on a
+    German page is 1500, "1,5" one and a half; separators that do not fit are refused). A CSV
+    file has no language: "12,5" and "12.5" both work, spaces and apostrophes as thousands
+    separators are dropped."""
+    if language is not None and text.strip():
+        number = locale_numbers.parse_number(text, language)
+        if whole and (number is None or number != number.to_integral_value()):
+            raise limits.field_problem(field, Message(NOT_WHOLE, value=shorten(text)))
+        if number is None:
+            raise limits.field_problem(field, Message(NOT_NUMBER, value=shorten(text)))
+        return int(number) if whole else float(number)
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace("'", "")
     if not cleaned:
         return None
@@ -168,10 +182,13 @@ def _collect(problems: list[InvalidInput], check_one: Callable[[], _T]) -> _T | 
         return None
 
 
-def problems_of(cells: Mapping[str, str]) -> tuple[PartnerFields | None, list[InvalidInput]]:
+def problems_of(
+    cells: Mapping[str, str], language: str | None = None
+) -> tuple[PartnerFields | None, list[InvalidInput]]:
     """A partner from typed texts (a form or a CSV row; missing optional ones are empty) and
     every problem of it, one per field, in the form's order: ``(fields, [])`` or
-    ``(None, problems)``."""
+    ``(None, problems)``. ``language``: the page's, whose number format the numbers follow
+    (None: a CSV row, see :func:`parse_number`)."""
     problems: list[InvalidInput] = []
     name = _collect(
         problems,
@@ -181,10 +198,12 @@ def problems_of(cells: Mapping[str, str]) -> tuple[PartnerFields | None, list[In
     kind = _collect(
         problems, lambda: kind_value(cells.get("kind") or OrganisationKind.REGION.value)
     )
-    population = _collect(problems, lambda: _population(cells.get("population", "")))
+    population = _collect(problems, lambda: _population(cells.get("population", ""), language))
     share = _collect(
         problems,
-        lambda: share_value(parse_number(cells.get("foreign_born_share", ""), SHARE, whole=False)),
+        lambda: share_value(
+            parse_number(cells.get("foreign_born_share", ""), SHARE, whole=False, language=language)
+        ),
     )
     area = _collect(problems, lambda: area_value(cells.get("area_type") or None))
     if problems or name is None or kind is None or country is None:
@@ -192,17 +211,17 @@ def problems_of(cells: Mapping[str, str]) -> tuple[PartnerFields | None, list[In
     return PartnerFields(name, country, kind, population, share, area), []
 
 
-def _population(text: str) -> int | None:
-    population = parse_number(text, POPULATION, whole=True)
+def _population(text: str, language: str | None) -> int | None:
+    population = parse_number(text, POPULATION, whole=True, language=language)
     if population is None:
         return None
     return limits.integer(int(population), POPULATION, column=Organisation.population)
 
 
-def from_texts(cells: Mapping[str, str]) -> PartnerFields:
+def from_texts(cells: Mapping[str, str], language: str | None = None) -> PartnerFields:
     """A partner from typed texts (a form or a CSV row); :class:`InvalidInput` with every
     problem (``detail`` joins them; ``problems`` lists each field's)."""
-    fields, problems = problems_of(cells)
+    fields, problems = problems_of(cells, language)
     if len(problems) == 1:
         raise problems[0]
     if problems:

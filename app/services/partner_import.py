@@ -38,6 +38,10 @@ ON_LINE = N_("line %(line)s: %(problem)s")
 NOT_IMPORTED = N_("nothing was imported: %(problems)s")
 AND_MORE = N_("%(problems)s (and %(more)s more)")
 NOT_DECODABLE = N_("byte %(position)s is neither UTF-8 nor Windows-1252 text")
+UTF16 = N_(
+    "the file is UTF-16 text; only UTF-8 and Windows-1252 are accepted: save it as "
+    "“CSV UTF-8” and import it again"
+)
 MISSING_COLUMNS = N_("missing column(s) %(names)s; %(expected)s")
 UNKNOWN_COLUMNS = N_("unknown column(s) %(names)s; %(expected)s")
 EXPECTED_COLUMNS = N_("expected %(required)s and optionally %(optional)s")
@@ -89,7 +93,11 @@ class ImportRefused(InvalidInput):
 
 
 def decode(raw: bytes) -> str:
-    """The file's text: UTF-8 (BOM dropped), else Windows-1252."""
+    """The file's text: UTF-8 (BOM dropped), else Windows-1252; UTF-16 (a byte-order mark or
+    the zero bytes of Latin letters) is refused naming the encoding, since Windows-1252 would
+    read it as letters between zero bytes."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw[:200]:
+        raise ImportRefused([RowProblem(1, Message(UTF16))])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

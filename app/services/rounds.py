@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func
+from sqlalchemy import func, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app import limits, stakeholder_groups
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import N_, Message
 from app.models import (
     Invitation,
     Project,
@@ -46,6 +48,57 @@ REASON_LENGTH = 200
 """The longest reason for reopening a round (one line; the audit log keeps it whole)."""
 MAX_GROUPS = 50
 """The most stakeholder groups a round may have."""
+
+# What pages show, translated there (app/translations); the API and CLI read the English.
+ROUND_NAME, NOTICE_VERSION = N_("round name"), N_("notice version")
+MIN_GROUP_SIZE, REASON = N_("minimum group size"), N_("reason")
+OPENING_TIME, CLOSING_TIME = N_("opening time"), N_("closing time")
+GROUP_KEY = N_("stakeholder group key")
+CHANGED_MESSAGE = N_(
+    "Someone else changed this round since this page was loaded, so nothing from this page "
+    "was saved. The round's current settings are shown; what you typed is kept in the form."
+)
+HAS_RESPONSES = N_(
+    "round %(round)s has %(count)s response(s): its settings can no longer change (only its "
+    "closing day)"
+)
+NAME_TAKEN = N_("project %(project)s already has a round %(round)s")
+TOO_MANY_GROUPS = N_("stakeholder groups: %(count)s given, at most %(limit)s allowed")
+GROUP_KEY_SHAPE = N_(
+    "stakeholder group key %(key)s: use lower-case letters, digits and hyphens, such as "
+    "civil-society"
+)
+GROUP_TWICE = N_("stakeholder group %(key)s is given twice")
+GROUP_LABEL = N_("stakeholder group %(key)s label (%(language)s)")
+NOT_A_LANGUAGE = N_(
+    "%(what)s: %(language)s is not a language of this questionnaire (%(languages)s)"
+)
+CLOSES_BEFORE_OPENING = N_("a round must close after it opens")
+VERSION_RETIRED = N_("questionnaire %(slug)s %(version)s is retired: no new rounds")
+VERSION_UNPUBLISHED = N_("questionnaire %(slug)s %(version)s is not published: no rounds yet")
+IS_CLOSED = N_("round %(round)s is closed: reopen it, with a reason, to accept answers again")
+NOT_LATER = N_("the new closing day must be later than the current one")
+NOT_CLOSED = N_("round %(round)s is not closed")
+CLOSING_PASSED = N_("the closing day has passed: give a new one to reopen the round")
+NOT_FUTURE = N_("the closing day must lie in the future")
+NOT_A_GROUP_OF_ROUND = N_(
+    "stakeholder group %(key)s is not one of the round's groups (%(allowed)s)"
+)
+GROUP_SHAPE = N_(
+    "stakeholder group %(key)s: use lower-case letters, digits and hyphens, such as civil-society"
+)
+NO_ROUND = N_("project %(project)s has no round %(round)s")
+
+
+class RoundChanged(Conflict):
+    """A round form posted a revision that is no longer the stored one (another tab or person
+    changed the round meanwhile): nothing was written; ``current_revision`` is the stored one."""
+
+    type_slug = "round-changed"
+
+    def __init__(self, current: int) -> None:
+        super().__init__(CHANGED_MESSAGE, current_revision=current)
+        self.current = current
 
 
 @dataclass(frozen=True)
@@ -155,18 +208,20 @@ def update_round(
     version: str,
     settings: RoundSettings,
     *,
+    seen: int | None = None,
     actor: str = audit.OPERATOR,
 ) -> Round:
     """Change every setting of a round, its questionnaire version included, while nobody has
     answered it: once a response row exists (a draft counts) :class:`Conflict`. A round may
-    keep a version retired since it was created, but not move to one. Other errors as for
-    :func:`create_round`. Flushes, no commit."""
+    keep a version retired since it was created, but not move to one. ``seen`` is the
+    revision the caller showed (None: no check, as in a CLI command that reads and writes at
+    once); another one is :class:`RoundChanged`. Other errors as for :func:`create_round`.
+    Flushes, no commit."""
+    _count_change(session, round_, seen)
     answered = response_count(session, round_)
     if answered:
         raise Conflict(
-            f"round {round_.name!r} has {answered} response(s): its settings can no longer "
-            "change (only its closing date)",
-            round=round_.name,
+            Message(HAS_RESPONSES, round=repr(round_.name), count=answered), round=round_.name
         )
     row = _version_row(session, slug_of_questionnaire, version)
     if row.id != round_.questionnaire_version_id:  # keeping a version retired since is fine
@@ -213,10 +268,12 @@ def _apply(
     found = find_round(session, project, settings.name)
     if found is not None and found is not round_:
         raise Conflict(
-            f"project {project.slug!r} already has a round {settings.name!r}",
+            Message(NAME_TAKEN, project=repr(project.slug), round=repr(settings.name)),
             project=project.slug,
             round=settings.name,
         )
+    if settings.closes_at is not None and settings.closes_at != round_.closes_at:
+        _check_future(settings.closes_at)  # else a new round would start closed, unnoticed
     round_.name = settings.name
     round_.opens_at = settings.opens_at
     round_.closes_at = settings.closes_at
@@ -236,25 +293,22 @@ def check_settings(
     in a language the questionnaire version does not have, over-long texts or control
     characters (line breaks only in notices), a group key that is not a slug or comes twice,
     more than :data:`MAX_GROUPS` groups."""
-    limits.name(settings.name, "round name", column=Round.name)
-    limits.text(
-        settings.notice_version, "notice version", column=Round.notice_version, required=True
-    )
-    limits.moment(settings.opens_at, "opening time")
-    limits.moment(settings.closes_at, "closing time")
-    _check_window(settings.opens_at, settings.closes_at)
+    limits.name(settings.name, ROUND_NAME, column=Round.name)
+    limits.text(settings.notice_version, NOTICE_VERSION, column=Round.notice_version, required=True)
+    limits.moment(settings.opens_at, OPENING_TIME)
+    limits.moment(settings.closes_at, CLOSING_TIME)
+    check_window(settings.opens_at, settings.closes_at)
     if settings.min_group_size is not None:
-        limits.integer(settings.min_group_size, "minimum group size", low=1)
+        limits.integer(settings.min_group_size, MIN_GROUP_SIZE, low=1)
     notices: dict[str, str] = {}
     for language, text in settings.privacy_notices.items():
-        _check_language(language, definition, "privacy notice")
+        _check_language(language, definition, N_("privacy notice"))
         limits.text(text, f"privacy notice ({language})", length=NOTICE_LENGTH, multiline=True)
         if text.strip():
             notices[language] = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(settings.stakeholder_groups) > MAX_GROUPS:
         raise InvalidInput(
-            f"stakeholder groups: {len(settings.stakeholder_groups)} given, at most "
-            f"{MAX_GROUPS} allowed",
+            Message(TOO_MANY_GROUPS, count=len(settings.stakeholder_groups), limit=MAX_GROUPS),
             field="groups",
         )
     groups: list[StakeholderGroup] = []
@@ -266,58 +320,83 @@ def check_settings(
 def _checked_group(
     group: StakeholderGroup, definition: Definition, taken: set[str]
 ) -> StakeholderGroup:
-    key = limits.text(
-        group.key, "stakeholder group key", column=Invitation.stakeholder_group, required=True
-    )
+    key = limits.text(group.key, GROUP_KEY, column=Invitation.stakeholder_group, required=True)
     if not stakeholder_groups.SLUG.fullmatch(key):
-        raise InvalidInput(
-            f"stakeholder group key {shorten(key)}: use lower-case letters, digits and "
-            "hyphens, such as civil-society",
-            field="groups",
-        )
+        raise InvalidInput(Message(GROUP_KEY_SHAPE, key=shorten(key)), field="groups")
     if key in taken:
-        raise InvalidInput(f"stakeholder group {key!r} is given twice", field="groups")
+        raise InvalidInput(Message(GROUP_TWICE, key=repr(key)), field="groups")
     labels: dict[str, str] = {}
     for language, label in group.labels.items():
-        _check_language(language, definition, f"stakeholder group {key!r}")
-        limits.name(
-            label,
-            f"stakeholder group {key!r} label ({language})",
-            length=LABEL_LENGTH,
-            required=False,
+        _check_language(
+            language, definition, Message(N_("stakeholder group %(key)s"), key=repr(key))
         )
+        problem = limits.text_error(label, length=LABEL_LENGTH) or limits.name_error(label)
+        if problem is not None:
+            raise InvalidInput(
+                Message(
+                    limits.FIELD_PROBLEM,
+                    field=Message(GROUP_LABEL, key=repr(key), language=language),
+                    problem=problem,
+                ),
+                field="groups",
+            )
         if label.strip():
             labels[language] = label.strip()
     return StakeholderGroup(key, labels)
 
 
-def _check_language(language: str, definition: Definition, what: str) -> None:
+def _check_language(language: str, definition: Definition, what: str | Message) -> None:
     if language not in definition.languages:
         raise InvalidInput(
-            f"{what}: {shorten(language)} is not a language of this questionnaire "
-            f"({', '.join(definition.languages)})",
+            Message(
+                NOT_A_LANGUAGE,
+                what=Message(what) if isinstance(what, str) else what,
+                language=shorten(language),
+                languages=", ".join(definition.languages),
+            ),
             field="language",
         )
 
 
-def _check_window(opens_at: datetime | None, closes_at: datetime | None) -> None:
+def check_window(opens_at: datetime | None, closes_at: datetime | None) -> None:
+    """:class:`InvalidInput` unless a round closes after it opens (either may be None)."""
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
-        raise InvalidInput("a round must close after it opens", field="closes")
+        raise InvalidInput(Message(CLOSES_BEFORE_OPENING), field="closes")
 
 
 def _check_usable(row: QuestionnaireVersion, slug: str) -> None:
     if row.status == VersionStatus.RETIRED:
         raise Conflict(
-            f"questionnaire {slug} {row.version} is retired: no new rounds",
+            Message(VERSION_RETIRED, slug=slug, version=row.version),
             slug=slug,
             version=row.version,
         )
     if row.status != VersionStatus.PUBLISHED:
         raise Conflict(
-            f"questionnaire {slug} {row.version} is not published: no rounds yet",
+            Message(VERSION_UNPUBLISHED, slug=slug, version=row.version),
             slug=slug,
             version=row.version,
         )
+
+
+def _count_change(session: Session, round_: Round, seen: int | None) -> None:
+    """Count one change of ``round_``'s settings, if it is still at revision ``seen`` (None:
+    the one loaded): a compare-and-set (``UPDATE ... WHERE revision = :seen``), as drafts do
+    (:mod:`app.services.responses`), so a change committed meanwhile by another request, even
+    one running at the same moment on PostgreSQL, is :class:`RoundChanged`, never overwritten.
+    Flushes."""
+    expected = round_.revision if seen is None else seen
+    if expected != round_.revision:
+        raise RoundChanged(round_.revision)
+    result = session.exec(
+        update(Round)
+        .where(col(Round.id) == round_.id, col(Round.revision) == expected)
+        .values(revision=expected + 1)
+    )
+    if result.rowcount != 1:
+        current = session.exec(select(Round.revision).where(col(Round.id) == round_.id)).first()
+        raise RoundChanged(current if current is not None else expected)
+    set_committed_value(round_, "revision", expected + 1)
 
 
 def round_state(round_: Round, now: datetime | None = None) -> RoundState:
@@ -330,9 +409,13 @@ def round_state(round_: Round, now: datetime | None = None) -> RoundState:
     return RoundState.OPEN
 
 
-def close_round(session: Session, round_: Round, *, actor: str = audit.OPERATOR) -> Round:
-    """Close a round now (idempotent: closing a closed round keeps the first time)."""
+def close_round(
+    session: Session, round_: Round, *, seen: int | None = None, actor: str = audit.OPERATOR
+) -> Round:
+    """Close a round now (idempotent: closing a closed round keeps the first time).
+    ``seen``: the revision the caller showed, as for :func:`update_round`."""
     if round_.closed_at is None:
+        _count_change(session, round_, seen)
         round_.closed_at = utcnow()
         session.add(round_)
         audit.record(
@@ -347,26 +430,28 @@ def close_round(session: Session, round_: Round, *, actor: str = audit.OPERATOR)
 
 
 def extend_round(
-    session: Session, round_: Round, closes_at: datetime, *, actor: str = audit.OPERATOR
+    session: Session,
+    round_: Round,
+    closes_at: datetime,
+    *,
+    seen: int | None = None,
+    actor: str = audit.OPERATOR,
 ) -> Round:
     """Move the closing time of a round that has not closed yet to the later ``closes_at``.
 
-    Raises :class:`Conflict` for a closed round (it is reopened, with a reason, instead) and
+    Raises :class:`RoundChanged` when ``seen`` (as for :func:`update_round`) is stale,
+    :class:`Conflict` for a closed round (it is reopened, with a reason, instead) and
     :class:`InvalidInput` for a time not after the current closing time, the opening time and
     now. Allowed with responses. Flushes, no commit.
     """
+    _count_change(session, round_, seen)
     if round_state(round_) is RoundState.CLOSED:
-        raise Conflict(
-            f"round {round_.name!r} is closed: reopen it, with a reason, to accept answers again",
-            round=round_.name,
-        )
-    limits.moment(closes_at, "closing time")
+        raise Conflict(Message(IS_CLOSED, round=repr(round_.name)), round=round_.name)
+    limits.moment(closes_at, CLOSING_TIME)
     if round_.closes_at is not None and closes_at <= round_.closes_at:
-        raise InvalidInput(
-            "the new closing date must be later than the current one", field="closes"
-        )
+        raise InvalidInput(Message(NOT_LATER), field="closes")
     _check_future(closes_at)
-    _check_window(round_.opens_at, closes_at)
+    check_window(round_.opens_at, closes_at)
     previous = round_.closes_at
     round_.closes_at = closes_at
     session.add(round_)
@@ -390,28 +475,28 @@ def reopen_round(
     reason: str,
     *,
     closes_at: datetime | None = None,
+    seen: int | None = None,
     actor: str = audit.OPERATOR,
 ) -> Round:
     """Accept answers again in a closed round; the reason (required, one line) goes into the
     audit log. A round whose closing time has passed needs a new, future ``closes_at``.
 
-    Raises :class:`Conflict` when the round is not closed, :class:`InvalidInput` for a blank,
+    Raises :class:`RoundChanged` when ``seen`` (as for :func:`update_round`) is stale,
+    :class:`Conflict` when the round is not closed, :class:`InvalidInput` for a blank,
     over-long or multi-line reason or a closing time in the past or before the opening time.
     Flushes, no commit.
     """
+    _count_change(session, round_, seen)
     if round_state(round_) is not RoundState.CLOSED:
-        raise Conflict(f"round {round_.name!r} is not closed", round=round_.name)
-    limits.text(reason, "reason", length=REASON_LENGTH, required=True)
-    limits.moment(closes_at, "closing time")
+        raise Conflict(Message(NOT_CLOSED, round=repr(round_.name)), round=round_.name)
+    limits.text(reason, REASON, length=REASON_LENGTH, required=True)
+    limits.moment(closes_at, CLOSING_TIME)
     new_closing = closes_at if closes_at is not None else round_.closes_at
     if new_closing is not None:
         if closes_at is None and new_closing <= utcnow():
-            raise InvalidInput(
-                "the closing date has passed: give a new one to reopen the round",
-                field="closes",
-            )
+            raise InvalidInput(Message(CLOSING_PASSED), field="closes")
         _check_future(new_closing)
-        _check_window(round_.opens_at, new_closing)
+        check_window(round_.opens_at, new_closing)
     round_.closed_at = None
     round_.closes_at = new_closing
     session.add(round_)
@@ -431,7 +516,7 @@ def reopen_round(
 
 def _check_future(closes_at: datetime) -> None:
     if closes_at <= utcnow():
-        raise InvalidInput("the new closing date must lie in the future", field="closes")
+        raise InvalidInput(Message(NOT_FUTURE), field="closes")
 
 
 def response_count(session: Session, round_: Round) -> int:
@@ -486,20 +571,15 @@ def checked_group(round_: Round, key: str | None) -> str | None:
     and aggregates would show is always one of these."""
     if not key:
         return None
-    limits.text(key, "stakeholder group", length=GROUP_KEY_LENGTH)
+    limits.text(key, N_("stakeholder group"), length=GROUP_KEY_LENGTH)
     keys = [group.key for group in groups_of(round_)]
     if keys and key not in keys:
         raise InvalidInput(
-            f"stakeholder group {shorten(key)} is not one of the round's groups "
-            f"({', '.join(keys)})",
+            Message(NOT_A_GROUP_OF_ROUND, key=shorten(key), allowed=", ".join(keys)),
             field="group",
         )
     if not keys and not stakeholder_groups.SLUG.fullmatch(key):
-        raise InvalidInput(
-            f"stakeholder group {shorten(key)}: use lower-case letters, digits and hyphens, "
-            "such as civil-society",
-            field="group",
-        )
+        raise InvalidInput(Message(GROUP_SHAPE, key=shorten(key)), field="group")
     return key
 
 
@@ -543,6 +623,7 @@ def set_anonymous(session: Session, round_: Round, anonymous: bool) -> Round:
     """
     if round_.anonymous == anonymous:
         return round_
+    _count_change(session, round_, None)
     responses = response_count(session, round_)
     if responses:
         raise Conflict(
@@ -568,7 +649,7 @@ def get_round(session: Session, project: Project, name: str) -> Round:
     round_ = find_round(session, project, name)
     if round_ is None:
         raise NotFound(
-            f"project {project.slug!r} has no round {shorten(name)}",
+            Message(NO_ROUND, project=repr(project.slug), round=shorten(name)),
             project=project.slug,
             round=name,
         )

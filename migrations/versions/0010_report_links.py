@@ -4,7 +4,7 @@
 shows, who made it and when, when it was revoked and last opened.
 
 Revision ID: 0010_report_links
-Revises: 0008_cross_project_tokens
+Revises: 0009_idempotent_answers
 Create Date: 2026-12-01 06:40:00
 """
 from collections.abc import Sequence

@@ -5,7 +5,7 @@ status (queued, running, done, failed) claimed by a worker with a compare-and-se
 written so far of the total, an error, the file under the data directory and when it expires.
 
 Revision ID: 0011_export_jobs
-Revises: 0008_cross_project_tokens
+Revises: 0010_report_links
 Create Date: 2026-12-01 06:40:00
 """
 from collections.abc import Sequence

@@ -58,7 +58,7 @@ def faulty(app: FastAPI) -> Iterator[TestClient]:
         "duplicate": _duplicate_project,
         "data-error": _refused(DataError("INSERT", {}, Exception(SECRET))),
         "database-down": _refused(OperationalError("SELECT 1", {}, Exception(SECRET))),
-        "too-large": _refused(PayloadTooLarge(10)),
+        "too-large": _refused(PayloadTooLarge(1_000_000)),
     }
     for name, route in failures.items():
         for prefix in ("/api/v1/test", "/test"):

@@ -20,7 +20,7 @@ INVITE = ("invite", "net", "Baseline", "Saxony")
 def _nothing_added(network: Radar) -> None:
     assert network("projects", "list").stdout.splitlines() == ["net\tNetwork\tmin group 3"]
     assert network("organisations", "list", "net").stdout.splitlines() == ["Saxony\tDE\tregion"]
-    assert network("rounds", "list", "net").stdout.splitlines() == ["Baseline\t1.0\topen"]
+    assert network("rounds", "list", "net").stdout.splitlines() == ["Baseline\t1.0\topen\tcloses -"]
     assert network("invitations", "list", "net", "Baseline").stdout == ""
 
 

@@ -86,9 +86,9 @@ def test_retired_version_cannot_start_a_round(network: Radar) -> None:
 
 
 def test_rounds_list_and_close(network: Radar) -> None:
-    assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\topen"
+    assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\topen\tcloses -"
     assert network("rounds", "close", "net", "Baseline").exit_code == 0
-    assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\tclosed"
+    assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\tclosed\tcloses -"
     fails(
         network("invite", "net", "Baseline", "Saxony"),
         "round 'Baseline' is closed: no new invitations",
@@ -113,14 +113,18 @@ def test_bad_date_fails_with_one_line(network: Radar) -> None:
     )
 
 
-def test_dates_are_utc_days_and_closing_means_end_of_day() -> None:
+def test_dates_are_service_days_and_closing_means_end_of_day(cli_env: Settings) -> None:
+    """Days are read in the service's time zone (Berlin here), as pages read them."""
+    assert cli_env.time_zone == "Europe/Berlin"
     end = parse_moment("--closes", "2027-01-31", end_of_day=True)
-    assert end == datetime(2027, 2, 1, tzinfo=UTC)
+    assert end == datetime(2027, 1, 31, 23, tzinfo=UTC)  # midnight in Berlin
     assert parse_moment("--opens", "2027-01-31", end_of_day=False) == datetime(
-        2027, 1, 31, tzinfo=UTC
+        2027, 1, 30, 23, tzinfo=UTC
     )
     exact = parse_moment("--closes", "2027-01-31T12:30", end_of_day=True)
-    assert exact == datetime(2027, 1, 31, 12, 30, tzinfo=UTC)
+    assert exact == datetime(2027, 1, 31, 11, 30, tzinfo=UTC)
+    given = parse_moment("--closes", "2027-01-31T12:30+00:00", end_of_day=True)
+    assert given == datetime(2027, 1, 31, 12, 30, tzinfo=UTC)
 
 
 def test_invite_prints_working_links(network: Radar, engine: Engine, cli_env: Settings) -> None:
@@ -372,7 +376,11 @@ def test_rounds_create_refuses_bad_settings(network: Radar, tmp_path: Any) -> No
         network(*CREATE_R2, "--opens", "2027-02-01", "--closes", "2027-01-31"),
         "a round must close after it opens",
     )
-    assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\topen"  # no R2
+    assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\topen\tcloses -"
+    fails(
+        network(*CREATE_R2, "--closes", "2020-01-31"),
+        "the closing day must lie in the future",
+    )
 
 
 def test_rounds_extend_and_reopen(network: Radar, engine: Engine) -> None:
@@ -388,7 +396,8 @@ def test_rounds_extend_and_reopen(network: Radar, engine: Engine) -> None:
     )
     reopened = network("rounds", "reopen", "net", "Baseline", "--reason", "late partner")
     assert reopened.exit_code == 0, reopened.output
-    assert network("rounds", "list", "net").stdout.strip() == "Baseline\t1.0\topen"
+    listed = network("rounds", "list", "net").stdout.strip()
+    assert listed == "Baseline\t1.0\topen\tcloses 2999-01-31"
     with Session(engine) as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "round.reopen")).one()
     assert event.detail["reason"] == "late partner"

@@ -106,7 +106,7 @@ def test_extend_and_reopen_change_only_the_window_and_are_audited(session: Sessi
         rounds.extend_round(session, round_, utcnow() + timedelta(days=20))
     with pytest.raises(InvalidInput, match="reason: contains the control character"):
         rounds.reopen_round(session, round_, "more\ntime")
-    with pytest.raises(InvalidInput, match="closing date must lie in the future"):
+    with pytest.raises(InvalidInput, match="closing day must lie in the future"):
         rounds.reopen_round(session, round_, "more time", closes_at=utcnow() - timedelta(days=1))
     rounds.reopen_round(session, round_, "Two partners asked for more time", actor="ana")
     assert rounds.round_state(round_) is rounds.RoundState.OPEN
@@ -124,7 +124,7 @@ def test_a_round_whose_end_has_passed_needs_a_new_closing_date_to_reopen(
         opens_at=utcnow() - timedelta(days=10),
         closes_at=utcnow() - timedelta(days=1),
     )
-    with pytest.raises(InvalidInput, match="the closing date has passed"):
+    with pytest.raises(InvalidInput, match="the closing day has passed"):
         rounds.reopen_round(session, network.round, "late partner")
     rounds.reopen_round(
         session, network.round, "late partner", closes_at=utcnow() + timedelta(days=7)

@@ -102,7 +102,7 @@ def test_bad_filters_are_refused_alike_on_every_database(
 ) -> None:
     for query, message in [
         ("days=abc", "days: must be a whole number"),
-        ("days=0", "days must be between 1 and 3650"),
+        ("days=0", "days must be between 1 and 3,650"),
         ("days=99999999999999999999999", "days: must be a whole number"),
         ("offset=-1", "offset: must be a whole number"),
         ("actor=a%00b", "actor: contains"),

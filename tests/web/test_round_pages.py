@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -130,7 +131,7 @@ BAD = [
     (
         {"notice-de": "x" * 20_001},
         422,
-        "privacy notice (de): 20001 characters, at most 20000 allowed",
+        "privacy notice (de): 20,001 characters, at most 20,000 allowed",
     ),
     (
         {"group-0-label-en": "Civil\x07society"},
@@ -259,7 +260,7 @@ def test_extend_close_and_reopen_with_a_reason(
     assert "State: open" in page.text
     earlier = page.submit({"closes": "2027-03-01"}, f"{base}/extend")
     assert earlier.status == 422
-    assert "the new closing date must be later than the current one" in earlier.text
+    assert "the new closing day must be later than the current one" in earlier.text
     extended = page.submit({"closes": "2027-12-31"}, f"{base}/extend")
     assert extended.status == 200
     assert _stored(reader)[0].closes_at == times.end_of_day(date(2027, 12, 31), settings.time_zone)
@@ -286,7 +287,12 @@ def test_a_closed_round_is_reopened_not_extended(logged_in: TestClient, reader: 
     base = f"/projects/net/rounds/{round_.id}"
     page.submit({}, f"{base}/close")
     refused = logged_in.post(
-        f"{base}/extend", data={"csrf_token": page.csrf, "closes": "2028-01-31"}
+        f"{base}/extend",
+        data={
+            "csrf_token": page.csrf,
+            "revision": _revision(page, base) + 1,
+            "closes": "2028-01-31",
+        },
     )
     assert refused.status_code == 409
     assert "is closed: reopen it, with a reason" in refused.text
@@ -398,3 +404,118 @@ def test_a_round_with_its_own_notice_in_every_language(
     german = Page.get(client, f"/r/{token}?lang=de").text
     assert NOTICE_DE in german
     assert NOTICE_EN not in german
+
+
+def _revision(page: Page, base: str) -> int:
+    """The round revision a round page's forms carry."""
+    return int(page.hidden(f"{base}/extend")["revision"])
+
+
+def test_two_tabs_editing_one_round_lose_no_edit(logged_in: TestClient, reader: Reader) -> None:
+    first, round_ = _round_page(logged_in, reader)
+    second = Page.get(logged_in, first.url)
+    action = f"/projects/net/rounds/{round_.id}"
+    assert second.submit(_form(name="Saved in tab two"), action).status == 200
+    stale = first.submit(_form(name="Typed in tab one", min_group_size="7"), action)
+    assert stale.status == 409
+    assert "Someone else changed this round since this page was loaded" in stale.text
+    assert "The round as it is now" in stale.text
+    assert "<dd>Saved in tab two</dd>" in stale.text  # the current values ...
+    assert 'value="Typed in tab one"' in stale.text  # ... and what was typed, kept
+    assert 'value="7"' in stale.text
+    assert _stored(reader)[0].name == "Saved in tab two"
+    again = stale.submit(_form(name="Typed in tab one"), action)  # a deliberate second save
+    assert again.status == 200, again.text
+    assert _stored(reader)[0].name == "Typed in tab one"
+
+
+def test_extend_close_and_reopen_count_as_changes(logged_in: TestClient, reader: Reader) -> None:
+    page, round_ = _open_round(logged_in, reader)
+    base = f"/projects/net/rounds/{round_.id}"
+    before = _stored(reader)[0].revision
+    extended = page.submit({"closes": "2027-12-31"}, f"{base}/extend")
+    assert _stored(reader)[0].revision == before + 1
+    stale_close = page.submit({}, f"{base}/close")  # loaded before the extension
+    assert stale_close.status == 409
+    assert "Someone else changed this round" in stale_close.text
+    assert _stored(reader)[0].closed_at is None
+    stale_settings = page.submit(_form(name="Old tab"), base)
+    assert stale_settings.status == 409
+    assert _stored(reader)[0].name == "Baseline 2027"
+    closed = extended.submit({}, f"{base}/close")
+    assert "State: closed" in closed.text
+    posted = logged_in.post(
+        f"{base}/reopen",
+        data={
+            "csrf_token": page.csrf,
+            "revision": str(_revision(extended, base)),  # from before the close
+            "reason": "late partner",
+            "closes": "2028-01-31",
+        },
+    )
+    stale_reopen = Page(logged_in, base, posted.status_code, posted.text)
+    assert stale_reopen.status == 409
+    assert 'value="late partner"' in stale_reopen.text  # the reason typed is kept
+    reopened = stale_reopen.submit({"reason": "late partner"}, f"{base}/reopen")
+    assert "State: open" in reopened.text
+    assert _stored(reader)[0].revision == before + 3
+
+
+def test_every_problem_of_the_form_is_shown_beside_its_field(
+    logged_in: TestClient, reader: Reader
+) -> None:
+    page = _create(
+        logged_in, name=" ", opens="soon", closes="2027-13-01", min_group_size="2147483648"
+    )
+    assert page.status == 422
+    for field, message in [
+        ("name", "round name: must not be empty"),
+        ("opens", "opening day: &#39;soon&#39; is not a date such as 2027-01-31"),
+        ("closes", "closing day: &#39;2027-13-01&#39; is not a date"),
+        (
+            "min_group_size",
+            "minimum group size: 2147483648 is not a whole number from 1 to 2,147,483,647",
+        ),
+    ]:
+        assert f'id="e-{field}"' in page.text, field
+        assert message in page.text, message
+    assert 'value="2147483648"' in page.text
+    largest = _create(logged_in, min_group_size="2147483647")
+    assert largest.status == 200, largest.text
+    assert _stored(reader)[0].min_group_size == 2147483647
+
+
+def test_a_closing_day_in_the_past_is_refused(logged_in: TestClient, reader: Reader) -> None:
+    page = _create(logged_in, opens="2020-01-01", closes="2020-01-31")
+    assert page.status == 422
+    assert "closing day must lie in the future" in page.text
+    assert _stored(reader) == []
+
+
+def test_the_cli_and_the_page_show_the_same_closing_day(
+    logged_in: TestClient, reader: Reader, radar: Callable[..., Any], settings: Settings
+) -> None:
+    """Days typed on the command line are days in the service's time zone, as on pages
+    (Berlin here: a UTC day would end at 02:00 on 1 August and show as 1 August)."""
+    assert settings.time_zone == "Europe/Berlin"
+    made = radar(
+        "rounds",
+        "create",
+        "net",
+        "Summer",
+        "--questionnaire",
+        "mini",
+        "--version",
+        "1.0",
+        "--closes",
+        "2027-07-31",
+    )
+    assert made.exit_code == 0, made.output
+    assert radar("rounds", "list", "net").stdout == "Summer\t1.0\topen\tcloses 2027-07-31\n"
+    [round_] = _stored(reader)
+    page = Page.get(logged_in, f"/projects/net/rounds/{round_.id}")
+    assert "Answers are accepted until the end of 31 July 2027." in page.text
+    assert 'name="closes" type="date" value="2027-07-31"' in page.text
+    extended = radar("rounds", "extend", "net", "Summer", "--closes", "2027-08-31")
+    assert extended.stdout == "round 'Summer' now accepts answers until the end of 2027-08-31\n"
+    assert "until the end of 31 August 2027" in Page.get(logged_in, page.url).text

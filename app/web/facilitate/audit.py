@@ -18,6 +18,7 @@ from starlette.datastructures import QueryParams
 from app import links
 from app.deps import SessionDep
 from app.errors import InvalidInput, NotFound
+from app.i18n import N_, Message
 from app.models import Project
 from app.services import audit, members
 from app.services.paging import MAX_OFFSET, Slice
@@ -26,6 +27,7 @@ from app.web.facilitate.access import AREA, NOT_FOUND_MESSAGE, FacilitatorDep, r
 router = APIRouter(dependencies=AREA)
 
 PAGE_SIZE = 50
+NOT_WHOLE = N_("%(field)s: must be a whole number")
 FILTERS = ("project", "action", "actor", "object_type", "days")
 
 
@@ -36,7 +38,7 @@ def _number(params: QueryParams, name: str, *, default: int | None) -> int | Non
     if not text:
         return default
     if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_OFFSET)):
-        raise InvalidInput(f"{name}: must be a whole number", field=name)
+        raise InvalidInput(Message(NOT_WHOLE, field=name), field=name)
     return int(text)
 
 
@@ -53,7 +55,7 @@ def audit_log(request: Request, session: SessionDep, facilitator: FacilitatorDep
         chosen = next((p for p in reachable if p.slug == typed["project"]), None)
         if chosen is None:
             raise NotFound(NOT_FOUND_MESSAGE)
-    error = None
+    error: Message | str | None = None
     found: Slice[Any] = Slice([], 0, PAGE_SIZE, 0)
     try:
         wanted = audit.EventFilter(
@@ -67,7 +69,7 @@ def audit_log(request: Request, session: SessionDep, facilitator: FacilitatorDep
         offset = _number(params, "offset", default=0) or 0
         found = audit.page_events(session, wanted, PAGE_SIZE, offset)
     except InvalidInput as problem:
-        error = problem.detail
+        error = problem.message
 
     def page_link(offset: int) -> str:
         query = {name: value for name, value in typed.items() if value}

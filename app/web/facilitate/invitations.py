@@ -27,7 +27,7 @@ from app import links, stakeholder_groups
 from app.db_types import utcnow
 from app.deps import SessionDep
 from app.errors import InvalidInput
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.models import Organisation, Project, Round
 from app.services import invitations, projects, rounds, spreadsheet
 from app.services.invitations import NewLink
@@ -43,6 +43,7 @@ from app.web.facilitate.access import (
     redirect,
     render,
 )
+from scoring import shorten
 
 router = APIRouter(dependencies=AREA)
 
@@ -58,6 +59,15 @@ STATES = {
 GROUP_MESSAGE = N_(
     "stakeholder group: use lower-case letters, digits and hyphens, such as civil-society"
 )
+KINDS = ("single", "multi")
+"""The kinds of link the form offers (field ``kind``)."""
+NOT_A_KIND = N_("kind of link: %(value)s is not one of %(allowed)s")
+USE_LIMIT_SHAPE = N_("use limit: a whole number such as 25")
+LAST_DAY_SHAPE = N_("last day: a date such as 2027-01-31")
+CHOOSE_PARTNER = N_("please choose a partner or all partners")
+GROUP_AND_EVERY_GROUP = N_(
+    "stakeholder group: either type one group or tick “one link per stakeholder group”, not both"
+)
 
 
 def group_choices(round_: Round) -> list[str]:
@@ -72,7 +82,7 @@ def _group(value: str) -> str | None:
     if not key:
         return None
     if len(key) > 100 or not stakeholder_groups.SLUG.fullmatch(key):
-        raise InvalidInput(GROUP_MESSAGE, field="group")
+        raise InvalidInput(Message(GROUP_MESSAGE), field="group")
     return key
 
 
@@ -81,8 +91,19 @@ def _max_uses(value: str) -> int | None:
     if not typed:
         return None
     if len(typed) > NUMBER_LENGTH or not typed.lstrip("-").isdigit():
-        raise InvalidInput("use limit: a whole number such as 25", field="max_uses")
+        raise InvalidInput(Message(USE_LIMIT_SHAPE), field="max_uses")
     return int(typed)
+
+
+def _kind(value: str) -> str:
+    """The kind of link chosen: one of :data:`KINDS` (a missing one is single use), else
+    :class:`InvalidInput` naming the allowed values."""
+    kind = value.strip() or KINDS[0]
+    if kind not in KINDS:
+        raise InvalidInput(
+            Message(NOT_A_KIND, value=shorten(value), allowed=", ".join(KINDS)), field="kind"
+        )
+    return kind
 
 
 def _expiry(value: str, settings: Settings) -> Any:
@@ -94,7 +115,7 @@ def _expiry(value: str, settings: Settings) -> Any:
             raise ValueError(typed)
         day = date.fromisoformat(typed)
     except ValueError:
-        raise InvalidInput("last day: a date such as 2027-01-31", field="expires") from None
+        raise InvalidInput(Message(LAST_DAY_SHAPE), field="expires") from None
     return invitations.expiry_after_day(day, settings.time_zone)
 
 
@@ -103,7 +124,7 @@ def _organisations(session: Session, project: Project, value: str) -> list[Organ
     if value == ALL:
         return projects.list_organisations(session, project)
     if not value.isdigit() or len(value) > NUMBER_LENGTH:
-        raise InvalidInput("please choose a partner or all partners", field="organisation")
+        raise InvalidInput(Message(CHOOSE_PARTNER), field="organisation")
     return [projects.organisation_in(session, project, int(value))]
 
 
@@ -117,8 +138,11 @@ def _create(
 ) -> list[NewLink]:
     chosen = _organisations(session, project, field(form, "organisation"))
     every_group = field(form, "every_group") == "yes"
-    groups = list(group_choices(round_)) if every_group else [_group(field(form, "group"))]
-    multi_use = field(form, "kind") == "multi"
+    typed_group = _group(field(form, "group"))
+    if every_group and typed_group is not None:  # which one was meant? never drop one silently
+        raise InvalidInput(Message(GROUP_AND_EVERY_GROUP), field="group")
+    groups = list(group_choices(round_)) if every_group else [typed_group]
+    multi_use = _kind(field(form, "kind")) == "multi"
     return invitations.create_batch(
         session,
         round_,
@@ -139,7 +163,7 @@ def _page(
     project: Project,
     round_: Round,
     *,
-    error: str | None = None,
+    error: Message | str | None = None,
     typed: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -207,7 +231,7 @@ def create_links(
             facilitator,
             project,
             round_,
-            error=problem.detail,
+            error=problem.message,
             typed=typed,
             status_code=problem.status_code,
         )

@@ -34,9 +34,10 @@ FORM_FIELDS = ("name", "country", "kind", "population", "foreign_born_share", "a
 NO_FILE = N_("Please choose a CSV file to import.")
 
 
-def _fields(form: FormData) -> PartnerFields:
-    """The partner form's values, checked (numbers as people type them: "12,5")."""
-    return partner_fields.from_texts(_typed(form))
+def _fields(request: Request, form: FormData) -> PartnerFields:
+    """The partner form's values, checked (numbers as the page's language writes them:
+    "1.500" and "12,5" on a German page)."""
+    return partner_fields.from_texts(_typed(form), localizer_for(request).language)
 
 
 def _typed(form: FormData) -> dict[str, str]:
@@ -52,7 +53,7 @@ def add_organisation(
     form: FormDep,
 ) -> Response:
     try:
-        projects.add_partner(session, project, _fields(form))
+        projects.add_partner(session, project, _fields(request, form))
     except (InvalidInput, Conflict) as problem:
         return refused_page(request, session, facilitator, project, problem, _typed(form))
     return redirect(request, "facilitate.project", slug=project.slug)
@@ -122,7 +123,9 @@ def save_organisation(
 ) -> Response:
     organisation = projects.organisation_in(session, project, organisation_id)
     try:
-        projects.update_organisation(session, organisation, _fields(form), actor=facilitator.actor)
+        projects.update_organisation(
+            session, organisation, _fields(request, form), actor=facilitator.actor
+        )
     except (InvalidInput, Conflict) as problem:
         session.rollback()
         return _edit(

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from app import links, stakeholder_groups
 from app.deps import SessionDep
 from app.errors import InvalidInput
+from app.i18n import N_, Message
 from app.models import Project, Round
 from app.services import progress, projects
 from app.services.progress import STATUS_LABELS, Status
@@ -31,6 +32,8 @@ router = APIRouter(dependencies=AREA)
 NO_GROUP = "-"
 """The group filter's value for rows without a group ("" shows every group)."""
 REFRESH_SECONDS = 15
+CHOOSE_PARTNER = N_("partner: choose one from the list")
+CHOOSE_STATUS = N_("status: choose one from the list")
 
 
 @dataclass(frozen=True)
@@ -57,16 +60,16 @@ def _filters(request: Request, session: Session, project: Project) -> Filters:
     status = query.get("status", "").strip()
     if organisation:
         if not organisation.isdigit() or len(organisation) > 20:
-            raise InvalidInput("partner: choose one from the list", field="organisation")
+            raise InvalidInput(Message(CHOOSE_PARTNER), field="organisation")
         projects.organisation_in(session, project, int(organisation))
     if (
         group
         and group != NO_GROUP
         and (len(group) > 100 or not stakeholder_groups.SLUG.fullmatch(group))
     ):
-        raise InvalidInput(GROUP_MESSAGE, field="group")
+        raise InvalidInput(Message(GROUP_MESSAGE), field="group")
     if status and status not in {s.value for s in Status}:
-        raise InvalidInput("status: choose one from the list", field="status")
+        raise InvalidInput(Message(CHOOSE_STATUS), field="status")
     return Filters(organisation, group, status)
 
 

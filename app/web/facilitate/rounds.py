@@ -5,17 +5,23 @@ Opening and closing dates are days in the service's time zone (setting ``time_zo
 :mod:`app.times`): a round opens at the start of its opening day and still accepts answers on
 its closing day. Every round is looked up *in* the project of the URL
 (:data:`~app.web.facilitate.access.RoundDep`, as on every round page), so an id of another
-project is "not found". A form with a wrong value comes back with the message and the values
-typed, and nothing stored.
+project is "not found". A form with wrong values comes back with every problem, each beside
+its field, and the values typed, and nothing stored.
+
+Every form of a round page carries the round's revision (:attr:`app.models.Round.revision`);
+a post whose revision is no longer the stored one (the round was changed meanwhile in another
+tab or by someone else) is refused with 409: the page shows the round's current settings and
+keeps what was typed, so the facilitator decides and saves again (nothing is lost silently).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -25,10 +31,10 @@ from starlette.datastructures import FormData
 from app import limits, times
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput, NotFound
-from app.i18n import N_, language_name
+from app.i18n import N_, Message, language_name
 from app.models import Project, QuestionnaireVersion, Round, VersionStatus
 from app.services import questionnaires, rounds
-from app.services.rounds import RoundSettings, RoundState, StakeholderGroup
+from app.services.rounds import RoundChanged, RoundSettings, RoundState, StakeholderGroup
 from app.templating import localizer_for
 from app.web.csrf import FormDep
 from app.web.facilitate.access import (
@@ -44,6 +50,7 @@ from app.web.facilitate.access import (
 from scoring import shorten
 
 router = APIRouter(dependencies=AREA)
+_T = TypeVar("_T")
 
 STATES = {
     RoundState.OPEN: N_("open"),
@@ -55,6 +62,33 @@ EMPTY_GROUP_ROWS = 3
 _GROUP_FIELD = re.compile(r"group-(\d{1,3})-(key|label-(.+))")
 _NOTICE_FIELD = re.compile(r"notice-(.+)")
 Refusal = InvalidInput | Conflict | NotFound
+OPENING_DAY, CLOSING_DAY = N_("opening day"), N_("closing day")
+QUESTIONNAIRE, GROUP = N_("questionnaire"), N_("stakeholder group")
+NOT_A_DAY = N_("%(value)s is not a date such as 2027-01-31")
+CHOOSE_VERSION = N_("please choose a published version")
+LABEL_WITHOUT_KEY = N_("a label was given without a key")
+GIVE_CLOSING_DAY = N_("please give the new closing day")
+FIELDS = {
+    OPENING_DAY: "opens",
+    rounds.OPENING_TIME: "opens",
+    CLOSING_DAY: "closes",
+    rounds.CLOSING_TIME: "closes",
+    "closes": "closes",
+    rounds.ROUND_NAME: "name",
+    rounds.NOTICE_VERSION: "notice_version",
+    rounds.MIN_GROUP_SIZE: "min_group_size",
+    rounds.REASON: "reason",
+    "groups": "groups",
+    "version": "version",
+}
+"""The form field beside which a problem is shown, by the ``field`` its error names."""
+Problems = dict[str, Message | str]
+"""Problems of a form by field name (``name``, ``closes``...), in the form's order."""
+
+
+def _form_problems(problems: Problems) -> InvalidInput:
+    """Every problem of a round form at once: ``extra["form_problems"]`` by field."""
+    return InvalidInput(next(iter(problems.values())), form_problems=problems)
 
 
 @dataclass
@@ -68,6 +102,8 @@ class Typed:
     anonymous: bool = False
     min_group_size: str = ""
     notice_version: str = "1"
+    revision: str = ""
+    """The round revision the form was loaded at (hidden field; "" for a new round)."""
     notices: dict[str, str] = dataclasses.field(default_factory=dict)
     groups: list[tuple[str, dict[str, str]]] = dataclasses.field(default_factory=list)
 
@@ -95,38 +131,57 @@ def _versions(request: Request, session: Session) -> tuple[list[tuple[str, str]]
 
 
 def _day(text: str, what: str) -> date | None:
-    """A typed day (``2027-01-31``, as date inputs send it) in the years 2000 to 2999."""
+    """A typed day (``2027-01-31``, as date inputs send it) in the years 2000 to 2999;
+    ``what`` is the field's label (``N_``)."""
     if not text.strip():
         return None
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(
-            f"{what}: {shorten(text)} is not a date such as 2027-01-31", field=what
-        ) from None
+        raise limits.field_problem(what, Message(NOT_A_DAY, value=shorten(text))) from None
     limits.moment(datetime(day.year, day.month, day.day, tzinfo=UTC), what)
     return day
 
 
 def _opening(text: str, time_zone: str) -> datetime | None:
     """The start of the typed opening day in the service's time zone (None: none typed)."""
-    day = _day(text, "opening day")
+    day = _day(text, OPENING_DAY)
     return None if day is None else times.start_of_day(day, time_zone)
 
 
 def _closing(text: str, time_zone: str) -> datetime | None:
     """The end of the typed closing day in the service's time zone (None: none typed)."""
-    day = _day(text, "closing day")
+    day = _day(text, CLOSING_DAY)
     return None if day is None else times.end_of_day(day, time_zone)
 
 
-def _whole_number(text: str, what: str) -> int | None:
+def _whole_number(text: str, what: str, *, low: int) -> int | None:
+    """A typed whole number from ``low`` to what an ``INTEGER`` column holds; anything else
+    (letters, a sign, 2147483648) is refused naming that range (:func:`app.limits.integer`)."""
     text = text.strip()
     if not text:
         return None
-    if not (text.isascii() and text.isdigit() and len(text) <= 9):
-        raise InvalidInput(f"{what}: {shorten(text)} is not a whole number", field=what)
-    return int(text)
+    if text.isascii() and text.isdigit() and len(text) <= len(str(limits.INT_MAX)):
+        return limits.integer(int(text), what, low=low)
+    raise limits.field_problem(
+        what, Message(limits.WHOLE_NUMBER_RANGE, value=shorten(text), low=low, high=limits.INT_MAX)
+    )
+
+
+def _revision(text: str) -> int:
+    """The posted round revision (a missing or garbled one is stale: 0 is never stored)."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
+
+
+def _check(problems: Problems, name: str, check: Callable[[], _T]) -> _T | None:
+    """``check()``, or None with its problem added to ``problems`` under field ``name`` (the
+    first problem of a field wins)."""
+    try:
+        return check()
+    except InvalidInput as problem:
+        problems.setdefault(name, problem.message)
+        return None
 
 
 def _typed(form: FormData) -> Typed:
@@ -151,31 +206,64 @@ def _typed(form: FormData) -> Typed:
         anonymous=field(form, "anonymous") == "yes",
         min_group_size=field(form, "min_group_size"),
         notice_version=field(form, "notice_version") or "1",
+        revision=field(form, "revision"),
         notices=notices,
         groups=[(keys.get(row, ""), labels.get(row, {})) for row in sorted({*keys, *labels})],
     )
 
 
 def _settings(typed: Typed, time_zone: str) -> tuple[str, str, RoundSettings]:
-    """The questionnaire slug, version and settings of a posted form, or InvalidInput."""
+    """The questionnaire slug, version and settings of a posted form, or
+    an :class:`InvalidInput` with every problem a field shows by itself (the service then checks
+    what needs the questionnaire version and the stored rounds)."""
+    problems: Problems = {}
     slug, _sep, version = typed.version.partition("/")
     if not slug or not version:
-        raise InvalidInput("questionnaire: please choose a published version", field="version")
+        problems["version"] = Message(
+            limits.FIELD_PROBLEM, field=Message(QUESTIONNAIRE), problem=Message(CHOOSE_VERSION)
+        )
+    name = typed.name.strip()
+    _check(problems, "name", lambda: limits.name(name, rounds.ROUND_NAME, column=Round.name))
+    opens_at = _check(problems, "opens", lambda: _opening(typed.opens, time_zone))
+    closes_at = _check(problems, "closes", lambda: _closing(typed.closes, time_zone))
+    _check(problems, "closes", lambda: rounds.check_window(opens_at, closes_at))
+    min_group_size = _check(
+        problems,
+        "min_group_size",
+        lambda: _whole_number(typed.min_group_size, rounds.MIN_GROUP_SIZE, low=1),
+    )
+    _check(
+        problems,
+        "notice_version",
+        lambda: limits.text(
+            typed.notice_version.strip(),
+            rounds.NOTICE_VERSION,
+            column=Round.notice_version,
+            required=True,
+        ),
+    )
     groups = []
     for key, labels in typed.groups:
         if not key.strip():
             if any(label.strip() for label in labels.values()):
-                raise InvalidInput(
-                    "stakeholder group: a label was given without a key", field="groups"
+                problems.setdefault(
+                    "groups",
+                    Message(
+                        limits.FIELD_PROBLEM,
+                        field=Message(GROUP),
+                        problem=Message(LABEL_WITHOUT_KEY),
+                    ),
                 )
             continue
         groups.append(StakeholderGroup(key.strip(), labels))
+    if problems:
+        raise _form_problems(problems)
     settings = RoundSettings(
-        name=typed.name.strip(),
-        opens_at=_opening(typed.opens, time_zone),
-        closes_at=_closing(typed.closes, time_zone),
+        name=name,
+        opens_at=opens_at,
+        closes_at=closes_at,
         anonymous=typed.anonymous,
-        min_group_size=_whole_number(typed.min_group_size, "minimum group size"),
+        min_group_size=min_group_size,
         privacy_notices=typed.notices,
         stakeholder_groups=groups,
         notice_version=typed.notice_version.strip(),
@@ -201,6 +289,7 @@ def _typed_from(session: Session, round_: Round, time_zone: str) -> Typed:
         anonymous=round_.anonymous,
         min_group_size="" if round_.min_group_size is None else str(round_.min_group_size),
         notice_version=round_.notice_version,
+        revision=str(round_.revision),
         notices=dict(round_.privacy_notices),
         groups=[(group.key, dict(group.labels)) for group in rounds.groups_of(round_)],
     )
@@ -252,10 +341,17 @@ def _form_page(
     typed: Typed,
     *,
     round_: Round | None = None,
-    error: str | None = None,
+    error: Message | str | None = None,
+    problems: Problems | None = None,
+    current: Typed | None = None,
+    window: dict[str, str] | None = None,
+    window_problems: Problems | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """The create form (``round_`` None) or a round's page with its edit form."""
+    """The create form (``round_`` None) or a round's page with its edit form; ``error`` is
+    shown at the top, ``problems`` beside their fields and in the summary, ``current`` the
+    stored settings beside the typed ones (after a conflict), ``window`` what was typed into
+    the extend or reopen form and ``window_problems`` its problems."""
     choices, languages = _versions(request, session)
     if round_ is not None and typed.version not in {value for value, _title in choices}:
         choices.append((typed.version, typed.version.replace("/", " ")))  # retired since
@@ -266,6 +362,10 @@ def _form_page(
         "notice_languages": [(code, language_name(code)) for code in languages],
         "group_rows": [*typed.groups, *([("", {})] * EMPTY_GROUP_ROWS)],
         "error": error,
+        "problems": problems or {},
+        "current": current,
+        "window": window or {},
+        "window_problems": window_problems or {},
         "round": round_,
     }
     if round_ is not None:
@@ -299,16 +399,29 @@ def _refused(
     *,
     typed: Typed | None = None,
     round_id: int | None = None,
+    window: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """The form again with the problem and the values ``typed`` (None: the round as stored);
-    the unit of work stores nothing of this request. A form field naming something that does
-    not exist (a questionnaire) is a wrong value."""
+    """The form again with the problem(s) and the values ``typed`` (None: the round as
+    stored) or ``window`` (the extend or reopen form's); the unit of work stores nothing of
+    this request. A form field naming something that does not exist (a questionnaire) is a
+    wrong value. A stale revision shows the stored settings beside what was typed, and the
+    form then carries the current revision, so saving again is a deliberate choice."""
     session.rollback()
     session.refresh(project)
     round_ = None if round_id is None else rounds.round_in(session, project, round_id)
-    if typed is None:
-        assert round_ is not None
-        typed = _typed_from(session, round_, _time_zone(request))
+    time_zone = _time_zone(request)
+    stored = None if round_ is None else _typed_from(session, round_, time_zone)
+    typed = typed or stored
+    assert typed is not None
+    current = None
+    if isinstance(problem, RoundChanged) and stored is not None:
+        current = stored
+        typed = dataclasses.replace(typed, revision=stored.revision)
+    if "form_problems" in problem.extra:
+        problems = problem.extra["form_problems"]
+    else:
+        where = FIELDS.get(str(problem.extra.get("field", "")))
+        problems = {} if where is None else {where: problem.message}
     status = 422 if isinstance(problem, NotFound) else problem.status_code
     return _form_page(
         request,
@@ -317,7 +430,11 @@ def _refused(
         project,
         typed,
         round_=round_,
-        error=problem.detail,
+        error=None if problems else problem.message,
+        problems=None if window is not None else problems,
+        current=current,
+        window=window,
+        window_problems=problems if window is not None else None,
         status_code=status,
     )
 
@@ -381,7 +498,14 @@ def save_round(
     try:
         slug, version, settings = _settings(typed, _time_zone(request))
         rounds.update_round(
-            session, project, round_, slug, version, settings, actor=facilitator.actor
+            session,
+            project,
+            round_,
+            slug,
+            version,
+            settings,
+            seen=_revision(typed.revision),
+            actor=facilitator.actor,
         )
     except (InvalidInput, Conflict, NotFound) as problem:
         return _refused(
@@ -401,13 +525,22 @@ def extend_round(
     form: FormDep,
 ) -> Response:
     """A later closing day for a round that has not closed (allowed with responses)."""
+    window = {"closes": field(form, "closes")}
     try:
-        closes_at = _closing(field(form, "closes"), _time_zone(request))
+        closes_at = _closing(window["closes"], _time_zone(request))
         if closes_at is None:
-            raise InvalidInput("closing day: please give the new closing day", field="closes")
-        rounds.extend_round(session, round_, closes_at, actor=facilitator.actor)
+            raise limits.field_problem(CLOSING_DAY, Message(GIVE_CLOSING_DAY))
+        rounds.extend_round(
+            session,
+            round_,
+            closes_at,
+            seen=_revision(field(form, "revision")),
+            actor=facilitator.actor,
+        )
     except (InvalidInput, Conflict) as problem:
-        return _refused(request, session, facilitator, project, problem, round_id=round_id)
+        return _refused(
+            request, session, facilitator, project, problem, round_id=round_id, window=window
+        )
     return redirect(request, "facilitate.round", slug=project.slug, round_id=round_id)
 
 
@@ -419,9 +552,15 @@ def close_round(
     project: ProjectDep,
     round_id: int,
     round_: RoundDep,
+    form: FormDep,
 ) -> Response:
     """Close now: links stop accepting answers; results stay."""
-    rounds.close_round(session, round_, actor=facilitator.actor)
+    try:
+        rounds.close_round(
+            session, round_, seen=_revision(field(form, "revision")), actor=facilitator.actor
+        )
+    except Conflict as problem:
+        return _refused(request, session, facilitator, project, problem, round_id=round_id)
     return redirect(request, "facilitate.round", slug=project.slug, round_id=round_id)
 
 
@@ -436,15 +575,19 @@ def reopen_round(
     form: FormDep,
 ) -> Response:
     """Accept answers again in a closed round; the reason (required) goes into the audit log."""
+    window = {"closes": field(form, "closes"), "reason": field(form, "reason")}
     try:
-        closes_at = _closing(field(form, "closes"), _time_zone(request))
+        closes_at = _closing(window["closes"], _time_zone(request))
         rounds.reopen_round(
             session,
             round_,
-            field(form, "reason"),
+            window["reason"],
             closes_at=closes_at,
+            seen=_revision(field(form, "revision")),
             actor=facilitator.actor,
         )
     except (InvalidInput, Conflict) as problem:
-        return _refused(request, session, facilitator, project, problem, round_id=round_id)
+        return _refused(
+            request, session, facilitator, project, problem, round_id=round_id, window=window
+        )
     return redirect(request, "facilitate.round", slug=project.slug, round_id=round_id)
