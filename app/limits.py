@@ -206,6 +206,15 @@ NO_TIME_ZONE = N_("needs a time zone (use UTC)")
 OUTSIDE_YEARS = N_("%(day)s is outside the years %(first)s to %(last)s")
 
 
+def clamped_moment(value: datetime, field: str) -> datetime:
+    """An aware date and time used as a bound (a filter's "since"): one before the year 2000
+    counts as its start and one after 2999 as its end, since no stored time lies outside;
+    :class:`InvalidInput` only without a time zone."""
+    if value.tzinfo is None:
+        raise field_problem(field, Message(NO_TIME_ZONE))
+    return min(max(value, FIRST_MOMENT), LAST_MOMENT)
+
+
 def moment(value: datetime | None, field: str) -> datetime | None:
     """An aware date and time within years 2000 to 2999 (None passes)."""
     if value is None:

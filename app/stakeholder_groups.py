@@ -25,6 +25,8 @@ LABELS = {
 """The usual groups (the demo invites them) with their labels, translated where shown."""
 
 SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+KEY_PATTERN = f"^{SLUG.pattern}$"
+"""Every group key's shape (a round's own keys and the usual ones), for declared parameters."""
 
 
 def label(group: str | None, gettext: Callable[[str], str]) -> str:

@@ -314,8 +314,8 @@ def page_responses(
     if status is not None:
         query = query.where(Response.status == status.value)
     if updated_since is not None:
-        limits.moment(updated_since, "updated_since")
-        query = query.where(col(Response.updated_at) >= updated_since)
+        since = limits.clamped_moment(updated_since, "updated_since")
+        query = query.where(col(Response.updated_at) >= since)
     definition = responses.definition_of(session, round_)
     found = page_of(session, query.order_by(col(Response.id)), limit, offset)
     return found.map(lambda row: written(row, definition))

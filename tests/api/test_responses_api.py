@@ -55,6 +55,21 @@ def test_a_draft_is_created_read_and_listed(
         headers=headers,
     )
     assert later.json()["total"] == 0
+    # a bound outside the years stored times can have is the start or end of those years
+    for since, total in (("0466-01-01T00:00:00+05:00", 1), ("9999-12-31T23:59:59Z", 0)):
+        bounded = client.get(
+            f"/api/v1/rounds/{net.round.id}/responses",
+            params={"updated_since": since},
+            headers=headers,
+        )
+        assert bounded.status_code == 200, bounded.text
+        assert bounded.json()["total"] == total
+    bad = client.get(
+        f"/api/v1/rounds/{net.round.id}/responses",
+        params={"stakeholder_group": "Civil\x07society"},
+        headers=headers,
+    )
+    assert bad.status_code == 422
     for filters in ({"status": "submitted"}, {"organisation_id": 99999}):
         found = client.get(
             f"/api/v1/rounds/{net.round.id}/responses", params=filters, headers=headers

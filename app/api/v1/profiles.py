@@ -24,6 +24,7 @@ from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput
 from app.models import OrganisationKind, ScoreKind
 from app.services import cohort, directory, response_intake, responses, results
+from app.stakeholder_groups import KEY_PATTERN
 from scoring import CohortPosition, GroupScore, Profile, Summary
 
 router = APIRouter(
@@ -131,7 +132,11 @@ def cohort_filters(
     ] = None,
     group: Annotated[
         str | None,
-        Query(max_length=100, description="Only responses of this stakeholder group"),
+        Query(
+            max_length=100,
+            pattern=KEY_PATTERN,
+            description="Only responses of this stakeholder group (its key, civil-society)",
+        ),
     ] = None,
     organisations: Annotated[
         list[Annotated[int, Field(ge=1, le=limits.INT_MAX)]] | None,

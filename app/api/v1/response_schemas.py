@@ -4,6 +4,7 @@ response as returned, the parameters and headers, and the documented problems.""
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -92,6 +93,19 @@ def _beyond_range(value: Any) -> Any:
 
 
 RowId = Annotated[int, BeforeValidator(_beyond_range), Field(ge=1, le=limits.INT_MAX)]
+
+
+def _iso_moment(value: Any) -> Any:
+    """Only ISO 8601 text is a date and time here: pydantic would also read "0.5" or
+    "1700000000" as seconds since 1970, which the declared format (date-time) does not allow."""
+    if isinstance(value, str) and not ISO_MOMENT.match(value):
+        raise ValueError("an ISO 8601 date and time with offset, e.g. 2027-01-31T00:00:00Z")
+    return value
+
+
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]")
+IsoMoment = Annotated[datetime, BeforeValidator(_iso_moment)]
+"""A date and time given as ISO 8601 text (query parameters and bodies alike)."""
 """A row id in a body: 1 to 2147483647 (what an INTEGER column holds on both databases)."""
 
 

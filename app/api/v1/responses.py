@@ -13,7 +13,6 @@ the revision (a new response has none to check).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -33,6 +32,7 @@ from app.api.v1.response_schemas import (
     AnswersChange,
     IdempotencyKey,
     IfMatch,
+    IsoMoment,
     PublicId,
     ResponseCreate,
     ResponseOut,
@@ -43,6 +43,7 @@ from app.errors import InvalidAnswers, PreconditionRequired, RevisionMismatch
 from app.models import ResponseStatus
 from app.services import directory, idempotency, response_intake
 from app.services.response_intake import Written
+from app.stakeholder_groups import KEY_PATTERN
 
 router = APIRouter(
     tags=["responses"],
@@ -190,10 +191,14 @@ def list_responses(
     session: SessionDep,
     page: PageDep,
     organisation_id: Annotated[int | None, Query(ge=1, le=limits.INT_MAX)] = None,
-    stakeholder_group: Annotated[str | None, Query(max_length=100)] = None,
+    stakeholder_group: Annotated[str | None, Query(max_length=100, pattern=KEY_PATTERN)] = None,
     status: ResponseStatus | None = None,
     updated_since: Annotated[
-        datetime | None, Query(description="ISO 8601 with offset, e.g. 2027-01-31T00:00:00Z")
+        IsoMoment | None,
+        Query(
+            description="ISO 8601 with offset, e.g. 2027-01-31T00:00:00Z; a moment before the "
+            "year 2000 lists every response, one after 2999 none"
+        ),
     ] = None,
 ) -> Page[ResponseOut]:
     round_ = directory.round_(session, caller.project_id, round_id)
