@@ -614,6 +614,19 @@ def group_label(
     return labels[default_language]
 
 
+def group_labels(
+    session: Session, round_: Round, language: str, gettext: Callable[[str], str]
+) -> Callable[[str | None], str]:
+    """:func:`group_label` for every group of ``round_`` on a page in ``language``: what
+    facilitator pages (invitations, links, progress, dashboard, reports) write for a key."""
+    default = questionnaires.definition_of(version_of(session, round_)).default_language
+
+    def label(key: str | None) -> str:
+        return group_label(round_, key, language, default, gettext)
+
+    return label
+
+
 def set_anonymous(session: Session, round_: Round, anonymous: bool) -> Round:
     """Make a round anonymous or not, only while it has no responses. Flushes, no commit.
 

@@ -17,8 +17,8 @@ from typing import Any
 from app import charts
 from app.i18n import Localizer
 from app.models import ScoreKind
+from app.services import rounds
 from app.services.partner_report import PartnerReport
-from app.stakeholder_groups import label as group_label
 from app.web.facilitate.change import change_cell, columns, incomparable_notes, topic_cell
 from app.web.facilitate.dashboard import (
     ATTRIBUTE_LABELS,
@@ -168,7 +168,17 @@ def report_context(i18n: Localizer, report: PartnerReport, *, names: bool) -> di
             ],
             "dimensions": dimensions,
             "groups": [
-                (group_label(g.group, i18n.gettext), g.responses, g.dimensions)
+                (
+                    rounds.group_label(
+                        profile.round,
+                        g.group,
+                        i18n.language,
+                        profile.definition.default_language,
+                        i18n.gettext,
+                    ),
+                    g.responses,
+                    g.dimensions,
+                )
                 for g in subject.groups
             ],
             "similar": _similar(i18n, report, columns, names),

@@ -296,3 +296,42 @@ def test_a_closed_round_gets_no_new_links_and_says_why(
     assert refused.status == 410
     assert "is closed: no new invitations" in refused.text
     assert _stored(reader) == []
+
+
+def test_pages_write_the_rounds_own_group_labels(
+    client: TestClient, logged_in: Page, session: Session, project: Project
+) -> None:
+    """A round's own label wins over the name made from its key, on the invitations page, a
+    new batch, progress and the dashboard's filter; German where the round has it."""
+    labelled = factories.round_(
+        session,
+        project,
+        "Labelled",
+        stakeholder_groups=[
+            rounds.StakeholderGroup(
+                "migrant-groups", {"en": "Migrant organisations", "de": "Migrantenvereine"}
+            )
+        ],
+    )
+    partner = factories.organisation(session, project, "Saxony")
+    factories.invitation(session, labelled, partner, stakeholder_group="migrant-groups")
+    factories.response(  # a group the round's responses name is a dashboard filter
+        session, labelled, partner, submitted=True, scored=True, stakeholder_group="migrant-groups"
+    )
+    base = f"/projects/net/rounds/{labelled.id}"  # read before the commit: no lock kept after
+    session.commit()
+    listed = Page.get(client, f"{base}/invitations")
+    assert "Migrant organisations" in listed.text
+    assert "Migrant groups" not in listed.text
+    batch = listed.submit(
+        {"organisation": "all", "every_group": "yes", "kind": "multi"}, f"{base}/invitations"
+    )
+    assert batch.status == 200, batch.text
+    assert "Migrant organisations" in batch.text
+    for page in ("progress", "dashboard"):
+        english = client.get(f"{base}/{page}")
+        assert english.status_code == 200, english.text
+        assert "Migrant organisations" in english.text, page
+        assert "Migrant groups" not in english.text, page
+    german = client.get(f"{base}/progress", headers={"Accept-Language": "de"})
+    assert "Migrantenvereine" in german.text

@@ -17,6 +17,7 @@ apart from a respondent's ``radar_session``), with the facilitator timeouts from
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
@@ -24,6 +25,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app import links
@@ -32,7 +34,7 @@ from app.deps import READ_METHODS, SessionDep
 from app.errors import LoginRequired, NotFound
 from app.i18n import N_
 from app.models import Project, Role, Round, User, WebSession
-from app.services import directory, members, projects, web_sessions
+from app.services import directory, members, projects, rounds, web_sessions
 from app.services.web_sessions import SessionPolicy
 from app.settings import Settings
 from app.templating import localizer_for, render_page
@@ -149,6 +151,13 @@ def field(form: FormData, name: str) -> str:
     """A text field of a posted form ("" when missing; an uploaded file is not text)."""
     value = form.get(name)
     return value if isinstance(value, str) else ""
+
+
+def group_labels(request: Request, session: Session, round_: Round) -> Callable[[str | None], str]:
+    """How this page writes ``round_``'s stakeholder groups: the round's own label in the
+    page's language first (:func:`app.services.rounds.group_labels`)."""
+    i18n = localizer_for(request)
+    return rounds.group_labels(session, round_, i18n.language, i18n.gettext)
 
 
 def render(

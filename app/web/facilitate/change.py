@@ -23,7 +23,14 @@ from app.models import Round, ScoreKind
 from app.services import cohort, directory, projects, round_change
 from app.services.round_change import RoundChange, TopicChange
 from app.templating import localizer_for
-from app.web.facilitate.access import AREA, FacilitatorDep, ProjectDep, RoundDep, render
+from app.web.facilitate.access import (
+    AREA,
+    FacilitatorDep,
+    ProjectDep,
+    RoundDep,
+    group_labels,
+    render,
+)
 from app.web.facilitate.dashboard import Column, IdsQuery, TextQuery, filter_choices
 from app.web.plotly_bundle import plotly_style_guards
 from scoring import Definition
@@ -184,7 +191,12 @@ def change(
             "found": found,
             "previous": previous,
             "earlier": earlier,
-            **filter_choices(i18n, chosen, partners, cohort.groups_in_round(session, round_)),
+            **filter_choices(
+                group_labels(request, session, round_),
+                chosen,
+                partners,
+                cohort.groups_in_round(session, round_),
+            ),
             "plotly_guards": plotly_style_guards(),
             **context,
         },

@@ -11,7 +11,7 @@ same numbers under it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -24,9 +24,8 @@ from app.errors import NotFound
 from app.i18n import N_, Localizer
 from app.models import Organisation, ScoreKind
 from app.services import cohort, directory, partner_fields, projects
-from app.stakeholder_groups import label as group_label
 from app.templating import localizer_for
-from app.web.facilitate.access import AREA, FacilitatorDep, ProjectDep, render
+from app.web.facilitate.access import AREA, FacilitatorDep, ProjectDep, group_labels, render
 from app.web.plotly_bundle import plotly_style_guards
 
 router = APIRouter(dependencies=AREA)
@@ -276,7 +275,7 @@ def _similar(
 
 
 def filter_choices(
-    i18n: Localizer,
+    label: Callable[[str | None], str],
     chosen: cohort.Filters,
     partners: Sequence[Organisation],
     groups: Sequence[str],
@@ -294,7 +293,7 @@ def filter_choices(
         "filtered": chosen != cohort.Filters(),
         "countries": sorted({o.country for o in partners} - {""}),
         "kinds": partner_fields.KINDS,
-        "groups": [(g, group_label(g, i18n.gettext)) for g in groups],
+        "groups": [(g, label(g)) for g in groups],
         "all_organisations": partners,
     }
 
@@ -323,6 +322,7 @@ def dashboard(
     profile = cohort.round_profile(session, project, round_, chosen)
     i18n = localizer_for(request)
     columns = topics(i18n, profile)
+    labels = group_labels(request, session, round_)
     highlighted = _selected(profile, selected)
     paged = _paged(request, profile, page)
     partners = projects.list_organisations(session, project)
@@ -351,8 +351,8 @@ def dashboard(
             "selected": highlighted,
             "selected_ids": [one.organisation.id for one in highlighted],
             "figures": _figures(i18n, profile, highlighted) if profile.shown else None,
-            **filter_choices(i18n, chosen, partners, profile.groups_in_round),
-            "group_label": lambda name: group_label(name, i18n.gettext),
+            **filter_choices(labels, chosen, partners, profile.groups_in_round),
+            "group_label": labels,
             "similar": _similar(i18n, profile, partner_of, k, attribute),
             "attribute_labels": ATTRIBUTE_LABELS,
             "plotly_guards": plotly_style_guards(),

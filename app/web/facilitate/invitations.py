@@ -40,6 +40,7 @@ from app.web.facilitate.access import (
     ProjectDep,
     RoundDep,
     field,
+    group_labels,
     redirect,
     render,
 )
@@ -190,7 +191,7 @@ def _page(
             "rows": rows,
             "organisations": list(names.values()),
             "groups": group_choices(round_),
-            "group_label": stakeholder_groups.label,
+            "group_label": group_labels(request, session, round_),
             "error": error,
             "typed": typed or {**dict.fromkeys(FORM_FIELDS, ""), "kind": "single"},
         },
@@ -235,11 +236,14 @@ def create_links(
             typed=typed,
             status_code=problem.status_code,
         )
-    return _links_page(request, facilitator, project, round_, made, "facilitate/batch.html")
+    return _links_page(
+        request, session, facilitator, project, round_, made, "facilitate/batch.html"
+    )
 
 
 def _links_page(
     request: Request,
+    session: Session,
     facilitator: Facilitator,
     project: Project,
     round_: Round,
@@ -256,7 +260,7 @@ def _links_page(
             "round": round_,
             "links": [_shown(request, link) for link in made],
             "tokens": " ".join(link.token for link in made),
-            "group_label": stakeholder_groups.label,
+            "group_label": group_labels(request, session, round_),
             **extra,
         },
     )
@@ -323,7 +327,7 @@ def links_sheet(
     """The posted batch as an A4 sheet to print: one card per link with its QR code."""
     made = _posted(session, round_, form)
     return _links_page(
-        request, facilitator, project, round_, made, "facilitate/sheet.html", qr=qr_svg
+        request, session, facilitator, project, round_, made, "facilitate/sheet.html", qr=qr_svg
     )
 
 

@@ -24,7 +24,14 @@ from app.i18n import N_, Message
 from app.models import Project, Round
 from app.services import progress, projects
 from app.services.progress import STATUS_LABELS, Status
-from app.web.facilitate.access import AREA, FacilitatorDep, ProjectDep, RoundDep, render
+from app.web.facilitate.access import (
+    AREA,
+    FacilitatorDep,
+    ProjectDep,
+    RoundDep,
+    group_labels,
+    render,
+)
 from app.web.facilitate.invitations import GROUP_MESSAGE
 
 router = APIRouter(dependencies=AREA)
@@ -84,7 +91,7 @@ def _context(request: Request, session: Session, project: Project, round_: Round
         "organisations": projects.list_organisations(session, project),
         "statuses": STATUS_LABELS,
         "no_group": NO_GROUP,
-        "group_label": stakeholder_groups.label,
+        "group_label": group_labels(request, session, round_),
         "table_url": links.path_for(
             request,
             "facilitate.progress.table",
