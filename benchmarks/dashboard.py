@@ -20,7 +20,7 @@ Measured per size, in the same run:
 * the **service**: :func:`app.services.cohort.round_profile` in a read unit of work, computed
   afresh (cache emptied) and as kept (a repeated view);
 * the **pages** of :data:`PAGES` (the dashboard, with and without similar partners; add more
-  there, e.g. the partner report) in-process with Starlette's test client, logged in as a
+  there) in-process with Starlette's test client, logged in as a
   member: the first view with nothing kept, then the best mean of five batches
   (:func:`benchmarks.pages.best_of`); and the dashboard once after one more submission (its
   organisation is computed again, the others are kept);
@@ -122,11 +122,16 @@ def _dashboard(seeded: Seeded) -> str:
     return f"/projects/{seeded.slug}/rounds/{seeded.round_id}/dashboard"
 
 
+def _report(seeded: Seeded) -> str:
+    return f"/projects/{seeded.slug}/rounds/{seeded.round_id}/reports/{seeded.organisation_id}"
+
+
 PAGES: list[Page] = [
     Page("dashboard", _dashboard),
     Page("dashboard_with_similar_partners", _dashboard, {"partner_of": 1, "k": 5}),
+    Page("partner_report", _report),
 ]
-"""The pages measured per size (the partner report joins here once it exists)."""
+"""The pages measured per size."""
 
 
 def seed(engine: Engine, settings: Settings, organisations: int, responses: int) -> Seeded:
