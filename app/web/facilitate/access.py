@@ -33,7 +33,7 @@ from app.db import side_write
 from app.deps import READ_METHODS, SessionDep
 from app.errors import LoginRequired, NotFound
 from app.i18n import N_
-from app.models import Project, Role, Round, User, WebSession
+from app.models import Organisation, Project, Role, Round, User, WebSession
 from app.services import directory, members, projects, rounds, web_sessions
 from app.services.web_sessions import SessionPolicy
 from app.settings import Settings
@@ -145,6 +145,15 @@ def get_round(round_id: int, project: ProjectDep, session: SessionDep) -> Round:
 
 
 RoundDep = Annotated[Round, Depends(get_round)]
+
+
+def get_partner(organisation_id: int, project: ProjectDep, session: SessionDep) -> Organisation:
+    """The partner ``organisation_id`` *of* the URL's project (another project's: "not
+    found")."""
+    return projects.organisation_in(session, project, organisation_id)
+
+
+PartnerDep = Annotated[Organisation, Depends(get_partner)]
 
 
 def field(form: FormData, name: str) -> str:

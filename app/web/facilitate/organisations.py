@@ -21,6 +21,7 @@ from app.web.csrf import FormDep
 from app.web.facilitate.access import (
     AREA,
     FacilitatorDep,
+    PartnerDep,
     ProjectDep,
     field,
     redirect,
@@ -65,9 +66,8 @@ def edit_page(
     session: SessionDep,
     facilitator: FacilitatorDep,
     project: ProjectDep,
-    organisation_id: int,
+    organisation: PartnerDep,
 ) -> Response:
-    organisation = projects.organisation_in(session, project, organisation_id)
     language = localizer_for(request).language
     typed = {
         "name": organisation.name,
@@ -118,10 +118,10 @@ def save_organisation(
     session: SessionDep,
     facilitator: FacilitatorDep,
     project: ProjectDep,
-    organisation_id: int,
+    organisation: PartnerDep,
     form: FormDep,
 ) -> Response:
-    organisation = projects.organisation_in(session, project, organisation_id)
+    organisation_id = organisation.id  # read before a rollback expires the row
     try:
         projects.update_organisation(
             session, organisation, _fields(request, form), actor=facilitator.actor
@@ -149,10 +149,9 @@ def remove_organisation(
     session: SessionDep,
     facilitator: FacilitatorDep,
     project: ProjectDep,
-    organisation_id: int,
+    organisation: PartnerDep,
 ) -> Response:
     """Remove a partner (its links and responses go with it; the page asks first)."""
-    organisation = projects.organisation_in(session, project, organisation_id)
     projects.remove_organisation(session, organisation, actor=facilitator.actor)
     return redirect(request, "facilitate.project", slug=project.slug)
 

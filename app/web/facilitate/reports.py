@@ -25,6 +25,7 @@ from app.web.facilitate.access import (
     AREA,
     Facilitator,
     FacilitatorDep,
+    PartnerDep,
     ProjectDep,
     RoundDep,
     redirect,
@@ -87,10 +88,9 @@ def report(
     facilitator: FacilitatorDep,
     project: ProjectDep,
     round_: RoundDep,
-    organisation_id: int,
+    organisation: PartnerDep,
 ) -> Response:
     """The partner report as the partner sees it, similar partners named."""
-    organisation = projects.organisation_in(session, project, organisation_id)
     i18n = localizer_for(request)
     found = partner_report.partner_report(session, project, round_, organisation, i18n.language)
     return render(
@@ -111,10 +111,9 @@ def create_link(
     facilitator: FacilitatorDep,
     project: ProjectDep,
     round_: RoundDep,
-    organisation_id: int,
+    organisation: PartnerDep,
 ) -> Response:
     """A new share link (replacing the partner's earlier one), shown once on the list."""
-    organisation = projects.organisation_in(session, project, organisation_id)
     _row, token = report_links.create(
         session, round_, organisation, actor=facilitator.actor, user_id=facilitator.user.id
     )
@@ -131,9 +130,8 @@ def revoke_link(
     facilitator: FacilitatorDep,
     project: ProjectDep,
     round_: RoundDep,
-    organisation_id: int,
+    organisation: PartnerDep,
 ) -> Response:
     """Revoke the partner's share link (none left: nothing changes)."""
-    organisation = projects.organisation_in(session, project, organisation_id)
     report_links.revoke_for(session, round_, organisation, actor=facilitator.actor)
     return redirect(request, "facilitate.reports", slug=project.slug, round_id=round_.id)
