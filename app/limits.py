@@ -30,6 +30,10 @@ FIRST_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 LAST_MOMENT = datetime(3000, 1, 1, tzinfo=UTC)
 """Dates and times accepted anywhere: years 2000 to 2999 (the end of 2999-12-31 included)."""
 _UNSENDABLE = re.compile("[\x00\ud800-\udfff]")
+ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+"""A single-line text as :func:`text` accepts it (no control characters), as a regular
+expression for OpenAPI parameters, so the document declares exactly what is accepted (issue
+8.8). Lone surrogates cannot arrive in a decoded query string."""
 
 
 def column_of(attribute: object) -> Column[object]:

@@ -4,11 +4,17 @@ of the type the app really sends."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from app import limits
 from app.errors import AppError
+from tests import factories
+from tests.api.conftest import Bearer
+from tests.api.helpers import problem
 
 TOKEN_STATUSES = {"401", "403", "429"}
 
@@ -70,3 +76,35 @@ def test_every_error_status_has_the_problem_schema_and_a_real_example(
                 if example is not None:
                     assert example["status"] == int(status), where
                     assert example["type"].removeprefix("/problems/") in slugs, where
+
+
+def test_the_one_line_pattern_accepts_exactly_what_limits_accepts() -> None:
+    """The pattern the document declares for free-text filters and :func:`app.limits.text`
+    agree on every character of the Basic Multilingual Plane (surrogates cannot arrive)."""
+    pattern = re.compile(limits.ONE_LINE_PATTERN)
+    for code in [*range(0xD800), *range(0xE000, 0x10000)]:
+        character = chr(code)
+        accepted = limits.text_error(f"a{character}b", length=3) is None
+        assert (pattern.match(f"a{character}b") is not None) == accepted, hex(code)
+
+
+@pytest.mark.parametrize("path", ["profile", "change"])
+def test_a_group_filter_the_document_allows_is_never_refused_by_the_service(
+    client: TestClient, net: factories.Network, bearer: Bearer, path: str
+) -> None:
+    """Issue 8.8 on the cohort filters: ``group`` with a control character (U+0098, found by
+    schemathesis) was allowed by the document and refused by the service."""
+    document = _document(client)
+    route = document["paths"][f"/api/v1/rounds/{{round_id}}/{path}"]["get"]
+    [group] = [parameter for parameter in route["parameters"] if parameter["name"] == "group"]
+    declared = next(option["pattern"] for option in group["schema"]["anyOf"] if "pattern" in option)
+    assert declared == limits.ONE_LINE_PATTERN
+    headers = bearer("results:read")
+    url = f"/api/v1/rounds/{net.round.id}/{path}"
+    refused = problem(
+        client.get(url, params={"group": "a\x98b"}, headers=headers), 422, "invalid-input"
+    )
+    assert refused["errors"][0]["loc"] == ["query", "group"]
+    assert refused["errors"][0]["type"] == "string_pattern_mismatch"
+    allowed = client.get(url, params={"group": "Civil society \u200d"}, headers=headers)
+    assert allowed.status_code in {200, 404}, allowed.text  # change: no earlier round (404)

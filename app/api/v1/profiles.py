@@ -131,7 +131,11 @@ def cohort_filters(
     ] = None,
     group: Annotated[
         str | None,
-        Query(max_length=100, description="Only responses of this stakeholder group"),
+        Query(
+            max_length=100,
+            pattern=limits.ONE_LINE_PATTERN,
+            description="Only responses of this stakeholder group",
+        ),
     ] = None,
     organisations: Annotated[
         list[Annotated[int, Field(ge=1, le=limits.INT_MAX)]] | None,
