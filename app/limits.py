@@ -206,16 +206,18 @@ def is_id(value: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= INT_MAX
 
 
+NO_TIME_ZONE = N_("needs a time zone (use UTC)")
+OUTSIDE_YEARS = N_("%(day)s is outside the years %(first)s to %(last)s")
+NOT_A_DATE = N_("%(value)s is not a date such as %(example)s")
+
+
 def moment(value: datetime | None, field: str) -> datetime | None:
     """An aware date and time within years 2000 to 2999 (None passes)."""
     if value is None:
         return None
     if value.tzinfo is None:
-        raise InvalidInput(f"{field}: needs a time zone (use UTC)", field=field)
+        raise field_problem(field, Message(NO_TIME_ZONE))
     if not FIRST_MOMENT <= value <= LAST_MOMENT:
-        raise InvalidInput(
-            f"{field}: {value.date().isoformat()} is outside the years "
-            f"{FIRST_MOMENT.year} to {LAST_MOMENT.year - 1}",
-            field=field,
-        )
+        years = {"first": str(FIRST_MOMENT.year), "last": str(LAST_MOMENT.year - 1)}
+        raise field_problem(field, Message(OUTSIDE_YEARS, day=value.date().isoformat(), **years))
     return value

@@ -31,11 +31,13 @@ from app import limits, times
 from app.db import side_write
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.models import ApiToken, Project
 from app.services import audit
 from app.tokens import hash_token, new_token, same
 from scoring import shorten
+
+IN_THE_PAST = N_("must lie in the future")
 
 TOKEN_PREFIX = "radar_"  # noqa: S105 (a marker, not a secret)
 VISIBLE_CHARACTERS = 8
@@ -91,7 +93,7 @@ def create_token(
     limits.moment(expires_at, "expiry")
     now = now or utcnow()
     if expires_at is not None and expires_at <= now:
-        raise InvalidInput("expiry: must lie in the future", field="expiry")
+        raise limits.field_problem("expiry", Message(IN_THE_PAST))
     project_id = None if project is None else project.id
     secret = TOKEN_PREFIX + new_token()
     row = ApiToken(
@@ -129,9 +131,8 @@ def expiry_of_day(day: str, time_zone: str) -> datetime | None:
     try:
         parsed = date.fromisoformat(day.strip())
     except ValueError:
-        raise InvalidInput(
-            f"expiry: {shorten(day)} is not a date such as 2027-12-31", field="expiry"
-        ) from None
+        example = Message(limits.NOT_A_DATE, value=shorten(day), example="2027-12-31")
+        raise limits.field_problem("expiry", example) from None
     limits.moment(datetime.combine(parsed, time(), tzinfo=UTC), "expiry")
     return times.end_of_day(parsed, time_zone)
 

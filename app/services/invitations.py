@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from app import limits
 from app.db_types import utcnow
 from app.errors import Conflict, Gone, InvalidInput, NotFound
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.models import Invitation, Organisation, Project, QuestionnaireVersion, Round
 from app.services import audit, web_sessions
 from app.services.rounds import RoundState, checked_group, round_state, version_of
@@ -35,8 +35,8 @@ INVALID_MESSAGE = N_(
     "started with it, continue with your personal link: it was shown after you agreed to the "
     "data protection notice and when you saved to continue later."
 )
-ANONYMOUS_LABEL = (
-    "round {round!r} is anonymous: a single-use invitation cannot carry a label, since the "
+ANONYMOUS_LABEL = N_(
+    "round %(round)s is anonymous: a single-use invitation cannot carry a label, since the "
     "label would name the person who answers (a multi-use invitation may have one)"
 )
 
@@ -108,7 +108,7 @@ def create_invitation(
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= utcnow()):
         raise InvalidInput("the expiry must be a future time with a time zone")
     if label.strip() and round_.anonymous and not multi_use:
-        raise InvalidInput(ANONYMOUS_LABEL.format(round=round_.name))
+        raise InvalidInput(Message(ANONYMOUS_LABEL, round=repr(round_.name)))
     assert round_.id is not None
     assert organisation.id is not None
     token = new_token()

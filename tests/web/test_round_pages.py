@@ -130,7 +130,7 @@ BAD = [
     (
         {"notice-de": "x" * 20_001},
         422,
-        "privacy notice (de): 20001 characters, at most 20000 allowed",
+        "privacy notice (de): 20,001 characters, at most 20,000 allowed",
     ),
     (
         {"group-0-label-en": "Civil\x07society"},
@@ -165,6 +165,30 @@ def test_a_wrong_value_is_refused_with_the_form_kept_and_nothing_stored(
     assert message in page.text, page.text[:3000]
     assert 'value="Baseline 2027"' in page.text or "name" in changes  # typed values kept
     assert _stored(reader) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "german"),
+    [
+        (
+            {"closes": "9999-12-31"},
+            "Schlusstag: 9999-12-31 liegt außerhalb der Jahre 2000 bis 2999",
+        ),
+        (
+            {"opens": "31.01.2027"},
+            "Eröffnungstag: &#39;31.01.2027&#39; ist kein Datum wie 2027-01-31",
+        ),
+        ({"min_group_size": "two"}, "Mindestgruppengröße: &#39;two&#39; ist keine ganze Zahl"),
+    ],
+)
+def test_a_wrong_value_is_refused_in_the_pages_language(
+    logged_in: TestClient, changes: dict[str, str], german: str
+) -> None:
+    """Dates, years and numbers of the round form read in German on a German page."""
+    logged_in.headers["Accept-Language"] = "de"
+    page = _create(logged_in, **changes)
+    assert page.status == 422
+    assert german in page.text, page.text[:3000]
 
 
 def test_a_retired_version_gets_no_new_round(

@@ -27,7 +27,7 @@ from app import links, stakeholder_groups
 from app.db_types import utcnow
 from app.deps import SessionDep
 from app.errors import InvalidInput
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.models import Organisation, Project, Round
 from app.services import invitations, projects, rounds, spreadsheet
 from app.services.invitations import NewLink
@@ -139,7 +139,7 @@ def _page(
     project: Project,
     round_: Round,
     *,
-    error: str | None = None,
+    error: Message | str | None = None,
     typed: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -207,7 +207,7 @@ def create_links(
             facilitator,
             project,
             round_,
-            error=problem.detail,
+            error=problem.message,
             typed=typed,
             status_code=problem.status_code,
         )

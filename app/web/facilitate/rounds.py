@@ -25,9 +25,10 @@ from starlette.datastructures import FormData
 from app import limits, times
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput, NotFound
-from app.i18n import N_, language_name
+from app.i18n import N_, Message, language_name
 from app.models import Project, QuestionnaireVersion, Round, VersionStatus
 from app.services import questionnaires, rounds
+from app.services.partner_fields import NOT_WHOLE
 from app.services.rounds import RoundSettings, RoundState, StakeholderGroup
 from app.templating import localizer_for
 from app.web.csrf import FormDep
@@ -101,22 +102,21 @@ def _day(text: str, what: str) -> date | None:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(
-            f"{what}: {shorten(text)} is not a date such as 2027-01-31", field=what
-        ) from None
+        example = Message(limits.NOT_A_DATE, value=shorten(text), example="2027-01-31")
+        raise limits.field_problem(what, example) from None
     limits.moment(datetime(day.year, day.month, day.day, tzinfo=UTC), what)
     return day
 
 
 def _opening(text: str, time_zone: str) -> datetime | None:
     """The start of the typed opening day in the service's time zone (None: none typed)."""
-    day = _day(text, "opening day")
+    day = _day(text, N_("opening day"))
     return None if day is None else times.start_of_day(day, time_zone)
 
 
 def _closing(text: str, time_zone: str) -> datetime | None:
     """The end of the typed closing day in the service's time zone (None: none typed)."""
-    day = _day(text, "closing day")
+    day = _day(text, N_("closing day"))
     return None if day is None else times.end_of_day(day, time_zone)
 
 
@@ -125,7 +125,7 @@ def _whole_number(text: str, what: str) -> int | None:
     if not text:
         return None
     if not (text.isascii() and text.isdigit() and len(text) <= 9):
-        raise InvalidInput(f"{what}: {shorten(text)} is not a whole number", field=what)
+        raise limits.field_problem(what, Message(NOT_WHOLE, value=shorten(text)))
     return int(text)
 
 
@@ -252,7 +252,7 @@ def _form_page(
     typed: Typed,
     *,
     round_: Round | None = None,
-    error: str | None = None,
+    error: Message | str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The create form (``round_`` None) or a round's page with its edit form."""
@@ -317,7 +317,7 @@ def _refused(
         project,
         typed,
         round_=round_,
-        error=problem.detail,
+        error=problem.message,
         status_code=status,
     )
 

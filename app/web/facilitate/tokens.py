@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput
+from app.i18n import Message
 from app.models import Project
 from app.services import api_tokens
 from app.settings import Settings
@@ -44,7 +45,7 @@ def _page(
     facilitator: Facilitator,
     project: Project | None,
     *,
-    error: str | None = None,
+    error: Message | str | None = None,
     typed: dict[str, object] | None = None,
     secret: str | None = None,
     status_code: int = 200,
@@ -99,7 +100,7 @@ def _create(
             session,
             facilitator,
             project,
-            error=problem.detail,
+            error=problem.message,
             typed=typed,
             status_code=problem.status_code,
         )
@@ -117,7 +118,7 @@ def _revoke(
     try:
         api_tokens.revoke(session, row, actor=facilitator.actor)
     except Conflict as problem:
-        return _page(request, session, facilitator, project, error=problem.detail, status_code=409)
+        return _page(request, session, facilitator, project, error=problem.message, status_code=409)
     if project is None:
         return redirect(request, "facilitate.admin_tokens")
     return redirect(request, "facilitate.tokens", slug=project.slug)
