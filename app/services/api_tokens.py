@@ -37,6 +37,8 @@ from app.services import audit
 from app.tokens import hash_token, new_token, same
 from scoring import shorten
 
+IN_THE_PAST = N_("must lie in the future")
+
 TOKEN_PREFIX = "radar_"  # noqa: S105 (a marker, not a secret)
 VISIBLE_CHARACTERS = 8
 """Random characters shown after ``radar_`` in lists: enough to tell tokens apart."""

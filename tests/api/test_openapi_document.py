@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.errors import AppError
+from app.stakeholder_groups import KEY_PATTERN
+from tests import factories
+from tests.api.conftest import Bearer
+from tests.api.helpers import problem
 
 TOKEN_STATUSES = {"401", "403", "429"}
 
@@ -70,3 +75,26 @@ def test_every_error_status_has_the_problem_schema_and_a_real_example(
                 if example is not None:
                     assert example["status"] == int(status), where
                     assert example["type"].removeprefix("/problems/") in slugs, where
+
+
+@pytest.mark.parametrize("path", ["profile", "change"])
+def test_a_group_filter_the_document_allows_is_never_refused_by_the_service(
+    client: TestClient, net: factories.Network, bearer: Bearer, path: str
+) -> None:
+    """Issue 8.8 on the cohort filters: ``group`` with a control character (U+0098, found by
+    schemathesis) was allowed by the document and refused by the service; the document now
+    declares the shape every group key has."""
+    document = _document(client)
+    route = document["paths"][f"/api/v1/rounds/{{round_id}}/{path}"]["get"]
+    [group] = [parameter for parameter in route["parameters"] if parameter["name"] == "group"]
+    declared = next(option["pattern"] for option in group["schema"]["anyOf"] if "pattern" in option)
+    assert declared == KEY_PATTERN
+    headers = bearer("results:read")
+    url = f"/api/v1/rounds/{net.round.id}/{path}"
+    refused = problem(
+        client.get(url, params={"group": "a\x98b"}, headers=headers), 422, "invalid-input"
+    )
+    assert refused["errors"][0]["loc"] == ["query", "group"]
+    assert refused["errors"][0]["type"] == "string_pattern_mismatch"
+    allowed = client.get(url, params={"group": "civil-society"}, headers=headers)
+    assert allowed.status_code in {200, 404}, allowed.text  # change: no earlier round (404)

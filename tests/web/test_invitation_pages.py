@@ -335,3 +335,31 @@ def test_pages_write_the_rounds_own_group_labels(
         assert "Migrant groups" not in english.text, page
     german = client.get(f"{base}/progress", headers={"Accept-Language": "de"})
     assert "Migrantenvereine" in german.text
+
+
+@pytest.mark.parametrize(
+    ("fields", "german"),
+    [
+        (
+            {"kind": "single", "label": "Jane Doe"},
+            "Die Runde 'Baseline' ist anonym: Eine Einmal-Einladung kann keine Bezeichnung",
+        ),
+        ({"kind": "single", "expires": "9999-12-31"}, "Ablauf: 9999-12-31 liegt außerhalb der"),
+    ],
+)
+def test_refusals_read_in_the_pages_language(
+    client: TestClient,
+    logged_in: Page,
+    session: Session,
+    the_round: Round_,
+    fields: dict[str, str],
+    german: str,
+) -> None:
+    """A German page says why in German (the services' messages were English here)."""
+    with session.begin_nested():
+        rounds.set_anonymous(session, session.get_one(Round, the_round.id), True)
+    session.commit()
+    client.headers["Accept-Language"] = "de"
+    refused = _create(client, the_round, **fields)
+    assert refused.status == 422
+    assert german in refused.text.replace("&#39;", "'"), refused.text[:3000]

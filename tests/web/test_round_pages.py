@@ -168,6 +168,30 @@ def test_a_wrong_value_is_refused_with_the_form_kept_and_nothing_stored(
     assert _stored(reader) == []
 
 
+@pytest.mark.parametrize(
+    ("changes", "german"),
+    [
+        (
+            {"closes": "9999-12-31"},
+            "Schlusstag: 9999-12-31 liegt außerhalb der Jahre 2000 bis 2999",
+        ),
+        (
+            {"opens": "31.01.2027"},
+            "Eröffnungstag: &#39;31.01.2027&#39; ist kein Datum wie 2027-01-31",
+        ),
+        ({"min_group_size": "two"}, "Mindestgruppengröße: &#39;two&#39; ist keine ganze Zahl"),
+    ],
+)
+def test_a_wrong_value_is_refused_in_the_pages_language(
+    logged_in: TestClient, changes: dict[str, str], german: str
+) -> None:
+    """Dates, years and numbers of the round form read in German on a German page."""
+    logged_in.headers["Accept-Language"] = "de"
+    page = _create(logged_in, **changes)
+    assert page.status == 422
+    assert german in page.text, page.text[:3000]
+
+
 def test_a_retired_version_gets_no_new_round(
     logged_in: TestClient, session: Session, reader: Reader
 ) -> None:
