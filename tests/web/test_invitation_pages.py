@@ -342,7 +342,7 @@ def test_pages_write_the_rounds_own_group_labels(
     [
         (
             {"kind": "single", "label": "Jane Doe"},
-            "Die Runde 'Baseline' ist anonym: Eine Einmal-Einladung kann keine Bezeichnung",
+            "Runde 'Baseline' ist anonym: Ein Einmal-Link kann keine Notiz tragen",
         ),
         ({"kind": "single", "expires": "9999-12-31"}, "Ablauf: 9999-12-31 liegt außerhalb der"),
     ],

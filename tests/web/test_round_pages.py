@@ -173,11 +173,11 @@ def test_a_wrong_value_is_refused_with_the_form_kept_and_nothing_stored(
     [
         (
             {"closes": "9999-12-31"},
-            "Schlusstag: 9999-12-31 liegt außerhalb der Jahre 2000 bis 2999",
+            "letzter Tag: 9999-12-31 liegt außerhalb der Jahre 2000 bis 2999",
         ),
         (
             {"opens": "31.01.2027"},
-            "Eröffnungstag: &#39;31.01.2027&#39; ist kein Datum wie 2027-01-31",
+            "erster Tag: &#39;31.01.2027&#39; ist kein Datum wie 2027-01-31",
         ),
         ({"min_group_size": "two"}, "Mindestgruppengröße: &#39;two&#39; ist keine ganze Zahl"),
     ],
