@@ -143,13 +143,13 @@ def test_edit_and_remove_a_partner(
             "name": "Saxony",
             "country": "de",
             "kind": "region",
-            "population": "4.000.000",
-            "foreign_born_share": "7,5",
+            "population": "4,000,000",  # the English page reads English numbers
+            "foreign_born_share": "7.5",
             "area_type": "rural",
         },
         path,
     )
-    assert saved.url == "/projects/net"
+    assert saved.url == "/projects/net", saved.text[saved.text.find("alert") :][:300]
     with Session(engine) as session:
         row = session.get(Organisation, organisation_id)
         assert row is not None
