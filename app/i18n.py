@@ -284,6 +284,12 @@ class Localizer:
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self._translations.ngettext(singular, plural, count)
 
+    def knows(self, msgid: str) -> bool:
+        """Whether this language's catalogue has ``msgid`` (a text a service wrote in English
+        only, such as "no round 12", is not one)."""
+        catalogue = getattr(self._translations, "_catalog", None)
+        return isinstance(catalogue, dict) and msgid in catalogue
+
     def message(self, message: Message | str) -> str:
         """A :class:`Message` (or a plain msgid) in this language, its numbers in this
         locale's format (see :class:`Message`)."""

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from app import links
-from app.i18n import Localizer, Message, available_languages, negotiate, translations
+from app.i18n import N_, Localizer, Message, available_languages, negotiate, translations
 from app.settings import PROJECT_ROOT
 
 ENGLISH = Localizer("en", "en", translations("en"))
@@ -89,6 +89,22 @@ def render_page(
     return templates.TemplateResponse(request, name, full, status_code=status_code, headers=headers)
 
 
+NOT_FOUND_DETAIL = N_("There is nothing at this address, or nothing you may see.")
+
+
+def _detail(i18n: Localizer, status: int, detail: Message | str) -> str:
+    """The detail in the page's language: a "not found" that a service wrote in English only
+    ("no round 12") reads as a general sentence on a page in another language."""
+    if (
+        status == 404
+        and isinstance(detail, str)
+        and i18n.language != "en"
+        and not i18n.knows(detail)
+    ):
+        return i18n.gettext(NOT_FOUND_DETAIL)
+    return i18n.message(detail)
+
+
 def render_error_page(
     request: Request, status: int, title: str, detail: Message | str
 ) -> HTMLResponse:
@@ -103,7 +119,7 @@ def render_error_page(
             "i18n": i18n,
             "status": status,
             "title": i18n.gettext(title),
-            "detail": i18n.message(detail),
+            "detail": _detail(i18n, status, detail),
             "reload_url": getattr(request.state, "reload_url", None) if status == 409 else None,
             "retry_minutes": -(-retry_after // 60) if retry_after else None,
             # a refused page post lists what it held, so nothing typed is lost with it

@@ -178,3 +178,24 @@ def test_the_size_limit_is_named_in_the_page_language(ana: TestClient) -> None:
     assert "at most 1 MB" in english.text
     german = _send(ana, "de", "POST", "/projects/net/organisations", data=big)
     assert "höchstens 1 MB" in german.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/projects/net/rounds/99999/progress",
+        "/projects/elsewhere/rounds",
+        "/report/" + "x" * 43,
+    ],
+)
+def test_not_found_pages_read_in_the_page_language(ana: TestClient, path: str) -> None:
+    """A service's English-only "no round 99999" is a general sentence on a German page; the
+    English page keeps the precise one."""
+    german = _send(ana, "de", "GET", path)
+    assert german.status_code == 404
+    assert _messages(german.text) == [
+        "Unter dieser Adresse gibt es nichts, oder nichts, was Sie sehen dürfen."
+    ]
+    english = _send(ana, "en", "GET", path)
+    assert english.status_code == 404
+    assert "Unter dieser" not in english.text
