@@ -83,7 +83,7 @@ def _invite(page: Page) -> dict[int, str]:
     expect(page.locator("h1")).to_have_text("New links")
     rows = page.locator("table.data tbody tr")
     expect(rows).to_have_count(PARTNERS * len(GROUPS))
-    expect(rows.first).to_contain_text("City council")
+    expect(rows.first).to_contain_text("Members of the city council")  # the round's own label
     links = {
         int(row.locator("td").first.inner_text().lstrip("#")): row.locator("code.link").inner_text()
         for row in rows.all()
@@ -135,7 +135,7 @@ def test_a_new_facilitator_runs_a_round_through_the_pages(
     _respond(respondent, links[1])
     expect(totals.nth(5)).to_have_text("1", timeout=10_000)
     assert page.evaluate("() => window.notReloaded === true")  # refreshed in place
-    expect(page.locator("tbody tr").first).to_contain_text("City council")
+    expect(page.locator("tbody tr").first).to_contain_text("Members of the city council")
 
     page.click("nav.round-nav >> text=Invitation links")
     page.get_by_role("button", name="Revoke #2", exact=True).click()
