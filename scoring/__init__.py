@@ -19,6 +19,7 @@ from scoring.aggregate import (
     aggregate_columns,
     aggregate_organisation,
     aggregate_scores,
+    group_score,
 )
 from scoring.answers import (
     AnswerProblem,
@@ -101,7 +102,7 @@ from scoring.quality import (
 )
 from scoring.rounding import SCORE_DECIMALS, round_score, round_scores
 from scoring.rules import RULES_VERSION
-from scoring.stats import Summary
+from scoring.stats import SegmentSummaries, Summary, summarise_segments
 from scoring.structure_checks import DefinitionProblem
 from scoring.texts import (
     TextUnit,
@@ -169,6 +170,7 @@ __all__ = [
     "RoundComparison",
     "Scale",
     "ScoringRules",
+    "SegmentSummaries",
     "Summary",
     "TextUnit",
     "UnscorableAnswers",
@@ -180,6 +182,7 @@ __all__ = [
     "compare_rounds",
     "encode_answers",
     "flagged_items",
+    "group_score",
     "instrument_quality",
     "is_surrogate",
     "markup_problem",
@@ -197,6 +200,7 @@ __all__ = [
     "score_response",
     "shorten",
     "source_hash",
+    "summarise_segments",
     "text_fields",
     "text_length",
     "text_problem",

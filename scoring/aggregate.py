@@ -156,23 +156,48 @@ def aggregate_organisation(
 def _group_score(
     values: Values, responses: int, min_group_size: int, disagreement_below: float
 ) -> GroupScore:
-    if len(values) < min_group_size:
+    if len(values) < min_group_size:  # withheld: not even summarised
+        hidden = Summary(len(values), None, None, None, None, None, None)
+        return group_score(hidden, responses, min_group_size, disagreement_below)
+    return group_score(summarise(values), responses, min_group_size, disagreement_below)
+
+
+def group_score(
+    summary: Summary,
+    responses: int,
+    min_group_size: int = MIN_GROUP_SIZE,
+    disagreement_below: float = DISAGREEMENT_BELOW,
+) -> GroupScore:
+    """The group score of a :class:`Summary` of ``summary.n`` scores from ``responses``
+    responses: withheld (statistics None, the reason said) below ``min_group_size`` scores;
+    else the summary, flagged where its agreement is below ``disagreement_below``. The bulk
+    path (:func:`scoring.stats.summarise_segments`) builds its scores with it, so they equal
+    :func:`aggregate_columns`'.
+
+    >>> group_score(Summary(2, 50.0, 50.0, 1.0, 49.0, 51.0, 0.99), 4).reason
+    'withheld: only 2 responses have a score here, at least 3 are needed'
+    """
+    if summary.n < min_group_size:
         if responses < min_group_size:
             reason = f"withheld: {responses} responses, at least {min_group_size} are needed"
         else:
             reason = (
-                f"withheld: only {len(values)} responses have a score here, "
+                f"withheld: only {summary.n} responses have a score here, "
                 f"at least {min_group_size} are needed"
             )
-        hidden = Summary(len(values), None, None, None, None, None, None)
         return GroupScore(
-            **vars(hidden),
+            n=summary.n,
+            mean=None,
+            median=None,
+            sd=None,
+            min=None,
+            max=None,
+            agreement=None,
             disagreement=False,
             withheld=True,
             reason_code=GROUP_TOO_SMALL,
             reason=reason,
         )
-    summary = summarise(values)
     disagree = summary.agreement is not None and summary.agreement < disagreement_below
     return GroupScore(
         **vars(summary), disagreement=disagree, withheld=False, reason_code=None, reason=None

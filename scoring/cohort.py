@@ -23,12 +23,13 @@ everything else is named as incomparable with its reason, never silently compare
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from scoring.definition import Definition
-from scoring.stats import Summary, percentile_rank, summarise
+from scoring.stats import Summary, summarise
 
 Scores = Mapping[str, float | None]
 STRENGTH_PERCENTILE = 75.0
@@ -90,6 +91,9 @@ def compare_cohort(
         d: [s for s in (org.get(d) for org in scores.values()) if s is not None] for d in dimensions
     }
     cohort = {d: summarise(values) for d, values in present.items()}
+    # percentile ranks by bisection of each sorted column: the same counts as
+    # percentile_rank's scans, without their quadratic cost (seconds at 1,000 organisations)
+    ordered = {d: sorted(values) for d, values in present.items()}
     organisations = {}
     for org_id, org_scores in scores.items():
         positions = {}
@@ -98,7 +102,7 @@ def compare_cohort(
             if score is None or summary.mean is None:
                 positions[d] = CohortPosition(score, summary.mean, None, None, summary.n)
             else:
-                rank = percentile_rank(score, present[d])
+                rank = _rank(score, ordered[d])
                 positions[d] = CohortPosition(
                     score, summary.mean, score - summary.mean, rank, summary.n
                 )
@@ -112,6 +116,19 @@ def compare_cohort(
                 weaknesses.append(d)
         organisations[org_id] = OrganisationStanding(positions, tuple(strengths), tuple(weaknesses))
     return CohortComparison(tuple(dimensions), cohort, organisations)
+
+
+def _rank(value: float, ordered: Sequence[float]) -> float:
+    """:func:`scoring.stats.percentile_rank` of ``value`` in the sorted ``ordered``, with the
+    same arithmetic (so the same float).
+
+    >>> from scoring.stats import percentile_rank
+    >>> _rank(50.0, [10.0, 50.0, 70.0, 90.0]) == percentile_rank(50.0, [90.0, 10.0, 50.0, 70.0])
+    True
+    """
+    below = bisect_left(ordered, value)
+    equal = bisect_right(ordered, value, lo=below) - below
+    return 100.0 * (below + 0.5 * equal) / len(ordered)
 
 
 @dataclass(frozen=True)

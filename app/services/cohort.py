@@ -29,12 +29,12 @@ and within the whole cohort.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+import numpy as np
+from sqlalchemy import and_, case, select
 from sqlmodel import Session, col
 
 from app import limits
@@ -49,16 +49,17 @@ from app.models import (
     Round,
     ScoreKind,
 )
-from app.services import aggregate_cache, partner_fields, rounds
+from app.services import aggregate_cache, driver_rows, partner_fields, rounds
 from app.services.responses import definition_of
 from scoring import (
     CohortComparison,
     Definition,
     GroupScore,
     Summary,
-    aggregate_columns,
     compare_cohort,
+    group_score,
     shorten,
+    summarise_segments,
 )
 
 KINDS_OF_SCORE = (ScoreKind.DIMENSION, ScoreKind.AREA, ScoreKind.INDEX, ScoreKind.OVERALL)
@@ -332,81 +333,124 @@ def _numbers(
     organisations: Sequence[int] | None,
 ) -> dict[int, Numbers]:
     """Per id of ``organisations`` (None: every one of the round) with submitted responses:
-    its numbers, from one query of plain rows (per :data:`MAX_CHOSEN` organisations, so an
-    ``IN`` list stays small) sorted into score columns in one pass."""
+    its numbers (per :data:`MAX_CHOSEN` organisations, so an ``IN`` list stays small).
+
+    Two queries of plain driver rows (:mod:`app.services.driver_rows`): the responses
+    (organisation, id, stakeholder group), and their scores as (response id, score key number,
+    score), the key numbered in SQL so that no string is made per score. The scores become
+    numpy arrays, and every organisation's and stakeholder group's summaries come from one
+    :func:`scoring.summarise_segments` each, bit for bit :func:`scoring.aggregate_columns`'
+    (the result page's); a Python loop per score took ten times as long at 1.8 million.
+    """
     if organisations is not None and len(organisations) > MAX_CHOSEN:
         chunks: dict[int, Numbers] = {}
         for start in range(0, len(organisations), MAX_CHOSEN):
             wanted = organisations[start : start + MAX_CHOSEN]
             chunks.update(_numbers(session, round_, group, targets, minimum, wanted))
         return chunks
-    query = (
-        select(
-            col(Response.organisation_id),
-            col(Response.id),
-            col(Response.stakeholder_group),
-            col(ResponseScore.kind),
-            col(ResponseScore.target_id),
-            col(ResponseScore.score),
-        )
-        .join(ResponseScore, col(ResponseScore.response_id) == col(Response.id))
-        .where(
-            col(Response.round_id) == round_.id,
-            col(Response.status) == ResponseStatus.SUBMITTED.value,
-        )
-    )
+    where = [
+        col(Response.round_id) == round_.id,
+        col(Response.status) == ResponseStatus.SUBMITTED.value,
+    ]
     if group is not None:
-        query = query.where(col(Response.stakeholder_group) == group)
+        where.append(col(Response.stakeholder_group) == group)
     if organisations is not None:
-        query = query.where(col(Response.organisation_id).in_(organisations))
-    responses: dict[int, set[int]] = defaultdict(set)
-    columns: dict[int, dict[Key, list[float]]] = defaultdict(lambda: defaultdict(list))
-    by_group: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    group_columns: dict[tuple[int, str], dict[str, list[float]]] = defaultdict(
-        lambda: defaultdict(list)
+        where.append(col(Response.organisation_id).in_(organisations))
+    scored = col(ResponseScore.response_id) == col(Response.id)
+    members = [
+        row
+        for page in driver_rows.pages(
+            session,
+            select(col(Response.organisation_id), col(Response.id), col(Response.stakeholder_group))
+            # as before: a response counts where it has stored scores (of any kind)
+            .where(*where, select(ResponseScore.id).where(scored).exists())
+            .order_by(col(Response.id)),
+        )
+        for row in page
+    ]
+    if not members:
+        return {}
+    keys = [(kind, key) for kind in KINDS_OF_SCORE for key in targets.of_kind(kind)]
+    number = case(
+        *(
+            (
+                and_(col(ResponseScore.kind) == kind.value, col(ResponseScore.target_id) == key),
+                position,
+            )
+            for position, (kind, key) in enumerate(keys)
+        ),
+        else_=-1,
     )
-    dimension = ScoreKind.DIMENSION.value
-    result = session.connection().execute(query)  # plain rows: no ORM work per score
-    # in pages of many rows: psycopg fetches one row per call when iterated row by row
-    for rows in result.partitions(FETCH_ROWS):
-        for organisation_id, response_id, member, kind, target, score in rows:
-            one: int = response_id or 0  # a stored row's id is never None
-            responses[organisation_id].add(one)
-            if member:
-                by_group[organisation_id][member].add(one)
-            if score is None:
-                continue
-            columns[organisation_id][(kind, target)].append(score)
-            if member and kind == dimension:
-                group_columns[(organisation_id, member)][target].append(score)
+    scores = (
+        select(col(ResponseScore.response_id), number, col(ResponseScore.score))
+        .join(Response, col(ResponseScore.response_id) == col(Response.id))
+        .where(*where, col(ResponseScore.score).is_not(None))
+    )
+    pages = [
+        np.array(page, dtype=np.float64).reshape(-1, 3)
+        for page in driver_rows.pages(session, scores, FETCH_ROWS)
+    ]
+    table = np.concatenate(pages) if pages else np.empty((0, 3))
+    table = table[table[:, 1] >= 0]  # a stored score of no target of the definition
+    # responses in id order: each score's response by bisection
+    response_ids = np.array([row[1] for row in members], dtype=np.float64)
+    owner = np.searchsorted(response_ids, table[:, 0])
+    org_ids = sorted({row[0] for row in members})
+    org_index = {organisation_id: index for index, organisation_id in enumerate(org_ids)}
+    group_names = sorted({row[2] for row in members if row[2]})
+    group_index = {name: index for index, name in enumerate(group_names)}
+    member_org = np.array([org_index[row[0]] for row in members], dtype=np.int64)
+    member_group = np.array([group_index.get(row[2], -1) for row in members], dtype=np.int64)
+    counts = np.bincount(member_org, minlength=len(org_ids)).tolist()
+    key = table[:, 1].astype(np.int64)
+    values = table[:, 2]
+    score_org = member_org[owner]
+    summaries = summarise_segments(
+        values, score_org * len(keys) + key, len(org_ids) * len(keys)
+    ).summaries()
+    # stakeholder groups: dimension scores (the first keys) of responses with a group
+    dimensions = len(targets.dimensions)
+    in_group = (member_group[owner] >= 0) & (key < dimensions)
+    group_cells = (score_org[in_group] * len(group_names) + member_group[owner][in_group]) * (
+        dimensions
+    ) + key[in_group]
+    group_summaries = summarise_segments(
+        values[in_group], group_cells, len(org_ids) * len(group_names) * dimensions
+    ).summaries()
+    group_counts = np.bincount(
+        member_org[member_group >= 0] * len(group_names) + member_group[member_group >= 0],
+        minlength=len(org_ids) * len(group_names),
+    ).tolist()
     found: dict[int, Numbers] = {}
-    for organisation_id, ids in responses.items():
-        count = len(ids)
+    for index, organisation_id in enumerate(org_ids):
+        count = counts[index]
         if count < minimum:
             found[organisation_id] = (count, False)
             continue
-        own = columns[organisation_id]
-        scores = {
-            kind: aggregate_columns(
-                {key: own.get((kind.value, key), []) for key in targets.of_kind(kind)},
-                count,
-                min_group_size=minimum,
-            )
-            for kind in KINDS_OF_SCORE
-        }
+        base = index * len(keys)
+        position = 0
+        scores_of: dict[ScoreKind, dict[str, GroupScore]] = {}
+        for kind in KINDS_OF_SCORE:
+            own: dict[str, GroupScore] = {}
+            for target in targets.of_kind(kind):
+                own[target] = group_score(summaries[base + position], count, minimum)
+                position += 1
+            scores_of[kind] = own
         groups, small = [], 0
-        for name, members in sorted(by_group[organisation_id].items()):
-            if len(members) < minimum:
+        for name_index, name in enumerate(group_names):
+            size = group_counts[index * len(group_names) + name_index]
+            if size == 0:
+                continue
+            if size < minimum:
                 small += 1
                 continue
-            values = group_columns[(organisation_id, name)]
-            summary = aggregate_columns(
-                {key: values.get(key, []) for key in targets.dimensions},
-                len(members),
-                min_group_size=minimum,
-            )
-            groups.append(GroupMeans(name, len(members), summary))
-        found[organisation_id] = (count, True, scores, tuple(groups), small)
+            first = (index * len(group_names) + name_index) * dimensions
+            means = {
+                target: group_score(group_summaries[first + offset], size, minimum)
+                for offset, target in enumerate(targets.dimensions)
+            }
+            groups.append(GroupMeans(name, size, means))
+        found[organisation_id] = (count, True, scores_of, tuple(groups), small)
     return found
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import math
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput, NotFound
-from app.models import ScoreKind
-from app.services import cohort
+from app.models import Response, ResponseScore, ScoreKind
+from app.services import cohort, results
+from scoring import aggregate_columns
 from tests import factories
-from tests.cohort_data import HOSTILE, expected, seed
+from tests.cohort_data import HOSTILE, MIN_GROUP_SIZE, expected, seed
 
 
 def test_organisation_means_and_the_cohort_equal_the_scoring_librarys(session: Session) -> None:
@@ -162,3 +163,81 @@ def test_similar_partners_refuse_what_cannot_be_compared(session: Session) -> No
         cohort.similar_partners(found, seeded.id("Aachen"), k=0)
     with pytest.raises(InvalidInput, match="attributes"):
         cohort.attributes(["height"])
+
+
+def test_bulk_summaries_equal_the_per_organisation_ones_bit_for_bit(session: Session) -> None:
+    """The dashboard summarises the round in bulk (:func:`scoring.summarise_segments`); its
+    numbers are exactly those of the result page (:func:`app.services.results.compute_group`)
+    and of :func:`scoring.aggregate_columns` over each organisation's and group's stored
+    scores: N/A answers, stakeholder groups and a hidden answer included."""
+    seeded = seed(session)
+    hidden = factories.organisation(session, seeded.project, "Hidden answers", country="DE")
+    for mandate, group in ((1, "administration"), (3, "administration"), (4, "politics")):
+        factories.response(
+            session,
+            seeded.round,
+            hidden,
+            # a budget size although there is no budget: kept, hidden by show_if, not scored
+            {
+                "leadership.mandate": mandate,
+                "leadership.has_budget": "no",
+                "leadership.budget_size": 4,
+                "services.training": "na",
+            },
+            submitted=True,
+            scored=True,
+            stakeholder_group=group,
+        )
+    session.flush()
+    found = cohort.round_profile(session, seeded.project, seeded.round)
+    definition = found.definition
+    dimensions = [d.id for d in definition.dimensions]
+    rows = session.execute(
+        select(
+            col(Response.organisation_id),
+            col(Response.id),
+            col(Response.stakeholder_group),
+            col(ResponseScore.kind),
+            col(ResponseScore.target_id),
+            col(ResponseScore.score),
+        )
+        .join(ResponseScore, col(ResponseScore.response_id) == col(Response.id))
+        .where(col(Response.round_id) == seeded.round.id)
+    ).all()
+    assert found.shown
+    for profile in found.shown:
+        own = [row for row in rows if row[0] == profile.organisation.id]
+        count = len({row[1] for row in own})
+        for kind in cohort.KINDS_OF_SCORE:
+            keys = found.targets.of_kind(kind)
+            columns = {
+                key: [r[5] for r in own if (r[3], r[4]) == (kind.value, key) and r[5] is not None]
+                for key in keys
+            }
+            assert profile.scores[kind] == aggregate_columns(
+                columns, count, min_group_size=MIN_GROUP_SIZE
+            )
+        page = results.compute_group(
+            session, seeded.round.id or 0, profile.organisation.id or 0, MIN_GROUP_SIZE, dimensions
+        )
+        assert page.dimensions == profile.scores[ScoreKind.DIMENSION]
+        for group in profile.groups:
+            members = [r for r in own if r[2] == group.group]
+            columns = {
+                key: [
+                    r[5]
+                    for r in members
+                    if r[4] == key and r[3] == "dimension" and r[5] is not None
+                ]
+                for key in dimensions
+            }
+            assert group.responses == len({r[1] for r in members})
+            assert group.dimensions == aggregate_columns(
+                columns, group.responses, min_group_size=MIN_GROUP_SIZE
+            )
+    mixed = found.find(hidden.id or 0)
+    assert mixed is not None
+    assert mixed.shown
+    assert mixed.scores[ScoreKind.DIMENSION]["leadership"].n == 3
+    assert [g.group for g in mixed.groups] == []  # administration 2, politics 1: too small
+    assert mixed.small_groups == 2
