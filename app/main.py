@@ -19,20 +19,28 @@ from app.problems import install_error_handlers
 from app.request_log import RequestLog
 from app.settings import Settings, get_settings
 from app.templating import environment
+from app.warmup import Warmer
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """As many threads for synchronous routes as the database pool has connections, and the
-    background exports' worker thread (unless turned off)."""
+    """As many threads for synchronous routes as the database pool has connections, the
+    background exports' worker thread and the dashboards' warm-up thread (each unless turned
+    off); neither delays readiness."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     settings: Settings = app.state.settings
     worker = Worker(app.state.engine, settings) if settings.export_worker else None
+    warmer = Warmer(app.state.engine) if settings.warm_dashboards else None
     if worker is not None:
         worker.start()
+    if warmer is not None:
+        warmer.start()
+    app.state.warmer = warmer
     try:
         yield
     finally:
+        if warmer is not None:
+            warmer.stop()
         if worker is not None:
             worker.stop()
 

@@ -93,6 +93,11 @@ class Settings(BaseSettings):
         description="Run background exports in this process (a thread); off, run them with "
         "`radar exports work`",
     )
+    warm_dashboards: bool = Field(
+        default=True,
+        description="After start, compute the dashboards of open and recent rounds in a "
+        "background thread, so that the first view of a large round is as fast as the next",
+    )
     export_job_hours: int = Field(
         default=24, ge=1, le=24 * 30, description="A background export's file is kept this long"
     )

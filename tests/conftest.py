@@ -38,6 +38,9 @@ from tests.helpers import minimal_definition
 POSTGRES_ENV = "RADAR_TEST_POSTGRES_URL"
 TEMPLATE_DB = "radar_test_template"
 BACKENDS = ["sqlite", "postgres"]
+# the dashboards' warm-up thread would compute beside every app a test starts, and every
+# `radar serve` a test runs: off unless a test turns it on (tests/test_warmup.py)
+os.environ["RADAR_WARM_DASHBOARDS"] = "false"
 
 
 def postgres_admin_url() -> str | None:
@@ -136,6 +139,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         questionnaires_dir=PROJECT_ROOT / "questionnaires",
         trusted_hosts=["testserver"],  # the Host header of Starlette's TestClient
         export_worker=False,  # tests run background exports themselves (export_worker.run_once)
+        warm_dashboards=False,  # tests/test_warmup.py turns it on
     )
 
 

@@ -363,7 +363,7 @@ def _numbers(
             session,
             select(col(Response.organisation_id), col(Response.id), col(Response.stakeholder_group))
             # as before: a response counts where it has stored scores (of any kind)
-            .where(*where, select(ResponseScore.id).where(scored).exists())
+            .where(*where, select(col(ResponseScore.id)).where(scored).exists())
             .order_by(col(Response.id)),
         )
         for row in page

@@ -10,23 +10,25 @@ formatted into the SQL text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session
 
 PAGE_ROWS = 10_000
 """Rows fetched per call (psycopg hands over one row per call when iterated row by row)."""
 
 
-def pages(session: Session, query: Select[Any], size: int = PAGE_ROWS) -> Iterator[list[Any]]:
+def pages(session: Session, query: ClauseElement, size: int = PAGE_ROWS) -> Iterator[Sequence[Any]]:
     """The rows of ``query`` (plain tuples) in lists of at most ``size``."""
     connection = session.connection()
     compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
-    params = compiled.construct_params()
+    assert isinstance(compiled, SQLCompiler)
+    params = compiled.construct_params() or {}
     arguments: Any = (
         tuple(params[name] for name in compiled.positiontup or ())
         if compiled.positional
