@@ -113,7 +113,7 @@ from scoring.texts import (
     translated_data,
 )
 from scoring.validation import InvalidDefinition, parse_definition
-from scoring.visibility import visible_items
+from scoring.visibility import VisibilityPlan, visibility_plan, visible_items
 
 __all__ = [
     "ANSWER_TEXT_LENGTH",
@@ -174,6 +174,7 @@ __all__ = [
     "Summary",
     "TextUnit",
     "UnscorableAnswers",
+    "VisibilityPlan",
     "aggregate_columns",
     "aggregate_organisation",
     "aggregate_scores",
@@ -209,5 +210,6 @@ __all__ = [
     "unfit_character",
     "validate_answers",
     "versions_comparable",
+    "visibility_plan",
     "visible_items",
 ]

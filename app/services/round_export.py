@@ -38,15 +38,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import xlsxwriter
+from numpy.typing import NDArray
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Select, func
+from sqlalchemy import Select, and_, case, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -61,11 +62,12 @@ from app.models import (
     Round,
     ScoreKind,
 )
-from app.services import audit, results
-from app.services.answer_records import answer_records, not_counted
+from app.services import audit, driver_rows, results
+from app.services.answer_records import answer_records
+from app.services.export_rows import label_of, row_plan
 from app.services.responses import definition_of
 from app.services.rounds import min_group_size_of, version_of
-from app.services.spreadsheet import FORMULA_TRIGGERS, csv_chunks
+from app.services.spreadsheet import FORMULA_TRIGGERS, csv_chunks, neutralise
 from scoring import NOT_APPLICABLE, Definition, Item, ItemType, LanguageCode, shorten
 
 FORMATS = ("csv", "xlsx", "json")
@@ -230,7 +232,10 @@ def stream(session: Session, export: RoundExport) -> Iterator[bytes]:
     """
     export = _decided_again(session, export)
     if export.format == "csv":
-        return (chunk.encode("utf-8") for chunk in csv_chunks(_csv_rows(session, export)))
+        return (
+            chunk.encode("utf-8")
+            for chunk in csv_chunks(_csv_rows(session, export), neutralised=True)
+        )
     if export.format == "xlsx":
         return _xlsx(session, export)
     return (chunk.encode("utf-8") for chunk in _json(session, export))
@@ -248,7 +253,7 @@ def write_file(
         _write_workbook(session, export, path, progress)
         return export
     chunks = (
-        csv_chunks(_csv_rows(session, export, progress))
+        csv_chunks(_csv_rows(session, export, progress), neutralised=True)
         if export.format == "csv"
         else _json(session, export, progress)
     )
@@ -282,7 +287,15 @@ class Exported:
     submitted: str | None
     answers: Mapping[str, Any]
     comments: Mapping[str, str]
-    scores: Mapping[tuple[str, str], float | None]
+    score_keys: Sequence[tuple[str, str]]
+    """(kind, target id) of every score of the export, in :func:`score_targets`' order."""
+    score_values: Sequence[float | None]
+    """The stored scores in the order of ``score_keys`` (None: none stored, or no score)."""
+
+    @property
+    def scores(self) -> dict[tuple[str, str], float | None]:
+        """(kind, target id) -> stored score."""
+        return dict(zip(self.score_keys, self.score_values, strict=True))
 
 
 def page_query(round_id: int, organisations: Sequence[int], after: int) -> Select[Any]:
@@ -317,9 +330,26 @@ def responses(
 ) -> Iterator[Exported]:
     """The exported responses in id order, read in keyset pages of :data:`BATCH_SIZE` as plain
     rows (nothing stays in the session), each with its stored scores; ``progress`` is told the
-    count so far once a page has been consumed."""
+    count so far once a page has been consumed.
+
+    A page's scores are one query of plain driver rows (:mod:`app.services.driver_rows`) as
+    (response id, score number, score), the number made in SQL (no strings per score), placed
+    into a response x score table at once with numpy; its rows are the responses' scores.
+    """
     connection = session.connection()
     exported = sorted(key for key in export.partners if key not in export.withheld)
+    targets = score_targets(export.definition)
+    keys = [(kind, target) for kind, target, _column in targets]
+    number = case(
+        *(
+            (
+                and_(col(ResponseScore.kind) == kind, col(ResponseScore.target_id) == target),
+                position,
+            )
+            for position, (kind, target) in enumerate(keys)
+        ),
+        else_=-1,
+    )
     last = 0
     done = 0
     while True:
@@ -327,18 +357,29 @@ def responses(
         rows = connection.execute(query).all()
         if not rows:
             return
-        stored: dict[int, dict[tuple[str, str], float | None]] = defaultdict(dict)
-        for response_id, kind, target, score in connection.execute(
-            select(
-                col(ResponseScore.response_id),
-                col(ResponseScore.kind),
-                col(ResponseScore.target_id),
-                col(ResponseScore.score),
-            ).where(col(ResponseScore.response_id).in_([row[0] for row in rows]))
-        ).all():
-            stored[response_id][(str(kind), target)] = score
+        ids = np.array([row[0] for row in rows], dtype=np.int64)
+        scores = [
+            one
+            for page in driver_rows.pages(
+                session,
+                select_columns(
+                    col(ResponseScore.response_id), number, col(ResponseScore.score)
+                ).where(
+                    col(ResponseScore.response_id).in_(ids.tolist()),
+                    col(ResponseScore.score).is_not(None),
+                ),
+            )
+            for one in page
+        ]
+        table: NDArray[np.object_] = np.full((len(rows), len(keys)), None, dtype=object)
+        if scores:
+            found = np.array(scores, dtype=np.float64)
+            known = found[:, 1] >= 0  # a stored score of no target of the definition: left out
+            found = found[known]
+            owners = np.searchsorted(ids, found[:, 0].astype(np.int64))
+            table[owners, found[:, 1].astype(np.int64)] = found[:, 2].tolist()
         for (
-            response_id,
+            _response_id,
             public_id,
             organisation,
             group,
@@ -347,7 +388,7 @@ def responses(
             submitted,
             answers,
             comments,
-        ) in rows:
+        ), values in zip(rows, table.tolist(), strict=True):
             yield Exported(
                 public_id,
                 organisation,
@@ -357,7 +398,8 @@ def responses(
                 _moment(submitted, export),
                 answers,
                 comments or {},
-                stored.get(response_id, {}),
+                keys,
+                values,
             )
         last = rows[-1][0]
         done += len(rows)
@@ -388,48 +430,11 @@ def _text(texts: Mapping[str, str] | None, language: str, definition: Definition
     return texts.get(language) or texts.get(definition.default_language) or ""
 
 
-def label_of(definition: Definition, item: Item, value: Any, language: str) -> Any:
-    """An answer's label in ``language`` (scale label, choice label, "not applicable" label);
-    numbers and texts unchanged; several choices joined with ``; ``."""
-    if isinstance(value, list):
-        return "; ".join(str(label_of(definition, item, one, language)) for one in value)
-    if item.type == ItemType.SCALE and item.scale is not None:
-        scale = definition.scales[item.scale]
-        if value == NOT_APPLICABLE:
-            return _text(scale.not_applicable_label, language, definition) or value
-        labels = scale.labels.get(language) or scale.labels[definition.default_language]
-        for position, allowed in enumerate(scale.values):
-            if allowed == value and not isinstance(value, bool):
-                return labels[position]
-        return value
-    for choice in item.choices or []:
-        if choice.id == value:
-            return _text(choice.label, language, definition)
-    return value
-
-
 def _answer_cells(export: RoundExport, answers: Mapping[str, Any]) -> list[Any]:
     """One cell per item: the code or label, ``hidden: ...`` for an answer that did not count
-    (:func:`app.services.answer_records.not_counted`), None for no answer."""
-    definition = export.definition
-    reasons = not_counted(definition, answers)
-    cells: list[Any] = []
-    for item_id, item in definition.derived("items_by_id", _items_by_id):
-        value = answers.get(item_id)
-        if value is not None:
-            if export.labels is not None:
-                value = label_of(definition, item, value, export.labels)
-            elif isinstance(value, list):
-                value = ";".join(str(one) for one in value)
-            reason = reasons.get(item_id)
-            if reason is not None:
-                value = f"{reason}: {value}"
-        cells.append(value)
-    return cells
-
-
-def _items_by_id(definition: Definition) -> tuple[tuple[str, Item], ...]:
-    return tuple((item.id, item) for item in definition.items)
+    (:func:`app.services.answer_records.not_counted`), None for no answer
+    (:func:`app.services.export_rows.row_plan`)."""
+    return row_plan(export.definition, export.labels).answer_cells(answers, neutralised=False)
 
 
 def _fixed_cells(export: RoundExport, row: Exported) -> list[Any]:
@@ -465,18 +470,43 @@ def _comment_cells(definition: Definition, row: Exported) -> list[str | None]:
 def _csv_rows(
     session: Session, export: RoundExport, progress: Progress | None = None
 ) -> Iterator[list[Any]]:
-    targets = score_targets(export.definition)
+    """The CSV's rows, every cell already neutralised (:func:`app.services.spreadsheet.neutralise`
+    for the header; per row only the cells that can hold text are tested: the fixed ones, the
+    answers and the comments; scores are numbers or empty)."""
+    definition = export.definition
+    targets = score_targets(definition)
     yield [
-        *FIXED_COLUMNS,
-        *_item_columns(export.definition),
-        *(column for _kind, _id, column in targets),
+        neutralise(cell)
+        for cell in (
+            *FIXED_COLUMNS,
+            *_item_columns(definition),
+            *(column for _kind, _id, column in targets),
+        )
     ]
+    plan = row_plan(definition, export.labels)
+    partners = {
+        key: (neutralise(partner.name), neutralise(partner.country))
+        for key, partner in export.partners.items()
+    }
+    dimensions = [dimension.id for dimension in definition.dimensions]
     for row in responses(session, export, progress):
+        name, country = partners[row.organisation_id]
+        comments = row.comments
         yield [
-            *_fixed_cells(export, row),
-            *_answer_cells(export, row.answers),
-            *_comment_cells(export.definition, row),
-            *_score_cells(targets, row),
+            neutralise(row.public_id),
+            name,
+            country,
+            neutralise(row.stakeholder_group),
+            neutralise(row.language),
+            row.started,  # ISO dates: they start with a digit
+            row.submitted,
+            *plan.answer_cells(row.answers, neutralised=True),
+            *(
+                [neutralise(comments.get(key)) for key in dimensions]
+                if comments
+                else [None] * len(dimensions)
+            ),
+            *row.score_values,
         ]
 
 

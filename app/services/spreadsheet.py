@@ -35,20 +35,25 @@ def csv_document(rows: Iterable[Sequence[Any]]) -> str:
     return "".join(csv_chunks(rows))
 
 
-def csv_chunks(rows: Iterable[Sequence[Any]], rows_per_chunk: int = 500) -> Iterator[str]:
+def csv_chunks(
+    rows: Iterable[Sequence[Any]], rows_per_chunk: int = 500, *, neutralised: bool = False
+) -> Iterator[str]:
     """:func:`csv_document` in pieces of at most ``rows_per_chunk`` rows (the BOM first), for
-    streaming: memory stays flat however many rows ``rows`` yields."""
+    streaming: memory stays flat however many rows ``rows`` yields. ``neutralised``: the
+    caller has neutralised every cell that needs it already (a round export decides per
+    column which cells can hold text), so the rows are written as they are."""
     yield "\ufeff"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    waiting = 0
+    batch: list[Sequence[Any]] = []
     for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-        waiting += 1
-        if waiting >= rows_per_chunk:
+        batch.append(row if neutralised else [neutralise(cell) for cell in row])
+        if len(batch) >= rows_per_chunk:
+            writer.writerows(batch)
+            batch.clear()
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-            waiting = 0
-    if waiting:
+    if batch:
+        writer.writerows(batch)
         yield buffer.getvalue()

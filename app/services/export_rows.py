@@ -1,0 +1,147 @@
+"""A round export's answer cells, decided once per questionnaire version and labels' language.
+
+A CSV of 100,000 responses x 61 items has six million answer cells; deciding each one afresh
+(looking the item up, walking its scale's labels, asking the definition for its visibility
+plan, testing the cell for a formula start) cost most of the export. :func:`row_plan` decides
+per item, once, what a cell becomes: a code as it is, or its label from a prepared mapping
+(code -> label, the same as :func:`label_of`; an unusual value such as a boolean or a list
+element of another type falls back to :func:`label_of` itself). Per response only the show_if
+conditions are evaluated (the compiled :class:`scoring.VisibilityPlan`), once, and only text
+cells are tested for a formula start (:mod:`app.services.spreadsheet`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.services.answer_records import HIDDEN
+from app.services.spreadsheet import FORMULA_TRIGGERS
+from scoring import (
+    NOT_APPLICABLE,
+    Definition,
+    Item,
+    ItemType,
+    VisibilityPlan,
+    visibility_plan,
+)
+
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
+"""First characters that make a text cell a formula start (all one character long)."""
+assert all(len(one) == 1 for one in FORMULA_TRIGGERS)
+
+
+def _text(texts: Mapping[str, str] | None, language: str, definition: Definition) -> str:
+    if not texts:
+        return ""
+    return texts.get(language) or texts.get(definition.default_language) or ""
+
+
+def label_of(definition: Definition, item: Item, value: Any, language: str) -> Any:
+    """An answer's label in ``language`` (scale label, choice label, "not applicable" label);
+    numbers and texts unchanged; several choices joined with ``; ``."""
+    if isinstance(value, list):
+        return "; ".join(str(label_of(definition, item, one, language)) for one in value)
+    if item.type == ItemType.SCALE and item.scale is not None:
+        scale = definition.scales[item.scale]
+        if value == NOT_APPLICABLE:
+            return _text(scale.not_applicable_label, language, definition) or value
+        labels = scale.labels.get(language) or scale.labels[definition.default_language]
+        for position, allowed in enumerate(scale.values):
+            if allowed == value and not isinstance(value, bool):
+                return labels[position]
+        return value
+    for choice in item.choices or []:
+        if choice.id == value:
+            return _text(choice.label, language, definition)
+    return value
+
+
+def _labels(definition: Definition, item: Item, language: str) -> dict[Any, Any]:
+    """Code -> :func:`label_of` for every code the item defines (the first match wins, as
+    there)."""
+    found: dict[Any, Any] = {}
+    if item.type == ItemType.SCALE and item.scale is not None:
+        scale = definition.scales[item.scale]
+        found[NOT_APPLICABLE] = label_of(definition, item, NOT_APPLICABLE, language)
+        for allowed in scale.values:
+            if isinstance(allowed, (int, float)) and not isinstance(allowed, bool):
+                found.setdefault(allowed, label_of(definition, item, allowed, language))
+        return found
+    for choice in item.choices or []:
+        found.setdefault(choice.id, label_of(definition, item, choice.id, language))
+    return found
+
+
+_PLAIN = (str, int, float)
+"""Values whose dict lookup means what ``==`` in :func:`label_of` means (not bool: True == 1)."""
+
+
+def neutral(cell: str) -> str:
+    """:func:`app.services.spreadsheet.neutralise` of a text cell."""
+    return "'" + cell if cell[:1] in _TRIGGERS else cell
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """The answer cells of one questionnaire version in one labels' language (None: codes)."""
+
+    definition: Definition
+    language: str | None
+    items: tuple[tuple[str, Item, Mapping[Any, Any] | None], ...]
+    visibility: VisibilityPlan
+
+    def answer_cells(self, answers: Mapping[str, Any], *, neutralised: bool) -> list[Any]:
+        """One cell per item in questionnaire order: the code or label, ``hidden: ...`` for an
+        answer that a show_if hides (:func:`app.services.answer_records.not_counted`), None for
+        no answer; text cells neutralised for CSV when ``neutralised``."""
+        hidden = self.visibility.hidden_ids(answers) if answers else ()
+        hide = frozenset(hidden) if hidden else None
+        cells: list[Any] = []
+        append = cells.append
+        get = answers.get
+        for item_id, item, labels in self.items:
+            value = get(item_id)
+            if value is None:
+                append(None)
+                continue
+            if labels is not None:
+                value = self._label(item, labels, value)
+            elif value.__class__ is list:
+                value = ";".join(str(one) for one in value)
+            if hide is not None and item_id in hide:
+                value = f"{HIDDEN}: {value}"
+            if neutralised and value.__class__ is str and value[:1] in _TRIGGERS:
+                value = "'" + value
+            append(value)
+        return cells
+
+    def _label(self, item: Item, labels: Mapping[Any, Any], value: Any) -> Any:
+        assert self.language is not None
+        if value.__class__ in _PLAIN:
+            found = labels.get(value, labels)
+            if found is not labels:
+                return found
+            return label_of(self.definition, item, value, self.language)
+        if value.__class__ is list:
+            return "; ".join(str(self._label(item, labels, one)) for one in value)
+        return label_of(self.definition, item, value, self.language)
+
+
+def row_plan(definition: Definition, language: str | None) -> RowPlan:
+    """The plan for ``definition`` and labels in ``language`` (None: codes), built once and
+    kept with the definition (which never changes)."""
+    return definition.derived(f"export-row-plan:{language}", lambda d: _build(d, language))
+
+
+def _build(definition: Definition, language: str | None) -> RowPlan:
+    return RowPlan(
+        definition,
+        language,
+        tuple(
+            (item.id, item, None if language is None else _labels(definition, item, language))
+            for item in definition.items
+        ),
+        visibility_plan(definition),
+    )

@@ -1,0 +1,82 @@
+"""The export's precompiled answer cells (:mod:`app.services.export_rows`) are the cells the
+per-cell rules give: code or label (:func:`label_of`), ``hidden: ...`` for an answer a show_if
+hides (:func:`not_counted`), neutralised for CSV (:func:`neutralise`); for every questionnaire
+shipped, in codes and in each language, for synthetic answers and for odd stored values."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from app.definition_files import read_definition
+from app.services import synthetic
+from app.services.answer_records import not_counted
+from app.services.export_rows import label_of, row_plan
+from app.services.spreadsheet import neutralise
+from app.settings import PROJECT_ROOT
+from scoring import Definition, ItemType
+
+DEFINITIONS = sorted((PROJECT_ROOT / "questionnaires").glob("*/*.yaml"))
+
+
+def _per_cell(definition: Definition, language: str | None, answers: dict[str, Any]) -> list[Any]:
+    """The rule cell by cell, as the export applied it before the plan."""
+    reasons = not_counted(definition, answers)
+    cells: list[Any] = []
+    for item in definition.items:
+        value = answers.get(item.id)
+        if value is not None:
+            if language is not None:
+                value = label_of(definition, item, value, language)
+            elif isinstance(value, list):
+                value = ";".join(str(one) for one in value)
+            reason = reasons.get(item.id)
+            if reason is not None:
+                value = f"{reason}: {value}"
+        cells.append(value)
+    return cells
+
+
+def _odd(definition: Definition, rng: random.Random) -> dict[str, Any]:
+    """Stored values an old version, an API client or a hand edit may have left."""
+    odd: list[Any] = [True, False, 1.0, 2.5, "na", "1", "=cmd()", "-3", "+1", "@x", "\tx", "", 0]
+    answers: dict[str, Any] = {"no.such.item": "=1"}
+    for item in definition.items:
+        if item.type in (ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE) and item.choices:
+            ids = [choice.id for choice in item.choices]
+            answers[item.id] = rng.choice([ids, [ids[0], 7, True], rng.choice(ids), [], *odd])
+        else:
+            answers[item.id] = rng.choice([*odd, None, ["a", 1], {"x": 1}])
+    return answers
+
+
+def _typed(cells: list[Any]) -> list[tuple[type, Any]]:
+    """Cells with their types: 1 and 1.0 and True are equal, but not the same cell."""
+    return [(type(cell), cell) for cell in cells]
+
+
+@pytest.mark.parametrize("path", DEFINITIONS, ids=lambda path: f"{path.parent.name}-{path.stem}")
+def test_the_plan_gives_the_per_cell_rules_cells(path: Any) -> None:
+    definition = read_definition(path)
+    rng = random.Random(7)
+    profile = synthetic.organisation_profile(definition, rng)
+    answer_sets = [synthetic.answers_for(definition, profile, rng) for _ in range(30)]
+    answer_sets += [_odd(definition, rng) for _ in range(30)]
+    answer_sets.append({})
+    for language in [None, *sorted(definition.languages)]:
+        plan = row_plan(definition, language)
+        assert row_plan(definition, language) is plan  # built once per definition
+        for answers in answer_sets:
+            expected = _per_cell(definition, language, answers)
+            assert _typed(plan.answer_cells(answers, neutralised=False)) == _typed(expected)
+            assert _typed(plan.answer_cells(answers, neutralised=True)) == _typed(
+                [neutralise(cell) for cell in expected]
+            )
+    hidden = [
+        cells
+        for cells in answer_sets
+        if any(r == "hidden" for r in not_counted(definition, cells).values())
+    ]
+    assert hidden, "some answers hidden by a show_if"
