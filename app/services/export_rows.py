@@ -83,6 +83,16 @@ def neutral(cell: str) -> str:
     return "'" + cell if cell[:1] in _TRIGGERS else cell
 
 
+def _code(value: Any) -> Any:
+    """A code cell that is neither a number nor empty: several choices joined, a text
+    neutralised."""
+    if value.__class__ is list:
+        value = ";".join(str(one) for one in value)
+    if value.__class__ is str and value[:1] in _TRIGGERS:
+        return "'" + value
+    return value
+
+
 @dataclass(frozen=True)
 class RowPlan:
     """The answer cells of one questionnaire version in one labels' language (None: codes)."""
@@ -91,11 +101,17 @@ class RowPlan:
     language: str | None
     items: tuple[tuple[str, Item, Mapping[Any, Any] | None], ...]
     visibility: VisibilityPlan
+    ids: tuple[str, ...]
+    """The item ids in questionnaire order."""
+    positions: Mapping[str, int]
+    """Item id -> its cell's position."""
 
     def answer_cells(self, answers: Mapping[str, Any], *, neutralised: bool) -> list[Any]:
         """One cell per item in questionnaire order: the code or label, ``hidden: ...`` for an
         answer that a show_if hides (:func:`app.services.answer_records.not_counted`), None for
         no answer; text cells neutralised for CSV when ``neutralised``."""
+        if self.language is None and neutralised:
+            return self._code_cells(answers)
         hidden = self.visibility.hidden_ids(answers) if answers else ()
         hide = frozenset(hidden) if hidden else None
         cells: list[Any] = []
@@ -115,6 +131,24 @@ class RowPlan:
             if neutralised and value.__class__ is str and value[:1] in _TRIGGERS:
                 value = "'" + value
             append(value)
+        return cells
+
+    def _code_cells(self, answers: Mapping[str, Any]) -> list[Any]:
+        """:meth:`answer_cells` in codes, neutralised: most answers are scale values (numbers)
+        or none, written as they are in one pass; the rest (texts, lists) are looked at one by
+        one, and the few hidden ones are replaced afterwards."""
+        get = answers.get
+        cells = [
+            value if value is None or value.__class__ is int else _code(value)
+            for value in map(get, self.ids)
+        ]
+        if answers:
+            for item_id in self.visibility.hidden_ids(answers):
+                value = get(item_id)
+                if value is not None:
+                    if value.__class__ is list:
+                        value = ";".join(str(one) for one in value)
+                    cells[self.positions[item_id]] = f"{HIDDEN}: {value}"
         return cells
 
     def _label(self, item: Item, labels: Mapping[Any, Any], value: Any) -> Any:
@@ -144,4 +178,6 @@ def _build(definition: Definition, language: str | None) -> RowPlan:
             for item in definition.items
         ),
         visibility_plan(definition),
+        tuple(item.id for item in definition.items),
+        {item.id: position for position, item in enumerate(definition.items)},
     )
