@@ -19,9 +19,11 @@ Measured per size, in the same run:
   a ratio to it;
 * the **service**: :func:`app.services.cohort.round_profile` in a read unit of work, computed
   afresh (cache emptied) and as kept (a repeated view);
+* the **warm-up** (:mod:`app.warmup`) of an app started afresh with it on, every open round of
+  the database (the seeded sizes), and the dashboard's first view after it (nothing computed);
 * the **pages** of :data:`PAGES` (the dashboard, with and without similar partners; add more
   there) in-process with Starlette's test client, logged in as a
-  member: the first view with nothing kept, then the best mean of five batches
+  member: the first view with nothing kept (no warm-up), then the best mean of five batches
   (:func:`benchmarks.pages.best_of`); and the dashboard once after one more submission (its
   organisation is computed again, the others are kept);
 * the **exports** (:mod:`benchmarks.exports`): the CSV download's server work, time and growth
@@ -224,6 +226,12 @@ def submit_one(engine: Engine, settings: Settings, seeded: Seeded) -> None:
         bulk.add_submitted(session, round_, partner, [answers])
 
 
+def _log_in(client: TestClient) -> None:
+    client.headers["Accept-Language"] = "en"
+    login = client.get("/login")
+    client.post("/login", data={**hidden_fields(login.text), "email": EMAIL, "password": PASSWORD})
+
+
 def measure(
     engine: Engine,
     settings: Settings,
@@ -271,11 +279,7 @@ def measure(
         "service_kept_ratio": round(service_s / baseline, 2),
     }
     with TestClient(create_app(settings)) as client:
-        client.headers["Accept-Language"] = "en"
-        login = client.get("/login")
-        client.post(
-            "/login", data={**hidden_fields(login.text), "email": EMAIL, "password": PASSWORD}
-        )
+        _log_in(client)
         for page in PAGES:
             params = dict(page.params or {})
             if "partner_of" in params:
@@ -293,6 +297,20 @@ def measure(
         started = time.perf_counter()
         client.get(_dashboard(seeded))
         figures["dashboard_after_a_submission_ms"] = round(
+            (time.perf_counter() - started) * 1000, 1
+        )
+    # a restart with the warm-up on: how long it takes, and the first view once it is done
+    aggregate_cache.clear()
+    warming = create_app(settings.model_copy(update={"warm_dashboards": True}))
+    started = time.perf_counter()
+    with TestClient(warming) as client:
+        warming.state.warmer.done.wait()
+        figures["warm_up_s"] = round(time.perf_counter() - started, 2)
+        figures["warmed_rounds"] = warming.state.warmer.warmed
+        _log_in(client)
+        started = time.perf_counter()
+        client.get(_dashboard(seeded))
+        figures["dashboard_first_after_warm_up_ms"] = round(
             (time.perf_counter() - started) * 1000, 1
         )
     if not args.skip_exports:
@@ -345,6 +363,8 @@ def main() -> None:
             data_dir=folder,
             secret_key="benchmark-only",
             trusted_hosts=["testserver"],
+            warm_dashboards=False,  # measured on its own (a restart with it on)
+            export_worker=False,
             **({"database_url": args.postgres} if args.postgres else {}),
         )
         engine = make_engine(settings.effective_database_url)
