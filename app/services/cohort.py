@@ -395,6 +395,11 @@ def _numbers(
     # responses in id order: each score's response by bisection
     response_ids = np.array([row[1] for row in members], dtype=np.float64)
     owner = np.searchsorted(response_ids, table[:, 0])
+    # PostgreSQL's READ COMMITTED gives each query its own snapshot: scores of a response
+    # submitted between the two queries are left out with it
+    listed = owner < len(response_ids)
+    listed[listed] = response_ids[owner[listed]] == table[listed, 0]
+    table, owner = table[listed], owner[listed]
     org_ids = sorted({row[0] for row in members})
     org_index = {organisation_id: index for index, organisation_id in enumerate(org_ids)}
     group_names = sorted({row[2] for row in members if row[2]})

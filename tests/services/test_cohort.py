@@ -5,13 +5,15 @@ groups side by side, filters, and similar partners."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput, NotFound
 from app.models import Response, ResponseScore, ScoreKind
-from app.services import cohort, results
+from app.services import aggregate_cache, cohort, driver_rows, results
 from scoring import aggregate_columns
 from tests import factories
 from tests.cohort_data import HOSTILE, MIN_GROUP_SIZE, expected, seed
@@ -241,3 +243,30 @@ def test_bulk_summaries_equal_the_per_organisation_ones_bit_for_bit(session: Ses
     assert mixed.scores[ScoreKind.DIMENSION]["leadership"].n == 3
     assert [g.group for g in mixed.groups] == []  # administration 2, politics 1: too small
     assert mixed.small_groups == 2
+
+
+def test_scores_of_responses_the_first_read_did_not_list_are_left_out(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL each query has its own snapshot: a response submitted between the read of
+    the responses and that of their scores brings scores of a response not listed; they are
+    left out (not given to a neighbour, no error)."""
+    seeded = seed(session)
+    aggregate_cache.clear()
+    before = cohort.round_profile(session, seeded.project, seeded.round)
+    pages = driver_rows.pages
+    calls: list[int] = []
+
+    def with_late_scores(*args: Any, **options: Any) -> Iterator[Any]:
+        calls.append(1)
+        yield from pages(*args, **options)
+        if len(calls) == 2:  # the scores' query
+            yield [(0, 0, 100.0), (10**9, 0, 0.0)]
+
+    monkeypatch.setattr(driver_rows, "pages", with_late_scores)
+    aggregate_cache.clear()
+    after = cohort.round_profile(session, seeded.project, seeded.round)
+    assert len(calls) == 2
+    assert [(p.organisation.id, p.scores) for p in after.organisations] == [
+        (p.organisation.id, p.scores) for p in before.organisations
+    ]
