@@ -20,6 +20,7 @@ from scoring.aggregate import (
     aggregate_organisation,
     aggregate_scores,
     group_score,
+    group_scores,
 )
 from scoring.answers import (
     AnswerProblem,
@@ -184,6 +185,7 @@ __all__ = [
     "encode_answers",
     "flagged_items",
     "group_score",
+    "group_scores",
     "instrument_quality",
     "is_surrogate",
     "markup_problem",

@@ -57,7 +57,7 @@ from scoring import (
     GroupScore,
     Summary,
     compare_cohort,
-    group_score,
+    group_scores,
     shorten,
     summarise_segments,
 )
@@ -406,26 +406,34 @@ def _numbers(
     group_index = {name: index for index, name in enumerate(group_names)}
     member_org = np.array([org_index[row[0]] for row in members], dtype=np.int64)
     member_group = np.array([group_index.get(row[2], -1) for row in members], dtype=np.int64)
-    counts = np.bincount(member_org, minlength=len(org_ids)).tolist()
+    counted = np.bincount(member_org, minlength=len(org_ids))
+    counts = counted.tolist()
     key = table[:, 1].astype(np.int64)
     values = table[:, 2]
     score_org = member_org[owner]
-    summaries = summarise_segments(
-        values, score_org * len(keys) + key, len(org_ids) * len(keys)
-    ).summaries()
+    summaries = group_scores(
+        summarise_segments(values, score_org * len(keys) + key, len(org_ids) * len(keys)),
+        np.repeat(counted, len(keys)).tolist(),
+        minimum,
+    )
     # stakeholder groups: dimension scores (the first keys) of responses with a group
     dimensions = len(targets.dimensions)
     in_group = (member_group[owner] >= 0) & (key < dimensions)
     group_cells = (score_org[in_group] * len(group_names) + member_group[owner][in_group]) * (
         dimensions
     ) + key[in_group]
-    group_summaries = summarise_segments(
-        values[in_group], group_cells, len(org_ids) * len(group_names) * dimensions
-    ).summaries()
-    group_counts = np.bincount(
+    grouped = np.bincount(
         member_org[member_group >= 0] * len(group_names) + member_group[member_group >= 0],
         minlength=len(org_ids) * len(group_names),
-    ).tolist()
+    )
+    group_counts = grouped.tolist()
+    group_summaries = group_scores(
+        summarise_segments(
+            values[in_group], group_cells, len(org_ids) * len(group_names) * dimensions
+        ),
+        np.repeat(grouped, dimensions).tolist(),
+        minimum,
+    )
     found: dict[int, Numbers] = {}
     for index, organisation_id in enumerate(org_ids):
         count = counts[index]
@@ -438,7 +446,7 @@ def _numbers(
         for kind in KINDS_OF_SCORE:
             own: dict[str, GroupScore] = {}
             for target in targets.of_kind(kind):
-                own[target] = group_score(summaries[base + position], count, minimum)
+                own[target] = summaries[base + position]
                 position += 1
             scores_of[kind] = own
         groups, small = [], 0
@@ -451,7 +459,7 @@ def _numbers(
                 continue
             first = (index * len(group_names) + name_index) * dimensions
             means = {
-                target: group_score(group_summaries[first + offset], size, minimum)
+                target: group_summaries[first + offset]
                 for offset, target in enumerate(targets.dimensions)
             }
             groups.append(GroupMeans(name, size, means))
