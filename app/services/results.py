@@ -63,8 +63,29 @@ class OwnResult:
     group: GroupResult
 
 
+PROFILES_KEPT = 1024
+"""Profiles of submitted responses kept per process (the map starts again when full)."""
+
+_profiles: dict[tuple[str, int], tuple[Definition, Profile]] = {}
+
+
 def own_profile(context: Context) -> Profile:
-    return score_response(context.definition, dict(context.response.answers))
+    """The response's profile, scored from its answers. A submitted response's profile is
+    kept under its public id (random, never reused) and revision (raised by every write of
+    its answers, :mod:`app.services.responses`), with the definition it was scored by: the
+    result page, its downloads and later visits score it once. A draft is scored each time."""
+    response = context.response
+    if not context.submitted:
+        return score_response(context.definition, dict(response.answers))
+    key = (response.public_id, response.revision)
+    kept = _profiles.get(key)
+    if kept is not None and kept[0] is context.definition:
+        return kept[1]
+    profile = score_response(context.definition, dict(response.answers))
+    if len(_profiles) >= PROFILES_KEPT:
+        _profiles.clear()
+    _profiles[key] = (context.definition, profile)
+    return profile
 
 
 def own_result(session: Session, context: Context, language: str) -> OwnResult:
