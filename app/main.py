@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     environment.auto_reload = settings.reload_templates  # no stat per template and request
     app.state.settings = settings
     app.state.engine = make_engine(settings.effective_database_url)
-    probes = [api.router.url_path_for(name) for name in ("healthz", "readyz")]
+    probes = [api.probes.url_path_for(name) for name in ("healthz", "readyz")]
     # one layer: request id and log, security headers on every answer (errors included),
     # trusted hosts, body size limit, the answer to errors that escape the app
     app.add_middleware(
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_request_bytes,
     )
     install_error_handlers(app)
+    app.include_router(api.probes)
     app.include_router(api.router)
     app.include_router(web.router)
     return app
