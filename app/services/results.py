@@ -64,27 +64,30 @@ class OwnResult:
 
 
 PROFILES_KEPT = 1024
-"""Profiles of submitted responses kept per process (the map starts again when full)."""
+"""Profiles of submitted responses kept per definition (then the map starts again)."""
 
-_profiles: dict[tuple[str, int], tuple[Definition, Profile]] = {}
+
+def _new_profiles(definition: Definition) -> dict[tuple[str, int], Profile]:
+    return {}
 
 
 def own_profile(context: Context) -> Profile:
     """The response's profile, scored from its answers. A submitted response's profile is
-    kept under its public id (random, never reused) and revision (raised by every write of
-    its answers, :mod:`app.services.responses`), with the definition it was scored by: the
-    result page, its downloads and later visits score it once. A draft is scored each time."""
-    response = context.response
+    kept with the definition it was scored by (:meth:`~scoring.Definition.derived`) under its
+    public id (random, never reused) and revision (raised by every write of its answers,
+    :mod:`app.services.responses`): the result page, its downloads and later visits score it
+    once. A draft is scored each time."""
+    response, definition = context.response, context.definition
     if not context.submitted:
-        return score_response(context.definition, dict(response.answers))
+        return score_response(definition, dict(response.answers))
+    kept = definition.derived("kept-profiles", _new_profiles)
     key = (response.public_id, response.revision)
-    kept = _profiles.get(key)
-    if kept is not None and kept[0] is context.definition:
-        return kept[1]
-    profile = score_response(context.definition, dict(response.answers))
-    if len(_profiles) >= PROFILES_KEPT:
-        _profiles.clear()
-    _profiles[key] = (context.definition, profile)
+    profile = kept.get(key)
+    if profile is None:
+        profile = score_response(definition, dict(response.answers))
+        if len(kept) >= PROFILES_KEPT:
+            kept.clear()
+        kept[key] = profile
     return profile
 
 

@@ -157,31 +157,33 @@ class ItemView:
 
 
 OPTION_LISTS_KEPT = 20_000
-"""Option lists kept (items x languages x answers; the map starts again when full)."""
+"""Option lists kept per definition (items x languages x answers; then it starts again)."""
 
-_option_lists: dict[tuple[int, str, str, Any], tuple[Item, Definition, list[Option]]] = {}
+
+def _new_option_lists(definition: Definition) -> dict[tuple[str, str, str, Any], list[Option]]:
+    return {}
 
 
 def _options(definition: Definition, item: Item, value: Any, i18n: Localizer) -> list[Option]:
     """The item's answer options in the page's language, those of ``value`` checked.
 
-    Kept per item, language and answer (with the item and definition they were made from,
-    compared by identity, so a list is never another definition's): a review or result page
-    lists every item of the questionnaire, and making the options again was a seventh of its
-    time. :class:`Option` is frozen, so a kept list is shared safely."""
+    Kept with the definition (:meth:`~scoring.Definition.derived`: they go when it goes) per
+    item, language and answer: a review or result page lists every item of the questionnaire,
+    and making the options again was a seventh of its time. :class:`Option` is frozen, so a
+    kept list is shared safely."""
     chosen_key = tuple(value) if isinstance(value, list) else value
-    key = (id(item), i18n.language, i18n.fallback, chosen_key)
+    key = (item.id, i18n.language, i18n.fallback, chosen_key)
+    kept = definition.derived("option-lists", _new_option_lists)
     try:
-        kept = _option_lists.get(key)
+        found = kept.get(key)
     except TypeError:  # an unhashable stored value (a malformed answer): not kept
         return _make_options(definition, item, value, i18n)
-    if kept is not None and kept[0] is item and kept[1] is definition:
-        return kept[2]
-    options = _make_options(definition, item, value, i18n)
-    if len(_option_lists) >= OPTION_LISTS_KEPT:
-        _option_lists.clear()
-    _option_lists[key] = (item, definition, options)
-    return options
+    if found is None:
+        found = _make_options(definition, item, value, i18n)
+        if len(kept) >= OPTION_LISTS_KEPT:
+            kept.clear()
+        kept[key] = found
+    return found
 
 
 def _make_options(definition: Definition, item: Item, value: Any, i18n: Localizer) -> list[Option]:
