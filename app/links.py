@@ -50,10 +50,41 @@ def path_for(
     """The path of route ``name`` for a link on a page (with ``?query`` and ``#anchor``).
 
     Raises ``starlette.routing.NoMatchFound`` for an unknown name or missing parameters.
+    The path is kept per router, root path, name and parameters (:func:`_route_path`).
     """
-    path = request.url_for(name, **params).path
+    path = _route_path(request, name, params)
     query = f"?{urlencode(_query)}" if _query else ""
     return f"{path}{query}{'#' + _anchor if _anchor else ''}"
+
+
+_ROUTE_PATHS_KEPT = 4096
+_KEPT_ON_ROUTER = "_radar_route_paths"
+
+
+def _route_path(request: Request, name: str, params: Mapping[str, Any]) -> str:
+    """``request.url_for(name, **params).path``, looked up once per router, root path, name
+    and parameters: routes do not change once the app is built, and finding one walks the
+    nested routers (a tenth of a result page's time when every link was looked up anew).
+    The paths are kept on the router itself (so they go with it), in a map that starts again
+    when full, since parameters vary (step numbers, ids)."""
+    scope = request.scope
+    provider = scope.get("router") or scope.get("app")
+    kept: dict[tuple[Any, ...], str] | None = getattr(provider, _KEPT_ON_ROUTER, None)
+    if kept is None and provider is not None:
+        kept = {}
+        setattr(provider, _KEPT_ON_ROUTER, kept)
+    key = (scope.get("app_root_path", scope.get("root_path", "")), name, *sorted(params.items()))
+    try:
+        found = kept.get(key) if kept is not None else None
+    except TypeError:  # an unhashable parameter
+        return request.url_for(name, **params).path
+    if found is None:
+        found = request.url_for(name, **params).path
+        if kept is not None:
+            if len(kept) >= _ROUTE_PATHS_KEPT:
+                kept.clear()
+            kept[key] = found
+    return found
 
 
 def public_base_url(settings: Settings, request: Request | None = None) -> str:

@@ -14,9 +14,8 @@ from fastapi import FastAPI
 from app import api, links, web
 from app.db import WORKER_THREADS, make_engine
 from app.export_worker import Worker
-from app.middleware import BodySizeLimit, ErrorBoundary, SecurityHeaders, TrustedHosts
+from app.middleware import Edge
 from app.problems import install_error_handlers
-from app.request_log import RequestLog
 from app.settings import Settings, get_settings
 from app.templating import environment
 from app.warmup import Warmer
@@ -60,14 +59,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     environment.auto_reload = settings.reload_templates  # no stat per template and request
     app.state.settings = settings
     app.state.engine = make_engine(settings.effective_database_url)
-    probes = [api.router.url_path_for(name) for name in ("healthz", "readyz")]
-    # the last added is the outermost: headers on every answer, errors included
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
-    app.add_middleware(TrustedHosts, allowed_hosts=links.trusted_hosts(settings), open_paths=probes)
-    app.add_middleware(ErrorBoundary)
-    app.add_middleware(SecurityHeaders)
-    app.add_middleware(RequestLog)  # outermost: logs every answer, redacted
+    probes = [api.probes.url_path_for(name) for name in ("healthz", "readyz")]
+    # one layer: request id and log, security headers on every answer (errors included),
+    # trusted hosts, body size limit, the answer to errors that escape the app
+    app.add_middleware(
+        Edge,
+        allowed_hosts=links.trusted_hosts(settings),
+        open_paths=probes,
+        max_bytes=settings.max_request_bytes,
+    )
     install_error_handlers(app)
+    app.include_router(api.probes)
     app.include_router(api.router)
     app.include_router(web.router)
     return app

@@ -1,13 +1,29 @@
-"""HTTP middleware: security headers on every response, one answer for every escaped error,
-trusted hosts, request size limit before parsing.
+"""HTTP middleware: one pure ASGI layer, :class:`Edge`, around the app.
 
-Order, outermost first: :class:`SecurityHeaders` -> :class:`ErrorBoundary` ->
-:class:`TrustedHosts` -> :class:`BodySizeLimit` -> the app (its exception handlers, routers).
+It does, per HTTP request, what five layers did before (outermost first: request log,
+security headers, error boundary, trusted hosts, body size limit), in one wrapper of ``send``
+and, only when a body may come unannounced, one of ``receive``:
+
+* a request id (``X-Request-ID`` from a proxy when it is a plain short value, else a new one),
+  echoed in the response, and one access-log line once the request is answered
+  (:mod:`app.request_log`);
+* the security headers below on every answer, unless a route set its own value;
+* the trusted ``Host`` check (:class:`UntrustedHost`, 400) except on ``open_paths``;
+* the request size limit before any parser reads the body (:class:`PayloadTooLarge`, 413), by
+  the declared ``Content-Length`` or while streaming;
+* one answer for every exception that escapes the app (its own handlers answer routes'
+  errors): problem+json or an error page, never a traceback, with the headers above.
+
+Why one layer: each pure ASGI layer costs a call, a closure per request and a look through the
+request's headers; five of them were about a third of the time ``/healthz`` spends in Python
+(docs/performance.md, "Reads", 2026-12-01). Here the headers are read once, the security
+headers are one precomputed list, and the host verdict is kept per ``Host`` value.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -15,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import request_log
 from app.errors import AppError, PayloadTooLarge, UntrustedHost
 from app.problems import error_response, unexpected_error_response
 
@@ -33,144 +50,170 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+_SECURITY_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
+_HOST_VERDICTS_KEPT = 1024
+"""Distinct ``Host`` values whose verdict is kept (then the map starts again): a client may
+send any value, so the map is bounded."""
 
 
-class SecurityHeaders:
-    """Adds the headers above unless a route set its own value."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(n, v) for n, v in SECURITY_HEADERS if n not in present]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-class TrustedHosts:
-    """Starlette's :class:`TrustedHostMiddleware` check (:class:`UntrustedHost`, 400, for a
-    ``Host`` header not in ``allowed_hosts``), except on ``open_paths``.
-
-    Links built in a request use its ``Host`` header when no base URL is configured, so a
-    forged header must not get that far. The health probes build no links and are open, since
-    load balancers and orchestrators call them by IP address.
-    """
+class Edge:
+    """The one middleware (see the module docstring); ``allowed_hosts`` as Starlette's
+    :class:`~starlette.middleware.trustedhost.TrustedHostMiddleware` takes them (``*``,
+    ``*.example.org``), ``open_paths`` exempt from that check (the health probes: load
+    balancers call them by IP address), ``max_bytes`` the largest body accepted."""
 
     def __init__(
-        self, app: ASGIApp, allowed_hosts: Sequence[str], open_paths: Iterable[str]
+        self,
+        app: ASGIApp,
+        *,
+        allowed_hosts: Sequence[str],
+        open_paths: Iterable[str],
+        max_bytes: int,
     ) -> None:
         self.app = app
-        self.check = TrustedHostMiddleware(
+        self.open_paths = frozenset(open_paths)
+        self.max_bytes = max_bytes
+        self._host_check = TrustedHostMiddleware(
             _accepted, allowed_hosts=allowed_hosts, www_redirect=False
         )
-        self.open_paths = frozenset(open_paths)
+        self._host_verdicts: dict[bytes | None, bool] = {}
+        self.access_log = request_log.AccessLog()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket") and scope["path"] not in self.open_paths:
-            # Starlette answers a refused host itself; its answer becomes our error instead
-            await self.check(scope, receive, _refuse_host)
-        await self.app(scope, receive, send)
-
-
-async def _accepted(scope: Scope, receive: Receive, send: Send) -> None:
-    """The host was accepted: nothing to do here, the app runs next."""
-
-
-async def _refuse_host(message: Message) -> None:
-    raise UntrustedHost()
-
-
-class BodySizeLimit:
-    """Refuses bodies above ``max_bytes`` with :class:`PayloadTooLarge` before any parser reads
-    them: by the declared ``Content-Length``, or while streaming (whatever the app made of the
-    cut-off body is discarded). :class:`ErrorBoundary` outside answers the error."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        kind = scope["type"]
+        if kind != "http":
+            if kind == "websocket" and scope["path"] not in self.open_paths:
+                host = _header(scope, b"host")
+                if not await self._host_allowed(host):
+                    raise UntrustedHost()
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            raise PayloadTooLarge(self.max_bytes)
-        received = 0
+        host = declared = incoming = None
+        for name, value in scope["headers"]:  # one pass; the first Host, the last of the others
+            if name == b"host":
+                if host is None:
+                    host = value
+            elif name == b"content-length":
+                declared = value
+            elif name == b"x-request-id":
+                incoming = value
+        request_id = request_log.request_id(incoming)
+        scope.setdefault("state", {})["request_id"] = request_id
+        answer_headers = [*SECURITY_HEADERS, (b"x-request-id", request_id.encode("ascii"))]
+        started_at = time.perf_counter()
+        status = 500
+        started = False
         too_large = False
+        max_bytes = self.max_bytes
+
+        async def answer(message: Message) -> None:
+            nonlocal status, started
+            if too_large:  # e.g. a 400 that a parser made of the cut-off body
+                return
+            if message["type"] == "http.response.start":
+                started = True
+                status = int(message["status"])
+                message["headers"] = _with_headers(message.get("headers", []), answer_headers)
+            await send(message)
+
+        received = 0
 
         async def limited_receive() -> Message:
             nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     too_large = True
-                    raise PayloadTooLarge(self.max_bytes)
+                    raise PayloadTooLarge(max_bytes)
             return message
 
-        async def send_unless_too_large(message: Message) -> None:
-            if not too_large:  # e.g. a 400 that a parser made of the cut-off body
-                await send(message)
-
         try:
-            await self.app(scope, limited_receive, send_unless_too_large)
-        except Exception:
-            if not too_large:
-                raise
-        if too_large:
-            raise PayloadTooLarge(self.max_bytes)
-
-
-class ErrorBoundary:
-    """Answers every exception that escapes the app and its inner middleware.
-
-    Routes' errors are answered by the handlers in :mod:`app.problems`; what is left (an
-    error raised by middleware, such as :class:`PayloadTooLarge`, or an exception nobody
-    expected) gets the same mapping here, inside :class:`SecurityHeaders`, so even a 500
-    carries the security headers and the face the request asks for (problem+json or a page),
-    never a traceback. The traceback is logged; the server sees a finished response.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception as exc:
-            if started:  # too late to answer: let the server close the connection
-                raise
-            request = Request(scope)
             try:
-                if isinstance(exc, AppError):
-                    response = error_response(request, exc)
+                if scope["path"] not in self.open_paths and not await self._host_allowed(host):
+                    raise UntrustedHost()
+                if declared is not None:
+                    if not declared.isdigit() or int(declared) > max_bytes:
+                        raise PayloadTooLarge(max_bytes)
+                    # the server delivers no more than the declared length
+                    await self.app(scope, receive, answer)
                 else:
-                    response = unexpected_error_response(request, exc)
-            except Exception:
-                log.exception("the error response itself failed")
-                response = PlainTextResponse("Internal error", status_code=500)
-            if isinstance(exc, PayloadTooLarge):  # the rest of the body is not read
-                response.headers["Connection"] = "close"
-            await response(scope, receive, send)
+                    await self.app(scope, limited_receive, answer)
+                if too_large:
+                    raise PayloadTooLarge(max_bytes)
+            except Exception as exc:
+                if too_large and not isinstance(exc, PayloadTooLarge):
+                    exc = PayloadTooLarge(max_bytes)
+                if started:  # too late to answer: let the server close the connection
+                    raise
+                too_large = False  # the app is done: from here on `answer` sends the error
+                await self._answer_error(scope, receive, answer, exc)
+        finally:
+            if self.access_log.enabled:
+                self.access_log.write(scope, request_id, status, started_at)
+
+    async def _host_allowed(self, host: bytes | None) -> bool:
+        """Starlette's verdict on this ``Host`` value, kept per value."""
+        verdict = self._host_verdicts.get(host)
+        if verdict is None:
+            probe: Scope = {"type": "http", "headers": [] if host is None else [(b"host", host)]}
+            try:
+                await self._host_check(probe, _nothing_to_receive, _refuse_host)
+                verdict = True
+            except UntrustedHost:
+                verdict = False
+            if len(self._host_verdicts) >= _HOST_VERDICTS_KEPT:
+                self._host_verdicts.clear()
+            self._host_verdicts[host] = verdict
+        return verdict
+
+    async def _answer_error(
+        self, scope: Scope, receive: Receive, send: Send, exc: Exception
+    ) -> None:
+        """Routes' errors are answered by the handlers in :mod:`app.problems`; what is left
+        (an error raised here, such as :class:`PayloadTooLarge`, or an exception nobody
+        expected) gets the same mapping, with the face the request asks for (problem+json or
+        a page). The traceback of an unexpected one is logged."""
+        request = Request(scope)
+        try:
+            if isinstance(exc, AppError):
+                response = error_response(request, exc)
+            else:
+                response = unexpected_error_response(request, exc)
+        except Exception:
+            log.exception("the error response itself failed")
+            response = PlainTextResponse("Internal error", status_code=500)
+        if isinstance(exc, PayloadTooLarge):  # the rest of the body is not read
+            response.headers["Connection"] = "close"
+        await response(scope, receive, send)
+
+
+def _with_headers(
+    headers: Iterable[tuple[bytes, bytes]], added: list[tuple[bytes, bytes]]
+) -> list[tuple[bytes, bytes]]:
+    """The response's headers, then the security headers it does not set itself and the
+    request id."""
+    headers = list(headers)
+    if any(name.lower() in _SECURITY_NAMES for name, _ in headers):
+        present = {name.lower() for name, _ in headers}
+        return headers + [(n, v) for n, v in added if n not in present or n == b"x-request-id"]
+    return headers + added
+
+
+def _header(scope: Scope, wanted: bytes) -> bytes | None:
+    for name, value in scope.get("headers", []):
+        if name == wanted:
+            return bytes(value)
+    return None
+
+
+async def _accepted(scope: Scope, receive: Receive, send: Send) -> None:
+    """The host was accepted: nothing to do here."""
+
+
+async def _nothing_to_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+async def _refuse_host(message: Message) -> None:
+    raise UntrustedHost()

@@ -170,7 +170,7 @@ async def _database_error(request: Request, exc: Exception) -> Response:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Errors raised inside routes and dependencies; :class:`app.middleware.ErrorBoundary`
+    """Errors raised inside routes and dependencies; :class:`app.middleware.Edge`
     answers what escapes them (middleware errors, unexpected exceptions)."""
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

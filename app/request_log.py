@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import structlog
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 TOKEN_PATH_PREFIXES = ("/r/", "/resume/", "/report/")
 REDACTED = "[redacted]"
@@ -91,47 +91,32 @@ def shorten_address(host: str | None) -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
-class RequestLog:
-    """Logs every HTTP request once it is answered; gives each a request id (``X-Request-ID``
-    from a proxy when it is a plain short value, else a new one), echoed in the response."""
+def request_id(incoming: bytes | None) -> str:
+    """The request's id: ``X-Request-ID`` from a proxy when it is a plain short value (so that
+    one request can be followed through proxy and service logs), else a new random one."""
+    if incoming is not None:
+        text = incoming.decode("latin-1")
+        if _REQUEST_ID.fullmatch(text):
+            return text
+    return secrets.token_hex(8)
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+
+class AccessLog:
+    """One line per answered HTTP request (:class:`app.middleware.Edge` calls it): request id,
+    method, redacted path, status, duration and the client's network."""
+
+    def __init__(self) -> None:
         self.log = structlog.get_logger(LOGGER)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else secrets.token_hex(8)
-        scope.setdefault("state", {})["request_id"] = request_id
-        started = time.perf_counter()
-        status = 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"x-request-id", request_id.encode("ascii")),
-                ]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            if self.enabled:
-                self._write(scope, request_id, status, started)
+        self._logger = logging.getLogger(LOGGER)
 
     @property
     def enabled(self) -> bool:
         """Whether request lines are logged at all (``RADAR_LOG_LEVEL`` info or lower): when
         not, no line is built (structlog would build it and the logger drop it)."""
-        return logging.getLogger(LOGGER).isEnabledFor(logging.INFO)
+        return self._logger.isEnabledFor(logging.INFO)
 
-    def _write(self, scope: Scope, request_id: str, status: int, started: float) -> None:
+    def write(self, scope: Scope, request_id: str, status: int, started: float) -> None:
+        """``started``: :func:`time.perf_counter` when the request came in."""
         client = scope.get("client")
         self.log.info(
             "request",

@@ -6,7 +6,7 @@ FastAPI parses a JSON body with :func:`json.loads`, which accepts ``NaN`` and ``
 (the last one silently wins, so a client's mistake goes unseen), and answers a body nested too deep
 for its recursion guard with a bare 400. Routers whose routes take a JSON body use
 :class:`BoundedJsonRoute`: it reads the body (its size already bounded by
-:class:`app.middleware.BodySizeLimit`), parses it itself and hands the result to FastAPI as
+:class:`app.middleware.Edge`), parses it itself and hands the result to FastAPI as
 the request's parsed JSON, so FastAPI never parses the body again.
 
 Bounds: the size is the middleware's; the C parser stops at its recursion guard (about 1000

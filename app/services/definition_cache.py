@@ -17,6 +17,10 @@ deferred (:data:`WITHOUT_DEFINITION`): a row whose hash is cached never reads th
 whose hash is new reads it once. Entries are a few per published version (a service holds a
 handful of versions), so the maps are not bounded. Two threads missing the same hash at once
 both parse it and one result wins: harmless, since both are the same immutable content.
+
+:class:`VersionHashes` keeps which hash a (slug, version) has in one database, so that the
+definition API answers a repeated request without a query: see its docstring for why it is
+never stale.
 """
 
 from __future__ import annotations
@@ -69,3 +73,35 @@ def as_json(row: QuestionnaireVersion, language: str | None) -> bytes:
             body, ensure_ascii=False, allow_nan=False, separators=(",", ":")
         ).encode("utf-8")
     return found
+
+
+def kept_json(content_hash: str, language: str | None) -> bytes | None:
+    """The API's JSON bytes if they are kept already (see :func:`as_json`), else None."""
+    return _json.get((content_hash, language))
+
+
+class VersionHashes:
+    """The content hash of each (slug, version) found in one database, kept per app.
+
+    Why a kept entry is never stale: a version row's content and hash never change
+    (:func:`app.services.questionnaires.publish` refuses other content under a published
+    number), and no code path deletes a version or moves it to another questionnaire; retiring
+    changes only ``status`` and ``retired_at``, which the definition API does not show. A
+    version that is *not* found is not kept, so one published later (by ``radar questionnaires
+    load`` in another process) is found by the next request. Restoring another database under a
+    running server is the one way to break the rule, and ``radar db restore`` asks to stop the
+    server first. Bounded: it starts again when full (a client may ask for many versions).
+    """
+
+    KEPT = 1024
+
+    def __init__(self) -> None:
+        self._hashes: dict[tuple[str, str], str] = {}
+
+    def get(self, slug: str, version: str) -> str | None:
+        return self._hashes.get((slug, version))
+
+    def remember(self, row: QuestionnaireVersion, slug: str) -> None:
+        if len(self._hashes) >= self.KEPT:
+            self._hashes.clear()
+        self._hashes[(slug, row.version)] = row.content_hash

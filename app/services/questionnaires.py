@@ -116,6 +116,37 @@ def list_questionnaires(session: Session) -> list[tuple[Questionnaire, list[Ques
     return list(grouped.values())
 
 
+Listing = tuple[tuple[str, str, str, str], ...]
+"""Every version as (questionnaire slug, version, status, content hash), in the order of
+:func:`list_questionnaires`: what the front page shows, as one comparable value."""
+
+
+def version_listing(session: Session) -> Listing:
+    """The :data:`Listing` in one light query (no objects, no definitions)."""
+    rows = session.exec(
+        select(
+            col(Questionnaire.slug),
+            col(QuestionnaireVersion.version),
+            col(QuestionnaireVersion.status),
+            col(QuestionnaireVersion.content_hash),
+        )
+        .join(QuestionnaireVersion)
+        .order_by(col(Questionnaire.slug), col(QuestionnaireVersion.id))
+    ).all()
+    return tuple(
+        (slug, version, str(status), content_hash) for slug, version, status, content_hash in rows
+    )
+
+
+def listing_of(found: list[tuple[Questionnaire, list[QuestionnaireVersion]]]) -> Listing:
+    """The :data:`Listing` of what :func:`list_questionnaires` returned."""
+    return tuple(
+        (questionnaire.slug, v.version, str(v.status), v.content_hash)
+        for questionnaire, versions in found
+        for v in versions
+    )
+
+
 def page_questionnaires(
     session: Session, limit: int, offset: int
 ) -> Slice[tuple[Questionnaire, list[QuestionnaireVersion]]]:

@@ -63,8 +63,32 @@ class OwnResult:
     group: GroupResult
 
 
+PROFILES_KEPT = 1024
+"""Profiles of submitted responses kept per definition (then the map starts again)."""
+
+
+def _new_profiles(definition: Definition) -> dict[tuple[str, int], Profile]:
+    return {}
+
+
 def own_profile(context: Context) -> Profile:
-    return score_response(context.definition, dict(context.response.answers))
+    """The response's profile, scored from its answers. A submitted response's profile is
+    kept with the definition it was scored by (:meth:`~scoring.Definition.derived`) under its
+    public id (random, never reused) and revision (raised by every write of its answers,
+    :mod:`app.services.responses`): the result page, its downloads and later visits score it
+    once. A draft is scored each time."""
+    response, definition = context.response, context.definition
+    if not context.submitted:
+        return score_response(definition, dict(response.answers))
+    kept = definition.derived("kept-profiles", _new_profiles)
+    key = (response.public_id, response.revision)
+    profile = kept.get(key)
+    if profile is None:
+        profile = score_response(definition, dict(response.answers))
+        if len(kept) >= PROFILES_KEPT:
+            kept.clear()
+        kept[key] = profile
+    return profile
 
 
 def own_result(session: Session, context: Context, language: str) -> OwnResult:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from app.settings import get_settings
+from app.db import make_engine
+from app.main import create_app
+from app.services import questionnaires
+from app.settings import Settings, get_settings
+from scoring import parse_definition
+from tests.helpers import minimal_definition
 
 FLAGSHIP = "/api/v1/questionnaires/intercultural-integration/versions/1.0"
 VERSIONS = "/api/v1/questionnaires/intercultural-organisation/versions"
@@ -139,3 +150,71 @@ def test_the_openapi_document_declares_the_language_code(client: TestClient) -> 
 def test_openapi_documents_the_api(client: TestClient) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/questionnaires/{slug}/versions/{version}" in paths
+
+
+def _statements(engine: Engine) -> list[str]:
+    """The SQL statements the engine runs from now on (a list that grows)."""
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def test_a_definition_served_before_needs_no_query(api: TestClient) -> None:
+    first = api.get(FLAGSHIP, params={"lang": "en"})
+    statements = _statements(api.app.state.engine)  # type: ignore[attr-defined]
+    again = api.get(FLAGSHIP, params={"lang": "en"})
+    assert statements == []
+    assert (again.content, again.headers["etag"]) == (first.content, first.headers["etag"])
+    assert api.get(FLAGSHIP, headers={"If-None-Match": first.headers["etag"]}).status_code == 200
+    german = api.get(FLAGSHIP, params={"lang": "de"})  # another language: looked up once
+    assert german.json()["title"] != again.json()["title"]
+    assert api.get(FLAGSHIP, params={"lang": "fr"}).status_code == 404, "still refused when kept"
+
+
+def test_a_retired_version_is_served_as_before(api: TestClient, session: Session) -> None:
+    before = api.get(FLAGSHIP, params={"lang": "en"})
+    questionnaires.retire(session, "intercultural-integration", "1.0")
+    session.commit()
+    after = api.get(FLAGSHIP, params={"lang": "en"})
+    assert (after.status_code, after.content) == (200, before.content)
+
+
+def test_a_version_published_after_a_404_is_found(client: TestClient, session: Session) -> None:
+    url = "/api/v1/questionnaires/mini/versions/1.0"
+    assert client.get(url).status_code == 404
+    questionnaires.publish(session, parse_definition(minimal_definition()))
+    session.commit()  # as `radar questionnaires load` in another process would
+    found = client.get(url, params={"lang": "en"})
+    assert found.status_code == 200
+    assert found.json()["slug"] == "mini"
+
+
+def test_each_database_keeps_its_own_versions(
+    client: TestClient, session: Session, tmp_path: Path, sqlite_template: Path
+) -> None:
+    """The same (slug, version) with other content in another database (another app): each
+    app answers from its own database, never from what the other one kept."""
+    url = "/api/v1/questionnaires/mini/versions/1.0"
+    questionnaires.publish(session, parse_definition(minimal_definition()))
+    session.commit()
+    assert client.get(url, params={"lang": "en"}).json()["title"] != "Another mini"
+    other_file = tmp_path / "other.db"
+    shutil.copyfile(sqlite_template, other_file)
+    other = Settings(
+        database_url=f"sqlite:///{other_file}",
+        data_dir=tmp_path / "other",
+        secret_key="k",
+        trusted_hosts=["testserver"],
+    )
+    changed = minimal_definition()
+    changed["title"] = {"de": "Anderes Mini", "en": "Another mini"}
+    engine = make_engine(other.effective_database_url)
+    with Session(engine) as other_session:
+        questionnaires.publish(other_session, parse_definition(changed))
+        other_session.commit()
+    engine.dispose()
+    other_app = create_app(other)
+    with TestClient(other_app) as other_client:
+        assert other_client.get(url, params={"lang": "en"}).json()["title"] == "Another mini"
+    other_app.state.engine.dispose()
+    assert client.get(url, params={"lang": "en"}).json()["title"] != "Another mini"

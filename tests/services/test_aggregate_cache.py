@@ -118,3 +118,38 @@ def test_a_round_profile_recomputes_only_the_organisation_that_changed(
     session.commit()
     assert counts() == {mine: 3, theirs: 4}
     assert computed[-1] is None  # a rebuild wrote new score rows: everything again
+
+
+def test_a_submitted_profile_is_kept_per_public_id_and_revision(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The result page scores a submitted response once; a draft is scored on every view, and
+    another response or revision (a write of its answers) is scored anew."""
+    definition = factories.questionnaire(session)
+    network = factories.network(session)
+    answers = _answers(definition, 2, 6)
+    ids = bulk.add_submitted(session, network.round, network.organisation, answers)
+    draft = factories.response(session, network.round, network.organisation, answers[0])
+    session.commit()
+    scored: list[int] = []
+    original = results.score_response
+
+    def counting(definition_: Definition, given: dict[str, Any]) -> Any:
+        scored.append(len(given))
+        return original(definition_, given)
+
+    monkeypatch.setattr(results, "score_response", counting)
+    first = load(session, ids[0])
+    profile = results.own_profile(first)
+    assert results.own_profile(load(session, ids[0])) is profile
+    assert len(scored) == 1
+    other = results.own_profile(load(session, ids[1]))
+    assert other is not profile
+    assert len(scored) == 2
+    assert draft.id is not None
+    results.own_profile(load(session, draft.id))
+    results.own_profile(load(session, draft.id))
+    assert len(scored) == 4, "a draft changes: never kept"
+    first.response.revision += 1  # as every write of the answers does
+    assert results.own_profile(first) is not profile
+    assert len(scored) == 5

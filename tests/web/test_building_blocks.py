@@ -14,9 +14,11 @@ from starlette.datastructures import FormData
 from app import charts
 from app.db_types import utcnow
 from app.errors import TooManyRequests
+from app.i18n import Localizer
 from app.models import RateLimitHit, WebSession
 from app.services import rate_limit, web_sessions
 from app.web.plotly_bundle import extract_css, plotly_css, plotly_style_guards
+from app.web.respond import answer_forms
 from app.web.respond.answer_forms import parse_page
 from scoring import parse_definition
 from tests.helpers import minimal_definition
@@ -221,3 +223,25 @@ def test_web_session_rows_hold_no_plaintext_token(client: TestClient, started: P
     with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
         rows = session.exec(select(WebSession)).all()
     assert all(cookie not in row.model_dump_json() for row in rows)
+
+
+def test_kept_option_lists_follow_language_and_answer() -> None:
+    """Option lists are kept per item, language and answer: never another language's labels
+    or another answer's ticks."""
+    definition = parse_definition(minimal_definition())
+    item = next(i for i in definition.items if i.type.value == "scale")
+    english = Localizer.for_language("en", "en")
+    german = Localizer.for_language("de", "en")
+    first = answer_forms._options(definition, item, 1, english)
+    assert answer_forms._options(definition, item, 1, english) is first
+    assert [o.checked for o in first].count(True) == 1
+    labels_en = [o.label for o in first]
+    labels_de = [o.label for o in answer_forms._options(definition, item, 1, german)]
+    assert labels_de != labels_en
+    other = answer_forms._options(definition, item, 2, english)
+    assert [o.checked for o in other] != [o.checked for o in first]
+    assert not any(o.checked for o in answer_forms._options(definition, item, None, english))
+    same_texts = parse_definition(minimal_definition())  # another definition object
+    again = answer_forms._options(same_texts, same_texts.item(item.id), 1, english)
+    assert again is not first
+    assert again == first

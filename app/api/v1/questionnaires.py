@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 
 from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES
+from app.db import unit_of_work
 from app.deps import SessionDep
 from app.models import Questionnaire, QuestionnaireVersion
 from app.services import definition_cache
@@ -86,10 +89,10 @@ def list_versions(slug: SlugPath, session: SessionDep, page: PageDep) -> Page[Ve
         304: {"description": "Not modified (If-None-Match matched the ETag)"},
     },
 )
-def get_definition(
+async def get_definition(
+    request: Request,
     slug: SlugPath,
     version: Annotated[str, Path(description="A published version", examples=["1.0"])],
-    session: SessionDep,
     lang: Annotated[
         LanguageCode | None,
         Query(
@@ -99,10 +102,40 @@ def get_definition(
     ] = None,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    row = service.get_version(session, slug, version)
-    body = definition_cache.as_json(row, lang)  # refuses a language the version lacks
-    etag = f'"{row.content_hash}{"-" + lang if lang else ""}"'
+    """Answered on the event loop, without a query, when this (slug, version) and language
+    were served before (:class:`~app.services.definition_cache.VersionHashes`); otherwise
+    looked up in a read unit of work on a worker thread."""
+    hashes = _version_hashes(request.app)
+    content_hash = hashes.get(slug, version)
+    body = definition_cache.kept_json(content_hash, lang) if content_hash is not None else None
+    if content_hash is None or body is None:
+        engine = request.app.state.engine
+        content_hash, body = await run_in_threadpool(_look_up, engine, hashes, slug, version, lang)
+    etag = f'"{content_hash}{"-" + lang if lang else ""}"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=0, must-revalidate"}
     if if_none_match and etag in {tag.strip() for tag in if_none_match.split(",")}:
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)
+
+
+def _look_up(
+    engine: Engine,
+    hashes: definition_cache.VersionHashes,
+    slug: str,
+    version: str,
+    lang: str | None,
+) -> tuple[str, bytes]:
+    """The version's hash and JSON from the database (NotFound for an unknown version or a
+    language it does not offer), remembered for the next request."""
+    with unit_of_work(engine, write=False) as session:
+        row = service.get_version(session, slug, version)
+        body = definition_cache.as_json(row, lang)  # refuses a language the version lacks
+    hashes.remember(row, slug)
+    return row.content_hash, body
+
+
+def _version_hashes(app: Any) -> definition_cache.VersionHashes:
+    hashes: definition_cache.VersionHashes | None = getattr(app.state, "version_hashes", None)
+    if hashes is None:
+        hashes = app.state.version_hashes = definition_cache.VersionHashes()
+    return hashes

@@ -156,7 +156,37 @@ class ItemView:
     answer_label: str = ""
 
 
+OPTION_LISTS_KEPT = 20_000
+"""Option lists kept per definition (items x languages x answers; then it starts again)."""
+
+
+def _new_option_lists(definition: Definition) -> dict[tuple[str, str, str, Any], list[Option]]:
+    return {}
+
+
 def _options(definition: Definition, item: Item, value: Any, i18n: Localizer) -> list[Option]:
+    """The item's answer options in the page's language, those of ``value`` checked.
+
+    Kept with the definition (:meth:`~scoring.Definition.derived`: they go when it goes) per
+    item, language and answer: a review or result page lists every item of the questionnaire,
+    and making the options again was a seventh of its time. :class:`Option` is frozen, so a
+    kept list is shared safely."""
+    chosen_key = tuple(value) if isinstance(value, list) else value
+    key = (item.id, i18n.language, i18n.fallback, chosen_key)
+    kept = definition.derived("option-lists", _new_option_lists)
+    try:
+        found = kept.get(key)
+    except TypeError:  # an unhashable stored value (a malformed answer): not kept
+        return _make_options(definition, item, value, i18n)
+    if found is None:
+        found = _make_options(definition, item, value, i18n)
+        if len(kept) >= OPTION_LISTS_KEPT:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
+def _make_options(definition: Definition, item: Item, value: Any, i18n: Localizer) -> list[Option]:
     chosen = value if isinstance(value, list) else [value]
     if item.type is ItemType.SCALE:
         scale = definition.scales[item.scale or ""]
@@ -175,12 +205,21 @@ def _options(definition: Definition, item: Item, value: Any, i18n: Localizer) ->
     ]
 
 
-def answer_label(definition: Definition, item: Item, value: Any, i18n: Localizer) -> str:
-    """An answer as the respondent saw it ("mostly true", "Yes, partly", "12")."""
+def answer_label(
+    definition: Definition,
+    item: Item,
+    value: Any,
+    i18n: Localizer,
+    options: list[Option] | None = None,
+) -> str:
+    """An answer as the respondent saw it ("mostly true", "Yes, partly", "12"); ``options``:
+    the item's :func:`_options` for this value where the caller has them already."""
     if value is None:
         return ""
     if item.type in (ItemType.SCALE, ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE):
-        labels = [o.label for o in _options(definition, item, value, i18n) if o.checked]
+        if options is None:
+            options = _options(definition, item, value, i18n)
+        labels = [o.label for o in options if o.checked]
         return ", ".join(labels) if labels else str(value)
     if item.type is ItemType.NUMBER and isinstance(value, int | float):
         return locale_numbers.as_read(value, i18n.language)
@@ -204,14 +243,18 @@ def item_views(
     errors: Mapping[str, AnswerProblem] | None = None,
     typed: Mapping[str, str] | None = None,
     read_as: Collection[str] = (),
+    visible: frozenset[str] | None = None,
 ) -> list[ItemView]:
     """The items as templates draw them; a refused item's field holds what was ``typed``; a
     number item in ``read_as`` (saved from text that :func:`locale_numbers.looks_grouped`)
-    gets the note "read as 1,5"."""
-    visible = visible_ids(definition, answers)
+    gets the note "read as 1,5". ``visible``: :func:`visible_ids` of these answers, where a
+    caller draws several pages of them at once (evaluated once, not per page)."""
+    if visible is None:
+        visible = visible_ids(definition, answers)
     views = []
     for item in items:
         value = answers.get(item.id)
+        options = _options(definition, item, value, i18n)
         scalar = _field_value(item, value, i18n)
         if errors and typed and item.id in errors and item.id in typed:
             scalar = typed[item.id]
@@ -225,7 +268,7 @@ def item_views(
                 examples=i18n.texts(item.examples),
                 required=item.required,
                 visible=item.id in visible,
-                options=_options(definition, item, value, i18n),
+                options=options,
                 value=scalar,
                 error=problem_message(definition, item, i18n, errors[item.id].code)
                 if errors and item.id in errors
@@ -233,7 +276,7 @@ def item_views(
                 min=item.min,
                 max=item.max,
                 max_length=item.max_length,
-                answer_label=answer_label(definition, item, value, i18n),
+                answer_label=answer_label(definition, item, value, i18n, options),
                 note=_read_as(item, value, i18n) if item.id in read_as else None,
             )
         )

@@ -12,7 +12,7 @@ from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidAnswers
 from app.i18n import N_, Localizer, Message
 from app.services import responses
-from app.services.respondent_rules import progress
+from app.services.respondent_rules import progress, visible_ids
 from app.web import csrf
 from app.web.respond.answer_forms import ItemView, item_views
 from app.web.respond.respondent import (
@@ -40,11 +40,18 @@ class Section:
 def answer_sections(context: responses.Context, i18n: Localizer) -> list[Section]:
     """All answers per dimension, in the order of the pages."""
     definition, response = context.definition, context.response
+    visible = visible_ids(definition, response.answers)
     return [
         Section(
             step=index,
             title=i18n.text(dimension.title),
-            items=item_views(definition, definition.items_of(dimension.id), response.answers, i18n),
+            items=item_views(
+                definition,
+                definition.items_of(dimension.id),
+                response.answers,
+                i18n,
+                visible=visible,
+            ),
             comment=response.comments.get(dimension.id, ""),
         )
         for index, dimension in enumerate(definition.dimensions, start=1)
