@@ -7,6 +7,10 @@ definition and inserts one row with the raw driver). wrk (Debian's package) driv
 the same machine with 32 connections (``benchmarks/wrk/api.lua``): each request submits a
 complete flagship response through ``POST /api/v1/rounds/{id}/responses`` with
 ``"submit": true`` and an ``Idempotency-Key`` of its own, with an API token of the project.
+The same baseline process also serves the *floor* (``POST /api/floor``): the submission's
+required work (token check and rate count, idempotency key, validation and scoring with the
+scoring library, response, score rows, audit rows and key in one write transaction) with
+nothing else, so ``ratio_to_floor`` says how close the product is to what the stack allows.
 
 Measured in rounds that interleave product and baseline (``--runs``, medians; each ratio is
 taken within a round so that a busy machine slows both alike). On PostgreSQL the product is
