@@ -143,7 +143,7 @@ class Store:
 
 
 FLOOR_TABLES = (
-    "CREATE TABLE IF NOT EXISTS floor_token (id INTEGER PRIMARY KEY, token_hash TEXT UNIQUE "
+    "CREATE TABLE IF NOT EXISTS floor_token (id {serial}, token_hash TEXT UNIQUE "
     "NOT NULL, project_id INTEGER, scopes TEXT NOT NULL, expires_at TEXT, revoked_at TEXT)",
     "CREATE TABLE IF NOT EXISTS floor_rate (bucket TEXT NOT NULL, window_start TEXT NOT NULL, "
     "count INTEGER NOT NULL, PRIMARY KEY (bucket, window_start))",
