@@ -297,12 +297,8 @@ class Floor(Store):
     definition: Definition
 
 
-def floor_route(app: FastAPI, definition: Definition) -> None:
+def floor_route(app: FastAPI, definition: Definition, floor: Floor) -> None:
     """``POST /api/floor`` on ``app`` (see the module's docstring)."""
-    token = os.environ.get("BENCH_TOKEN", "")
-    if not token:
-        return
-    floor = Floor(os.environ["BENCH_DATABASE"], os.environ.get("BENCH_WRITE_LOCK") == "1", token)
     floor.definition = definition
 
     def work(presented: str, key: str, raw: bytes) -> tuple[int, dict[str, Any]]:
@@ -339,7 +335,11 @@ def create() -> FastAPI:
     """The baseline app (``uvicorn --factory benchmarks.baselines:create``)."""
     definition = read_definition(FLAGSHIP)
     valid = checks(definition)
-    store = Store(os.environ["BENCH_DATABASE"], os.environ.get("BENCH_WRITE_LOCK") == "1")
+    locked, token = os.environ.get("BENCH_WRITE_LOCK") == "1", os.environ.get("BENCH_TOKEN", "")
+    # one store for both POSTs, so their threads share one connection each (PostgreSQL's
+    # connection limit is shared with the product's processes)
+    database = os.environ["BENCH_DATABASE"]
+    store = Floor(database, locked, token) if token else Store(database, locked)
     app = FastAPI(openapi_url=None)
 
     @app.get("/get")
@@ -379,5 +379,6 @@ def create() -> FastAPI:
         await run_in_threadpool(store.insert, response, json.dumps(answers))
         return JSONResponse({"status": "submitted", "id": response}, status_code=201)
 
-    floor_route(app, definition)
+    if isinstance(store, Floor):
+        floor_route(app, definition, store)
     return app
