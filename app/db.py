@@ -205,6 +205,19 @@ def begin_write(session: Session) -> None:
         action(session)
 
 
+def settled(session: Session) -> bool:
+    """Whether ending ``session``'s unit of work needs no database: no transaction open (it
+    was committed, or never began), nothing pending to flush, no side write queued. Such a
+    unit can be left without a worker thread (:mod:`app.deps`)."""
+    return not (
+        session.in_transaction()
+        or session.info.get(SIDE_WRITES)
+        or session.new
+        or session.deleted
+        or session.dirty
+    )
+
+
 def is_writer(session: OrmSession) -> bool:
     return not session.info.get(READ_ONLY, False)
 

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from typing import Annotated, Any, ParamSpec, TypeVar
 
-from anyio import CapacityLimiter
+from anyio import CancelScope, CapacityLimiter, to_thread
 from fastapi import Depends, Request
-from fastapi.concurrency import contextmanager_in_threadpool
 from fastapi.params import Depends as DependsParam
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -29,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from app import forms
-from app.db import WORKER_THREADS, is_writer, unit_of_work, write_lock
+from app.db import WORKER_THREADS, is_writer, settled, unit_of_work, write_lock
 from app.errors import TooManyRequests
 from app.services import rate_limit
 
@@ -48,7 +47,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         yield session
 
 
-def _reads_first(request: Request) -> None:
+async def _reads_first(request: Request) -> None:  # async: no worker thread for a flag
     request.state.reads_first = True
 
 
@@ -103,11 +102,38 @@ async def _unit(request: Request, *, write: bool) -> AsyncIterator[Session]:
     read_first = write and getattr(request.state, "reads_first", False)
     async with (
         turns if turns is not None else nullcontext(),
-        contextmanager_in_threadpool(
-            unit_of_work(engine, write=write, read_first=read_first)
-        ) as session,
+        _on_the_loop_when_idle(unit_of_work(engine, write=write, read_first=read_first)) as session,
     ):
         yield session
+
+
+@asynccontextmanager
+async def _on_the_loop_when_idle(unit: AbstractContextManager[Session]) -> AsyncIterator[Session]:
+    """FastAPI's ``contextmanager_in_threadpool`` for the unit of work, without the worker
+    threads it needs no more: entering only makes a :class:`Session` (it connects at its first
+    statement), and leaving a unit that has nothing left to do (:func:`app.db.settled`: its
+    route committed at return, or it never began) touches no database, so both run on the
+    event loop. Each hop to a worker thread and back cost a request as much as a query under
+    load (a turn of the loop and a wait for the GIL); the hot API route had six. Any other
+    exit (a commit, a rollback, a side write) still runs on a worker thread."""
+    session = unit.__enter__()
+    try:
+        yield session
+    except BaseException as exc:
+        with CancelScope(shield=True):
+            swallowed = await to_thread.run_sync(
+                unit.__exit__, type(exc), exc, exc.__traceback__, limiter=CapacityLimiter(1)
+            )
+        if not swallowed:
+            raise
+    else:
+        if settled(session):
+            unit.__exit__(None, None, None)
+        else:
+            with CancelScope(shield=True):
+                await to_thread.run_sync(
+                    unit.__exit__, None, None, None, limiter=CapacityLimiter(1)
+                )
 
 
 def _writer_turns(app: Any) -> CapacityLimiter:

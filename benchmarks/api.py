@@ -7,6 +7,10 @@ definition and inserts one row with the raw driver). wrk (Debian's package) driv
 the same machine with 32 connections (``benchmarks/wrk/api.lua``): each request submits a
 complete flagship response through ``POST /api/v1/rounds/{id}/responses`` with
 ``"submit": true`` and an ``Idempotency-Key`` of its own, with an API token of the project.
+The same baseline process also serves the *floor* (``POST /api/floor``): the submission's
+required work (token check and rate count, idempotency key, validation and scoring with the
+scoring library, response, score rows, audit rows and key in one write transaction) with
+nothing else, so ``ratio_to_floor`` says how close the product is to what the stack allows.
 
 Measured in rounds that interleave product and baseline (``--runs``, medians; each ratio is
 taken within a round so that a busy machine slows both alike). On PostgreSQL the product is
@@ -57,6 +61,7 @@ SCOPES = "questionnaires:read,responses:write,results:read"
 PRODUCT = "API submissions"
 PRODUCT_TWO = "API submissions, two app processes"
 BASELINE = "bare POST (validate JSON, insert one row)"
+FLOOR = "floor: the submission's required work, bare (FastAPI, raw driver)"
 TOKEN_LINE = "radar_"
 
 
@@ -222,24 +227,32 @@ def measure(args: argparse.Namespace, database_urls: list[str], folder: Path) ->
             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
         ]  # fmt: skip
         target_db = bare_database if args.database == "postgres" else f"{bare_database}-api"
-        bare_env = {**os.environ, "BENCH_DATABASE": target_db, "BENCH_WRITE_LOCK": "0"}
+        bare_env = {
+            **os.environ,
+            "BENCH_DATABASE": target_db,
+            "BENCH_WRITE_LOCK": "0",
+            "BENCH_TOKEN": target.token,
+        }
         bare = stack.enter_context(
             bench.server("bare POST", command, bare_env, port, folder, "/get")
         )
         bare_url = [bare.url + "/api/submit"]
+        floor_url = [bare.url + "/api/floor"]
         # warm up: templates of errors, definitions, connections of every process
         seen: list[tuple[str, ...]] = []
         warm = argparse.Namespace(**{**vars(args), "seconds": 1})
         for n, group in urls.items():
             seen += run(group, target, warm, f"warm{n}")[1]
         run(bare_url, target, warm, "warm-bare")
-        results: dict[str, list[dict[str, Any]]] = {BASELINE: [], PRODUCT: []}
+        run(floor_url, target, warm, "warm-floor")
+        results: dict[str, list[dict[str, Any]]] = {BASELINE: [], FLOOR: [], PRODUCT: []}
         if 2 in processes:
             results[PRODUCT_TWO] = []
         load_before = os.getloadavg()
         for round_number in range(args.runs):
             found, _ = run(bare_url, target, args, f"bare{round_number}")
             results[BASELINE].append(found)
+            results[FLOOR].append(run(floor_url, target, args, f"floor{round_number}")[0])
             for n in processes:
                 name = PRODUCT if n == 1 else PRODUCT_TWO
                 found, acknowledged = run(urls[n], target, args, f"{n}-{round_number}")
@@ -258,6 +271,8 @@ def measure(args: argparse.Namespace, database_urls: list[str], folder: Path) ->
         if name != BASELINE:
             entry["baseline"] = BASELINE
             entry["ratio"] = bench.ratio(runs, results[BASELINE])
+        if name not in (BASELINE, FLOOR):
+            entry["ratio_to_floor"] = bench.ratio(runs, results[FLOOR])
         report.append(entry)
     return {
         "machine": {

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.db import ReadOnlySessionError, side_write, unit_of_work
+from app.db import ReadOnlySessionError, settled, side_write, unit_of_work
 from app.errors import Conflict, InvalidInput
 from app.models import Organisation, Project
 from app.services import projects
@@ -158,3 +158,24 @@ def test_cleanup_errors_never_hide_the_real_error(
     assert "clean-up failed; the connection is dropped" in caplog.text
     assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
     assert _names(engine) == ([], [])
+
+
+def test_a_unit_is_settled_only_when_ending_it_needs_no_database(engine: Engine) -> None:
+    """``settled`` decides that a request's unit of work is left on the event loop, without a
+    worker thread (app.deps): only when its end touches no database. A unit that still has a
+    transaction, an object to flush or a queued side write must not be settled, or its commit
+    or rollback would block the loop (and an unsettled one claimed settled would lose it)."""
+    with unit_of_work(engine, write=True) as session:
+        assert settled(session), "nothing begun yet"
+        project = projects.create_project(session, "net", "Network")
+        assert not settled(session), "an open write transaction"
+        session.commit()
+        assert settled(session), "committed at the route's return"
+        project.name = "Renamed"
+        assert not settled(session), "a change waiting for a flush"
+    with unit_of_work(engine, write=False) as reader:
+        assert reader.exec(select(Project.name)).one() == "Renamed"
+        assert not settled(reader), "a read transaction is still open"
+    with unit_of_work(engine, write=True, read_first=True) as session:
+        side_write(session, lambda writer: None)
+        assert not settled(session), "a side write is queued"

@@ -9,17 +9,20 @@ cut in the database (:func:`app.services.paging.page_of`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, bindparam, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app import limits
 from app.db_types import utcnow
 from app.errors import NotFound
 from app.models import Organisation, Project, Questionnaire, QuestionnaireVersion, Round
+from app.services import definition_cache
 from app.services.paging import Slice, page_of
-from app.services.rounds import RoundState
+from app.services.rounds import RoundState, version_of
 from scoring import shorten
 
 
@@ -70,6 +73,55 @@ def round_(session: Session, project_id: int | None, round_id: int) -> Round:
     if row is None or not reaches(project_id, row.project_id):
         raise NotFound(f"no round {round_id}", round_id=round_id)
     return row
+
+
+_ROUND_AND_ORGANISATION = (
+    sa_select(Round, Project, QuestionnaireVersion, Organisation)
+    .join(Project, col(Project.id) == col(Round.project_id))
+    .join(QuestionnaireVersion, col(QuestionnaireVersion.id) == col(Round.questionnaire_version_id))
+    .outerjoin(Organisation, col(Organisation.id) == bindparam("organisation_id"))
+    .where(col(Round.id) == bindparam("round_id"))
+    .options(definition_cache.WITHOUT_DEFINITION)
+)
+"""Built once: every API creation runs it (a kept statement finds its compiled form
+without being built and keyed again)."""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a new response goes: its round and organisation, and the round's project and
+    questionnaire version (loaded without its definition)."""
+
+    round: Round
+    organisation: Organisation
+    project: Project
+    version: QuestionnaireVersion
+
+
+def placement(
+    session: Session, project_id: int | None, round_id: int, organisation_id: int
+) -> Placement:
+    """The round and the organisation a new response names, as :func:`round_` and
+    :func:`organisation` find them (the round's :class:`NotFound` first), with the round's
+    project and version, in one query (the creation reads all four)."""
+    if not (limits.is_id(round_id) and limits.is_id(organisation_id)):
+        found_round = round_(session, project_id, round_id)
+        found = organisation(session, project_id, organisation_id)
+        return Placement(
+            found_round,
+            found,
+            project(session, found_round.project_id),
+            version_of(session, found_round),
+        )
+    row = session.execute(
+        _ROUND_AND_ORGANISATION, {"round_id": round_id, "organisation_id": organisation_id}
+    ).first()
+    if row is None or not reaches(project_id, row[0].project_id):
+        raise NotFound(f"no round {round_id}", round_id=round_id)
+    found_round, found_project, version, found = row
+    if found is None or not reaches(project_id, found.project_id):
+        raise NotFound(f"no organisation {organisation_id}", organisation_id=organisation_id)
+    return Placement(found_round, found, found_project, version)
 
 
 def page_organisations(

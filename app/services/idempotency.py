@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import Table, bindparam, insert
+from sqlalchemy import select as select_columns
+from sqlmodel import Session
 
 from app import limits
 from app.errors import InvalidInput
@@ -61,14 +63,18 @@ def checked_key(key: str) -> str:
     return limits.text(key, "Idempotency-Key", column=IdempotencyKey.key, required=True)
 
 
+_TABLE: Table = IdempotencyKey.__table__  # type: ignore[attr-defined]
+_RECALL = select_columns(
+    _TABLE.c.request_hash, _TABLE.c.response_id, _TABLE.c.status_code, _TABLE.c.response_body
+).where(_TABLE.c.token_id == bindparam("token_id"), _TABLE.c.key == bindparam("key"))
+_REMEMBER = insert(_TABLE)
+"""Built once, plain columns and rows: every creation with a key runs both."""
+
+
 def recall(session: Session, token_id: int, key: str, request_hash: str) -> Remembered | None:
     """The first answer to this key of this token, or None for a new key; raises
     :class:`IdempotencyKeyReused` when the key came with another request."""
-    row = session.exec(
-        select(IdempotencyKey).where(
-            IdempotencyKey.token_id == token_id, IdempotencyKey.key == checked_key(key)
-        )
-    ).first()
+    row = session.execute(_RECALL, {"token_id": token_id, "key": checked_key(key)}).first()
     if row is None:
         return None
     if row.request_hash != request_hash:
@@ -88,20 +94,20 @@ def remember(
     at: datetime,
 ) -> None:
     """Store the key with its answer (``status_code`` and JSON ``body``), in the change's own
-    transaction. Flushes.
+    transaction, as one INSERT of plain values. Does not commit.
 
     ``at`` is the time stored with it: the response's own recorded time, so that in an
     anonymous round the key keeps only the day, as the response does.
     """
-    session.add(
-        IdempotencyKey(
-            token_id=token_id,
-            key=checked_key(key),
-            request_hash=request_hash,
-            response_id=response_id,
-            status_code=status_code,
-            response_body=body,
-            created_at=at,
-        )
+    session.execute(
+        _REMEMBER,
+        {
+            "token_id": token_id,
+            "key": checked_key(key),
+            "request_hash": request_hash,
+            "response_id": response_id,
+            "status_code": status_code,
+            "response_body": body,
+            "created_at": at,
+        },
     )
-    session.flush()

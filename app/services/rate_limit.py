@@ -19,9 +19,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Table, bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, delete, select
+from sqlalchemy.sql import Executable
+from sqlmodel import Session, select
 
 from app import limits
 from app.db_types import utcnow
@@ -89,6 +91,28 @@ def refusal(
     return TooManyRequests(message, retry_after=retry_after)
 
 
+_TABLE: Table = RateLimitHit.__table__  # type: ignore[attr-defined]
+_COUNT_ONE: dict[str, Executable] = {}
+_PURGE = delete(_TABLE).where(_TABLE.c.window_start < bindparam("before"))
+
+
+def _count_one(dialect: str) -> Executable:
+    """The upsert that counts one attempt and returns the window's count, built once per
+    dialect (every API request runs it: a statement object kept finds its compiled form
+    without being built and keyed again)."""
+    statement = _COUNT_ONE.get(dialect)
+    if statement is None:
+        insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+        statement = _COUNT_ONE[dialect] = (
+            insert(_TABLE)
+            .on_conflict_do_update(
+                index_elements=["bucket", "window_start"], set_={"count": _TABLE.c.count + 1}
+            )
+            .returning(_TABLE.c.count)
+        )
+    return statement
+
+
 def record(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> int:
     """Count one attempt (an atomic upsert that returns the new count); the first attempt of
     a window also drops windows long past. Does not commit.
@@ -97,20 +121,9 @@ def record(session: Session, bucket: str, limit: Limit, now: datetime | None = N
     """
     now = now or utcnow()
     start = window_start(now, limit.window)
-    dialect = session.get_bind().dialect.name
-    insert = postgres_insert if dialect == "postgresql" else sqlite_insert
-    table = RateLimitHit.__table__  # type: ignore[attr-defined]
-    statement = (
-        insert(RateLimitHit)
-        .values(bucket=stored_bucket(bucket), window_start=start, count=1)
-        .on_conflict_do_update(
-            index_elements=["bucket", "window_start"], set_={"count": table.c.count + 1}
-        )
-        .returning(table.c.count)
-    )
-    counted = int(session.execute(statement).scalar_one())
+    statement = _count_one(session.get_bind().dialect.name)
+    values = {"bucket": stored_bucket(bucket), "window_start": start, "count": 1}
+    counted = int(session.execute(statement, values).scalar_one())
     if counted == 1:  # once per bucket and window, not on every attempt
-        session.execute(
-            delete(RateLimitHit).where(col(RateLimitHit.window_start) < start - KEEP_WINDOWS_FOR)
-        )
+        session.execute(_PURGE, {"before": start - KEEP_WINDOWS_FOR})
     return counted

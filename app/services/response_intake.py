@@ -28,8 +28,9 @@ from sqlmodel import Session, col, select
 from app import limits
 from app.db import begin_write
 from app.errors import Conflict, InvalidAnswers, InvalidInput, NotFound, RevisionMismatch
-from app.models import Organisation, Project, Response, ResponseStatus, Round
+from app.models import Response, ResponseStatus, Round
 from app.services import audit, questionnaires, responses, rounds
+from app.services.directory import Placement
 from app.services.paging import Slice, page_of
 from app.services.responses import Context, StaleRevision
 from app.services.rounds import RoundState, round_state
@@ -133,8 +134,7 @@ def _summary(problems: list[AnswerProblem]) -> str:
 
 def create(
     session: Session,
-    round_: Round,
-    organisation: Organisation,
+    placement: Placement,
     *,
     language: str,
     answers: dict[str, Any],
@@ -143,14 +143,16 @@ def create(
     submit: bool = False,
     token_id: int,
 ) -> Written:
-    """A new draft of ``organisation`` in ``round_`` (submitted at once with ``submit``).
+    """A new draft of the placement's organisation in its round (submitted at once with
+    ``submit``).
 
     ``consent`` says that the respondent accepted the round's current privacy notice; it must
     be true (else :class:`InvalidInput` with ``field`` "consent"), and its version and time
     (in anonymous rounds only the day) are recorded. Everything is checked (and a complete
     response scored) before the write begins (:func:`app.db.begin_write`), which then only
-    inserts. Flushes, does not commit.
+    inserts (plain INSERTs). Does not commit.
     """
+    round_, organisation = placement.round, placement.organisation
     if organisation.project_id != round_.project_id:
         raise InvalidInput(
             f"organisation {organisation.id} is not part of round {round_.id}'s project",
@@ -158,7 +160,7 @@ def create(
         )
     consent_required(consent)
     accepting(round_)
-    definition = responses.definition_of(session, round_)
+    definition = questionnaires.definition_of(placement.version)
     if language not in definition.languages:
         raise InvalidInput(
             f"language {shorten(language)} is not offered; available: "
@@ -182,25 +184,27 @@ def create(
         created_at=now,
         updated_at=now,
     )
-    project = session.get(Project, round_.project_id)
-    assert project is not None
-    context = Context(row, round_, organisation, project, definition)
-    profile = responses.check_submission(context, row.revision) if submit else None
-    begin_write(session)
+    context = Context(row, round_, organisation, placement.project, definition)
+    # checked_answers refused every problem a submission can have (complete=submit: missing
+    # required answers too), so a complete response is scored without a second check
+    profile = score_response(definition, row.answers) if submit else None
+    events = []
     if not round_.anonymous:
-        audit.record(
-            session,
-            "response.create",
-            actor=API_ACTOR.format(token_id),
-            object_type="response",
-            object_id=row.public_id,
-            project_id=round_.project_id,
+        events.append(
+            audit.event(
+                "response.create",
+                actor=API_ACTOR.format(token_id),
+                object_type="response",
+                object_id=row.public_id,
+                project_id=round_.project_id,
+            )
         )
+    begin_write(session)
     if profile is not None:
-        responses.add_submitted(session, context, profile)
+        responses.add_submitted(session, context, profile, events)
     else:
-        session.add(row)
-        session.flush()
+        responses.insert_new(session, row)
+        audit.insert_events(session, events)
     return Written(row, not_counted)
 
 

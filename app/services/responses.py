@@ -10,13 +10,14 @@ response is :mod:`app.services.respondent_links`.)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Table, insert, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -262,27 +263,50 @@ def submit(
     return True
 
 
-def add_submitted(session: Session, context: Context, profile: Profile) -> None:
+def add_submitted(
+    session: Session, context: Context, profile: Profile, events: Sequence[audit.Event] = ()
+) -> None:
     """Add a new response that is submitted as it is created (a complete response from the
-    API) with ``profile`` (from :func:`check_submission`): the same row, scores and audit
-    event as a draft created and then submitted (:func:`submit`), in three INSERTs instead of
-    an UPDATE that checks the revision, a re-read and a DELETE. Flushes, does not commit."""
+    API) with ``profile`` (scored by the caller before the write): the same row, scores and
+    audit event as a draft created and then submitted (:func:`submit`), as plain INSERTs
+    (response, scores, and the caller's ``events`` with the submission's in one) instead of
+    ORM objects, an UPDATE that checks the revision, a re-read and a DELETE. Sets the row's
+    id. Does not commit."""
     response = context.response
     day = recorded_time(context.round)
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = response.updated_at = day
     response.revision += 1  # as if created, then submitted
-    begin_write(session)
-    session.add(response)
-    session.flush()
+    insert_new(session, response)
     scores.store_profile(session, response, profile, at=day, replace=False)
     if not context.round.anonymous:
-        _audit_submission(session, context)
+        events = [*events, _submission_event(context)]
+    audit.insert_events(session, events)
+
+
+_RESPONSES: Table = Response.__table__  # type: ignore[attr-defined]
+_INSERT_RESPONSE = insert(_RESPONSES)
+_RESPONSE_COLUMNS = tuple(column.key for column in _RESPONSES.columns if column.key != "id")
+
+
+def insert_new(session: Session, response: Response) -> None:
+    """Insert a new response row with the values its object holds, as one plain INSERT (the
+    object is not added to the session), and set its id. Begins the write of a read-first
+    unit of work (:func:`app.db.begin_write`). Does not commit."""
+    begin_write(session)
+    values = {key: getattr(response, key) for key in _RESPONSE_COLUMNS}
+    inserted: CursorResult[Any] = session.execute(_INSERT_RESPONSE, values)  # type: ignore[assignment]
+    key = inserted.inserted_primary_key
+    assert key is not None
+    response.id = key[0]
 
 
 def _audit_submission(session: Session, context: Context) -> None:
-    audit.record(
-        session,
+    audit.add(session, _submission_event(context))
+
+
+def _submission_event(context: Context) -> audit.Event:
+    return audit.event(
         "response.submit",
         actor=audit.RESPONDENT,
         object_type="response",

@@ -24,7 +24,9 @@ def test_a_token_is_shown_once_and_stored_only_as_its_hash(session: Session) -> 
     assert len(secret) >= 40
     assert row.prefix == secret[:14]
     assert secret not in (row.token_hash, row.prefix)
-    assert api_tokens.verify(session, secret) == row
+    assert api_tokens.verify(session, secret) == api_tokens.Grant(
+        row.id or 0, project.id, frozenset(row.scopes)
+    )
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "api_token.create")).one()
     assert secret not in str(event.detail)
     assert event.detail["prefix"] == row.prefix

@@ -164,12 +164,9 @@ def create_response(
     replayed = _replayed(request, session, caller, idempotency_key, fingerprint)
     if replayed is not None:
         return replayed
-    round_ = directory.round_(session, caller.project_id, round_id)
-    organisation = directory.organisation(session, caller.project_id, payload.organisation_id)
     written = response_intake.create(
         session,
-        round_,
-        organisation,
+        directory.placement(session, caller.project_id, round_id, payload.organisation_id),
         language=payload.language,
         answers=payload.answers,
         stakeholder_group=payload.stakeholder_group,
