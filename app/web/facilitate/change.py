@@ -147,6 +147,7 @@ def change(
     round of another project 404, rounds of incomparable versions a 409 page with the reason."""
     assert project.id is not None
     chosen = cohort.filters(country=country, kind=kind, group=group, organisations=only)
+    cohort.check_chosen(session, project, chosen)  # also where there is no earlier round
     earlier = round_change.earlier_rounds(session, round_)
     previous: Round | None = earlier[0] if earlier else None
     if before is not None:
