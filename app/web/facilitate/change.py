@@ -3,9 +3,10 @@
 GET parameters, like the dashboard's (a shareable address; nothing changes): ``before`` (the
 earlier round; default the latest earlier round of a comparable version), ``country``,
 ``kind``, ``group``, ``only`` (repeated) and ``topic`` (``<kind>:<id>``, the topic the dumbbell
-chart draws; default the overall index). Numbers from
-:func:`app.services.round_change.round_change` (stored scores). Each change is written with
-its sign, an arrow and a word, never by colour alone; the chart has a table under it.
+chart draws; default the overall index; one not compared is refused, naming the allowed ones).
+Numbers from :func:`app.services.round_change.round_change` (stored scores). Each change is
+written with its sign, an arrow and a word, never by colour alone; the chart has a table under
+it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from fastapi.responses import Response
 
 from app import charts_cohort, limits
 from app.deps import SessionDep
-from app.i18n import N_, Localizer
+from app.errors import InvalidInput
+from app.i18n import N_, Localizer, Message
 from app.models import Round, ScoreKind
 from app.services import cohort, directory, projects, round_change
 from app.services.round_change import RoundChange, TopicChange
@@ -33,7 +35,7 @@ from app.web.facilitate.access import (
 )
 from app.web.facilitate.dashboard import Column, IdsQuery, TextQuery, filter_choices
 from app.web.plotly_bundle import plotly_style_guards
-from scoring import Definition
+from scoring import Definition, shorten
 
 router = APIRouter(dependencies=AREA)
 
@@ -47,6 +49,7 @@ REASONS = {
     "not_in_after": N_("not in this round's version %(version)s"),
 }
 MISSING = N_("no score in one of the rounds")
+NOT_A_TOPIC = N_("topic: %(value)s is none of %(allowed)s")
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,19 @@ def incomparable_notes(i18n: Localizer, found: RoundChange) -> list[str]:
     ]
 
 
+def _drawn(shown: list[Column], topic: str) -> Column:
+    """The topic the chart draws: ``topic`` (``<kind>:<id>``) when given, else the last column
+    (the overall index); one that is not compared is refused, naming the allowed ones."""
+    if not topic:
+        return shown[-1]
+    keys = {f"{c.kind.value}:{c.id}": c for c in shown}
+    if topic not in keys:
+        raise InvalidInput(
+            Message(NOT_A_TOPIC, value=shorten(topic), allowed=", ".join(keys)), field="topic"
+        )
+    return keys[topic]
+
+
 def _chart(i18n: Localizer, found: RoundChange, column: Column) -> dict[str, Any]:
     shown = found.shown
     mean = found.cohort[column.kind][column.id]
@@ -161,9 +177,7 @@ def change(
     context: dict[str, Any] = {"columns": [], "chart": None}
     if found is not None:
         shown_columns = columns(i18n, found)
-        drawn = next(
-            (c for c in shown_columns if f"{c.kind.value}:{c.id}" == topic), shown_columns[-1]
-        )
+        drawn = _drawn(shown_columns, topic)
         context = {
             "columns": shown_columns,
             "drawn": drawn,

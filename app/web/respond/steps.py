@@ -37,6 +37,7 @@ from app.web.respond.respondent import (
     Respondent,
     RespondentDep,
     SavingRespondentDep,
+    keep_posted,
     redirect,
     render,
 )
@@ -216,6 +217,13 @@ def save_step(
         return late_save_page(request, respondent, step, saved, form)
     steps = len(respondent.context.definition.dimensions)
     action = str(form.get("action") or NEXT)
+    language = form.get("switch_language")
+    if isinstance(language, str) and language:
+        try:  # refused before anything is saved; the error page lists what was posted
+            respondent_links.check_offered(respondent.context.definition, language)
+        except InvalidInput:
+            keep_posted(request, form)
+            raise
     saved, opened, target = _save(request, respondent, form, session, step, action)
     if saved.problems or saved.comment_problem:
         return step_page(
@@ -227,7 +235,6 @@ def save_step(
             typed=form,
             status_code=422,
         )
-    language = form.get("switch_language")
     if isinstance(language, str) and language:
         respondent_links.choose_language(
             session, respondent.context, respondent.web_session, language
