@@ -108,12 +108,8 @@ def audience(request: Request) -> str:
 def _detail(i18n: Localizer, status: int, detail: Message | str) -> str:
     """The detail in the page's language: a "not found" that a service wrote in English only
     ("no round 12") reads as a general sentence on a page in another language."""
-    if (
-        status == 404
-        and isinstance(detail, str)
-        and i18n.language != "en"
-        and not i18n.knows(detail)
-    ):
+    text = detail.text if isinstance(detail, Message) else detail
+    if status == 404 and i18n.language != "en" and not i18n.knows(text):
         return i18n.gettext(NOT_FOUND_DETAIL)
     return i18n.message(detail)
 

@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 from app import limits, times
 from app.db import side_write
 from app.db_types import utcnow
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import NO_API_TOKEN, Conflict, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import ApiToken, Project
 from app.services import audit
@@ -159,7 +159,7 @@ def get_token(session: Session, token_id: int) -> ApiToken:
     """The token ``token_id`` of any project; :class:`NotFound` otherwise."""
     row = session.get(ApiToken, token_id) if limits.is_id(token_id) else None
     if row is None:
-        raise NotFound(f"no API token {token_id}", token=token_id)
+        raise NotFound(Message(NO_API_TOKEN, id=str(token_id)), token=token_id)
     return row
 
 
@@ -168,7 +168,7 @@ def token_in(session: Session, project: Project | None, token_id: int) -> ApiTok
     token); any other id is :class:`NotFound`, like one that never existed."""
     row = get_token(session, token_id)
     if row.project_id != (None if project is None else project.id):
-        raise NotFound(f"no API token {token_id}", token=token_id)
+        raise NotFound(Message(NO_API_TOKEN, id=str(token_id)), token=token_id)
     return row
 
 

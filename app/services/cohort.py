@@ -40,7 +40,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app import limits
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import NOT_IN_COHORT_ID, Conflict, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import (
     Organisation,
@@ -507,7 +507,7 @@ def similar_partners(
     names = attributes(chosen_attributes)
     subject = profile.find(organisation_id)
     if subject is None:
-        raise NotFound(f"no organisation {organisation_id} in this cohort")
+        raise NotFound(Message(NOT_IN_COHORT_ID, id=str(organisation_id)))
     if not subject.shown:
         raise NotComparable(
             f"{shorten(subject.organisation.name)} has not enough responses to compare",

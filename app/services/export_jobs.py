@@ -22,7 +22,8 @@ from sqlmodel import Session, col, select
 
 from app import limits
 from app.db_types import utcnow
-from app.errors import NotFound
+from app.errors import NO_EXPORT_JOB, NotFound
+from app.i18n import Message
 from app.models import ExportJob, ExportJobStatus, Round
 from app.services import audit, round_export
 
@@ -56,7 +57,7 @@ def job_in(session: Session, round_: Round, job_id: int) -> ExportJob:
     another project's job is not found either)."""
     job = session.get(ExportJob, job_id) if limits.is_id(job_id) else None
     if job is None or job.round_id != round_.id:
-        raise NotFound(f"no export job {job_id}", job_id=job_id)
+        raise NotFound(Message(NO_EXPORT_JOB, id=str(job_id)), job_id=job_id)
     return job
 
 
@@ -64,7 +65,7 @@ def get(session: Session, job_id: int) -> ExportJob:
     """The job ``job_id`` (a worker's own, no access check); NotFound once deleted."""
     job = session.get(ExportJob, job_id)
     if job is None:
-        raise NotFound(f"no export job {job_id}", job_id=job_id)
+        raise NotFound(Message(NO_EXPORT_JOB, id=str(job_id)), job_id=job_id)
     return job
 
 

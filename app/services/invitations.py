@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from app import limits
 from app.db_types import utcnow
-from app.errors import Conflict, Gone, InvalidInput, NotFound
+from app.errors import NO_INVITATION, Conflict, Gone, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import Invitation, Organisation, Project, QuestionnaireVersion, Round
 from app.services import audit, web_sessions
@@ -57,7 +57,7 @@ class InvitationInvalid(NotFound):
     type_slug = "invitation-invalid"
 
     def __init__(self) -> None:
-        super().__init__(INVALID_MESSAGE)
+        super().__init__(Message(INVALID_MESSAGE))
 
 
 CLOSED_MESSAGE = N_("This round is closed: answers can no longer be given.")
@@ -347,7 +347,7 @@ def get_invitation(session: Session, round_: Round, number: int) -> Invitation:
         else None
     )
     if invitation is None:
-        raise NotFound(f"round {round_.name!r} has no invitation {shorten(number)}")
+        raise NotFound(Message(NO_INVITATION, round=repr(round_.name), number=shorten(number)))
     return invitation
 
 

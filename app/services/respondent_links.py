@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.db_types import utcnow
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import NO_DRAFT_OF_INVITATION, Conflict, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import Invitation, Response, ResponseStatus, Round, WebSession
 from app.services import audit, invitations, web_sessions
@@ -100,7 +100,7 @@ def find_by_personal_link(
         or response.resume_expires_at is None
         or response.resume_expires_at <= now
     ):
-        raise NotFound(RESUME_INVALID)
+        raise NotFound(Message(RESUME_INVALID))
     _renew(session, response, policy, now)
     return response
 
@@ -189,7 +189,7 @@ def replace_for_invitation(
         )
     ).all()
     if not drafts:
-        raise NotFound(f"invitation {invitation.id} has no unsubmitted response")
+        raise NotFound(Message(NO_DRAFT_OF_INVITATION, id=str(invitation.id)))
     if len(drafts) > 1:
         raise Conflict(
             f"invitation {invitation.id} has {len(drafts)} unsubmitted responses; a new "

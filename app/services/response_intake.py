@@ -27,7 +27,15 @@ from sqlmodel import Session, col, select
 
 from app import limits
 from app.db import begin_write
-from app.errors import Conflict, InvalidAnswers, InvalidInput, NotFound, RevisionMismatch
+from app.errors import (
+    NO_RESPONSE_ID,
+    Conflict,
+    InvalidAnswers,
+    InvalidInput,
+    NotFound,
+    RevisionMismatch,
+)
+from app.i18n import Message
 from app.models import Organisation, Project, Response, ResponseStatus, Round
 from app.services import audit, questionnaires, responses, rounds
 from app.services.paging import Slice, page_of
@@ -291,7 +299,7 @@ def find(session: Session, project_id: int | None, public_id: str) -> Context:
         context = responses.load(session, row.id or 0)
         if project_id is None or context.project.id == project_id:
             return context
-    raise NotFound(f"no response {shorten(public_id)}", response_id=public_id)
+    raise NotFound(Message(NO_RESPONSE_ID, id=shorten(public_id)), response_id=public_id)
 
 
 def page_responses(

@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from app import limits, stakeholder_groups
 from app.db_types import utcnow
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import NO_ROUND_ID, Conflict, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import (
     Invitation,
@@ -675,7 +675,7 @@ def round_in(session: Session, project: Project | int, round_id: int) -> Round:
     project_id = project if isinstance(project, int) else project.id
     round_ = session.get(Round, round_id) if limits.is_id(round_id) else None
     if round_ is None or round_.project_id != project_id:
-        raise NotFound(f"no round {shorten(round_id)}", round_id=round_id)
+        raise NotFound(Message(NO_ROUND_ID, id=shorten(round_id)), round_id=round_id)
     return round_
 
 

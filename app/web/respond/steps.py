@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from app import links
 from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidInput, NotFound
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.problems import SCRIPT_ONLY
 from app.services import respondent_links, responses
 from app.services.respondent_rules import newly_shown, progress, visible_ids
@@ -62,7 +62,7 @@ MORE_QUESTIONS = N_("Your answer opened further questions on this page. Please a
 def _dimension(respondent: Respondent, step: int) -> str:
     dimensions = respondent.context.definition.dimensions
     if not 1 <= step <= len(dimensions):
-        raise NotFound(N_("This page does not exist."))
+        raise NotFound(Message(N_("This page does not exist.")))
     return dimensions[step - 1].id
 
 
