@@ -56,6 +56,21 @@ MAX_ANSWERS = 1000
 API_ACTOR = "api-token:{}"
 
 
+class StartedOnPages(Conflict):
+    """A draft a respondent started on the pages (through an invitation link): the API may
+    read it but never change or submit it, whichever token of the project asks. Only drafts
+    the API started (``Response.created_by_api``) are the API's to change."""
+
+    type_slug = "started-on-pages"
+
+    def __init__(self, public_id: str) -> None:
+        super().__init__(
+            f"response {public_id} was started on the respondent pages: only its respondent "
+            "can change or submit it; the API changes the drafts it started",
+            response_id=public_id,
+        )
+
+
 class RoundNotAccepting(Conflict):
     """The round is closed or not yet open; its dates say when it accepts answers."""
 
@@ -189,6 +204,7 @@ def create(
         consented_at=now,
         created_at=now,
         updated_at=now,
+        created_by_api=True,
     )
     project = session.get(Project, round_.project_id)
     assert project is not None
@@ -256,11 +272,16 @@ def submit(session: Session, context: Context, revision: int | None) -> Written:
 
 
 def _changeable(context: Context, revision: int) -> None:
+    """Refuse a change the API may not make (checked in this order): a submitted response, a
+    draft started on the pages (:class:`StartedOnPages`), a round not accepting answers, a
+    draft without consent, another revision than ``revision``."""
     if context.submitted:
         raise Conflict(
             "this response has been submitted and can no longer be changed",
             response_status=ResponseStatus.SUBMITTED.value,
         )
+    if not context.response.created_by_api:
+        raise StartedOnPages(context.response.public_id)
     accepting(context.round)
     _consented(context.response)
     if context.response.revision != revision:

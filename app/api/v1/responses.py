@@ -289,7 +289,7 @@ def amend_answers(
     summary="Submit a draft (its scores are stored with it)",
     responses={
         **WRITTEN,
-        409: CLOSED,
+        409: CHANGE_RESPONSES[409],
         412: CHANGE_RESPONSES[412],
         422: problem(
             "Required answers are missing; `errors` lists each item and what it allows",
