@@ -195,6 +195,10 @@ def test_filters_narrow_to_one_organisation(client: TestClient, seeded: Seeded) 
     assert "overall:overall" in text
     drawn = client.get(_url(seeded), params={"topic": "dimension:leadership"})
     assert drawn.status_code == 200
+    note = "A change is the difference of the unrounded scores, rounded afterwards"
+    assert note in drawn.text
+    german = client.get(_url(seeded), headers={"Accept-Language": "de"})
+    assert "Eine Veränderung ist die Differenz der ungerundeten Werte" in german.text
 
 
 def test_an_empty_pair_of_rounds_says_so(
