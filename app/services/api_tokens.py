@@ -33,7 +33,7 @@ from app.db_types import utcnow
 from app.errors import NO_API_TOKEN, Conflict, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import ApiToken, Project
-from app.services import audit
+from app.services import audit, revocation
 from app.tokens import hash_token, new_token, same
 from scoring import shorten
 
@@ -189,16 +189,14 @@ def revoke(
             Message(REVOKED, token=row.id, day=row.revoked_at.date().isoformat()),
             revoked_at=row.revoked_at.isoformat(),
         )
-    row.revoked_at = now or utcnow()
-    session.add(row)
-    session.flush()
-    audit.record(
+    revocation.revoke(
         session,
-        "api_token.revoke",
-        actor=actor,
+        row,
+        action="api_token.revoke",
         object_type="api_token",
-        object_id=row.id,
+        actor=actor,
         project_id=row.project_id,
+        now=now,
         prefix=row.prefix,
     )
     return row

@@ -24,7 +24,7 @@ from app.db_types import utcnow
 from app.errors import NO_INVITATION, Conflict, Gone, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import Invitation, Organisation, Project, QuestionnaireVersion, Round
-from app.services import audit, web_sessions
+from app.services import audit, revocation, web_sessions
 from app.services.rounds import RoundState, checked_group, round_state, version_of
 from app.times import zone
 from app.tokens import hash_token, is_token_shaped, new_token
@@ -262,21 +262,20 @@ def links_of_round(session: Session, round_: Round, tokens: Sequence[str]) -> li
 def revoke(session: Session, invitation: Invitation, *, actor: str = audit.OPERATOR) -> Invitation:
     """Make a link unusable from now on (idempotent) and end every browser session opened with
     it; responses made with it stay (and their personal links work)."""
-    if invitation.revoked_at is None:
-        invitation.revoked_at = utcnow()
-        session.add(invitation)
-        assert invitation.id is not None
-        web_sessions.end_invitation_sessions(session, invitation.id)
-        round_ = session.get(Round, invitation.round_id)
-        audit.record(
-            session,
-            "invitation.revoke",
-            actor=actor,
-            object_type="invitation",
-            object_id=invitation.id,
-            project_id=round_.project_id if round_ else None,
-            number=invitation.number,
-        )
+    if invitation.revoked_at is not None:
+        return invitation
+    round_ = session.get(Round, invitation.round_id)
+    revocation.revoke(
+        session,
+        invitation,
+        action="invitation.revoke",
+        object_type="invitation",
+        actor=actor,
+        project_id=round_.project_id if round_ else None,
+        number=invitation.number,
+    )
+    assert invitation.id is not None
+    web_sessions.end_invitation_sessions(session, invitation.id)
     return invitation
 
 

@@ -23,7 +23,7 @@ from app.db_types import utcnow
 from app.errors import NO_REPORT_LINK, Conflict, NotFound
 from app.i18n import Message
 from app.models import Organisation, Project, ReportLink, Round
-from app.services import audit
+from app.services import audit, revocation
 from app.tokens import hash_token, is_token_shaped, new_token, same
 
 USE_NOTED_EVERY = timedelta(minutes=1)
@@ -101,17 +101,15 @@ def revoke(
             f"report link {row.id} was revoked on {row.revoked_at.date().isoformat()}",
             revoked_at=row.revoked_at.isoformat(),
         )
-    row.revoked_at = now or utcnow()
-    session.add(row)
-    session.flush()
     round_ = session.get(Round, row.round_id)
-    audit.record(
+    revocation.revoke(
         session,
-        "report_link.revoke",
-        actor=actor,
+        row,
+        action="report_link.revoke",
         object_type="report_link",
-        object_id=row.id,
+        actor=actor,
         project_id=round_.project_id if round_ else None,
+        now=now,
         round=row.round_id,
         organisation=row.organisation_id,
     )

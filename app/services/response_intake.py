@@ -343,7 +343,7 @@ def page_responses(
     if status is not None:
         query = query.where(Response.status == status.value)
     if updated_since is not None:
-        since = limits.clamped_moment(updated_since, "updated_since")
+        since = limits.moment(updated_since, "updated_since", clamp=True)
         query = query.where(col(Response.updated_at) >= since)
     definition = responses.definition_of(session, round_)
     found = page_of(session, query.order_by(col(Response.id)), limit, offset)
