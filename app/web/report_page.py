@@ -21,16 +21,16 @@ from app.i18n import Localizer
 from app.models import ScoreKind
 from app.services import rounds
 from app.services.partner_report import PartnerReport
-from app.web.facilitate.change import change_cell, columns, incomparable_notes, topic_cell
+from app.web.change_cells import change_cell, columns, incomparable_notes, topic_cell
 from app.web.facilitate.dashboard import (
     ATTRIBUTE_LABELS,
     RANKED,
-    Column,
     cell,
     cohort_radar,
     topics,
 )
 from app.web.plotly_bundle import plotly_style_guards
+from app.web.topic_columns import Column
 from scoring import round_score
 
 
