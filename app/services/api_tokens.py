@@ -192,8 +192,7 @@ def revoke(
     revocation.revoke(
         session,
         row,
-        action="api_token.revoke",
-        object_type="api_token",
+        "api_token",
         actor=actor,
         project_id=row.project_id,
         now=now,

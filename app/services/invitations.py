@@ -264,14 +264,12 @@ def revoke(session: Session, invitation: Invitation, *, actor: str = audit.OPERA
     it; responses made with it stay (and their personal links work)."""
     if invitation.revoked_at is not None:
         return invitation
-    round_ = session.get(Round, invitation.round_id)
     revocation.revoke(
         session,
         invitation,
-        action="invitation.revoke",
-        object_type="invitation",
+        "invitation",
         actor=actor,
-        project_id=round_.project_id if round_ else None,
+        round_id=invitation.round_id,
         number=invitation.number,
     )
     assert invitation.id is not None

@@ -101,14 +101,12 @@ def revoke(
             f"report link {row.id} was revoked on {row.revoked_at.date().isoformat()}",
             revoked_at=row.revoked_at.isoformat(),
         )
-    round_ = session.get(Round, row.round_id)
     revocation.revoke(
         session,
         row,
-        action="report_link.revoke",
-        object_type="report_link",
+        "report_link",
         actor=actor,
-        project_id=round_.project_id if round_ else None,
+        round_id=row.round_id,
         now=now,
         round=row.round_id,
         organisation=row.organisation_id,

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sqlmodel import Session
 
 from app.db_types import utcnow
+from app.models import Round
 from app.services import audit
 
 
@@ -29,24 +30,28 @@ class Revocable(Protocol):
 def revoke(
     session: Session,
     row: Revocable,
-    *,
-    action: str,
     object_type: str,
+    *,
     actor: str,
-    project_id: int | None,
+    project_id: int | None = None,
+    round_id: int | None = None,
     now: datetime | None = None,
     **detail: Any,
 ) -> bool:
-    """Set ``row.revoked_at`` to ``now`` and record ``action`` on ``object_type`` (with
-    ``detail``); False, changing nothing, when it was revoked already. Flushes."""
+    """Set ``row.revoked_at`` to ``now`` and record ``<object_type>.revoke`` (with ``detail``)
+    in ``project_id``, or in the project of ``round_id``; False, changing nothing, when it was
+    revoked already. Flushes."""
     if row.revoked_at is not None:
         return False
+    if round_id is not None:
+        round_ = session.get(Round, round_id)
+        project_id = round_.project_id if round_ else None
     row.revoked_at = now or utcnow()
     session.add(row)
     session.flush()
     audit.record(
         session,
-        action,
+        f"{object_type}.revoke",
         actor=actor,
         object_type=object_type,
         object_id=row.id,
