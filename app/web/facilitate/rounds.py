@@ -577,7 +577,15 @@ def reopen_round(
     """Accept answers again in a closed round; the reason (required) goes into the audit log."""
     window = {"closes": field(form, "closes"), "reason": field(form, "reason")}
     try:
-        closes_at = _closing(window["closes"], _time_zone(request))
+        problems: Problems = {}  # every problem of the form at once, beside its field
+        _check(problems, "reason", lambda: rounds.check_reason(window["reason"]))
+        closes_at = _check(
+            problems, "closes", lambda: _closing(window["closes"], _time_zone(request))
+        )
+        if "closes" not in problems:
+            _check(problems, "closes", lambda: rounds.reopened_closing(round_, closes_at))
+        if problems:
+            raise _form_problems(problems)
         rounds.reopen_round(
             session,
             round_,
