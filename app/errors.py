@@ -31,6 +31,7 @@ The tree (status, type); classes defined in services are marked with their modul
     │   ├── ConflictingData       409 conflicting-data         (a database IntegrityError)
     │   ├── RoundNotOpen          409 round-not-open           (services.invitations)
     │   ├── RoundNotAccepting     409 round-not-accepting      (services.api_responses)
+    │   ├── StartedOnPages        409 started-on-pages         (services.response_intake)
     │   ├── NotComparable         409 not-comparable           (services.cohort)
     │   ├── RoundsNotComparable   409 rounds-not-comparable    (services.round_change)
     │   ├── RoundChanged          409 round-changed            (services.rounds)
