@@ -83,6 +83,19 @@ def parse_scopes(values: Iterable[str]) -> list[str]:
     return [scope for scope in ALL_SCOPES if scope in named]
 
 
+def check_name(name: str) -> None:
+    """A token's name: required, one line that fits its column (:class:`InvalidInput`)."""
+    limits.name(name, N_("token name"), column=ApiToken.name)
+
+
+def check_expiry(expires_at: datetime | None, now: datetime | None = None) -> None:
+    """An expiry (None: never) in the years 2000 to 2999 and after ``now``
+    (:class:`InvalidInput` naming the field "expiry")."""
+    limits.moment(expires_at, EXPIRY)
+    if expires_at is not None and expires_at <= (now or utcnow()):
+        raise InvalidInput(Message(EXPIRY_PAST), field="expiry")
+
+
 def create_token(
     session: Session,
     project: Project | None,
@@ -96,12 +109,10 @@ def create_token(
     """Make a token of ``project`` (None: of every project); returns the row and the secret
     (never stored). An empty or over-long name, an unknown scope and an expiry that is not in
     the future are :class:`InvalidInput`. Flushes."""
-    limits.name(name, N_("token name"), column=ApiToken.name)
+    check_name(name)
     chosen = parse_scopes(scopes)
-    limits.moment(expires_at, EXPIRY)
     now = now or utcnow()
-    if expires_at is not None and expires_at <= now:
-        raise InvalidInput(Message(EXPIRY_PAST), field="expiry")
+    check_expiry(expires_at, now)
     project_id = None if project is None else project.id
     secret = TOKEN_PREFIX + new_token()
     row = ApiToken(
