@@ -18,9 +18,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.db import unit_of_work
-from app.errors import Conflict, NotFound
+from app.errors import NO_EXPORT_JOB, Conflict, NotFound
 from app.export_worker import file_path
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.models import ExportJob, ExportJobStatus
 from app.services import round_export
 
@@ -70,7 +70,7 @@ def job_file(request: Request, job: ExportJob, project_slug: str) -> FileRespons
         raise Conflict(NOT_READY, job_status=job.status)
     path = file_path(request.app.state.settings, job.file_name)
     if not path.is_file():
-        raise NotFound(f"no export job {job.id}", job_id=job.id)
+        raise NotFound(Message(NO_EXPORT_JOB, id=str(job.id)), job_id=job.id)
     return FileResponse(
         path,
         media_type=round_export.MEDIA_TYPES[job.format],

@@ -31,6 +31,7 @@ The tree (status, type); classes defined in services are marked with their modul
     │   ├── ConflictingData       409 conflicting-data         (a database IntegrityError)
     │   ├── RoundNotOpen          409 round-not-open           (services.invitations)
     │   ├── RoundNotAccepting     409 round-not-accepting      (services.api_responses)
+    │   ├── StartedOnPages        409 started-on-pages         (services.response_intake)
     │   ├── NotComparable         409 not-comparable           (services.cohort)
     │   ├── RoundsNotComparable   409 rounds-not-comparable    (services.round_change)
     │   ├── RoundChanged          409 round-changed            (services.rounds)
@@ -85,6 +86,29 @@ CONFLICTING_DATA_MESSAGE = N_(
 )
 LOGIN_REQUIRED_MESSAGE = N_("Please log in to see this page.")
 NOT_STORABLE_MESSAGE = N_("A value is too long, too large or not valid text, so nothing was saved.")
+
+# "Not found" details: a NotFound carries a Message (never an f-string), so that a page in
+# another language shows it translated; ids are passed as text (never grouped as numbers).
+NO_EXPORT_JOB = N_("no export job %(id)s")
+NO_ACCOUNT = N_("no account %(account)s")
+NO_DRAFT_OF_INVITATION = N_("invitation %(id)s has no unsubmitted response")
+NO_API_TOKEN = N_("no API token %(id)s")
+NO_RESPONSE_ID = N_("no response %(id)s")
+NO_ROUND_ID = N_("no round %(id)s")
+NOT_IN_COHORT_ID = N_("no organisation %(id)s in this cohort")
+NOT_PUBLISHED = N_("questionnaire %(slug)s is not published: load it first")
+NO_INVITATION = N_("round %(round)s has no invitation %(number)s")
+NO_QUESTIONNAIRE = N_("no questionnaire %(slug)s")
+NO_VERSION = N_("no version %(version)s of questionnaire %(slug)s")
+NO_ROUND_USES = N_("no round of this project uses %(slug)s %(version)s")
+NO_ROUND_ON_VERSION = N_("no round %(id)s on this version")
+NO_REPORT_LINK = N_("no such report link")
+NO_PROJECT = N_("no project %(slug)s")
+NO_ORGANISATION_OF = N_("project %(project)s has no organisation %(organisation)s")
+NO_SUCH_PROJECT = N_("no such project")
+NO_ORGANISATION_ID = N_("no organisation %(id)s")
+NO_MEMBER = N_("project %(project)s has no member %(id)s")
+NOT_OFFERED_IN = N_("language %(language)s is not offered; available: %(available)s")
 
 
 class AppError(Exception):
@@ -180,9 +204,18 @@ class InsufficientScope(Forbidden):
 
 
 class NotFound(AppError):
+    """Nothing at this address, or nothing the caller may see. The detail is a
+    :class:`~app.i18n.Message` (a catalogue msgid with its values), never a formatted string:
+    a page in another language shows it translated (tests/test_errors.py scans for it)."""
+
     status_code = 404
     title = "Not found"
     type_slug = "not-found"
+
+    def __init__(self, detail: Message, **extra: Any) -> None:
+        if not isinstance(detail, Message):
+            raise TypeError("NotFound takes a Message (translatable), not a formatted string")
+        super().__init__(detail, **extra)
 
 
 class LanguageNotOffered(NotFound):
@@ -193,7 +226,7 @@ class LanguageNotOffered(NotFound):
 
     def __init__(self, language: str, available: list[str]) -> None:
         super().__init__(
-            f"language {language!r} is not offered; available: {', '.join(available)}",
+            Message(NOT_OFFERED_IN, language=repr(language), available=", ".join(available)),
             available=available,
         )
 
@@ -328,7 +361,9 @@ class HttpError(AppError):
 
 def error_for_status(status_code: int, detail: str) -> AppError:
     """The hierarchy's error for a bare HTTP status (400 -> AppError, 404 -> NotFound, ...)."""
-    for kind in (AppError, NotFound, MethodNotAllowed, Unauthorized, Forbidden, Conflict, Gone):
+    if status_code == NotFound.status_code:
+        return NotFound(Message(detail))  # a bare "Not Found": the page says it generally
+    for kind in (AppError, MethodNotAllowed, Unauthorized, Forbidden, Conflict, Gone):
         if kind.status_code == status_code:
             return kind(detail)
     return HttpError(status_code, detail)

@@ -1,11 +1,13 @@
 """The worker that runs background exports (:mod:`app.services.export_jobs`).
 
 One daemon thread per app instance (started by the app's lifespan unless
-``RADAR_EXPORT_WORKER=false``) or ``radar exports work`` polls the database: it deletes expired
-jobs and their files, claims the oldest queued job and writes its file. Every step is a unit
-of work of its own: the claim, each progress update (one per keyset page of
-:data:`app.services.round_export.BATCH_SIZE` responses, so other instances' pages see it), and
-the outcome; the file is read in a unit of work that only reads, so respondents keep
+``RADAR_EXPORT_WORKER=false``) or ``radar exports work`` looks at the database: the thread is
+woken when this process commits a new job (:data:`app.services.export_jobs.QUEUED`) and polls
+every :data:`POLL_SECONDS` for jobs other processes queued (a CLI, another instance). It
+deletes expired jobs and their files, claims the oldest queued job and writes its file. Every
+step is a unit of work of its own: the claim, each progress update (one per keyset page of
+:data:`app.services.round_export.BATCH_SIZE` responses, so other instances' pages see it),
+and the outcome; the file is read in a unit of work that only reads, so respondents keep
 answering on SQLite meanwhile. The file is written under a temporary name in
 ``<data_dir>/exports`` and renamed when complete, so a download never sees half a file.
 Several instances must share that directory (as they share the database).
@@ -29,7 +31,8 @@ from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 2.0
+POLL_SECONDS = 30.0
+"""The slow poll for jobs queued by other processes (this process's jobs wake the worker)."""
 
 
 def file_path(settings: Settings, file_name: str) -> Path:
@@ -98,8 +101,9 @@ def run_all(engine: Engine, settings: Settings) -> int:
 
 
 class Worker:
-    """The worker thread of one app instance: polls every :data:`POLL_SECONDS`, stops when
-    asked (finishing the job it is writing)."""
+    """The worker thread of one app instance: runs a job as soon as this process queues one
+    (:data:`~app.services.export_jobs.QUEUED`), else polls every :data:`POLL_SECONDS`; stops
+    when asked (finishing the job it is writing)."""
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
@@ -112,14 +116,16 @@ class Worker:
 
     def stop(self) -> None:
         self.stopping.set()
+        export_jobs.QUEUED.set()  # wake it from its wait
         self.thread.join(timeout=30)
 
     def _loop(self) -> None:
         while not self.stopping.is_set():
+            export_jobs.QUEUED.clear()  # before looking: a job queued meanwhile sets it again
             try:
                 ran = run_once(self.engine, self.settings)
             except Exception:  # the database away for a moment: try again later
                 log.exception("export worker: a round of polling failed")
                 ran = False
             if not ran:
-                self.stopping.wait(POLL_SECONDS)
+                export_jobs.QUEUED.wait(POLL_SECONDS)

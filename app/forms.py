@@ -11,6 +11,8 @@ bytes their readers check (:mod:`app.services.partner_import`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import FormData
@@ -62,3 +64,18 @@ async def read_form(request: Request) -> FormData:
             ]
             raise InvalidInput(Message(NOT_UTF8_FIELD, field=shorten(field)), field=field)
     return await request.form()
+
+
+_T = TypeVar("_T")
+Problems = dict[str, Message | str]
+"""A form's problems by field name, each shown beside its field and in the summary."""
+
+
+def collect(problems: Problems, name: str, check: Callable[[], _T]) -> _T | None:
+    """``check()``, or None with its :class:`InvalidInput` added to ``problems`` under field
+    ``name`` (the first problem of a field wins), so a form reports every problem at once."""
+    try:
+        return check()
+    except InvalidInput as problem:
+        problems.setdefault(name, problem.message)
+        return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime
+from typing import overload
 
 from sqlalchemy import BigInteger, Column
 
@@ -206,21 +207,22 @@ NO_TIME_ZONE = N_("needs a time zone (use UTC)")
 OUTSIDE_YEARS = N_("%(day)s is outside the years %(first)s to %(last)s")
 
 
-def clamped_moment(value: datetime, field: str) -> datetime:
-    """An aware date and time used as a bound (a filter's "since"): one before the year 2000
-    counts as its start and one after 2999 as its end, since no stored time lies outside;
-    :class:`InvalidInput` only without a time zone."""
-    if value.tzinfo is None:
-        raise field_problem(field, Message(NO_TIME_ZONE))
-    return min(max(value, FIRST_MOMENT), LAST_MOMENT)
+@overload
+def moment(value: datetime, field: str, *, clamp: bool = False) -> datetime: ...
+@overload
+def moment(value: None, field: str, *, clamp: bool = False) -> None: ...
+def moment(value: datetime | None, field: str, *, clamp: bool = False) -> datetime | None:
+    """An aware date and time within years 2000 to 2999 (None passes); :class:`InvalidInput`
+    without a time zone, and outside those years unless ``clamp``.
 
-
-def moment(value: datetime | None, field: str) -> datetime | None:
-    """An aware date and time within years 2000 to 2999 (None passes)."""
+    ``clamp`` is for a bound (a filter's "since"): one before the year 2000 counts as its
+    start and one after 2999 as its end, since no stored time lies outside."""
     if value is None:
         return None
     if value.tzinfo is None:
         raise field_problem(field, Message(NO_TIME_ZONE))
+    if clamp:
+        return min(max(value, FIRST_MOMENT), LAST_MOMENT)
     if not FIRST_MOMENT <= value <= LAST_MOMENT:
         raise field_problem(
             field,

@@ -255,6 +255,9 @@ class Response(SQLModel, table=True):
     created_at: datetime = _created()
     updated_at: datetime = _created()
     submitted_at: datetime | None = _moment()
+    # Started through the JSON API (POST .../responses): only such drafts may the API change
+    # or submit; a draft a respondent started on the pages is theirs (migration 0013).
+    created_by_api: bool = False
 
 
 class ResponseScore(SQLModel, table=True):

@@ -124,6 +124,30 @@ async def _app_error(request: Request, exc: Exception) -> Response:
     return error_response(request, exc)
 
 
+_SOURCES = frozenset({"query", "path", "body", "header", "cookie"})
+_TYPED_SHOWN = 40
+"""Characters of a typed value a page repeats at most."""
+_SECRETS = ("password", "token", "secret", "csrf", "key")
+"""Parameters whose value a page never repeats."""
+
+
+def _named(error: Any) -> str:
+    """A refused value as a page names it: the parameter (``round``, never a list's position
+    ``0`` under it) and what was typed, ``round=abc``; a value that is no plain text or
+    number (a whole body) is named by its parameter only."""
+    loc = [str(part) for part in error["loc"]]
+    name = loc[1] if len(loc) > 1 and loc[0] in _SOURCES else loc[-1]
+    typed = error.get("input")
+    if isinstance(typed, bool) or not isinstance(typed, str | int | float):
+        return name
+    if any(secret in name.lower() for secret in _SECRETS):
+        return name  # never repeat a password or a token on a page
+    text = str(typed)
+    if len(text) > _TYPED_SHOWN:
+        text = text[: _TYPED_SHOWN - 1] + "…"
+    return f"{name}={text}"
+
+
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = [
@@ -132,7 +156,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     ]
     detail = "; ".join(f"{'.'.join(e['loc'])}: {e['message']}" for e in errors)
     problem = InvalidInput(detail, errors=errors)
-    names = ", ".join(dict.fromkeys(e["loc"][-1] for e in errors if e["loc"]))
+    names = ", ".join(dict.fromkeys(_named(e) for e in exc.errors() if e["loc"]))
     problem.message = Message(BAD_VALUES, names=names)  # pages: in their language, not pydantic's
     return error_response(request, problem)
 

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         le=3650,
         description="A personal link stops working this many days after it was last shown or used",
     )
+    idempotency_key_hours: int = Field(
+        default=24,
+        ge=1,
+        le=24 * 365,
+        description="An API Idempotency-Key is kept at least this many hours, then removed",
+    )
     time_zone: str = Field(
         default="Europe/Berlin", description="Time zone of dates and times shown on pages"
     )

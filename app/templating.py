@@ -90,17 +90,26 @@ def render_page(
 
 
 NOT_FOUND_DETAIL = N_("There is nothing at this address, or nothing you may see.")
+FACILITATOR_PREFIXES = ("/projects", "/admin", "/audit", "/login", "/logout", "/account")
+"""The facilitators' area: its not-found pages do not send people to an invitation."""
+
+
+def audience(request: Request) -> str:
+    """Who reads an error page at this path: ``facilitator`` (the facilitators' area) or
+    ``respondent`` (everything else: invitation links, the questionnaire, shared reports,
+    unknown addresses). The not-found page ends with the help that suits them. (Paths under
+    ``/api/``, the API documentation's included, answer problem+json, never this page.)"""
+    path = request.url.path.removeprefix(request.scope.get("root_path", "") or "")
+    if any(path == p or path.startswith(p + "/") for p in FACILITATOR_PREFIXES):
+        return "facilitator"
+    return "respondent"
 
 
 def _detail(i18n: Localizer, status: int, detail: Message | str) -> str:
     """The detail in the page's language: a "not found" that a service wrote in English only
     ("no round 12") reads as a general sentence on a page in another language."""
-    if (
-        status == 404
-        and isinstance(detail, str)
-        and i18n.language != "en"
-        and not i18n.knows(detail)
-    ):
+    text = detail.text if isinstance(detail, Message) else detail
+    if status == 404 and i18n.language != "en" and not i18n.knows(text):
         return i18n.gettext(NOT_FOUND_DETAIL)
     return i18n.message(detail)
 
@@ -127,6 +136,7 @@ def render_error_page(
             if status in (401, 403, 422)
             else None,
             "retry_kind": getattr(request.state, "retry_kind", "link"),
+            "audience": audience(request),
         },
         status_code=status,
         headers={"Cache-Control": "no-store"},

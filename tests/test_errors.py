@@ -12,7 +12,9 @@ import pytest
 
 import app.services
 from app import errors
-from app.errors import AppError
+from app.errors import NO_ROUND_ID, AppError, NotFound
+from app.i18n import Localizer, Message
+from app.settings import PROJECT_ROOT
 
 
 def _every_error_class() -> list[type[AppError]]:
@@ -114,3 +116,30 @@ def test_the_base_error_keeps_detail_and_extra() -> None:
         error.detail,
         {"slug": "x"},
     )
+
+
+def _formatted_details() -> list[str]:
+    """``NotFound(...)`` calls in app/ whose detail is a formatted string (an f-string, ``%``
+    or ``.format``) or a plain literal, rather than a :class:`~app.i18n.Message`."""
+    found = []
+    for path in sorted((PROJECT_ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            first = node.args[0]
+            formatted = isinstance(first, ast.JoinedStr | ast.BinOp | ast.Constant) or (
+                isinstance(first, ast.Call) and getattr(first.func, "attr", None) == "format"
+            )
+            if name == "NotFound" and formatted:
+                found.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
+    return found
+
+
+def test_not_found_details_are_translatable_messages() -> None:
+    assert _formatted_details() == []
+    with pytest.raises(TypeError, match="takes a Message"):
+        NotFound(f"no round {12}")  # type: ignore[arg-type]
+    assert str(NotFound(Message(NO_ROUND_ID, id="12"))) == "no round 12"
+    german = Localizer.for_language("de")
+    assert german.message(Message(NO_ROUND_ID, id="12")) == "keine Runde 12"

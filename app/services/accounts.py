@@ -27,7 +27,7 @@ from sqlmodel import Session, col, delete, select
 
 from app import limits
 from app.db_types import utcnow
-from app.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from app.errors import NO_ACCOUNT, Conflict, InvalidInput, NotFound, Unauthorized
 from app.i18n import N_, Message
 from app.models import Role, User, WebSession
 from app.services import audit
@@ -62,7 +62,7 @@ class ResetLinkInvalid(NotFound):
     type_slug = "reset-link-invalid"
 
     def __init__(self) -> None:
-        super().__init__(RESET_LINK_MESSAGE)
+        super().__init__(Message(RESET_LINK_MESSAGE))
 
 
 def normalise_email(email: str) -> str:
@@ -149,14 +149,14 @@ def find_user(session: Session, email: str) -> User | None:
 def get_user(session: Session, email: str) -> User:
     user = find_user(session, email)
     if user is None:
-        raise NotFound(f"no account {shorten(email)}", email=email)
+        raise NotFound(Message(NO_ACCOUNT, account=shorten(email)), email=email)
     return user
 
 
 def get_user_by_id(session: Session, user_id: int) -> User:
     user = session.get(User, user_id) if limits.is_id(user_id) else None
     if user is None:
-        raise NotFound(f"no account {shorten(user_id)}")
+        raise NotFound(Message(NO_ACCOUNT, account=shorten(user_id)))
     return user
 
 

@@ -32,10 +32,10 @@ from sqlmodel import Session, col, select
 from app import limits, times
 from app.db import side_write
 from app.db_types import utcnow
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import NO_API_TOKEN, Conflict, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import ApiToken, Project
-from app.services import audit
+from app.services import audit, revocation
 from app.tokens import hash_token, new_token, same
 from scoring import shorten
 
@@ -85,6 +85,19 @@ def parse_scopes(values: Iterable[str]) -> list[str]:
     return [scope for scope in ALL_SCOPES if scope in named]
 
 
+def check_name(name: str) -> None:
+    """A token's name: required, one line that fits its column (:class:`InvalidInput`)."""
+    limits.name(name, N_("token name"), column=ApiToken.name)
+
+
+def check_expiry(expires_at: datetime | None, now: datetime | None = None) -> None:
+    """An expiry (None: never) in the years 2000 to 2999 and after ``now``
+    (:class:`InvalidInput` naming the field "expiry")."""
+    limits.moment(expires_at, EXPIRY)
+    if expires_at is not None and expires_at <= (now or utcnow()):
+        raise InvalidInput(Message(EXPIRY_PAST), field="expiry")
+
+
 def create_token(
     session: Session,
     project: Project | None,
@@ -98,12 +111,10 @@ def create_token(
     """Make a token of ``project`` (None: of every project); returns the row and the secret
     (never stored). An empty or over-long name, an unknown scope and an expiry that is not in
     the future are :class:`InvalidInput`. Flushes."""
-    limits.name(name, N_("token name"), column=ApiToken.name)
+    check_name(name)
     chosen = parse_scopes(scopes)
-    limits.moment(expires_at, EXPIRY)
     now = now or utcnow()
-    if expires_at is not None and expires_at <= now:
-        raise InvalidInput(Message(EXPIRY_PAST), field="expiry")
+    check_expiry(expires_at, now)
     project_id = None if project is None else project.id
     secret = TOKEN_PREFIX + new_token()
     row = ApiToken(
@@ -161,7 +172,7 @@ def get_token(session: Session, token_id: int) -> ApiToken:
     """The token ``token_id`` of any project; :class:`NotFound` otherwise."""
     row = session.get(ApiToken, token_id) if limits.is_id(token_id) else None
     if row is None:
-        raise NotFound(f"no API token {token_id}", token=token_id)
+        raise NotFound(Message(NO_API_TOKEN, id=str(token_id)), token=token_id)
     return row
 
 
@@ -170,7 +181,7 @@ def token_in(session: Session, project: Project | None, token_id: int) -> ApiTok
     token); any other id is :class:`NotFound`, like one that never existed."""
     row = get_token(session, token_id)
     if row.project_id != (None if project is None else project.id):
-        raise NotFound(f"no API token {token_id}", token=token_id)
+        raise NotFound(Message(NO_API_TOKEN, id=str(token_id)), token=token_id)
     return row
 
 
@@ -191,16 +202,13 @@ def revoke(
             Message(REVOKED, token=row.id, day=row.revoked_at.date().isoformat()),
             revoked_at=row.revoked_at.isoformat(),
         )
-    row.revoked_at = now or utcnow()
-    session.add(row)
-    session.flush()
-    audit.record(
+    revocation.revoke(
         session,
-        "api_token.revoke",
+        row,
+        "api_token",
         actor=actor,
-        object_type="api_token",
-        object_id=row.id,
         project_id=row.project_id,
+        now=now,
         prefix=row.prefix,
     )
     return row

@@ -13,7 +13,9 @@ never by rescoring answers on a page view. Per organisation of the (filtered) co
   per target, its difference to the mean and its percentile rank.
 
 Filters narrow the cohort: country, kind, one stakeholder group (only that group's responses
-count, and the minimum size applies to them) and a chosen set of organisations.
+count, and the minimum size applies to them) and a chosen set of organisations, each of the
+round's project (an id of another project, or of none, is refused alike: "no organisation 7 in
+this project", never an empty cohort).
 
 Similar partners (:func:`similar_partners`): the ``k`` organisations nearest to a chosen one
 by Gower's distance (Gower 1971, "A general coefficient of similarity"): the mean over the
@@ -38,7 +40,7 @@ from sqlalchemy import and_, case, select
 from sqlmodel import Session, col
 
 from app import limits
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import NOT_IN_COHORT_ID, Conflict, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import (
     Organisation,
@@ -75,6 +77,7 @@ MAX_CHOSEN = 200
 """The most organisations a chosen set may name (a query's ``IN`` list stays small)."""
 TOO_MANY_CHOSEN = N_("organisations: %(count)s chosen, at most %(limit)s allowed")
 NOT_AN_ATTRIBUTE = N_("attributes: %(value)s is none of %(allowed)s")
+NOT_IN_PROJECT = N_("organisations: no organisation %(id)s in this project")
 
 
 class NotComparable(Conflict):
@@ -238,6 +241,7 @@ def round_profile(
     project that match the filters and have no response are listed with 0 responses.
     """
     chosen = chosen or Filters()
+    check_chosen(session, project, chosen)
     definition = definition_of(session, round_)
     targets = Targets.of(definition)
     minimum = rounds.min_group_size_of(round_, project)
@@ -282,6 +286,28 @@ def round_profile(
             ("groups", round_.id), current, lambda: groups_in_round(session, round_)
         ),
     )
+
+
+def check_chosen(session: Session, project: Project, filters: Filters) -> None:
+    """Refuse a chosen organisation that is not ``project``'s (:class:`InvalidInput` naming the
+    first such id, in the order given), worded alike whether the id belongs to another
+    project or to none, so that the answer reveals nothing of other projects.
+    :func:`round_profile` calls it; a page that may show no profile calls it itself."""
+    chosen = filters.organisations
+    if not chosen:
+        return
+    found = set(
+        session.execute(
+            select(col(Organisation.id)).where(
+                col(Organisation.project_id) == project.id, col(Organisation.id).in_(chosen)
+            )
+        ).scalars()
+    )
+    for organisation_id in chosen:
+        if organisation_id not in found:
+            raise InvalidInput(
+                Message(NOT_IN_PROJECT, id=str(organisation_id)), field="organisations"
+            )  # an id, not a number to format
 
 
 def _comparisons(
@@ -538,7 +564,7 @@ def similar_partners(
     names = attributes(chosen_attributes)
     subject = profile.find(organisation_id)
     if subject is None:
-        raise NotFound(f"no organisation {organisation_id} in this cohort")
+        raise NotFound(Message(NOT_IN_COHORT_ID, id=str(organisation_id)))
     if not subject.shown:
         raise NotComparable(
             f"{shorten(subject.organisation.name)} has not enough responses to compare",

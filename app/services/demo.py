@@ -20,7 +20,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.db_types import utcnow
-from app.errors import InvalidInput, NotFound
+from app.errors import NOT_PUBLISHED, InvalidInput, NotFound
+from app.i18n import Message
 from app.models import (
     Organisation,
     Project,
@@ -138,7 +139,7 @@ def demo_setup(
     if round_ is None:
         version = version or latest_published(session, FLAGSHIP)
         if version is None:
-            raise NotFound(f"questionnaire {FLAGSHIP} is not published: load it first")
+            raise NotFound(Message(NOT_PUBLISHED, slug=FLAGSHIP))
         round_ = rounds.create_round(
             session, project, FLAGSHIP, version.version, DEMO_ROUND, privacy_notices=PRIVACY_NOTICES
         )

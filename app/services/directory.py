@@ -18,7 +18,8 @@ from sqlmodel import Session, col, select
 
 from app import limits
 from app.db_types import utcnow
-from app.errors import NotFound
+from app.errors import NO_ORGANISATION_ID, NO_PROJECT, NO_ROUND_ID, NO_SUCH_PROJECT, NotFound
+from app.i18n import Message
 from app.models import Organisation, Project, Questionnaire, QuestionnaireVersion, Round
 from app.services import definition_cache
 from app.services.paging import Slice, page_of
@@ -29,7 +30,7 @@ from scoring import shorten
 def project(session: Session, project_id: int) -> Project:
     row = session.get(Project, project_id)
     if row is None:  # deleted while its token lived on (tokens cascade with it)
-        raise NotFound("no such project")
+        raise NotFound(Message(NO_SUCH_PROJECT))
     return row
 
 
@@ -47,7 +48,7 @@ def project_by_slug(session: Session, project_id: int | None, slug: str) -> Proj
         else None
     )
     if row is None or not reaches(project_id, row.id):
-        raise NotFound(f"no project {shorten(slug)}", slug=slug)
+        raise NotFound(Message(NO_PROJECT, slug=shorten(slug)), slug=slug)
     return row
 
 
@@ -64,14 +65,16 @@ def page_projects(
 def organisation(session: Session, project_id: int | None, organisation_id: int) -> Organisation:
     row = session.get(Organisation, organisation_id) if limits.is_id(organisation_id) else None
     if row is None or not reaches(project_id, row.project_id):
-        raise NotFound(f"no organisation {organisation_id}", organisation_id=organisation_id)
+        raise NotFound(
+            Message(NO_ORGANISATION_ID, id=str(organisation_id)), organisation_id=organisation_id
+        )
     return row
 
 
 def round_(session: Session, project_id: int | None, round_id: int) -> Round:
     row = session.get(Round, round_id) if limits.is_id(round_id) else None
     if row is None or not reaches(project_id, row.project_id):
-        raise NotFound(f"no round {round_id}", round_id=round_id)
+        raise NotFound(Message(NO_ROUND_ID, id=str(round_id)), round_id=round_id)
     return row
 
 
@@ -117,10 +120,12 @@ def placement(
         _ROUND_AND_ORGANISATION, {"round_id": round_id, "organisation_id": organisation_id}
     ).first()
     if row is None or not reaches(project_id, row[0].project_id):
-        raise NotFound(f"no round {round_id}", round_id=round_id)
+        raise NotFound(Message(NO_ROUND_ID, id=str(round_id)), round_id=round_id)
     found_round, found_project, version, found = row
     if found is None or not reaches(project_id, found.project_id):
-        raise NotFound(f"no organisation {organisation_id}", organisation_id=organisation_id)
+        raise NotFound(
+            Message(NO_ORGANISATION_ID, id=str(organisation_id)), organisation_id=organisation_id
+        )
     return Placement(found_round, found, found_project, version)
 
 

@@ -10,25 +10,39 @@ broker. A job left ``running`` by a worker that died (no progress for
 :mod:`app.export_worker`; these functions only read and write rows (they flush, the caller
 commits), so each step is a unit of work of its own and progress is seen by other instances
 while the file is written.
+
+:data:`QUEUED` is set when a unit of work that queued a job commits (never before: a worker
+woken earlier would not see the row yet), so this process's worker starts at once instead of
+at its next poll; jobs queued by other processes are found by that (slow) poll.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, event, update
 from sqlmodel import Session, col, select
 
 from app import limits
 from app.db_types import utcnow
-from app.errors import NotFound
+from app.errors import NO_EXPORT_JOB, NotFound
+from app.i18n import Message
 from app.models import ExportJob, ExportJobStatus, Round
 from app.services import audit, round_export
 
 STALE_AFTER = timedelta(minutes=15)
 """A running job without progress for this long is taken to have lost its worker."""
 ERROR_LENGTH = 500
+
+
+QUEUED = threading.Event()
+"""Set when this process committed a new job (see the module's description)."""
+
+
+def _queued(_session: Any) -> None:
+    QUEUED.set()
 
 
 def request(
@@ -48,6 +62,8 @@ def request(
     )
     session.add(job)
     session.flush()
+    if not event.contains(session, "after_commit", _queued):  # later commits wake it too:
+        event.listen(session, "after_commit", _queued)  # a spare look, harmless
     return job
 
 
@@ -56,7 +72,7 @@ def job_in(session: Session, round_: Round, job_id: int) -> ExportJob:
     another project's job is not found either)."""
     job = session.get(ExportJob, job_id) if limits.is_id(job_id) else None
     if job is None or job.round_id != round_.id:
-        raise NotFound(f"no export job {job_id}", job_id=job_id)
+        raise NotFound(Message(NO_EXPORT_JOB, id=str(job_id)), job_id=job_id)
     return job
 
 
@@ -64,7 +80,7 @@ def get(session: Session, job_id: int) -> ExportJob:
     """The job ``job_id`` (a worker's own, no access check); NotFound once deleted."""
     job = session.get(ExportJob, job_id)
     if job is None:
-        raise NotFound(f"no export job {job_id}", job_id=job_id)
+        raise NotFound(Message(NO_EXPORT_JOB, id=str(job_id)), job_id=job_id)
     return job
 
 

@@ -12,23 +12,41 @@ ids not counted, and fixed fields. The same key with another request is
 :class:`IdempotencyKeyReused` (422) and changes nothing. Two requests with one new key at the
 same moment: the unique constraint lets one win, the other is refused as a concurrent change
 (409, :class:`~app.errors.ConflictingData`), and its retry gets the winner's answer.
+
+Keys expire (:func:`purge_expired`): they are kept at least the retention
+(``RADAR_IDEMPOTENCY_KEY_HOURS``, 24 by default; Stripe keeps its keys 24 hours too), then
+removed. A key of an anonymous round keeps only the day in the service's time zone, up to about
+34 hours before the moment it was made, so its retention counts from two days later. The
+purge runs at most once per :data:`PURGE_EVERY` per process, on the write that remembers a
+key (:func:`remember`), so a request does not pay for it each time; other processes purge on
+their own, and deleting an expired key twice is harmless.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert
+from sqlalchemy import Table, bindparam, delete, insert
 from sqlalchemy import select as select_columns
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app import limits
+from app.db_types import utcnow
 from app.errors import InvalidInput
-from app.models import IdempotencyKey
+from app.models import IdempotencyKey, Response, Round
+
+PURGE_EVERY = timedelta(hours=1)
+"""How often a process removes expired keys at most."""
+DAY_ONLY_MARGIN = timedelta(days=2)
+"""How much earlier than its moment a day-only time may read (a day, plus the time zone)."""
+_purged = {"at": datetime.min.replace(tzinfo=UTC)}
+"""When this process last purged."""
+_purge_lock = threading.Lock()
 
 
 class IdempotencyKeyReused(InvalidInput):
@@ -63,23 +81,55 @@ def checked_key(key: str) -> str:
     return limits.text(key, "Idempotency-Key", column=IdempotencyKey.key, required=True)
 
 
+def recall(
+    session: Session,
+    token_id: int,
+    key: str,
+    request_hash: str,
+    retention: timedelta | None = None,
+) -> Remembered | None:
+    """The first answer to this key of this token, or None for a new key (or, with
+    ``retention``, one that has expired and is not yet purged); raises
+    :class:`IdempotencyKeyReused` when the key came with another request."""
+    row = _row(session, token_id, key)
+    if row is None or (retention is not None and _expired(session, row, retention)):
+        return None
+    if row.request_hash != request_hash:
+        raise IdempotencyKeyReused()
+    return Remembered(row.response_id, row.status_code, row.response_body)
+
+
 _TABLE: Table = IdempotencyKey.__table__  # type: ignore[attr-defined]
 _RECALL = select_columns(
-    _TABLE.c.request_hash, _TABLE.c.response_id, _TABLE.c.status_code, _TABLE.c.response_body
+    _TABLE.c.id,
+    _TABLE.c.request_hash,
+    _TABLE.c.response_id,
+    _TABLE.c.status_code,
+    _TABLE.c.response_body,
+    _TABLE.c.created_at,
 ).where(_TABLE.c.token_id == bindparam("token_id"), _TABLE.c.key == bindparam("key"))
 _REMEMBER = insert(_TABLE)
 """Built once, plain columns and rows: every creation with a key runs both."""
 
 
-def recall(session: Session, token_id: int, key: str, request_hash: str) -> Remembered | None:
-    """The first answer to this key of this token, or None for a new key; raises
-    :class:`IdempotencyKeyReused` when the key came with another request."""
-    row = session.execute(_RECALL, {"token_id": token_id, "key": checked_key(key)}).first()
-    if row is None:
-        return None
-    if row.request_hash != request_hash:
-        raise IdempotencyKeyReused()
-    return Remembered(row.response_id, row.status_code, row.response_body)
+def _row(session: Session, token_id: int, key: str) -> Any:
+    """The key's stored row (plain columns of :data:`_RECALL`), or None."""
+    return session.execute(_RECALL, {"token_id": token_id, "key": checked_key(key)}).first()
+
+
+def _expired(session: Session, row: Any, retention: timedelta, now: datetime | None = None) -> bool:
+    """Whether ``row`` is past its retention (the rule of :func:`purge_expired`)."""
+    cutoff = (now or utcnow()) - retention
+    if row.created_at >= cutoff:
+        return False
+    if row.created_at < cutoff - DAY_ONLY_MARGIN:
+        return True
+    round_ = session.exec(
+        select(Round)
+        .join(Response, col(Response.round_id) == col(Round.id))
+        .where(col(Response.id) == row.response_id)
+    ).first()
+    return round_ is None or not round_.anonymous
 
 
 def remember(
@@ -92,13 +142,22 @@ def remember(
     body: dict[str, Any],
     *,
     at: datetime,
+    retention: timedelta | None = None,
 ) -> None:
     """Store the key with its answer (``status_code`` and JSON ``body``), in the change's own
     transaction, as one INSERT of plain values. Does not commit.
 
     ``at`` is the time stored with it: the response's own recorded time, so that in an
-    anonymous round the key keeps only the day, as the response does.
+    anonymous round the key keeps only the day, as the response does. With ``retention``,
+    expired keys are removed first, at most once per :data:`PURGE_EVERY`
+    (:func:`purge_now_and_then`).
     """
+    if retention is not None:
+        purge_now_and_then(session, retention)
+        stale = _row(session, token_id, key)
+        if stale is not None and _expired(session, stale, retention):
+            # its key is new again (recall said so)
+            session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.id) == stale.id))
     session.execute(
         _REMEMBER,
         {
@@ -111,3 +170,38 @@ def remember(
             "created_at": at,
         },
     )
+
+
+def purge_expired(session: Session, retention: timedelta, now: datetime | None = None) -> int:
+    """Remove the keys older than ``retention`` (those of anonymous rounds, stored with the
+    day only, :data:`DAY_ONLY_MARGIN` later): the number removed. Two ``DELETE`` statements
+    (the table holds about a retention's keys, as it is purged); does not commit."""
+    cutoff = (now or utcnow()) - retention
+    anonymous = (
+        select(col(Response.id))
+        .join(Round, col(Round.id) == col(Response.round_id))
+        .where(col(Round.anonymous).is_(True))
+    )
+    removed = 0
+    for older_than, inside in ((cutoff, False), (cutoff - DAY_ONLY_MARGIN, True)):
+        chosen = col(IdempotencyKey.response_id).in_(anonymous)
+        result = session.execute(
+            delete(IdempotencyKey).where(
+                col(IdempotencyKey.created_at) < older_than, chosen if inside else ~chosen
+            )
+        )
+        removed += int(getattr(result, "rowcount", 0) or 0)
+    return removed
+
+
+def purge_now_and_then(
+    session: Session, retention: timedelta, now: datetime | None = None
+) -> int | None:
+    """:func:`purge_expired` if this process has not purged in the last :data:`PURGE_EVERY`
+    (None when it skipped)."""
+    now = now or utcnow()
+    with _purge_lock:
+        if now - _purged["at"] < PURGE_EVERY:
+            return None
+        _purged["at"] = now
+    return purge_expired(session, retention, now)

@@ -22,7 +22,8 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.errors import NotFound
+from app.errors import NO_ROUND_ON_VERSION, NO_ROUND_USES, NotFound
+from app.i18n import Message
 from app.models import (
     Project,
     Questionnaire,
@@ -202,11 +203,11 @@ def gather(
     row = questionnaires.get_version(session, slug, version)
     rounds = _rounds_on(session, project, row)
     if not rounds:
-        raise NotFound(f"no round of this project uses {shorten(slug)} {shorten(version)}")
+        raise NotFound(Message(NO_ROUND_USES, slug=shorten(slug), version=shorten(version)))
     known = {round_.id for round_ in rounds}
     for round_id in round_ids:
         if round_id not in known:
-            raise NotFound(f"no round {round_id} on this version", round_id=round_id)
+            raise NotFound(Message(NO_ROUND_ON_VERSION, id=str(round_id)), round_id=round_id)
     wanted = set(round_ids) or known
     chosen = [round_ for round_ in rounds if round_.id in wanted]
     counts = _submitted(session, [round_.id for round_ in rounds if round_.id is not None])

@@ -21,10 +21,10 @@ from sqlmodel import Session, col, select
 
 from app import limits
 from app.db_types import utcnow
-from app.errors import Conflict, Gone, InvalidInput, NotFound
+from app.errors import NO_INVITATION, Conflict, Gone, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import Invitation, Organisation, Project, QuestionnaireVersion, Round
-from app.services import audit, web_sessions
+from app.services import audit, revocation, web_sessions
 from app.services.rounds import RoundState, checked_group, round_state, version_of
 from app.times import zone
 from app.tokens import hash_token, is_token_shaped, new_token
@@ -57,7 +57,7 @@ class InvitationInvalid(NotFound):
     type_slug = "invitation-invalid"
 
     def __init__(self) -> None:
-        super().__init__(INVALID_MESSAGE)
+        super().__init__(Message(INVALID_MESSAGE))
 
 
 CLOSED_MESSAGE = N_("This round is closed: answers can no longer be given.")
@@ -262,21 +262,18 @@ def links_of_round(session: Session, round_: Round, tokens: Sequence[str]) -> li
 def revoke(session: Session, invitation: Invitation, *, actor: str = audit.OPERATOR) -> Invitation:
     """Make a link unusable from now on (idempotent) and end every browser session opened with
     it; responses made with it stay (and their personal links work)."""
-    if invitation.revoked_at is None:
-        invitation.revoked_at = utcnow()
-        session.add(invitation)
-        assert invitation.id is not None
-        web_sessions.end_invitation_sessions(session, invitation.id)
-        round_ = session.get(Round, invitation.round_id)
-        audit.record(
-            session,
-            "invitation.revoke",
-            actor=actor,
-            object_type="invitation",
-            object_id=invitation.id,
-            project_id=round_.project_id if round_ else None,
-            number=invitation.number,
-        )
+    if invitation.revoked_at is not None:
+        return invitation
+    revocation.revoke(
+        session,
+        invitation,
+        "invitation",
+        actor=actor,
+        round_id=invitation.round_id,
+        number=invitation.number,
+    )
+    assert invitation.id is not None
+    web_sessions.end_invitation_sessions(session, invitation.id)
     return invitation
 
 
@@ -347,7 +344,7 @@ def get_invitation(session: Session, round_: Round, number: int) -> Invitation:
         else None
     )
     if invitation is None:
-        raise NotFound(f"round {round_.name!r} has no invitation {shorten(number)}")
+        raise NotFound(Message(NO_INVITATION, round=repr(round_.name), number=shorten(number)))
     return invitation
 
 

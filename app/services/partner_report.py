@@ -6,6 +6,12 @@ rescored here. The rules (docs/scoring.md, "Partner report"):
 
 * below the minimum group size the organisation has no numbers at all: the report says "not
   enough responses" and carries nothing but the count;
+* the **cohort** it is compared with is the *other* organisations with enough responses; when
+  there are fewer of them than the minimum group size, the cohort's figures (mean, range,
+  differences, percentile ranks, relative strengths and weaknesses, similar partners, the
+  cohort's mean change) could reveal another partner's scores, so the report carries none of
+  them (``compared`` False, "not enough partners to compare"): only the organisation's own
+  numbers and the recommendations of dimensions below ``weakness_below``;
 * **strengths and weaknesses relative to the cohort** are :func:`scoring.compare_cohort`'s:
   a dimension whose mean ranks at or above the 75th percentile of the cohort and lies above
   the cohort mean is a strength; at or below the 25th and below the mean a weakness;
@@ -42,16 +48,20 @@ from scoring import OrganisationStanding, recommendations_for, round_score
 class ChangeSince:
     """The organisation's change since the previous comparable round: ``organisation.shown``
     False when it had fewer responses than the minimum in either round (then no number); the
-    cohort's mean change is in ``rounds.cohort``."""
+    cohort's mean change is in ``rounds.cohort``, shown only when ``compared``: at least the
+    minimum group size (the larger of the two rounds') of other organisations shown in both."""
 
     rounds: RoundChange
     organisation: OrganisationChange
+    compared: bool = True
 
 
 @dataclass(frozen=True)
 class PartnerReport:
     """One organisation's report. ``subject.shown`` False: too few responses, and then
-    ``standing`` is None and every tuple and mapping is empty."""
+    ``standing`` is None and every tuple and mapping is empty. ``compared`` False: too few
+    other partners (see the module's description), and then ``standing`` and ``similar`` are
+    None and the page shows no cohort figure."""
 
     profile: cohort.RoundProfile
     subject: cohort.OrganisationProfile
@@ -63,6 +73,8 @@ class PartnerReport:
     similar: cohort.SimilarPartners | None
     change: ChangeSince | None = None
     """Change since the previous comparable round; None when there is none."""
+    compared: bool = True
+    """Enough other partners (at least the minimum group size) to show cohort figures."""
 
     @property
     def shown(self) -> bool:
@@ -87,19 +99,27 @@ def partner_report(
     subject = profile.find(organisation.id) or cohort.OrganisationProfile(organisation, 0, False)
     if not subject.shown:
         return PartnerReport(profile, subject, None, (), {}, None)
-    standing = profile.comparisons[ScoreKind.DIMENSION].organisations[str(organisation.id)]
+    compared = enough_partners(profile, organisation.id)
+    standing = (
+        profile.comparisons[ScoreKind.DIMENSION].organisations[str(organisation.id)]
+        if compared
+        else None
+    )
+    relative = standing.weaknesses if standing is not None else ()
     threshold = profile.definition.scoring.weakness_below
     means = subject.means(ScoreKind.DIMENSION)
     weak = tuple(
         key
         for key in profile.targets.dimensions
-        if key in standing.weaknesses
+        if key in relative
         or ((rounded := round_score(means.get(key))) is not None and rounded < threshold)
     )
-    try:
-        similar = cohort.similar_partners(profile, organisation.id)
-    except cohort.NotComparable:
-        similar = None
+    similar = None
+    if compared:
+        try:
+            similar = cohort.similar_partners(profile, organisation.id)
+        except cohort.NotComparable:
+            similar = None
     return PartnerReport(
         profile,
         subject,
@@ -108,7 +128,16 @@ def partner_report(
         recommendations_for(profile.definition, weak, language),
         similar,
         _change_since(session, project, round_, organisation.id),
+        compared,
     )
+
+
+def enough_partners(profile: cohort.RoundProfile, organisation_id: int) -> bool:
+    """Whether the organisations shown in ``profile`` other than ``organisation_id`` are at
+    least the minimum group size: below it the cohort's figures could reveal one of them
+    (with two others, the mean and the organisation's own score give away the third's)."""
+    others = sum(1 for one in profile.shown if one.organisation.id != organisation_id)
+    return others >= profile.min_group_size
 
 
 def _change_since(
@@ -119,4 +148,8 @@ def _change_since(
         return None
     found = round_change.round_change(session, project, previous, round_)
     own = found.find(organisation_id)
-    return None if own is None else ChangeSince(found, own)
+    if own is None:
+        return None
+    others = sum(1 for one in found.shown if one.organisation.id != organisation_id)
+    minimum = max(found.min_group_size_before, found.min_group_size_after)
+    return ChangeSince(found, own, others >= minimum)

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from app import limits
 from app.db_types import utcnow
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import NO_ORGANISATION_OF, NO_PROJECT, Conflict, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import Organisation, Project
 from app.services import audit, partner_fields
@@ -65,7 +65,7 @@ def find_project(session: Session, slug: str) -> Project | None:
 def get_project_by_slug(session: Session, slug: str) -> Project:
     project = find_project(session, slug)
     if project is None:
-        raise NotFound(f"no project {shorten(slug)}", slug=slug)
+        raise NotFound(Message(NO_PROJECT, slug=shorten(slug)), slug=slug)
     return project
 
 
@@ -212,7 +212,11 @@ def organisation_in(session: Session, project: Project, organisation_id: int) ->
     of another project reveals nothing."""
     found = session.get(Organisation, organisation_id) if limits.is_id(organisation_id) else None
     if found is None or found.project_id != project.id:
-        raise NotFound(f"project {project.slug!r} has no organisation {organisation_id}")
+        raise NotFound(
+            Message(
+                NO_ORGANISATION_OF, project=repr(project.slug), organisation=str(organisation_id)
+            )
+        )
     return found
 
 
@@ -220,7 +224,7 @@ def get_organisation(session: Session, project: Project, name: str) -> Organisat
     organisation = find_organisation(session, project, name)
     if organisation is None:
         raise NotFound(
-            f"project {project.slug!r} has no organisation {shorten(name)}",
+            Message(NO_ORGANISATION_OF, project=repr(project.slug), organisation=shorten(name)),
             project=project.slug,
             organisation=name,
         )

@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from app import limits
 from app.db_types import utcnow
 from app.definition_files import definition_files, read_definition
-from app.errors import Conflict, NotFound
+from app.errors import NO_QUESTIONNAIRE, NO_VERSION, Conflict, NotFound
+from app.i18n import Message
 from app.models import Questionnaire, QuestionnaireVersion, VersionStatus
 from app.services import audit, definition_cache
 from app.services.paging import Slice, page_of
@@ -181,7 +182,7 @@ def page_versions(
 ) -> Slice[QuestionnaireVersion]:
     """One page of a questionnaire's versions in publication order; NotFound if it has none."""
     if not limits.findable(slug, Questionnaire.slug):
-        raise NotFound(f"no questionnaire {shorten(slug)}")
+        raise NotFound(Message(NO_QUESTIONNAIRE, slug=shorten(slug)))
     page = page_of(
         session,
         select(QuestionnaireVersion)
@@ -192,7 +193,7 @@ def page_versions(
         offset,
     )
     if page.total == 0:
-        raise NotFound(f"no questionnaire {shorten(slug)}")
+        raise NotFound(Message(NO_QUESTIONNAIRE, slug=shorten(slug)))
     return page
 
 
@@ -208,14 +209,14 @@ def get_versions(session: Session, slug: str) -> list[QuestionnaireVersion]:
         else []
     )
     if not versions:
-        raise NotFound(f"no questionnaire {shorten(slug)}")
+        raise NotFound(Message(NO_QUESTIONNAIRE, slug=shorten(slug)))
     return list(versions)
 
 
 def get_version(session: Session, slug: str, version: str) -> QuestionnaireVersion:
     row = _version(session, slug, version)
     if row is None:
-        raise NotFound(f"no version {shorten(version)} of questionnaire {shorten(slug)}")
+        raise NotFound(Message(NO_VERSION, version=shorten(version), slug=shorten(slug)))
     return row
 
 

@@ -20,9 +20,10 @@ from sqlmodel import Session, col, select
 
 from app.db import side_write
 from app.db_types import utcnow
-from app.errors import Conflict, NotFound
+from app.errors import NO_REPORT_LINK, Conflict, NotFound
+from app.i18n import Message
 from app.models import Organisation, Project, ReportLink, Round
-from app.services import audit
+from app.services import audit, revocation
 from app.tokens import hash_token, is_token_shaped, new_token, same
 
 USE_NOTED_EVERY = timedelta(minutes=1)
@@ -100,17 +101,13 @@ def revoke(
             f"report link {row.id} was revoked on {row.revoked_at.date().isoformat()}",
             revoked_at=row.revoked_at.isoformat(),
         )
-    row.revoked_at = now or utcnow()
-    session.add(row)
-    session.flush()
-    round_ = session.get(Round, row.round_id)
-    audit.record(
+    revocation.revoke(
         session,
-        "report_link.revoke",
+        row,
+        "report_link",
         actor=actor,
-        object_type="report_link",
-        object_id=row.id,
-        project_id=round_.project_id if round_ else None,
+        round_id=row.round_id,
+        now=now,
         round=row.round_id,
         organisation=row.organisation_id,
     )
@@ -136,12 +133,12 @@ def open_link(session: Session, token: str, now: datetime | None = None) -> Open
         else None
     )
     if row is None or row.revoked_at is not None or not same(row.token_hash, digest):
-        raise NotFound("no such report link")
+        raise NotFound(Message(NO_REPORT_LINK))
     round_ = session.get(Round, row.round_id)
     organisation = session.get(Organisation, row.organisation_id)
     project = session.get(Project, round_.project_id) if round_ else None
     if round_ is None or organisation is None or project is None:  # deleted meanwhile
-        raise NotFound("no such report link")
+        raise NotFound(Message(NO_REPORT_LINK))
     now = now or utcnow()
     if row.last_used_at is None or now - row.last_used_at >= USE_NOTED_EVERY:
         assert row.id is not None

@@ -22,7 +22,8 @@ from sqlmodel import Session, col, select
 
 from app import times
 from app.db_types import utcnow
-from app.errors import InvalidInput, NotFound
+from app.errors import NO_RESPONSE_ID, InvalidInput, NotFound
+from app.i18n import Message
 from app.models import (
     IdempotencyKey,
     Organisation,
@@ -49,7 +50,7 @@ def find(session: Session, public_id: str) -> Response:
     """The response with this public id; :class:`NotFound` names the id otherwise."""
     response = session.exec(select(Response).where(Response.public_id == public_id)).first()
     if response is None:
-        raise NotFound(f"no response {audit.one_line(public_id)!r}")
+        raise NotFound(Message(NO_RESPONSE_ID, id=repr(audit.one_line(public_id))))
     return response
 
 

@@ -18,15 +18,17 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.db_types import utcnow
-from app.errors import Conflict, NotFound
-from app.i18n import N_
+from app.errors import NO_DRAFT_OF_INVITATION, Conflict, InvalidInput, NotFound
+from app.i18n import N_, Message
 from app.models import Invitation, Response, ResponseStatus, Round, WebSession
 from app.services import audit, invitations, web_sessions
 from app.services.responses import Context, definition_of, recorded_time
 from app.settings import Settings
 from app.tokens import derived_token, hash_token, same
+from scoring import Definition, shorten
 
 PERSONAL_LINK = "personal-link"
+NOT_OFFERED = N_("language: %(value)s is not offered; this questionnaire is in %(offered)s")
 RESUME_INVALID = N_(
     "This personal link does not work (any more). A personal link stops working when the "
     "answers are submitted, when it is replaced by a new one, and after a long time without "
@@ -98,7 +100,7 @@ def find_by_personal_link(
         or response.resume_expires_at is None
         or response.resume_expires_at <= now
     ):
-        raise NotFound(RESUME_INVALID)
+        raise NotFound(Message(RESUME_INVALID))
     _renew(session, response, policy, now)
     return response
 
@@ -187,7 +189,7 @@ def replace_for_invitation(
         )
     ).all()
     if not drafts:
-        raise NotFound(f"invitation {invitation.id} has no unsubmitted response")
+        raise NotFound(Message(NO_DRAFT_OF_INVITATION, id=str(invitation.id)))
     if len(drafts) > 1:
         raise Conflict(
             f"invitation {invitation.id} has {len(drafts)} unsubmitted responses; a new "
@@ -219,15 +221,32 @@ def give_consent(session: Session, context: Context, policy: LinkPolicy) -> str:
     return personal_link(session, response, policy)
 
 
+def not_offered(definition: Definition, language: str) -> Message | None:
+    """Why ``language`` is refused (what was sent and the languages offered), or None when
+    ``definition`` offers it."""
+    if language in definition.languages:
+        return None
+    return Message(NOT_OFFERED, value=shorten(language), offered=", ".join(definition.languages))
+
+
+def check_offered(definition: Definition, language: str) -> None:
+    """Refuse ``language`` unless ``definition`` offers it (:class:`InvalidInput`, see
+    :func:`not_offered`): a form or link naming another language was not made by these
+    pages, so nothing falls back silently."""
+    refused = not_offered(definition, language)
+    if refused is not None:
+        raise InvalidInput(refused, field="language")
+
+
 def choose_language(
     session: Session, context: Context, web_session: WebSession, language: str
 ) -> None:
-    """Show pages in ``language`` from now on (one the definition offers). Does not commit.
+    """Show pages in ``language`` from now on. Does not commit.
 
-    A draft also records it as the language it is answered in.
+    A draft also records it as the language it is answered in. A language the definition
+    does not offer is refused (:func:`check_offered`), never silently ignored.
     """
-    if language not in context.definition.languages:
-        return
+    check_offered(context.definition, language)
     web_sessions.set_data(session, web_session, language=language)
     if not context.submitted:
         context.response.language = language

@@ -27,7 +27,15 @@ from sqlmodel import Session, col, select
 
 from app import limits
 from app.db import begin_write
-from app.errors import Conflict, InvalidAnswers, InvalidInput, NotFound, RevisionMismatch
+from app.errors import (
+    NO_RESPONSE_ID,
+    Conflict,
+    InvalidAnswers,
+    InvalidInput,
+    NotFound,
+    RevisionMismatch,
+)
+from app.i18n import Message
 from app.models import Response, ResponseStatus, Round
 from app.services import audit, questionnaires, responses, rounds
 from app.services.directory import Placement
@@ -47,6 +55,21 @@ from scoring import (
 MAX_ANSWERS = 1000
 """Answers one request may carry at most (and never more than the questionnaire has items)."""
 API_ACTOR = "api-token:{}"
+
+
+class StartedOnPages(Conflict):
+    """A draft a respondent started on the pages (through an invitation link): the API may
+    read it but never change or submit it, whichever token of the project asks. Only drafts
+    the API started (``Response.created_by_api``) are the API's to change."""
+
+    type_slug = "started-on-pages"
+
+    def __init__(self, public_id: str) -> None:
+        super().__init__(
+            f"response {public_id} was started on the respondent pages: only its respondent "
+            "can change or submit it; the API changes the drafts it started",
+            response_id=public_id,
+        )
 
 
 class RoundNotAccepting(Conflict):
@@ -183,6 +206,7 @@ def create(
         consented_at=now,
         created_at=now,
         updated_at=now,
+        created_by_api=True,
     )
     context = Context(row, round_, organisation, placement.project, definition)
     # checked_answers refused every problem a submission can have (complete=submit: missing
@@ -252,11 +276,16 @@ def submit(session: Session, context: Context, revision: int | None) -> Written:
 
 
 def _changeable(context: Context, revision: int) -> None:
+    """Refuse a change the API may not make (checked in this order): a submitted response, a
+    draft started on the pages (:class:`StartedOnPages`), a round not accepting answers, a
+    draft without consent, another revision than ``revision``."""
     if context.submitted:
         raise Conflict(
             "this response has been submitted and can no longer be changed",
             response_status=ResponseStatus.SUBMITTED.value,
         )
+    if not context.response.created_by_api:
+        raise StartedOnPages(context.response.public_id)
     accepting(context.round)
     _consented(context.response)
     if context.response.revision != revision:
@@ -295,7 +324,7 @@ def find(session: Session, project_id: int | None, public_id: str) -> Context:
         context = responses.load(session, row.id or 0)
         if project_id is None or context.project.id == project_id:
             return context
-    raise NotFound(f"no response {shorten(public_id)}", response_id=public_id)
+    raise NotFound(Message(NO_RESPONSE_ID, id=shorten(public_id)), response_id=public_id)
 
 
 def page_responses(
@@ -318,7 +347,7 @@ def page_responses(
     if status is not None:
         query = query.where(Response.status == status.value)
     if updated_since is not None:
-        since = limits.clamped_moment(updated_since, "updated_since")
+        since = limits.moment(updated_since, "updated_since", clamp=True)
         query = query.where(col(Response.updated_at) >= since)
     definition = responses.definition_of(session, round_)
     found = page_of(session, query.order_by(col(Response.id)), limit, offset)

@@ -25,7 +25,7 @@ from app import times
 from app.db import begin_write
 from app.db_types import utcnow
 from app.errors import Conflict, InvalidAnswers, NotFound
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.models import (
     Invitation,
     Organisation,
@@ -117,7 +117,7 @@ def load(session: Session, response_id: int) -> Context:
         .options(definition_cache.WITHOUT_DEFINITION)
     ).first()
     if found is None:
-        raise NotFound(NO_RESPONSE)
+        raise NotFound(Message(NO_RESPONSE))
     response, round_, organisation, project, version, invitation = found
     definition = questionnaires.definition_of(version)
     return Context(response, round_, organisation, project, definition, invitation)

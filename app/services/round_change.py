@@ -27,7 +27,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import NO_ROUND_ID, Conflict, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import Organisation, Project, Round, ScoreKind
 from app.services import cohort, rounds
@@ -190,7 +190,7 @@ def round_change(
     chosen = chosen or cohort.Filters()
     for one in (before, after):
         if one is not None and one.project_id != project.id:
-            raise NotFound(f"no round {one.id}", round_id=one.id)
+            raise NotFound(Message(NO_ROUND_ID, id=str(one.id)), round_id=one.id)
     if before is None:
         before = previous_round(session, after)
         if before is None:

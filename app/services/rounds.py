@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from app import limits, stakeholder_groups
 from app.db_types import utcnow
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import NO_ROUND_ID, Conflict, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.models import (
     Invitation,
@@ -489,14 +489,8 @@ def reopen_round(
     _count_change(session, round_, seen)
     if round_state(round_) is not RoundState.CLOSED:
         raise Conflict(Message(NOT_CLOSED, round=repr(round_.name)), round=round_.name)
-    limits.text(reason, REASON, length=REASON_LENGTH, required=True)
-    limits.moment(closes_at, CLOSING_TIME)
-    new_closing = closes_at if closes_at is not None else round_.closes_at
-    if new_closing is not None:
-        if closes_at is None and new_closing <= utcnow():
-            raise InvalidInput(Message(CLOSING_PASSED), field="closes")
-        _check_future(new_closing)
-        check_window(round_.opens_at, new_closing)
+    check_reason(reason)
+    new_closing = reopened_closing(round_, closes_at)
     round_.closed_at = None
     round_.closes_at = new_closing
     session.add(round_)
@@ -512,6 +506,26 @@ def reopen_round(
         closes_at=new_closing.isoformat() if new_closing else "",
     )
     return round_
+
+
+def check_reason(reason: str) -> None:
+    """A reopening's reason: required, one line of at most :data:`REASON_LENGTH` characters
+    (:class:`InvalidInput` naming the field "reason")."""
+    limits.text(reason, REASON, length=REASON_LENGTH, required=True)
+
+
+def reopened_closing(round_: Round, closes_at: datetime | None) -> datetime | None:
+    """The closing time of ``round_`` reopened with ``closes_at`` (None: keep its own), or
+    :class:`InvalidInput` (field "closes") when that time has passed or precedes the opening.
+    """
+    limits.moment(closes_at, CLOSING_TIME)
+    new_closing = closes_at if closes_at is not None else round_.closes_at
+    if new_closing is not None:
+        if closes_at is None and new_closing <= utcnow():
+            raise InvalidInput(Message(CLOSING_PASSED), field="closes")
+        _check_future(new_closing)
+        check_window(round_.opens_at, new_closing)
+    return new_closing
 
 
 def _check_future(closes_at: datetime) -> None:
@@ -675,7 +689,7 @@ def round_in(session: Session, project: Project | int, round_id: int) -> Round:
     project_id = project if isinstance(project, int) else project.id
     round_ = session.get(Round, round_id) if limits.is_id(round_id) else None
     if round_ is None or round_.project_id != project_id:
-        raise NotFound(f"no round {shorten(round_id)}", round_id=round_id)
+        raise NotFound(Message(NO_ROUND_ID, id=shorten(round_id)), round_id=round_id)
     return round_
 
 

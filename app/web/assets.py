@@ -33,7 +33,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from app.errors import NotFound
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.templating import environment
 from app.web.plotly_bundle import plotly_css, plotly_js
 
@@ -172,7 +172,7 @@ async def static_asset(path: str, request: Request) -> Response:
     if asset is None:
         asset, cache_control = found.by_path.get(path), REVALIDATE
     if asset is None:
-        raise NotFound(N_("This page does not exist."))
+        raise NotFound(Message(N_("This page does not exist.")))
     body, etag = asset.body, f'"{asset.digest}"'
     headers = {"Cache-Control": cache_control}
     if asset.compressible:

@@ -6,7 +6,9 @@ The numbers are :func:`app.services.partner_report.partner_report`'s, formatted 
 page's language; the chart is the dashboard's overlay radar (the organisation over the
 cohort's mean and lowest-to-highest band) with a table of the same numbers under it. With
 ``names=False`` (the shared link) no other partner is named: similar partners are a count and
-the attributes they were chosen by.
+the attributes they were chosen by. With too few other partners (``report.compared`` False)
+no cohort figure is shown at all, in either view: the chart draws the organisation alone and
+the table its own scores.
 """
 
 from __future__ import annotations
@@ -19,16 +21,16 @@ from app.i18n import Localizer
 from app.models import ScoreKind
 from app.services import rounds
 from app.services.partner_report import PartnerReport
-from app.web.facilitate.change import change_cell, columns, incomparable_notes, topic_cell
+from app.web.change_cells import change_cell, columns, incomparable_notes, topic_cell
 from app.web.facilitate.dashboard import (
     ATTRIBUTE_LABELS,
     RANKED,
-    Column,
     cell,
     cohort_radar,
     topics,
 )
 from app.web.plotly_bundle import plotly_style_guards
+from app.web.topic_columns import Column
 from scoring import round_score
 
 
@@ -59,8 +61,12 @@ def _rows(i18n: Localizer, report: PartnerReport, columns: list[Column]) -> list
     profile, subject = report.profile, report.subject
     rows = []
     for column in columns:
-        summary = profile.cohort(column.kind).get(column.id)
-        standing = profile.comparisons[column.kind].organisations.get(str(subject.organisation.id))
+        summary = profile.cohort(column.kind).get(column.id) if report.compared else None
+        standing = (
+            profile.comparisons[column.kind].organisations.get(str(subject.organisation.id))
+            if report.compared
+            else None
+        )
         position = standing.dimensions.get(column.id) if standing else None
         shown = cell(i18n, subject, column)
         rows.append(
@@ -109,7 +115,7 @@ def _change(i18n: Localizer, report: PartnerReport) -> Any:
         (
             column,
             topic_cell(i18n, own.topics[column.kind][column.id]) if own.shown else None,
-            change_cell(i18n, mean.before, mean.after, mean.change),
+            change_cell(i18n, mean.before, mean.after, mean.change) if found.compared else None,
         )
         for column in columns(i18n, rounds)
         for mean in (rounds.cohort[column.kind][column.id],)
@@ -117,6 +123,7 @@ def _change(i18n: Localizer, report: PartnerReport) -> Any:
     return {
         "before": rounds.before,
         "shown": own.shown,
+        "compared": found.compared,
         "rows": rows,
         "incomparable": incomparable_notes(i18n, rounds),
     }
@@ -132,6 +139,7 @@ def report_context(i18n: Localizer, report: PartnerReport, *, names: bool) -> di
         "title": i18n.text(profile.definition.title),
         "min_group_size": profile.min_group_size,
         "cohort_size": len(profile.shown),
+        "compared": report.compared,
         "plotly_guards": plotly_style_guards(),
     }
     if not report.shown:
@@ -143,7 +151,17 @@ def report_context(i18n: Localizer, report: PartnerReport, *, names: bool) -> di
     own = charts.Series(
         subject.organisation.name, [subject.means(ScoreKind.DIMENSION)[k] for k in ids]
     )
-    radar, key = cohort_radar(i18n, profile, [own])
+    if report.compared:
+        radar, key = cohort_radar(i18n, profile, [own])
+    else:
+        radar = charts.radar_figure(
+            [i18n.text(d.title) for d in profile.definition.dimensions],
+            [own],
+            no_score=i18n.gettext("No score"),
+            number=i18n.score,
+            direction=i18n.direction,
+        )
+        key = charts.chart_key([own])
     rows = _rows(i18n, report, columns)
     scores = subject.scores.get(ScoreKind.DIMENSION, {})
     context.update(

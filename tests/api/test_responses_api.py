@@ -358,9 +358,11 @@ def test_a_response_is_stored_only_with_the_respondents_consent(
 def test_a_draft_without_consent_is_neither_changed_nor_submitted(
     client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine, session: Session
 ) -> None:
-    """A draft the pages began before they asked for consent: the respondent consents on
-    their start page first, as the pages' own steps require."""
-    draft = factories.response(session, net.round, net.organisation, COMPLETE, consented=False)
+    """A draft without consent (one the API started before the API asked for it): the
+    respondent consents first, as the pages' own steps require."""
+    draft = factories.response(
+        session, net.round, net.organisation, COMPLETE, consented=False, created_by_api=True
+    )
     session.commit()
     headers = {**bearer("responses:write"), "If-Match": '"1"'}
     url = f"/api/v1/responses/{draft.public_id}"
@@ -371,6 +373,37 @@ def test_a_draft_without_consent_is_neither_changed_nor_submitted(
         assert problem(answer, 422, "invalid-input")["field"] == "consent"
     stored = _stored(engine, draft.public_id)
     assert (stored.status, stored.revision, stored.answers) == ("draft", 1, COMPLETE)
+
+
+def test_a_draft_started_on_the_pages_is_the_respondents_not_the_apis(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine, session: Session
+) -> None:
+    """The API reads a draft a respondent started through an invitation link, but never
+    changes or submits it, whichever token of the project asks; its own drafts it may."""
+    invitation, _token = factories.invitation(session, net.round, net.organisation)
+    draft = factories.response(
+        session, net.round, net.organisation, COMPLETE, invitation_=invitation
+    )
+    session.commit()
+    headers = {**bearer("responses:write"), "If-Match": '"1"'}
+    url = f"/api/v1/responses/{draft.public_id}"
+    assert client.get(url, headers=headers).status_code == 200
+    for answer in (
+        client.patch(url, json={"answers": {"services.training": 1}}, headers=headers),
+        client.put(url, json={"answers": COMPLETE}, headers=headers),
+        client.post(f"{url}/submit", headers=headers),
+    ):
+        body = problem(answer, 409, "started-on-pages")
+        assert "started on the respondent pages" in body["detail"]
+    stored = _stored(engine, draft.public_id)
+    assert (stored.status, stored.revision, stored.answers) == ("draft", 1, COMPLETE)
+    own = create(client, net, bearer("responses:write"), answers={"leadership.mandate": 1})
+    changed = client.patch(
+        own.headers["location"],
+        json={"answers": {"leadership.mandate": 2}},
+        headers={**bearer("responses:write"), "If-Match": '"1"'},  # another token, same project
+    )
+    assert changed.status_code == 200, changed.text
 
 
 def test_a_replay_answers_with_the_original_answer_after_the_draft_changed(

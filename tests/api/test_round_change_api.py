@@ -87,6 +87,15 @@ def test_one_organisation_and_an_explicit_earlier_round(
     )
 
 
+def test_an_organisation_of_another_project_is_refused(
+    client: TestClient, seeded: Seeded, bearer: Bearer, net: factories.Network
+) -> None:
+    headers = bearer("results:read", project=seeded.project)
+    url = _url(seeded, seeded.earlier.id) + f"&organisations={net.organisation.id}"
+    body = problem(client.get(url, headers=headers), 422, "invalid-input")
+    assert f"no organisation {net.organisation.id} in this project" in body["detail"]
+
+
 def test_incomparable_versions_are_409_with_the_reason(
     client: TestClient, seeded: Seeded, bearer: Bearer
 ) -> None:

@@ -139,3 +139,26 @@ def test_an_empty_round(client: TestClient, net: factories.Network, bearer: Bear
     assert body["responses"] == 0
     assert [o["shown"] for o in body["organisations"]] == [False]
     assert body["cohort"]["dimensions"]["leadership"]["mean"] is None
+
+
+def test_an_organisation_of_another_project_is_refused_without_saying_it_exists(
+    client: TestClient, seeded: Seeded, bearer: Bearer, net: factories.Network
+) -> None:
+    reader = bearer("results:read", project=seeded.project)
+    aachen = seeded.id("Aachen")
+    foreign = net.organisation.id
+    assert foreign is not None
+    nowhere = foreign + 10_000
+    details = {}
+    for wrong in (foreign, nowhere):
+        answer = client.get(_url(seeded), params={"organisations": [aachen, wrong]}, headers=reader)
+        details[wrong] = problem(answer, 422, "invalid-input")["detail"]
+        assert f"no organisation {wrong} in this project" in details[wrong]
+    # the same sentence whether the id is another project's or nobody's
+    assert details[foreign].replace(str(foreign), "N") == details[nowhere].replace(
+        str(nowhere), "N"
+    )
+    assert (
+        client.get(_url(seeded), params={"organisations": [aachen]}, headers=reader).status_code
+        == 200
+    )

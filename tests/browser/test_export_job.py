@@ -1,5 +1,5 @@
 """A background export in a browser: the export form queues it, the live server's own worker
-thread runs it, and the job page refreshes itself (app/static/export-job.js) until it offers
+thread runs it, and the job page refreshes itself (app/static/refresh.js) until it offers
 the download, which saves an XLSX file; no console error, no request to another host."""
 
 from __future__ import annotations

@@ -186,3 +186,37 @@ def test_a_job_is_found_only_in_its_round(session: Session, seeded: factories.Ne
     with pytest.raises(NotFound):
         export_jobs.job_in(session, other.round, job_id)
     assert export_jobs.job_in(session, seeded.round, job_id).id == job_id
+
+
+def test_the_worker_wakes_when_this_process_commits_a_job(
+    session: Session, engine: Engine, settings: Settings, seeded: factories.Network
+) -> None:
+    """The thread waits up to the slow poll (30 s) for other processes' jobs, but a job this
+    process queues is signalled once committed, never before (the worker would not see it)."""
+    assert export_worker.POLL_SECONDS >= 30
+    export = round_export.prepare(session, seeded.round, "csv")
+    export_jobs.QUEUED.clear()
+    job = export_jobs.request(session, export, actor="user:1", keep_hours=24)
+    assert not export_jobs.QUEUED.is_set()  # flushed, not committed: no signal yet
+    assert job.id is not None
+    job_id = job.id
+    session.commit()
+    assert export_jobs.QUEUED.is_set()
+    worker = export_worker.Worker(engine, settings)
+    worker.start()
+    try:
+        for _ in range(100):  # at most 10 s, far below the 30 s poll
+            if _job(engine, job_id).status == ExportJobStatus.DONE:
+                break
+            threading.Event().wait(0.1)
+        assert _job(engine, job_id).status == ExportJobStatus.DONE
+        export_jobs.QUEUED.clear()
+        second = _queue(session, seeded, "csv")  # while the worker waits: woken at once
+        for _ in range(100):
+            if _job(engine, second).status == ExportJobStatus.DONE:
+                break
+            threading.Event().wait(0.1)
+        assert _job(engine, second).status == ExportJobStatus.DONE
+    finally:
+        worker.stop()
+    assert not worker.thread.is_alive()  # stop() wakes it from its 30 s wait

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.db_types import utcnow
-from app.errors import NotFound
+from app.errors import InvalidInput, NotFound
 from app.models import Invitation, ResponseStatus, WebSession
 from app.services import respondent_links, responses, web_sessions
 from app.services.invitations import InvitationInvalid
@@ -149,7 +149,8 @@ def test_choosing_a_language(session: Session, network: factories.Network) -> No
     context = responses.load(session, draft.id or 0)
     respondent_links.choose_language(session, context, row, "de")
     assert (draft.language, row.data) == ("de", {"language": "de"})
-    respondent_links.choose_language(session, context, row, "pl")  # not offered: nothing
+    with pytest.raises(InvalidInput, match="language: 'pl' is not offered"):
+        respondent_links.choose_language(session, context, row, "pl")  # refused, not ignored
     assert (draft.language, row.data) == ("de", {"language": "de"})
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -187,6 +188,17 @@ def test_filters_narrow_to_one_organisation(client: TestClient, seeded: Seeded) 
     rows = [row[0] for row in tables(page.text)["change-table"][1:]]
     assert rows == ["Brno", "Cohort mean"]
     assert client.get(_url(seeded), params={"kind": "castle"}).status_code == 422
+    bogus = client.get(_url(seeded), params={"topic": "dimension:bogus"})
+    assert bogus.status_code == 422  # never the overall index in its place
+    text = unescape(bogus.text)
+    assert "topic: 'dimension:bogus' is none of dimension:leadership" in text
+    assert "overall:overall" in text
+    drawn = client.get(_url(seeded), params={"topic": "dimension:leadership"})
+    assert drawn.status_code == 200
+    note = "A change is the difference of the unrounded scores, rounded afterwards"
+    assert note in drawn.text
+    german = client.get(_url(seeded), headers={"Accept-Language": "de"})
+    assert "Eine Veränderung ist die Differenz der ungerundeten Werte" in german.text
 
 
 def test_an_empty_pair_of_rounds_says_so(

@@ -159,6 +159,24 @@ def test_filters_and_similar_partners(client: TestClient, seeded: Seeded) -> Non
     assert refused.status_code == 422
 
 
+def test_an_organisation_of_another_project_is_refused(
+    client: TestClient, seeded: Seeded, session: Session
+) -> None:
+    elsewhere = factories.organisation(session, factories.project(session), "Elsewhere")
+    session.commit()
+    log_in(client, "ana@example.org")
+    for wrong in (elsewhere.id, 999_999):
+        for url in (_url(seeded), _url(seeded).replace("/dashboard", "/change")):
+            page = client.get(url, params={"only": [seeded.id("Aachen"), wrong]})
+            assert page.status_code == 422, (url, page.text)
+            assert f"no organisation {wrong} in this project" in page.text
+            assert "Elsewhere" not in page.text
+    german = client.get(
+        _url(seeded), params={"only": elsewhere.id}, headers={"Accept-Language": "de"}
+    )
+    assert f"keine Organisation {elsewhere.id} in diesem Projekt" in german.text
+
+
 def test_an_empty_round_says_so(
     client: TestClient, session: Session, project: Project, facilitator: User
 ) -> None:

@@ -181,21 +181,21 @@ def test_the_size_limit_is_named_in_the_page_language(ana: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "english", "german"),
     [
-        "/projects/net/rounds/99999/progress",
-        "/projects/elsewhere/rounds",
-        "/report/" + "x" * 43,
+        ("/projects/net/rounds/99999/progress", "no round 99999", "keine Runde 99999"),
+        ("/projects/elsewhere/rounds", "no project 'elsewhere'", "kein Projekt 'elsewhere'"),
+        ("/report/" + "x" * 43, "no such report link", "kein solcher Berichtslink"),
     ],
 )
-def test_not_found_pages_read_in_the_page_language(ana: TestClient, path: str) -> None:
-    """A service's English-only "no round 99999" is a general sentence on a German page; the
-    English page keeps the precise one."""
-    german = _send(ana, "de", "GET", path)
-    assert german.status_code == 404
-    assert _messages(german.text) == [
-        "Unter dieser Adresse gibt es nichts, oder nichts, was Sie sehen dürfen."
-    ]
-    english = _send(ana, "en", "GET", path)
-    assert english.status_code == 404
-    assert "Unter dieser" not in english.text
+def test_not_found_pages_read_in_the_page_language(
+    ana: TestClient, path: str, english: str, german: str
+) -> None:
+    """A "not found" detail is a Message: the German page shows it translated (ids written as
+    typed, never as grouped numbers), the English page the English one."""
+    found = _send(ana, "de", "GET", path)
+    assert found.status_code == 404
+    assert _messages(found.text) == [german]
+    plain = _send(ana, "en", "GET", path)
+    assert plain.status_code == 404
+    assert _messages(plain.text) == [english]

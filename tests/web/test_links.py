@@ -10,17 +10,19 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.db_types import utcnow
-from app.models import Invitation, Response, Round
+from app.models import Invitation, Response, Round, User
 from app.services import invitations, rounds
-from tests.web.conftest import MakeLink
+from tests.web.conftest import MakeLink, log_in
 from tests.web.pages import Page
+
+INVITATION_HELP = "please contact the person who sent you the invitation"
 
 
 def test_unknown_token_gets_a_friendly_404(client: TestClient, round_: Round) -> None:
     page = Page.get(client, "/r/not-a-real-token")
     assert page.status == 404
     assert "This invitation link is unknown, has expired or has already been used." in page.text
-    assert "please contact the person who sent you the invitation" in page.text
+    assert INVITATION_HELP in page.text
 
 
 def test_german_error_page_from_accept_language(client: TestClient, round_: Round) -> None:
@@ -168,3 +170,23 @@ def test_resume_link_restores_answers_in_a_new_browser(client: TestClient, start
     first = Page.get(client, "/respond/step/1")
     assert 'value="2" checked' in first.text
     assert "half done" in first.text
+
+
+def test_not_found_pages_give_the_help_of_their_area(
+    client: TestClient, round_: Round, facilitator: User
+) -> None:
+    """The facilitators' area sends nobody to an invitation; the respondent's pages still do
+    (test_unknown_token_gets_a_friendly_404)."""
+    log_in(client, "ana@example.org")
+    for path in ("/projects/no-such-project", f"/projects/no-such-project/rounds/{round_.id}"):
+        page = client.get(path)
+        assert page.status_code == 404
+        assert INVITATION_HELP not in page.text, path
+        assert "ask a facilitator of that project for access" in page.text
+        assert 'href="/projects"' in page.text
+    german = client.get("/projects/no-such-project", headers={"Accept-Language": "de"})
+    assert "Bitten Sie eine Moderatorin oder einen Moderator dieses Projekts" in german.text
+    docs = client.get("/api/v1/docs/assets/nothing.js", headers={"Accept": "text/html"})
+    assert docs.status_code == 404  # the API documentation's: problem+json, no sentence
+    assert docs.headers["content-type"] == "application/problem+json"
+    assert INVITATION_HELP not in docs.text

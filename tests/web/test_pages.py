@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,7 +34,7 @@ def test_start_page_needs_explicit_consent(
     assert Page.get(client, "/respond/step/1").status == 401  # no consent, no response
     refused = start.submit({})
     assert refused.status == 422
-    assert 'href="#consent"' in refused.text
+    assert 'href="#consent"' in unescape(refused.text)
     with reader() as session:
         assert session.exec(select(Response)).all() == []
     accepted = start.submit({"consent": "yes"})
@@ -68,8 +69,12 @@ def test_language_from_accept_language_and_switch(
     english = Page.get(client, f"/r/{token}?lang=en")
     assert '<html lang="en" dir="ltr">' in english.text
     assert f'href="/r/{token}?lang=de"' in english.text
-    unknown = Page.get(client, f"/r/{token}?lang=xx")  # not offered: the browser's choice
+    unknown = Page.get(client, f"/r/{token}?lang=xx")  # not offered: refused, in the browser's
+    assert unknown.status == 422
     assert '<html lang="de" dir="ltr">' in unknown.text
+    assert "Sprache: 'xx' wird nicht angeboten; diesen Fragebogen gibt es auf de, en" in (
+        unescape(unknown.text)
+    )
     consented = english.submit({"consent": "yes"})
     assert '<html lang="en" dir="ltr">' in consented.text
     assert _stored(reader).language == "en"
@@ -84,6 +89,35 @@ def test_language_from_accept_language_and_switch(
         {"switch_language": "en", "next": "https://evil.example/"}, "/respond/language"
     )
     assert evil.url == "/respond/step/1"  # not elsewhere: where the respondent left off
+
+
+def test_a_language_the_questionnaire_does_not_offer_is_refused_not_replaced(
+    client: TestClient, make_link: MakeLink, reader: Reader
+) -> None:
+    token = make_link()
+    start = Page.get(client, f"/r/{token}")
+    refused = start.submit({"consent": "yes", "language": "xx"})
+    assert refused.status == 422
+    assert "language: 'xx' is not offered; this questionnaire is in de, en" in unescape(
+        refused.text
+    )
+    assert 'name="consent" value="yes" checked' in refused.text  # as it was sent
+    with reader() as session:
+        assert session.exec(select(Response)).first() is None  # nothing started
+    started = Page(client, refused.url, refused.status, refused.text).submit({"consent": "yes"})
+    assert started.status == 200
+    assert _stored(reader).language == "en"
+    switched = started.submit(
+        {"switch_language": "xx", "next": "/respond/start"}, "/respond/language"
+    )
+    assert switched.status == 422
+    assert "language: 'xx' is not offered" in unescape(switched.text)
+    first = Page.get(client, "/respond/step/1")
+    typed = first.submit({"leadership.mandate": "3", "switch_language": "xx"})
+    assert typed.status == 422
+    assert "language: 'xx' is not offered" in unescape(typed.text)
+    assert "What you sent" in typed.text  # the answer typed is listed for copying
+    assert _stored(reader).language == "en"
 
 
 def test_switching_language_on_a_step_keeps_unsaved_answers(
@@ -139,7 +173,7 @@ def test_review_links_unanswered_required_items(client: TestClient, started: Pag
     assert "leadership.budget_size" not in review.text  # hidden: not missing
     refused = review.submit({}, "/respond/submit")
     assert refused.status == 422
-    assert "Please confirm" in refused.text
+    assert "Please confirm" in unescape(refused.text)
     incomplete = review.submit({"confirm": "yes"}, "/respond/submit")
     assert incomplete.status == 422
     assert "Some required questions are not answered yet." in incomplete.text

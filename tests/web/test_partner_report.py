@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.i18n import Localizer
-from app.models import AuditEvent, ReportLink
+from app.models import AuditEvent, ReportLink, Response, ResponseStatus
 from app.tokens import hash_token
 from scoring import round_score
 from tests.cohort_data import HOSTILE, Seeded, expected
@@ -216,3 +216,41 @@ def test_the_german_report_has_no_english(client: TestClient, round_: Round, lan
         assert f'lang="{language}"' in page.text
         assert not untranslated(page.text, language), untranslated(page.text, language)
     assert "Führung" in client.get(f"/report/{token}").text
+
+
+def _withdraw(engine: Engine, round_: Round, *names: str) -> None:
+    """Turn the submitted responses of ``names`` back into drafts: they leave the cohort."""
+    with Session(engine) as session:
+        for name in names:
+            for response in session.exec(
+                select(Response).where(Response.organisation_id == round_.ids[name])
+            ):
+                response.status = ResponseStatus.DRAFT
+                session.add(response)
+        session.commit()
+
+
+def test_with_fewer_other_partners_than_the_minimum_no_cohort_figure_is_shown(
+    client: TestClient, round_: Round, engine: Engine
+) -> None:
+    log_in(client, "ana@example.org")
+    token = _share(client, round_, "Aachen")
+    cohort_mean = _rows(tables(client.get(round_.report("Aachen")).text)["profile-table"])
+    # Aachen, Brno, Cork and the hostile name have enough responses: 3 others, the minimum
+    assert cohort_mean["1 Leadership"][1] != "–"
+    _withdraw(engine, round_, "Cork", HOSTILE)  # now Brno is Aachen's only other partner
+    want = expected().aggregates["Aachen"]
+    for page in (client.get(round_.report("Aachen")), client.get(f"/report/{token}")):
+        assert page.status_code == 200, page.text
+        assert "not enough partners to compare" in page.text
+        assert "Cohort mean" not in page.text
+        assert "Cohort range" not in page.text
+        assert 'id="strengths"' not in page.text
+        assert 'id="similar-count"' not in page.text
+        profile = tables(page.text)["profile-table"]
+        assert profile[0] == ["Topic", "Aachen"]  # its own column only
+        assert _rows(profile)["1 Leadership"] == [EN.score(want.dimensions["leadership"].mean)]
+        figure = page.text.split('id="radar-data">')[1].split("</script>")[0]
+        assert figure.count('"scatterpolar"') == 1  # Aachen alone: no mean, no band
+    client.cookies.clear()
+    assert "Brno" not in client.get(f"/report/{token}").text

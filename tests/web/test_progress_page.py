@@ -50,7 +50,7 @@ def test_an_empty_round_shows_zeros(client: TestClient, logged_in: Page, url: st
         "–",
     ]
     assert rows[-1][:7] == ["Whole round", "", "0", "0", "0", "0", "0"]
-    assert re.search(r"/static/progress\.\w+\.js", page.text)
+    assert re.search(r"/static/refresh\.\w+\.js", page.text)
 
 
 def test_progress_follows_respondents_and_uses_are_not_submissions(

@@ -149,6 +149,9 @@ def test_another_projects_page_and_round_are_not_found(
     log_in(client, "ana@example.org")
     assert client.get("/projects/other/quality/mini/1.0").status_code == 404
     assert client.get(f"{URL}?round={elsewhere.id}").status_code == 404
+    typed = client.get(f"{URL}?round=abc")
+    assert typed.status_code == 422
+    assert "(round=abc)" in typed.text  # what was typed, not the list position 0
     assert client.get("/projects/net/quality/mini/9.9").status_code == 404
     assert client.get(f"/projects/net/rounds/{elsewhere.id}/quality").status_code == 404
 

@@ -294,6 +294,11 @@ def test_extend_close_and_reopen_with_a_reason(
     no_reason = closed.submit({"reason": "  "}, f"{base}/reopen")
     assert no_reason.status == 422
     assert "reason: must not be empty" in no_reason.text
+    both = closed.submit({"reason": "  ", "closes": "2020-01-01"}, f"{base}/reopen")
+    assert both.status == 422  # every problem at once, each beside its field
+    assert "reason: must not be empty" in both.text
+    assert 'id="e-closes"' in both.text
+    assert 'id="e-reason"' in both.text
     assert _stored(reader)[0].closed_at is not None
     reopened = closed.submit({"reason": "Two partners asked for more time"}, f"{base}/reopen")
     assert "State: open" in reopened.text

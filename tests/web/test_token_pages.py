@@ -91,6 +91,11 @@ def test_wrong_token_forms_come_back_with_what_was_typed(
         assert answer.status == 422, (data, answer.status)
         assert message in answer.text, (data, answer.text[:3000])
         assert "radar_" not in SECRET.pattern or SECRET.search(answer.text) is None
+    every = page.submit({"name": "", "expires": "2020-01-01"}, "/projects/net/tokens")
+    assert every.status == 422  # every problem at once, each beside its field
+    for name in ("name", "scopes", "expires"):
+        assert f'id="e-{name}"' in every.text, name
+    assert every.text.count('<a href="#f-') == 3  # and each in the summary
     kept = page.submit({"name": hostile, "scopes": []}, "/projects/net/tokens")
     assert hostile not in kept.text
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in kept.text

@@ -198,7 +198,10 @@ CHANGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **WRITTEN,
     **BODY_PROBLEMS,
     409: problem(
-        "The round does not accept answers, or the response was submitted", RoundNotAccepting
+        "The round does not accept answers, or the response was submitted, or it is a draft "
+        "a respondent started on the pages (started-on-pages: the API changes only the "
+        "drafts it started)",
+        RoundNotAccepting,
     ),
     412: problem(
         "If-Match names another revision than the stored one; nothing was changed",

@@ -13,6 +13,7 @@ the revision (a new response has none to check).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -101,7 +102,12 @@ def _replayed(
 ) -> JSONResponse | None:
     """The first answer to this ``Idempotency-Key``, as first sent, if the token sent it before
     (a key kept before answers were stored: rebuilt from the response as it is now)."""
-    first = None if key is None else idempotency.recall(session, caller.token_id, key, fingerprint)
+    retention = timedelta(hours=request.app.state.settings.idempotency_key_hours)
+    first = (
+        None
+        if key is None
+        else idempotency.recall(session, caller.token_id, key, fingerprint, retention)
+    )
     if first is None:
         return None
     body = first.body
@@ -135,6 +141,7 @@ def _kept(
             status,
             body,
             at=response.updated_at,
+            retention=timedelta(hours=request.app.state.settings.idempotency_key_hours),
         )
     return _sent(request, body, status)
 
@@ -286,7 +293,7 @@ def amend_answers(
     summary="Submit a draft (its scores are stored with it)",
     responses={
         **WRITTEN,
-        409: CLOSED,
+        409: CHANGE_RESPONSES[409],
         412: CHANGE_RESPONSES[412],
         422: problem(
             "Required answers are missing; `errors` lists each item and what it allows",

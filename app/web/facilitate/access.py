@@ -31,8 +31,8 @@ from starlette.datastructures import FormData
 from app import links
 from app.db import side_write
 from app.deps import READ_METHODS, SessionDep
-from app.errors import LoginRequired, NotFound
-from app.i18n import N_
+from app.errors import NO_PROJECT, LoginRequired, NotFound
+from app.i18n import N_, Message
 from app.models import Organisation, Project, Role, Round, User, WebSession
 from app.services import directory, members, projects, rounds, web_sessions
 from app.services.web_sessions import SessionPolicy
@@ -118,7 +118,7 @@ async def check_csrf(request: Request, facilitator: FacilitatorDep) -> None:
 
 def require_admin(facilitator: FacilitatorDep) -> None:
     if not facilitator.is_admin:
-        raise NotFound(NOT_FOUND_MESSAGE)
+        raise NotFound(Message(NOT_FOUND_MESSAGE))
 
 
 AREA = [Depends(require_login), Depends(check_csrf)]
@@ -130,7 +130,7 @@ def get_project(slug: str, facilitator: FacilitatorDep, session: SessionDep) -> 
     exist."""
     project = projects.find_project(session, slug)
     if project is None or not members.may_access(session, facilitator.user, project):
-        raise NotFound(f"no project {shorten(slug)}")
+        raise NotFound(Message(NO_PROJECT, slug=shorten(slug)))
     return project
 
 

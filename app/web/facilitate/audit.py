@@ -54,7 +54,7 @@ def audit_log(request: Request, session: SessionDep, facilitator: FacilitatorDep
     if typed["project"]:
         chosen = next((p for p in reachable if p.slug == typed["project"]), None)
         if chosen is None:
-            raise NotFound(NOT_FOUND_MESSAGE)
+            raise NotFound(Message(NOT_FOUND_MESSAGE))
     error: Message | str | None = None
     found: Slice[Any] = Slice([], 0, PAGE_SIZE, 0)
     try:

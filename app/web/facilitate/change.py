@@ -3,14 +3,14 @@
 GET parameters, like the dashboard's (a shareable address; nothing changes): ``before`` (the
 earlier round; default the latest earlier round of a comparable version), ``country``,
 ``kind``, ``group``, ``only`` (repeated) and ``topic`` (``<kind>:<id>``, the topic the dumbbell
-chart draws; default the overall index). Numbers from
-:func:`app.services.round_change.round_change` (stored scores). Each change is written with
-its sign, an arrow and a word, never by colour alone; the chart has a table under it.
+chart draws; default the overall index; one not compared is refused, naming the allowed ones).
+Numbers from :func:`app.services.round_change.round_change` (stored scores). Each change is
+written with its sign, an arrow and a word, never by colour alone; the chart has a table under
+it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -18,11 +18,13 @@ from fastapi.responses import Response
 
 from app import charts_cohort, limits
 from app.deps import SessionDep
-from app.i18n import N_, Localizer
-from app.models import Round, ScoreKind
+from app.errors import InvalidInput
+from app.i18n import N_, Localizer, Message
+from app.models import Round
 from app.services import cohort, directory, projects, round_change
-from app.services.round_change import RoundChange, TopicChange
+from app.services.round_change import RoundChange
 from app.templating import localizer_for
+from app.web.change_cells import change_cell, columns, incomparable_notes, topic_cell
 from app.web.facilitate.access import (
     AREA,
     FacilitatorDep,
@@ -31,86 +33,27 @@ from app.web.facilitate.access import (
     group_labels,
     render,
 )
-from app.web.facilitate.dashboard import Column, IdsQuery, TextQuery, filter_choices
+from app.web.facilitate.dashboard import IdsQuery, TextQuery, filter_choices
 from app.web.plotly_bundle import plotly_style_guards
-from scoring import Definition
+from app.web.topic_columns import Column
+from scoring import shorten
 
 router = APIRouter(dependencies=AREA)
 
-DIRECTIONS = {
-    round_change.UP: ("▲", N_("up")),
-    round_change.DOWN: ("▼", N_("down")),
-    round_change.SAME: ("=", N_("no change")),
-}
-REASONS = {
-    "not_in_before": N_("not in the earlier round's version %(version)s"),
-    "not_in_after": N_("not in this round's version %(version)s"),
-}
-MISSING = N_("no score in one of the rounds")
+NOT_A_TOPIC = N_("topic: %(value)s is none of %(allowed)s")
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A change as read: "50,0 → 66,7", "+16,7", an arrow and a word (or a note)."""
-
-    scores: str
-    change: str = ""
-    arrow: str = ""
-    word: str = ""
-    note: str = ""
-
-
-def _title(kind: ScoreKind, key: str, definitions: list[Definition], i18n: Localizer) -> str:
-    if kind is ScoreKind.OVERALL:
-        return i18n.gettext("Overall index")
-    part = round_change.PARTS[kind]
-    for definition in definitions:
-        for one in getattr(definition, part):
-            if one.id == key:
-                return i18n.text(one.title)
-    return key
-
-
-def columns(i18n: Localizer, found: RoundChange) -> list[Column]:
-    definitions = [found.after_definition, found.before_definition]
-    keys = [(kind, key) for kind in round_change.PARTS for key in found.topics[kind]]
-    return [
-        Column(kind, key, n, _title(kind, key, definitions, i18n))
-        for n, (kind, key) in enumerate(keys, start=1)
-    ]
-
-
-def _signed(i18n: Localizer, change: float) -> str:
-    return ("+" if change > 0 else "") + i18n.score(change)
-
-
-def change_cell(
-    i18n: Localizer, before: float | None, after: float | None, change: float | None
-) -> Cell:
-    scores = f"{i18n.score(before)} → {i18n.score(after)}"
-    if change is None:
-        return Cell(scores, note=i18n.gettext(MISSING))
-    arrow, word = DIRECTIONS[round_change.direction(change) or round_change.SAME]
-    return Cell(scores, _signed(i18n, change), arrow, i18n.gettext(word))
-
-
-def topic_cell(i18n: Localizer, one: TopicChange) -> Cell:
-    return change_cell(i18n, one.before, one.after, one.change)
-
-
-def incomparable_notes(i18n: Localizer, found: RoundChange) -> list[str]:
-    definitions = [found.after_definition, found.before_definition]
-    versions = {
-        "not_in_before": found.before_definition.version,
-        "not_in_after": found.after_definition.version,
-    }
-    return [
-        f"{_title(kind, key, definitions, i18n)}: "
-        + i18n.gettext(REASONS[why.reason_code]) % {"version": versions[why.reason_code]}
-        for kind in round_change.PARTS
-        for key, why in found.incomparable[kind].items()
-        if why.reason_code in REASONS
-    ]
+def _drawn(shown: list[Column], topic: str) -> Column:
+    """The topic the chart draws: ``topic`` (``<kind>:<id>``) when given, else the last column
+    (the overall index); one that is not compared is refused, naming the allowed ones."""
+    if not topic:
+        return shown[-1]
+    keys = {f"{c.kind.value}:{c.id}": c for c in shown}
+    if topic not in keys:
+        raise InvalidInput(
+            Message(NOT_A_TOPIC, value=shorten(topic), allowed=", ".join(keys)), field="topic"
+        )
+    return keys[topic]
 
 
 def _chart(i18n: Localizer, found: RoundChange, column: Column) -> dict[str, Any]:
@@ -147,6 +90,7 @@ def change(
     round of another project 404, rounds of incomparable versions a 409 page with the reason."""
     assert project.id is not None
     chosen = cohort.filters(country=country, kind=kind, group=group, organisations=only)
+    cohort.check_chosen(session, project, chosen)  # also where there is no earlier round
     earlier = round_change.earlier_rounds(session, round_)
     previous: Round | None = earlier[0] if earlier else None
     if before is not None:
@@ -160,9 +104,7 @@ def change(
     context: dict[str, Any] = {"columns": [], "chart": None}
     if found is not None:
         shown_columns = columns(i18n, found)
-        drawn = next(
-            (c for c in shown_columns if f"{c.kind.value}:{c.id}" == topic), shown_columns[-1]
-        )
+        drawn = _drawn(shown_columns, topic)
         context = {
             "columns": shown_columns,
             "drawn": drawn,

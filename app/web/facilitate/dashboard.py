@@ -27,6 +27,7 @@ from app.services import cohort, directory, partner_fields, projects
 from app.templating import localizer_for
 from app.web.facilitate.access import AREA, FacilitatorDep, ProjectDep, group_labels, render
 from app.web.plotly_bundle import plotly_style_guards
+from app.web.topic_columns import Column
 
 router = APIRouter(dependencies=AREA)
 
@@ -52,16 +53,6 @@ HEATMAP_ENDS = 20
 lowest this many by overall index (a chart of 1,000 rows is unreadable); the table has all."""
 TextQuery = Annotated[str, Query(max_length=100)]
 IdsQuery = Annotated[list[Annotated[int, Query(ge=1, le=limits.INT_MAX)]], Query()]
-
-
-@dataclass(frozen=True)
-class Column:
-    """A topic (dimension, area, index or the overall index) as a table column."""
-
-    kind: ScoreKind
-    id: str
-    number: int
-    title: str
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """A round's background export (:mod:`app.services.export_jobs`): its page and its file.
 
 The export form queues a job (:mod:`app.web.facilitate.exports`) and comes here: the page
-shows the status and the responses written so far, refreshed by ``app/static/export-job.js``
+shows the status and the responses written so far, refreshed by ``app/static/refresh.js``
 (without script, by its refresh link), and once the file is ready a download button. The
 download is a POST like the direct one (it writes the audit event and carries the CSRF token);
 the job is looked up *in* the round of the URL, itself in the URL's project, so another

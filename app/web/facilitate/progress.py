@@ -2,7 +2,7 @@
 responses opened, started and submitted, the last activity and whether the minimum group size
 is reached, with the round's totals (:func:`app.services.progress.round_overview`).
 
-Filters are a plain GET form, so the page works without JavaScript. With it, ``progress.js``
+Filters are a plain GET form, so the page works without JavaScript. With it, ``refresh.js``
 (a static file: the CSP allows no inline script) fetches the table alone from
 ``facilitate.progress.table`` with the same filters every 15 seconds and swaps it in, so the
 page never reloads as a whole.
@@ -127,6 +127,6 @@ def progress_table(
     project: ProjectDep,
     round_: RoundDep,
 ) -> HTMLResponse:
-    """The table of the progress page alone (an HTML fragment), for ``progress.js``."""
+    """The table of the progress page alone (an HTML fragment), for ``refresh.js``."""
     context = _context(request, session, project, round_)
     return render(request, facilitator, "facilitate/_progress_table.html", context)

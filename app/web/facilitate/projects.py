@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app import limits
 from app.deps import SessionDep
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import NO_MEMBER, Conflict, InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.services import accounts, members, projects
 from app.web.csrf import FormDep
@@ -148,7 +148,7 @@ def remove_member(
     """Remove a member (a user who is not one is "not found" like any other id)."""
     member = next((m for m in members.members_of(session, project) if m.id == user_id), None)
     if member is None:
-        raise NotFound(f"project {project.slug!r} has no member {user_id}")
+        raise NotFound(Message(NO_MEMBER, project=repr(project.slug), id=str(user_id)))
     try:
         members.remove_member(session, project, member, actor=facilitator.actor)
     except Conflict as problem:

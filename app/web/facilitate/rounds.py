@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -31,6 +30,7 @@ from starlette.datastructures import FormData
 from app import limits, times
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput, NotFound
+from app.forms import Problems, collect
 from app.i18n import N_, Message, language_name
 from app.models import Project, QuestionnaireVersion, Round, VersionStatus
 from app.services import questionnaires, rounds
@@ -50,7 +50,6 @@ from app.web.facilitate.access import (
 from scoring import shorten
 
 router = APIRouter(dependencies=AREA)
-_T = TypeVar("_T")
 
 STATES = {
     RoundState.OPEN: N_("open"),
@@ -82,7 +81,6 @@ FIELDS = {
     "version": "version",
 }
 """The form field beside which a problem is shown, by the ``field`` its error names."""
-Problems = dict[str, Message | str]
 """Problems of a form by field name (``name``, ``closes``...), in the form's order."""
 
 
@@ -174,16 +172,6 @@ def _revision(text: str) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
 
 
-def _check(problems: Problems, name: str, check: Callable[[], _T]) -> _T | None:
-    """``check()``, or None with its problem added to ``problems`` under field ``name`` (the
-    first problem of a field wins)."""
-    try:
-        return check()
-    except InvalidInput as problem:
-        problems.setdefault(name, problem.message)
-        return None
-
-
 def _typed(form: FormData) -> Typed:
     notices = {}
     keys: dict[int, str] = {}
@@ -223,16 +211,16 @@ def _settings(typed: Typed, time_zone: str) -> tuple[str, str, RoundSettings]:
             limits.FIELD_PROBLEM, field=Message(QUESTIONNAIRE), problem=Message(CHOOSE_VERSION)
         )
     name = typed.name.strip()
-    _check(problems, "name", lambda: limits.name(name, rounds.ROUND_NAME, column=Round.name))
-    opens_at = _check(problems, "opens", lambda: _opening(typed.opens, time_zone))
-    closes_at = _check(problems, "closes", lambda: _closing(typed.closes, time_zone))
-    _check(problems, "closes", lambda: rounds.check_window(opens_at, closes_at))
-    min_group_size = _check(
+    collect(problems, "name", lambda: limits.name(name, rounds.ROUND_NAME, column=Round.name))
+    opens_at = collect(problems, "opens", lambda: _opening(typed.opens, time_zone))
+    closes_at = collect(problems, "closes", lambda: _closing(typed.closes, time_zone))
+    collect(problems, "closes", lambda: rounds.check_window(opens_at, closes_at))
+    min_group_size = collect(
         problems,
         "min_group_size",
         lambda: _whole_number(typed.min_group_size, rounds.MIN_GROUP_SIZE, low=1),
     )
-    _check(
+    collect(
         problems,
         "notice_version",
         lambda: limits.text(
@@ -577,7 +565,15 @@ def reopen_round(
     """Accept answers again in a closed round; the reason (required) goes into the audit log."""
     window = {"closes": field(form, "closes"), "reason": field(form, "reason")}
     try:
-        closes_at = _closing(window["closes"], _time_zone(request))
+        problems: Problems = {}  # every problem of the form at once, beside its field
+        collect(problems, "reason", lambda: rounds.check_reason(window["reason"]))
+        closes_at = collect(
+            problems, "closes", lambda: _closing(window["closes"], _time_zone(request))
+        )
+        if "closes" not in problems:
+            collect(problems, "closes", lambda: rounds.reopened_closing(round_, closes_at))
+        if problems:
+            raise _form_problems(problems)
         rounds.reopen_round(
             session,
             round_,

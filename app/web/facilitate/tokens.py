@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput
+from app.forms import Problems, collect
 from app.i18n import Message
 from app.models import Project
 from app.services import api_tokens
@@ -46,6 +47,7 @@ def _page(
     project: Project | None,
     *,
     error: Message | str | None = None,
+    problems: Problems | None = None,
     typed: dict[str, object] | None = None,
     secret: str | None = None,
     status_code: int = 200,
@@ -61,6 +63,7 @@ def _page(
             "state_of": api_tokens.token_state,
             "scopes": api_tokens.ALL_SCOPES,
             "error": error,
+            "problems": problems or {},
             "typed": typed or {},
             "secret": secret,
         },
@@ -83,8 +86,21 @@ def _create(
         "expires": field(form, "expires"),
     }
     settings: Settings = request.app.state.settings
+    problems: Problems = {}  # every problem of the form at once, each beside its field
+    collect(problems, "name", lambda: api_tokens.check_name(field(form, "name")))
+    collect(problems, "scopes", lambda: api_tokens.parse_scopes(chosen))
+    expires_at = collect(
+        problems,
+        "expires",
+        lambda: api_tokens.expiry_of_day(field(form, "expires"), settings.time_zone),
+    )
+    if "expires" not in problems:
+        collect(problems, "expires", lambda: api_tokens.check_expiry(expires_at))
+    if problems:
+        return _page(
+            request, session, facilitator, project, problems=problems, typed=typed, status_code=422
+        )
     try:
-        expires_at = api_tokens.expiry_of_day(field(form, "expires"), settings.time_zone)
         _row, secret = api_tokens.create_token(
             session,
             project,

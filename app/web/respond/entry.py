@@ -25,7 +25,7 @@ from sqlmodel import Session
 from app import links
 from app.deps import SessionDep, WriterSessionDep, failed_attempts_guard
 from app.errors import Conflict, NotFound
-from app.i18n import N_, Localizer, language_options, parse_accept_language
+from app.i18n import N_, Localizer, Message, language_options, parse_accept_language
 from app.models import ResponseStatus
 from app.services import invitations, rate_limit, respondent_links, responses, web_sessions
 from app.services.invitations import ResolvedInvitation, RoundNotOpen
@@ -86,6 +86,12 @@ def _page_language(request: Request, definition: Definition, chosen: str | None)
     return definition.default_language
 
 
+def _not_offered(definition: Definition, chosen: str | None) -> Message | None:
+    """Why ``chosen`` (a link's ``lang`` or the consent form's language) is refused, or None
+    when it is offered or not named."""
+    return respondent_links.not_offered(definition, chosen) if chosen else None
+
+
 def _invitation_page(
     request: Request,
     token: str,
@@ -94,9 +100,13 @@ def _invitation_page(
     language: str,
     *,
     error: str | None = None,
+    language_error: Message | None = None,
+    consent_given: bool = False,
 ) -> HTMLResponse:
     """The start page of an invitation: what this is, the notice, the consent form. Nothing
-    exists yet; the consent form creates the response."""
+    exists yet; the consent form creates the response. ``language_error``: the link or form
+    named a language the questionnaire does not offer (the page is in ``language`` and says
+    so, 422); ``consent_given`` keeps the box ticked as it was sent."""
     settings: Settings = request.app.state.settings
     i18n = Localizer.for_language(language, definition.default_language, settings.time_zone)
     request.state.localizer = i18n
@@ -124,8 +134,10 @@ def _invitation_page(
                 for option in language_options(definition.languages)
             ],
             "error": error,
+            "language_error": language_error,
+            "consent_given": consent_given,
         },
-        status_code=422 if error else 200,
+        status_code=422 if error or language_error else 200,
         headers={"Cache-Control": "no-store"},
     )
     ENTRY_FORM.attach(request, page, nonce)
@@ -155,7 +167,12 @@ def open_invitation(
         return redirect(request, "respond.continue")
     resolved, definition = _resolve(session, token)
     return _invitation_page(
-        request, token, resolved, definition, _page_language(request, definition, lang)
+        request,
+        token,
+        resolved,
+        definition,
+        _page_language(request, definition, lang),
+        language_error=_not_offered(definition, lang),
     )
 
 
@@ -173,7 +190,19 @@ def accept_invitation(
         return redirect(request, "respond.continue")
     resolved, definition = _resolve(session, token)
     chosen = form.get("language")
-    language = _page_language(request, definition, chosen if isinstance(chosen, str) else None)
+    named = chosen if isinstance(chosen, str) else None
+    language = _page_language(request, definition, named)
+    refused = _not_offered(definition, named)
+    if refused is not None:
+        return _invitation_page(
+            request,
+            token,
+            resolved,
+            definition,
+            language,
+            language_error=refused,
+            consent_given=form.get("consent") == "yes",
+        )
     if form.get("consent") != "yes":
         return _invitation_page(
             request, token, resolved, definition, language, error=CONSENT_MISSING

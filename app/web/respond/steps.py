@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from app import links
 from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidInput, NotFound
-from app.i18n import N_
+from app.i18n import N_, Message
 from app.problems import SCRIPT_ONLY
 from app.services import respondent_links, responses
 from app.services.respondent_rules import newly_shown, progress, visible_ids
@@ -37,6 +37,7 @@ from app.web.respond.respondent import (
     Respondent,
     RespondentDep,
     SavingRespondentDep,
+    keep_posted,
     redirect,
     render,
 )
@@ -61,7 +62,7 @@ MORE_QUESTIONS = N_("Your answer opened further questions on this page. Please a
 def _dimension(respondent: Respondent, step: int) -> str:
     dimensions = respondent.context.definition.dimensions
     if not 1 <= step <= len(dimensions):
-        raise NotFound(N_("This page does not exist."))
+        raise NotFound(Message(N_("This page does not exist.")))
     return dimensions[step - 1].id
 
 
@@ -216,6 +217,13 @@ def save_step(
         return late_save_page(request, respondent, step, saved, form)
     steps = len(respondent.context.definition.dimensions)
     action = str(form.get("action") or NEXT)
+    language = form.get("switch_language")
+    if isinstance(language, str) and language:
+        try:  # refused before anything is saved; the error page lists what was posted
+            respondent_links.check_offered(respondent.context.definition, language)
+        except InvalidInput:
+            keep_posted(request, form)
+            raise
     saved, opened, target = _save(request, respondent, form, session, step, action)
     if saved.problems or saved.comment_problem:
         return step_page(
@@ -227,7 +235,6 @@ def save_step(
             typed=form,
             status_code=422,
         )
-    language = form.get("switch_language")
     if isinstance(language, str) and language:
         respondent_links.choose_language(
             session, respondent.context, respondent.web_session, language
