@@ -20,7 +20,8 @@ from sqlmodel import Session, select
 from starlette.types import Message, Receive, Scope, Send
 
 from app.deps import SessionDep, failed_attempts_guard
-from app.errors import NotFound
+from app.errors import NO_ORGANISATION_ID, NotFound
+from app.i18n import Message as Text
 from app.models import Organisation, Project
 from app.services import projects, rate_limit
 
@@ -45,7 +46,7 @@ def _test_routes() -> APIRouter:
     def failing_lookup(session: SessionDep) -> None:
         """Writes, then fails like an invalid link: the write goes, the attempt counts."""
         projects.create_project(session, "half", "Half done")
-        raise NotFound("no such thing")
+        raise NotFound(Text(NO_ORGANISATION_ID, id="such thing"))
 
     return router
 
