@@ -48,6 +48,7 @@ NO_PARTNERS = N_("the project has no partner organisations to invite yet")
 BATCH_TOO_LARGE = N_("one batch makes at most %(limit)s links")
 NO_LINKS_SENT = N_("no links were sent")
 SHEET_TOO_LARGE = N_("a sheet lists at most %(limit)s links")
+NOT_IN_ROUND = N_("link %(position)s is not a valid link of round %(round)s: nothing was made")
 USE_LIMIT, LABEL, EXPIRY = N_("use limit"), N_("label"), N_("expiry")
 
 
@@ -252,9 +253,7 @@ def links_of_round(session: Session, round_: Round, tokens: Sequence[str]) -> li
     for position, token in enumerate(unique, start=1):
         invitation = found.get(hashes.get(token, ""))
         if invitation is None:
-            raise LinkNotInRound(
-                f"link {position} is not a valid link of round {round_.name!r}: nothing was made"
-            )
+            raise LinkNotInRound(Message(NOT_IN_ROUND, position=position, round=repr(round_.name)))
         links.append(NewLink(invitation, names[invitation.organisation_id], token))
     return links
 

@@ -63,6 +63,10 @@ HAS_RESPONSES = N_(
     "closing day)"
 )
 NAME_TAKEN = N_("project %(project)s already has a round %(round)s")
+ANONYMITY_FIXED = N_(
+    "round %(round)s has %(count)s response(s): whether it is anonymous can no longer change"
+)
+NOTICE_TWICE = N_("privacy notice: the notice in %(language)s is given twice")
 TOO_MANY_GROUPS = N_("stakeholder groups: %(count)s given, at most %(limit)s allowed")
 GROUP_KEY_SHAPE = N_(
     "stakeholder group key %(key)s: use lower-case letters, digits and hyphens, such as "
@@ -167,9 +171,7 @@ def create_round(
     if privacy_notice.strip():
         default = questionnaires.definition_of(row).default_language
         if notices.get(default, "").strip():
-            raise InvalidInput(
-                f"privacy notice: the notice in {default!r} is given twice", field="notice"
-            )
+            raise InvalidInput(Message(NOTICE_TWICE, language=repr(default)), field="notice")
         notices[default] = privacy_notice
     settings = RoundSettings(
         name=name,
@@ -654,8 +656,7 @@ def set_anonymous(session: Session, round_: Round, anonymous: bool) -> Round:
     responses = response_count(session, round_)
     if responses:
         raise Conflict(
-            f"round {round_.name!r} has {responses} response(s): whether it is anonymous can "
-            "no longer change",
+            Message(ANONYMITY_FIXED, round=repr(round_.name), count=responses),
             round=round_.name,
         )
     round_.anonymous = anonymous
