@@ -238,7 +238,8 @@ class MethodNotAllowed(AppError):
 
 
 class Conflict(AppError):
-    """A stale revision or a state that does not allow the change; nothing was written."""
+    """A stale revision or a state that does not allow the change; nothing was written.
+    Raised with a :class:`~app.i18n.Message`, as :class:`NotFound` (tests/test_errors.py)."""
 
     status_code = 409
     title = "Conflict"
@@ -296,6 +297,10 @@ class PayloadTooLarge(AppError):
 
 
 class InvalidInput(AppError):
+    """A value that is wrong in itself; raised with a :class:`~app.i18n.Message`, as
+    :class:`NotFound`, so a page shows it in its language (tests/test_errors.py). A form's
+    refusal lists every problem by field in ``extra["form_problems"]`` (:mod:`app.forms`)."""
+
     status_code = 422
     title = "Invalid input"
     type_slug = "invalid-input"

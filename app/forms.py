@@ -79,3 +79,10 @@ def collect(problems: Problems, name: str, check: Callable[[], _T]) -> _T | None
     except InvalidInput as problem:
         problems.setdefault(name, problem.message)
         return None
+
+
+def refusal(problems: Problems) -> InvalidInput:
+    """Every problem of a form at once: an :class:`InvalidInput` told by its first problem
+    (for a log or a script), with all of them by field name in ``extra["form_problems"]``,
+    which the page shows beside their fields and in its error summary."""
+    return InvalidInput(next(iter(problems.values())), form_problems=problems)

@@ -14,6 +14,7 @@ import app.services
 from app import errors
 from app.errors import NO_ROUND_ID, AppError, NotFound
 from app.i18n import Localizer, Message
+from app.services import paging, report_links
 from app.settings import PROJECT_ROOT
 
 
@@ -76,7 +77,8 @@ def test_a_bare_status_finds_its_class(status: int, kind: type[AppError]) -> Non
 
 
 def _error_messages(package: str) -> list[tuple[str, str]]:
-    """Strings in ``raise`` statements and in ``*MESSAGE`` constants of a package's modules."""
+    """Strings in ``raise`` statements, in ``*MESSAGE`` constants and in catalogue messages
+    (``N_(...)``, what errors are raised with) of a package's modules."""
     found = []
     module = importlib.import_module(package)
     for info in pkgutil.walk_packages(module.__path__, f"{package}."):
@@ -91,6 +93,11 @@ def _error_messages(package: str) -> list[tuple[str, str]]:
             for node in ast.walk(tree)
             if isinstance(node, ast.Assign)
             and any(isinstance(t, ast.Name) and t.id.endswith("MESSAGE") for t in node.targets)
+        ]
+        roots += [
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "N_"
         ]
         found += [
             (info.name, node.value)
@@ -118,9 +125,14 @@ def test_the_base_error_keeps_detail_and_extra() -> None:
     )
 
 
+TRANSLATED = frozenset({"NotFound", "Conflict", "InvalidInput", "LinkNotInRound"})
+"""Errors whose details pages may show: raised with a :class:`~app.i18n.Message` only."""
+
+
 def _formatted_details() -> list[str]:
-    """``NotFound(...)`` calls in app/ whose detail is a formatted string (an f-string, ``%``
-    or ``.format``) or a plain literal, rather than a :class:`~app.i18n.Message`."""
+    """Calls of a :data:`TRANSLATED` error in app/ whose detail is a formatted string (an
+    f-string, ``%`` or ``.format``) or a plain literal, rather than a
+    :class:`~app.i18n.Message`."""
     found = []
     for path in sorted((PROJECT_ROOT / "app").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -131,15 +143,27 @@ def _formatted_details() -> list[str]:
             formatted = isinstance(first, ast.JoinedStr | ast.BinOp | ast.Constant) or (
                 isinstance(first, ast.Call) and getattr(first.func, "attr", None) == "format"
             )
-            if name == "NotFound" and formatted:
+            if name in TRANSLATED and formatted:
                 found.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
     return found
 
 
-def test_not_found_details_are_translatable_messages() -> None:
+def test_details_pages_may_show_are_translatable_messages() -> None:
     assert _formatted_details() == []
     with pytest.raises(TypeError, match="takes a Message"):
         NotFound(f"no round {12}")  # type: ignore[arg-type]
     assert str(NotFound(Message(NO_ROUND_ID, id="12"))) == "no round 12"
     german = Localizer.for_language("de")
     assert german.message(Message(NO_ROUND_ID, id="12")) == "keine Runde 12"
+
+
+def test_a_conflict_reads_in_english_for_the_api_and_translated_on_pages() -> None:
+    """The report link's refusal: the same English detail as before for problem+json and the
+    CLI, the page's language on pages."""
+    revoked = errors.Conflict(Message(report_links.REVOKED_ON, id="7", day="2027-01-31"))
+    assert revoked.detail == "report link 7 was revoked on 2027-01-31"
+    german = Localizer.for_language("de")
+    assert german.message(revoked.message) == "Berichtslink 7 wurde am 2027-01-31 widerrufen"
+    window = errors.InvalidInput(Message(paging.OFFSET_RANGE, most=paging.MAX_OFFSET))
+    assert window.detail == "offset must be between 0 and 2147483647"
+    assert german.message(window.message) == "offset muss zwischen 0 und 2.147.483.647 liegen"

@@ -27,7 +27,12 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
 from app.errors import InvalidInput, MalformedJson
+from app.i18n import N_, Message
 from scoring import shorten
+
+NOT_A_JSON_NUMBER = N_("%(where)s: %(value)s is not a number in JSON; send a finite number")
+KEY_TWICE = N_("%(where)s: the key %(key)s appears more than once; send each key once")
+LONE_SURROGATE = N_("%(where)s: %(value)s is not valid Unicode text (a lone surrogate)")
 
 MAX_DEPTH = 32
 """Nesting levels a body may have (an answer list inside answers inside the body is 3)."""
@@ -91,21 +96,20 @@ def _check(value: Any, where: str, depth: int = 1) -> None:
         raise MalformedJson(f"the JSON body nests deeper than {MAX_DEPTH} levels")
     if isinstance(value, _NotANumber):
         raise InvalidInput(
-            f"{where}: {value} is not a number in JSON; send a finite number",
+            Message(NOT_A_JSON_NUMBER, where=where, value=str(value)),
             field=where,
             value=str(value),
         )
     if isinstance(value, _Duplicated):
         raise InvalidInput(
-            f"{where}: the key {shorten(value.duplicate)} appears more than once; "
-            "send each key once",
+            Message(KEY_TWICE, where=where, key=shorten(value.duplicate)),
             field=where,
             key=value.duplicate,
         )
     if isinstance(value, str):
         if _SURROGATE.search(value):
             raise InvalidInput(
-                f"{where}: {shorten(value)} is not valid Unicode text (a lone surrogate)",
+                Message(LONE_SURROGATE, where=where, value=shorten(value)),
                 field=where,
             )
     elif isinstance(value, dict):

@@ -78,6 +78,7 @@ MAX_CHOSEN = 200
 TOO_MANY_CHOSEN = N_("organisations: %(count)s chosen, at most %(limit)s allowed")
 NOT_AN_ATTRIBUTE = N_("attributes: %(value)s is none of %(allowed)s")
 NOT_IN_PROJECT = N_("organisations: no organisation %(id)s in this project")
+K_TOO_LARGE = N_("k: %(k)s is more than %(limit)s")
 
 
 class NotComparable(Conflict):
@@ -560,7 +561,7 @@ def similar_partners(
     """
     limits.integer(k, "k", low=1)
     if k > MAX_K:
-        raise InvalidInput(f"k: {k} is more than {MAX_K}", field="k")
+        raise InvalidInput(Message(K_TOO_LARGE, k=k, limit=MAX_K), field="k")
     names = attributes(chosen_attributes)
     subject = profile.find(organisation_id)
     if subject is None:

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from app.db_types import utcnow
 from app.errors import NOT_PUBLISHED, InvalidInput, NotFound
-from app.i18n import Message
+from app.i18n import N_, Message
 from app.models import (
     Organisation,
     Project,
@@ -42,6 +42,8 @@ from app.services import (
     synthetic,
 )
 from app.settings import Settings
+
+NEGATIVE_COUNTS = N_("the numbers of organisations and respondents cannot be negative")
 
 DEMO_PROJECT = "demo"
 DEMO_PROJECT_NAME = "Demo network"
@@ -198,7 +200,7 @@ def populate(
     on the same database the same names and answers come out.
     """
     if organisations < 0 or respondents < 0:
-        raise InvalidInput("the numbers of organisations and respondents cannot be negative")
+        raise InvalidInput(Message(NEGATIVE_COUNTS))
     rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not secrets)
     project, round_, _own = demo_setup(session)
     definition = questionnaires.definition_of(rounds.version_of(session, round_))

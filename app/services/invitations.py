@@ -48,6 +48,7 @@ NO_PARTNERS = N_("the project has no partner organisations to invite yet")
 BATCH_TOO_LARGE = N_("one batch makes at most %(limit)s links")
 NO_LINKS_SENT = N_("no links were sent")
 SHEET_TOO_LARGE = N_("a sheet lists at most %(limit)s links")
+NOT_IN_ROUND = N_("link %(position)s is not a valid link of round %(round)s: nothing was made")
 USE_LIMIT, LABEL, EXPIRY = N_("use limit"), N_("label"), N_("expiry")
 
 
@@ -108,17 +109,12 @@ def create_invitation(
         raise NotFound(Message(NO_ORGANISATION, name=repr(organisation.name)))
     if round_state(round_) is RoundState.CLOSED:
         raise RoundClosed(Message(CLOSED_NO_INVITATIONS, round=repr(round_.name)))
-    if max_uses is not None and (max_uses < 1 or not multi_use):
-        raise InvalidInput(Message(USE_LIMIT_NEEDS_MULTI), field="max_uses")
-    if max_uses is not None:
-        limits.integer(max_uses, USE_LIMIT, low=1, column=Invitation.max_uses)
+    check_use_limit(max_uses, multi_use=multi_use)
     stakeholder_group = checked_group(round_, stakeholder_group)
-    limits.name(label, LABEL, column=Invitation.label, required=False)
+    check_label(round_, label, multi_use=multi_use)
     limits.moment(expires_at, EXPIRY)
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= utcnow()):
         raise InvalidInput(Message(EXPIRY_NOT_FUTURE), field="expires")
-    if label.strip() and round_.anonymous and not multi_use:
-        raise InvalidInput(Message(ANONYMOUS_LABEL, round=repr(round_.name)), field="label")
     assert round_.id is not None
     assert organisation.id is not None
     token = new_token()
@@ -147,6 +143,33 @@ def create_invitation(
         multi_use=multi_use,
     )
     return invitation, token
+
+
+def check_use_limit(max_uses: int | None, *, multi_use: bool) -> None:
+    """:class:`InvalidInput` (field ``max_uses``) unless ``max_uses`` is None or the limit of
+    a multi-use link, 1 up to what the column holds. Shared with the invitation form."""
+    if max_uses is not None and (max_uses < 1 or not multi_use):
+        raise InvalidInput(Message(USE_LIMIT_NEEDS_MULTI), field="max_uses")
+    if max_uses is not None:
+        limits.integer(max_uses, USE_LIMIT, low=1, column=Invitation.max_uses)
+
+
+def check_label(round_: Round, label: str, *, multi_use: bool) -> None:
+    """:class:`InvalidInput` (field ``label``) for a note the column cannot hold, or any note
+    on a single-use link of an anonymous round (it would name the one respondent). Shared
+    with the invitation form."""
+    limits.name(label, LABEL, column=Invitation.label, required=False)
+    if label.strip() and round_.anonymous and not multi_use:
+        raise InvalidInput(Message(ANONYMOUS_LABEL, round=repr(round_.name)), field="label")
+
+
+def check_batch(organisations: Sequence[Organisation], groups: Sequence[str | None]) -> None:
+    """:class:`InvalidInput` (field ``organisation``) for no organisation, or more than
+    :data:`BATCH_LIMIT` links (one per organisation and group). Shared with the form."""
+    if not organisations:
+        raise InvalidInput(Message(NO_PARTNERS), field="organisation")
+    if len(organisations) * len(groups) > BATCH_LIMIT:
+        raise InvalidInput(Message(BATCH_TOO_LARGE, limit=BATCH_LIMIT), field="organisation")
 
 
 def expiry_after_day(day: date, time_zone: str) -> datetime:
@@ -198,10 +221,7 @@ def create_batch(
     in that order; ``options`` as for :func:`create_invitation`. All or nothing: the caller's
     unit of work rolls back when one fails. Raises :class:`InvalidInput` beyond
     :data:`BATCH_LIMIT` links or for no organisation."""
-    if not organisations:
-        raise InvalidInput(Message(NO_PARTNERS), field="organisation")
-    if len(organisations) * len(groups) > BATCH_LIMIT:
-        raise InvalidInput(Message(BATCH_TOO_LARGE, limit=BATCH_LIMIT))
+    check_batch(organisations, groups)
     made: list[NewLink] = []
     for organisation in organisations:
         for group in groups:
@@ -252,9 +272,7 @@ def links_of_round(session: Session, round_: Round, tokens: Sequence[str]) -> li
     for position, token in enumerate(unique, start=1):
         invitation = found.get(hashes.get(token, ""))
         if invitation is None:
-            raise LinkNotInRound(
-                f"link {position} is not a valid link of round {round_.name!r}: nothing was made"
-            )
+            raise LinkNotInRound(Message(NOT_IN_ROUND, position=position, round=repr(round_.name)))
         links.append(NewLink(invitation, names[invitation.organisation_id], token))
     return links
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.errors import InvalidInput
+from app.i18n import N_, Message
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -24,6 +25,8 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_OFFSET = 2**31 - 1
 """The largest offset: an INTEGER on every database, and far beyond any list held here."""
+LIMIT_RANGE = N_("limit must be between 1 and %(most)s")
+OFFSET_RANGE = N_("offset must be between 0 and %(most)s")
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,9 @@ class Slice(Generic[T]):
 def check_window(limit: int, offset: int) -> None:
     """Raise :class:`InvalidInput` unless 1 <= limit <= MAX_LIMIT and 0 <= offset <= MAX_OFFSET."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", limit=limit)
+        raise InvalidInput(Message(LIMIT_RANGE, most=MAX_LIMIT), limit=limit)
     if not 0 <= offset <= MAX_OFFSET:
-        raise InvalidInput(f"offset must be between 0 and {MAX_OFFSET}", offset=offset)
+        raise InvalidInput(Message(OFFSET_RANGE, most=MAX_OFFSET), offset=offset)
 
 
 def page_of(session: Session, query: SelectOfScalar[T], limit: int, offset: int) -> Slice[T]:

@@ -20,11 +20,25 @@ from sqlmodel import Session
 
 from app.definition_files import DefinitionFileError, definition_from_text, dump_definition
 from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import N_, Message
 from app.services import questionnaires
 from app.text_files import TextsExport, TextsFile, TextsFileError, write_texts
 from app.text_files.checks import check_files, locate, target_problem
 from app.text_files.model import TextProblem
 from scoring import Definition, shorten, text_units, translated_data
+
+SOURCE_NOT_OFFERED = N_(
+    "source language %(source)s is not one of the languages of %(slug)s %(version)s: %(languages)s"
+)
+ONE_TARGET_PER_PO = N_(
+    "a PO file holds one target language, not %(count)s (%(targets)s): export one file per "
+    "target language"
+)
+NO_TARGET = N_("no language besides %(source)s to translate into: name the targets")
+TARGET_TWICE = N_("a target language is named twice: %(targets)s")
+TRANSLATION_PUBLISHED = N_(
+    "%(slug)s %(version)s is already published: give the translated version a new version number"
+)
 
 
 def export_texts(
@@ -44,16 +58,18 @@ def export_texts(
     source = source or definition.default_language
     if source not in definition.languages:
         raise InvalidInput(
-            f"source language {shorten(source)} is not one of the languages of {slug} "
-            f"{version}: {', '.join(definition.languages)}"
+            Message(
+                SOURCE_NOT_OFFERED,
+                source=shorten(source),
+                slug=slug,
+                version=version,
+                languages=", ".join(definition.languages),
+            )
         )
     chosen = tuple(targets) or tuple(x for x in definition.languages if x != source)
     _check_targets(chosen, source)
     if kind == "po" and len(chosen) != 1:
-        raise InvalidInput(
-            f"a PO file holds one target language, not {len(chosen)} ({', '.join(chosen)}): "
-            "export one file per target language"
-        )
+        raise InvalidInput(Message(ONE_TARGET_PER_PO, count=len(chosen), targets=", ".join(chosen)))
     export = TextsExport(slug, version, source, chosen, text_units(definition))
     return Exported(write_texts(export, kind), source, chosen)
 
@@ -69,13 +85,13 @@ class Exported:
 
 def _check_targets(targets: Sequence[str], source: str) -> None:
     if not targets:
-        raise InvalidInput(f"no language besides {source} to translate into: name the targets")
+        raise InvalidInput(Message(NO_TARGET, source=source))
     for language in targets:
         problem = target_problem(language, source)
         if problem:
             raise InvalidInput(problem)
     if len(set(targets)) != len(targets):
-        raise InvalidInput(f"a target language is named twice: {' '.join(targets)}")
+        raise InvalidInput(Message(TARGET_TWICE, targets=" ".join(targets)))
 
 
 @dataclass(frozen=True)
@@ -110,10 +126,7 @@ def import_texts(
     except NotFound:
         pass
     else:
-        raise Conflict(
-            f"{base.slug} {new_version} is already published: give the "
-            "translated version a new version number"
-        )
+        raise Conflict(Message(TRANSLATION_PUBLISHED, slug=base.slug, version=new_version))
     translations, problems = check_files(base, files)
     if problems:
         raise TextsFileError(problems)

@@ -17,11 +17,16 @@ from app import limits
 from app.db_types import utcnow
 from app.definition_files import definition_files, read_definition
 from app.errors import NO_QUESTIONNAIRE, NO_VERSION, Conflict, NotFound
-from app.i18n import Message
+from app.i18n import N_, Message
 from app.models import Questionnaire, QuestionnaireVersion, VersionStatus
 from app.services import audit, definition_cache
 from app.services.paging import Slice, page_of
 from scoring import Definition, shorten
+
+CONTENT_CHANGED = N_(
+    "%(slug)s %(version)s is already published with different content; a published version "
+    "never changes: give the new content a new version number"
+)
 
 
 class PublishOutcome(StrEnum):
@@ -50,9 +55,7 @@ def publish(session: Session, definition: Definition) -> Published:
     if existing is not None:
         if existing.content_hash != content_hash:
             raise Conflict(
-                f"{definition.slug} {definition.version} is already published with different "
-                "content; a published version never changes: give the new content a new "
-                "version number",
+                Message(CONTENT_CHANGED, slug=definition.slug, version=definition.version),
                 slug=definition.slug,
                 version=definition.version,
             )

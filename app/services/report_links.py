@@ -21,10 +21,12 @@ from sqlmodel import Session, col, select
 from app.db import side_write
 from app.db_types import utcnow
 from app.errors import NO_REPORT_LINK, Conflict, NotFound
-from app.i18n import Message
+from app.i18n import N_, Message
 from app.models import Organisation, Project, ReportLink, Round
 from app.services import audit, revocation
 from app.tokens import hash_token, is_token_shaped, new_token, same
+
+REVOKED_ON = N_("report link %(id)s was revoked on %(day)s")
 
 USE_NOTED_EVERY = timedelta(minutes=1)
 
@@ -98,7 +100,7 @@ def revoke(
     Flushes."""
     if row.revoked_at is not None:
         raise Conflict(
-            f"report link {row.id} was revoked on {row.revoked_at.date().isoformat()}",
+            Message(REVOKED_ON, id=str(row.id), day=row.revoked_at.date().isoformat()),
             revoked_at=row.revoked_at.isoformat(),
         )
     revocation.revoke(

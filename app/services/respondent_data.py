@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from app import times
 from app.db_types import utcnow
 from app.errors import NO_RESPONSE_ID, InvalidInput, NotFound
-from app.i18n import Message
+from app.i18n import N_, Message
 from app.models import (
     IdempotencyKey,
     Organisation,
@@ -36,6 +36,8 @@ from app.models import (
 from app.services import audit
 from app.services.answer_records import answer_records
 from app.services.responses import definition_of
+
+RETENTION_RANGE = N_("the retention must be 0 to %(most)s days (about 100 years), not %(days)s")
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,7 @@ def purge(session: Session, round_: Round, days: int, now: datetime | None = Non
     Raises :class:`InvalidInput` for a negative number of days.
     """
     if not 0 <= days <= MAX_RETENTION_DAYS:
-        raise InvalidInput(
-            f"the retention must be 0 to {MAX_RETENTION_DAYS} days (about 100 years), not {days}"
-        )
+        raise InvalidInput(Message(RETENTION_RANGE, most=MAX_RETENTION_DAYS, days=days))
     before = (now or utcnow()) - timedelta(days=days)
     old = list(
         session.exec(

@@ -29,6 +29,10 @@ from scoring import Definition, shorten
 
 PERSONAL_LINK = "personal-link"
 NOT_OFFERED = N_("language: %(value)s is not offered; this questionnaire is in %(offered)s")
+SEVERAL_DRAFTS = N_(
+    "invitation %(id)s has %(count)s unsubmitted responses; a new personal link can only be "
+    "made for a link that started one"
+)
 RESUME_INVALID = N_(
     "This personal link does not work (any more). A personal link stops working when the "
     "answers are submitted, when it is replaced by a new one, and after a long time without "
@@ -191,10 +195,7 @@ def replace_for_invitation(
     if not drafts:
         raise NotFound(Message(NO_DRAFT_OF_INVITATION, id=str(invitation.id)))
     if len(drafts) > 1:
-        raise Conflict(
-            f"invitation {invitation.id} has {len(drafts)} unsubmitted responses; a new "
-            "personal link can only be made for a link that started one"
-        )
+        raise Conflict(Message(SEVERAL_DRAFTS, id=str(invitation.id), count=len(drafts)))
     return replace_personal_link(session, drafts[0], policy, actor=actor)
 
 

@@ -29,13 +29,14 @@ from app import limits
 from app.db import begin_write
 from app.errors import (
     NO_RESPONSE_ID,
+    NOT_OFFERED_IN,
     Conflict,
     InvalidAnswers,
     InvalidInput,
     NotFound,
     RevisionMismatch,
 )
-from app.i18n import Message
+from app.i18n import N_, Message
 from app.models import Response, ResponseStatus, Round
 from app.services import audit, questionnaires, responses, rounds
 from app.services.directory import Placement
@@ -51,6 +52,12 @@ from scoring import (
     shorten,
     validate_answers,
 )
+
+TOO_MANY_ANSWERS = N_(
+    "%(count)s answers, at most %(most)s allowed (the questionnaire has %(items)s questions)"
+)
+NOT_IN_ROUNDS_PROJECT = N_("organisation %(organisation)s is not part of round %(round)s's project")
+SUBMITTED_UNCHANGEABLE = N_("this response has been submitted and can no longer be changed")
 
 MAX_ANSWERS = 1000
 """Answers one request may carry at most (and never more than the questionnaire has items)."""
@@ -138,8 +145,7 @@ def checked_answers(
     most = min(MAX_ANSWERS, len(definition.items))
     if len(answers) > most:
         raise InvalidInput(
-            f"{len(answers)} answers, at most {most} allowed (the questionnaire has "
-            f"{len(definition.items)} questions)",
+            Message(TOO_MANY_ANSWERS, count=len(answers), most=most, items=len(definition.items)),
             field="answers",
         )
     found = validate_answers(definition, answers, complete=complete)
@@ -178,7 +184,7 @@ def create(
     round_, organisation = placement.round, placement.organisation
     if organisation.project_id != round_.project_id:
         raise InvalidInput(
-            f"organisation {organisation.id} is not part of round {round_.id}'s project",
+            Message(NOT_IN_ROUNDS_PROJECT, organisation=str(organisation.id), round=str(round_.id)),
             field="organisation_id",
         )
     consent_required(consent)
@@ -186,8 +192,11 @@ def create(
     definition = questionnaires.definition_of(placement.version)
     if language not in definition.languages:
         raise InvalidInput(
-            f"language {shorten(language)} is not offered; available: "
-            + ", ".join(definition.languages),
+            Message(
+                NOT_OFFERED_IN,
+                language=shorten(language),
+                available=", ".join(definition.languages),
+            ),
             field="language",
             available=list(definition.languages),
         )
@@ -281,7 +290,7 @@ def _changeable(context: Context, revision: int) -> None:
     draft without consent, another revision than ``revision``."""
     if context.submitted:
         raise Conflict(
-            "this response has been submitted and can no longer be changed",
+            Message(SUBMITTED_UNCHANGEABLE),
             response_status=ResponseStatus.SUBMITTED.value,
         )
     if not context.response.created_by_api:

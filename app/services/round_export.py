@@ -53,6 +53,7 @@ from sqlmodel import Session, col, select
 
 from app import times
 from app.errors import InvalidInput, LanguageNotOffered
+from app.i18n import N_, Message
 from app.models import (
     Organisation,
     Project,
@@ -69,6 +70,9 @@ from app.services.responses import definition_of
 from app.services.rounds import min_group_size_of, version_of
 from app.services.spreadsheet import FORMULA_TRIGGERS, csv_chunks, neutralise
 from scoring import NOT_APPLICABLE, Definition, Item, ItemType, LanguageCode, shorten
+
+FORMAT_NOT_OFFERED = N_("the export format must be one of %(allowed)s")
+LABELS_NOT_A_CODE = N_("the labels' language must be a language code such as de, not %(value)s")
 
 FORMATS = ("csv", "xlsx", "json")
 MEDIA_TYPES = {
@@ -148,16 +152,14 @@ def prepare(
     """
     if export_format not in FORMATS:
         raise InvalidInput(
-            f"the export format must be one of {', '.join(FORMATS)}",
+            Message(FORMAT_NOT_OFFERED, allowed=", ".join(FORMATS)),
             allowed=list(FORMATS),
         )
     if labels is not None:
         try:
             LANGUAGE_CODE.validate_python(labels)
         except ValidationError:
-            raise InvalidInput(
-                f"the labels' language must be a language code such as de, not {shorten(labels)!r}"
-            ) from None
+            raise InvalidInput(Message(LABELS_NOT_A_CODE, value=repr(shorten(labels)))) from None
     definition = definition_of(session, round_)
     if labels is not None and labels not in definition.languages:
         raise LanguageNotOffered(labels, sorted(definition.languages))

@@ -63,6 +63,10 @@ HAS_RESPONSES = N_(
     "closing day)"
 )
 NAME_TAKEN = N_("project %(project)s already has a round %(round)s")
+ANONYMITY_FIXED = N_(
+    "round %(round)s has %(count)s response(s): whether it is anonymous can no longer change"
+)
+NOTICE_TWICE = N_("privacy notice: the notice in %(language)s is given twice")
 TOO_MANY_GROUPS = N_("stakeholder groups: %(count)s given, at most %(limit)s allowed")
 GROUP_KEY_SHAPE = N_(
     "stakeholder group key %(key)s: use lower-case letters, digits and hyphens, such as "
@@ -162,14 +166,12 @@ def create_round(
     unpublished version, a round of that name exists) or :class:`InvalidInput` (see
     :func:`check_settings`). Flushes, no commit.
     """
-    row = _usable_version(session, slug_of_questionnaire, version)
+    row = chosen_version(session, slug_of_questionnaire, version)
     notices = dict(privacy_notices or {})
     if privacy_notice.strip():
         default = questionnaires.definition_of(row).default_language
         if notices.get(default, "").strip():
-            raise InvalidInput(
-                f"privacy notice: the notice in {default!r} is given twice", field="notice"
-            )
+            raise InvalidInput(Message(NOTICE_TWICE, language=repr(default)), field="notice")
         notices[default] = privacy_notice
     settings = RoundSettings(
         name=name,
@@ -223,9 +225,7 @@ def update_round(
         raise Conflict(
             Message(HAS_RESPONSES, round=repr(round_.name), count=answered), round=round_.name
         )
-    row = _version_row(session, slug_of_questionnaire, version)
-    if row.id != round_.questionnaire_version_id:  # keeping a version retired since is fine
-        _check_usable(row, slug_of_questionnaire)
+    row = chosen_version(session, slug_of_questionnaire, version, round_)
     assert row.id is not None
     round_.questionnaire_version_id = row.id
     _apply(session, project, round_, row, settings)
@@ -249,9 +249,17 @@ def _version_row(session: Session, slug: str, version: str) -> QuestionnaireVers
     return questionnaires.get_version(session, slug, version)
 
 
-def _usable_version(session: Session, slug: str, version: str) -> QuestionnaireVersion:
+def chosen_version(
+    session: Session, slug: str, version: str, round_: Round | None = None
+) -> QuestionnaireVersion:
+    """The version ``slug`` ``version`` that a new round (``round_`` None) or ``round_`` is
+    set to: :class:`NotFound` if there is none, :class:`Conflict` if it is retired or not
+    published. A round may keep a version retired since it was created, not move to one.
+    Shared by :func:`create_round`, :func:`update_round` and the round form, which reports
+    it beside the questionnaire field together with the form's other problems."""
     row = _version_row(session, slug, version)
-    _check_usable(row, slug)
+    if round_ is None or row.id != round_.questionnaire_version_id:
+        _check_usable(row, slug)
     return row
 
 
@@ -306,25 +314,33 @@ def check_settings(
         limits.text(text, f"privacy notice ({language})", length=NOTICE_LENGTH, multiline=True)
         if text.strip():
             notices[language] = text.replace("\r\n", "\n").replace("\r", "\n")
-    if len(settings.stakeholder_groups) > MAX_GROUPS:
-        raise InvalidInput(
-            Message(TOO_MANY_GROUPS, count=len(settings.stakeholder_groups), limit=MAX_GROUPS),
-            field="groups",
-        )
-    groups: list[StakeholderGroup] = []
-    for group in settings.stakeholder_groups:
-        groups.append(_checked_group(group, definition, {known.key for known in groups}))
+    check_group_keys(settings.stakeholder_groups)
+    groups = [_checked_group(group, definition) for group in settings.stakeholder_groups]
     return notices, groups
 
 
-def _checked_group(
-    group: StakeholderGroup, definition: Definition, taken: set[str]
-) -> StakeholderGroup:
-    key = limits.text(group.key, GROUP_KEY, column=Invitation.stakeholder_group, required=True)
-    if not stakeholder_groups.SLUG.fullmatch(key):
-        raise InvalidInput(Message(GROUP_KEY_SHAPE, key=shorten(key)), field="groups")
-    if key in taken:
-        raise InvalidInput(Message(GROUP_TWICE, key=repr(key)), field="groups")
+def check_group_keys(groups: Sequence[StakeholderGroup]) -> None:
+    """:class:`InvalidInput` (field ``groups``) naming the first problem of the groups' keys:
+    more than :data:`MAX_GROUPS` groups, a key that is blank, too long for the column, not a
+    slug such as ``civil-society``, or given twice. Needs no questionnaire version, so the
+    round form checks it together with its other fields."""
+    if len(groups) > MAX_GROUPS:
+        raise InvalidInput(
+            Message(TOO_MANY_GROUPS, count=len(groups), limit=MAX_GROUPS), field="groups"
+        )
+    taken: set[str] = set()
+    for group in groups:
+        key = limits.text(group.key, GROUP_KEY, column=Invitation.stakeholder_group, required=True)
+        if not stakeholder_groups.SLUG.fullmatch(key):
+            raise InvalidInput(Message(GROUP_KEY_SHAPE, key=shorten(key)), field="groups")
+        if key in taken:
+            raise InvalidInput(Message(GROUP_TWICE, key=repr(key)), field="groups")
+        taken.add(key)
+
+
+def _checked_group(group: StakeholderGroup, definition: Definition) -> StakeholderGroup:
+    """``group`` with its labels as stored (a key checked by :func:`check_group_keys`)."""
+    key = group.key
     labels: dict[str, str] = {}
     for language, label in group.labels.items():
         _check_language(
@@ -654,8 +670,7 @@ def set_anonymous(session: Session, round_: Round, anonymous: bool) -> Round:
     responses = response_count(session, round_)
     if responses:
         raise Conflict(
-            f"round {round_.name!r} has {responses} response(s): whether it is anonymous can "
-            "no longer change",
+            Message(ANONYMITY_FIXED, round=repr(round_.name), count=responses),
             round=round_.name,
         )
     round_.anonymous = anonymous

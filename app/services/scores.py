@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from app.db_types import utcnow
 from app.errors import InvalidInput
+from app.i18n import N_, Message
 from app.models import (
     Questionnaire,
     QuestionnaireVersion,
@@ -42,6 +43,8 @@ from scoring import (
     score_bulk,
     score_response,
 )
+
+VERSION_WITHOUT_QUESTIONNAIRE = N_("a version can only be chosen together with its questionnaire")
 
 BATCH_SIZE = 500
 OVERALL = "overall"
@@ -124,7 +127,7 @@ def rebuild_batches(
     version without its questionnaire.
     """
     if version is not None and slug is None:
-        raise InvalidInput("a version can only be chosen together with its questionnaire")
+        raise InvalidInput(Message(VERSION_WITHOUT_QUESTIONNAIRE))
     if slug is not None and version is not None:
         questionnaires.get_version(session, slug, version)  # unknown -> NotFound
     elif slug is not None:

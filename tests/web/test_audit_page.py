@@ -113,6 +113,21 @@ def test_bad_filters_are_refused_alike_on_every_database(
         assert message in answer.text, (query, answer.text[-3000:])
 
 
+def test_an_offset_beyond_the_last_page_is_refused_in_the_pages_language(
+    client: TestClient, logged_in: Page
+) -> None:
+    """Ten digits pass the page's own check; the window check of every list refuses them, and
+    a German page says so in German, its number in German notation."""
+    query = "/audit?offset=9999999999"
+    english = client.get(query, headers={"Accept-Language": "en"})
+    assert english.status_code == 422
+    assert "offset must be between 0 and 2,147,483,647" in english.text
+    german = client.get(query, headers={"Accept-Language": "de"})
+    assert german.status_code == 422
+    assert "offset muss zwischen 0 und 2.147.483.647 liegen" in german.text
+    assert "offset must be" not in german.text
+
+
 def test_dates_follow_the_page_language_and_hostile_values_are_escaped(
     client: TestClient, logged_in: Page, session: Session
 ) -> None:

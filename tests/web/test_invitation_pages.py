@@ -236,6 +236,49 @@ def test_bad_values_are_refused_and_nothing_is_stored(
     assert "http://testserver/r/" not in refused.text
 
 
+def test_every_problem_of_the_form_is_shown_beside_its_field(
+    client: TestClient, logged_in: Page, the_round: Round_, reader: Callable[[], Session]
+) -> None:
+    """Five wrong fields at once: five messages, each beside its field and in the summary,
+    every value kept as typed, no link made."""
+    typed = {
+        "organisation": "abc",
+        "group": "Civil Society",
+        "kind": "single",
+        "max_uses": "many",
+        "expires": "31.01.2099",
+        "label": "x" * 201,
+    }
+    refused = _create(client, the_round, **typed)
+    assert refused.status == 422, refused.text[:500]
+    text = refused.text.replace("&#39;", "'")
+    for field, message in [
+        ("organisation", "please choose a partner or all partners"),
+        ("group", "stakeholder group: use lower-case letters"),
+        ("max_uses", "use limit: a whole number such as 25"),
+        ("expires", "last day: a date such as 2027-01-31"),
+        ("label", "label: 201 characters, at most 200 allowed"),
+    ]:
+        assert f'id="e-{field}"' in text, field
+        assert message in text, message
+        assert f'href="#f-{field}"' in text, field  # the summary links to the field
+    assert 'value="Civil Society"' in text
+    assert 'value="31.01.2099"' in text
+    assert 'value="many"' in text
+    assert _stored(reader) == []
+    assert "http://testserver/r/" not in refused.text
+    both = _create(client, the_round, kind="single", max_uses="5", group="ngo", every_group="yes")
+    assert both.status == 422
+    for message in [
+        "a use limit needs a multi-use invitation",
+        "either type one group or tick",
+    ]:
+        assert message in both.text, message
+    assert 'id="e-max_uses"' in both.text
+    assert 'id="e-group"' in both.text
+    assert _stored(reader) == []
+
+
 def test_yesterday_is_refused_and_today_works_until_midnight(
     client: TestClient, logged_in: Page, the_round: Round_, reader: Callable[[], Session]
 ) -> None:

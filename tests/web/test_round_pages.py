@@ -201,8 +201,9 @@ def test_a_retired_version_gets_no_new_round(
     assert 'value="mini/1.0"' not in offered.text  # not offered ...
     csrf = offered.hidden("/logout")["csrf_token"]
     page = logged_in.post(CREATE, data={**_form(), "csrf_token": csrf})  # ... nor taken
-    assert page.status_code == 409
-    assert "questionnaire mini 1.0 is retired: no new rounds" in page.text
+    assert page.status_code == 422  # a wrong value of the questionnaire field
+    assert 'id="e-version"' in page.text
+    assert "questionnaire: questionnaire mini 1.0 is retired: no new rounds" in page.text
     assert _stored(reader) == []
 
 
@@ -512,6 +513,37 @@ def test_every_problem_of_the_form_is_shown_beside_its_field(
     largest = _create(logged_in, min_group_size="2147483647")
     assert largest.status == 200, largest.text
     assert _stored(reader)[0].min_group_size == 2147483647
+
+
+def test_version_and_group_keys_are_reported_with_the_other_problems(
+    logged_in: TestClient, reader: Reader
+) -> None:
+    """The questionnaire version and the group keys are checked together with the fields:
+    every problem beside its field at once, what was typed kept."""
+    page = _create(
+        logged_in,
+        version="mini/9.9",
+        name=" ",
+        opens="soon",
+        **{"group-0-key": "Civil Society", "group-1-key": "civil-society"},
+    )
+    assert page.status == 422
+    for field, message in [
+        ("version", "questionnaire: no version &#39;9.9&#39; of questionnaire &#39;mini&#39;"),
+        ("name", "round name: must not be empty"),
+        ("opens", "opening day: &#39;soon&#39; is not a date such as 2027-01-31"),
+        ("groups", "stakeholder group key &#39;Civil Society&#39;: use lower-case letters"),
+    ]:
+        assert f'id="e-{field}"' in page.text, field
+        assert message in page.text, message
+    assert 'value="Civil Society"' in page.text
+    assert '<option value="mini/9.9" selected>' in page.text  # the refused choice, as typed
+    twice = _create(logged_in, opens="soon", **{"group-0-key": "ngo", "group-1-key": "ngo"})
+    assert twice.status == 422
+    assert "stakeholder group &#39;ngo&#39; is given twice" in twice.text
+    assert 'id="e-opens"' in twice.text
+    assert 'id="e-groups"' in twice.text
+    assert _stored(reader) == []
 
 
 def test_a_closing_day_in_the_past_is_refused(logged_in: TestClient, reader: Reader) -> None:

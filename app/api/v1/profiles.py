@@ -22,10 +22,13 @@ from app.api.v1.projects import IdPath
 from app.api.v1.response_schemas import ANSWER_SCHEMA, BODY_PROBLEMS, PublicId, RoundId
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput
+from app.i18n import N_, Message
 from app.models import OrganisationKind, ScoreKind
 from app.services import cohort, directory, response_intake, responses, results
 from app.stakeholder_groups import KEY_PATTERN
 from scoring import CohortPosition, GroupScore, Profile, Summary
+
+DRAFT_HAS_NO_PROFILE = N_("the response is a draft: it has a profile once submitted")
 
 router = APIRouter(
     tags=["profiles"],
@@ -71,7 +74,7 @@ class ScoreRequest(BaseModel):
 def response_profile(public_id: PublicId, caller: ResultsReader, session: SessionDep) -> ProfileOut:
     context = response_intake.find(session, caller.project_id, public_id)
     if not context.submitted:
-        raise Conflict("the response is a draft: it has a profile once submitted")
+        raise Conflict(Message(DRAFT_HAS_NO_PROFILE))
     written = response_intake.written(context.response, context.definition)
     return ProfileOut(
         response_id=public_id,

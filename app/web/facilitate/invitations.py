@@ -27,6 +27,7 @@ from app import links, stakeholder_groups
 from app.db_types import utcnow
 from app.deps import SessionDep
 from app.errors import InvalidInput
+from app.forms import Problems, collect, refusal
 from app.i18n import N_, Message
 from app.models import Organisation, Project, Round
 from app.services import invitations, projects, rounds, spreadsheet
@@ -77,14 +78,18 @@ def group_choices(round_: Round) -> list[str]:
     return [group.key for group in rounds.groups_of(round_)] or list(stakeholder_groups.LABELS)
 
 
-def _group(value: str) -> str | None:
-    """A group key as typed ("" for none), checked like :data:`stakeholder_groups.SLUG`."""
+def _group(round_: Round, value: str, *, every_group: bool) -> str | None:
+    """A group key as typed (None for none): like :data:`stakeholder_groups.SLUG` and one of
+    the round's groups where it has any (:func:`app.services.rounds.checked_group`); typed
+    while "one link per group" is ticked is refused too (which was meant? never drop one)."""
     key = value.strip()
     if not key:
         return None
     if len(key) > 100 or not stakeholder_groups.SLUG.fullmatch(key):
         raise InvalidInput(Message(GROUP_MESSAGE), field="group")
-    return key
+    if every_group:
+        raise InvalidInput(Message(GROUP_AND_EVERY_GROUP), field="group")
+    return rounds.checked_group(round_, key)
 
 
 def _max_uses(value: str) -> int | None:
@@ -137,13 +142,41 @@ def _create(
     round_: Round,
     form: FormData,
 ) -> list[NewLink]:
-    chosen = _organisations(session, project, field(form, "organisation"))
+    """The links the form asks for, or :class:`InvalidInput` with every problem of the form
+    at once, each under its field (:func:`app.forms.refusal`); a partner of another project
+    is :class:`~app.errors.NotFound`, a closed round :class:`invitations.RoundClosed`."""
+    problems: Problems = {}
+    chosen = collect(
+        problems,
+        "organisation",
+        lambda: _organisations(session, project, field(form, "organisation")),
+    )
     every_group = field(form, "every_group") == "yes"
-    typed_group = _group(field(form, "group"))
-    if every_group and typed_group is not None:  # which one was meant? never drop one silently
-        raise InvalidInput(Message(GROUP_AND_EVERY_GROUP), field="group")
+    typed_group = collect(
+        problems, "group", lambda: _group(round_, field(form, "group"), every_group=every_group)
+    )
     groups = list(group_choices(round_)) if every_group else [typed_group]
-    multi_use = _kind(field(form, "kind")) == "multi"
+    kind = collect(problems, "kind", lambda: _kind(field(form, "kind")))
+    multi_use = kind == "multi"
+    max_uses = collect(problems, "max_uses", lambda: _max_uses(field(form, "max_uses")))
+    if kind is not None and "max_uses" not in problems:
+        collect(
+            problems,
+            "max_uses",
+            lambda: invitations.check_use_limit(max_uses, multi_use=multi_use),
+        )
+    expires_at = collect(problems, "expires", lambda: _expiry(field(form, "expires"), settings))
+    label = field(form, "label").strip()
+    if kind is not None:
+        collect(
+            problems, "label", lambda: invitations.check_label(round_, label, multi_use=multi_use)
+        )
+    if chosen is not None and "group" not in problems:
+        partners = chosen
+        collect(problems, "organisation", lambda: invitations.check_batch(partners, groups))
+    if problems:
+        raise refusal(problems)
+    assert chosen is not None
     return invitations.create_batch(
         session,
         round_,
@@ -151,9 +184,9 @@ def _create(
         groups,
         actor=facilitator.actor,
         multi_use=multi_use,
-        max_uses=_max_uses(field(form, "max_uses")),
-        expires_at=_expiry(field(form, "expires"), settings),
-        label=field(form, "label").strip(),
+        max_uses=max_uses,
+        expires_at=expires_at,
+        label=label,
     )
 
 
@@ -165,9 +198,12 @@ def _page(
     round_: Round,
     *,
     error: Message | str | None = None,
+    problems: Problems | None = None,
     typed: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    """The links page; ``error`` shown at the top, ``problems`` of the create form beside
+    their fields and in the summary, ``typed`` the form's values as posted."""
     names = {o.id: o for o in projects.list_organisations(session, project)}
     now = utcnow()
     rows = [
@@ -193,6 +229,7 @@ def _page(
             "groups": group_choices(round_),
             "group_label": group_labels(request, session, round_),
             "error": error,
+            "problems": problems or {},
             "typed": typed or {**dict.fromkeys(FORM_FIELDS, ""), "kind": "single"},
         },
         status_code=status_code,
@@ -219,20 +256,25 @@ def create_links(
     round_: RoundDep,
     form: FormDep,
 ) -> Response:
-    """New links, shown in this answer only (a wrong value or a closed round: the form again
-    with the reason, nothing made; a partner of another project: "not found")."""
+    """New links, shown in this answer only (wrong values: the form again with every problem
+    beside its field and what was typed, nothing made; a closed round: the form with the
+    reason; a partner of another project: "not found")."""
     try:
         made = _create(session, request.app.state.settings, facilitator, project, round_, form)
     except (InvalidInput, invitations.RoundClosed) as problem:
         session.rollback()
         typed = {name: field(form, name) for name in FORM_FIELDS}
+        problems = problem.extra.get("form_problems")
+        if problems is None and problem.extra.get("field") in FORM_FIELDS:
+            problems = {problem.extra["field"]: problem.message}
         return _page(
             request,
             session,
             facilitator,
             project,
             round_,
-            error=problem.message,
+            error=None if problems else problem.message,
+            problems=problems,
             typed=typed,
             status_code=problem.status_code,
         )

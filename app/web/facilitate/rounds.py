@@ -30,7 +30,7 @@ from starlette.datastructures import FormData
 from app import limits, times
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput, NotFound
-from app.forms import Problems, collect
+from app.forms import Problems, collect, refusal
 from app.i18n import N_, Message, language_name
 from app.models import Project, QuestionnaireVersion, Round, VersionStatus
 from app.services import questionnaires, rounds
@@ -81,12 +81,6 @@ FIELDS = {
     "version": "version",
 }
 """The form field beside which a problem is shown, by the ``field`` its error names."""
-"""Problems of a form by field name (``name``, ``closes``...), in the form's order."""
-
-
-def _form_problems(problems: Problems) -> InvalidInput:
-    """Every problem of a round form at once: ``extra["form_problems"]`` by field."""
-    return InvalidInput(next(iter(problems.values())), form_problems=problems)
 
 
 @dataclass
@@ -200,16 +194,50 @@ def _typed(form: FormData) -> Typed:
     )
 
 
-def _settings(typed: Typed, time_zone: str) -> tuple[str, str, RoundSettings]:
-    """The questionnaire slug, version and settings of a posted form, or
-    an :class:`InvalidInput` with every problem a field shows by itself (the service then checks
-    what needs the questionnaire version and the stored rounds)."""
+def _version(session: Session, slug: str, version: str, round_: Round | None) -> None:
+    """:class:`InvalidInput` (field ``version``) for a chosen version that does not exist or
+    can take no round (retired, not published): a wrong value of the questionnaire field,
+    shown beside it (:func:`app.services.rounds.chosen_version`)."""
+    try:
+        rounds.chosen_version(session, slug, version, round_)
+    except (NotFound, Conflict) as refused:
+        problem = Message(
+            limits.FIELD_PROBLEM, field=Message(QUESTIONNAIRE), problem=refused.message
+        )
+        raise InvalidInput(problem, field="version") from None
+
+
+def _groups(typed: Typed) -> list[StakeholderGroup]:
+    """The typed stakeholder groups (rows without a key and labels left out), their keys
+    checked (:func:`app.services.rounds.check_group_keys`); :class:`InvalidInput` for the
+    first problem of the groups."""
+    groups = []
+    for key, labels in typed.groups:
+        if not key.strip():
+            if any(label.strip() for label in labels.values()):
+                raise limits.field_problem(GROUP, Message(LABEL_WITHOUT_KEY))
+            continue
+        groups.append(StakeholderGroup(key.strip(), labels))
+    rounds.check_group_keys(groups)
+    return groups
+
+
+def _settings(
+    session: Session, typed: Typed, time_zone: str, round_: Round | None = None
+) -> tuple[str, str, RoundSettings]:
+    """The questionnaire slug, version and settings of a posted form for a new round
+    (``round_`` None) or ``round_``, or an :class:`InvalidInput` with every problem of the
+    form at once, each under its field (``extra["form_problems"]``): the fields' own values,
+    the chosen version and the group keys. What needs the version's languages (notices and
+    labels) and the stored rounds (a name taken) the service checks afterwards."""
     problems: Problems = {}
     slug, _sep, version = typed.version.partition("/")
     if not slug or not version:
         problems["version"] = Message(
             limits.FIELD_PROBLEM, field=Message(QUESTIONNAIRE), problem=Message(CHOOSE_VERSION)
         )
+    else:
+        collect(problems, "version", lambda: _version(session, slug, version, round_))
     name = typed.name.strip()
     collect(problems, "name", lambda: limits.name(name, rounds.ROUND_NAME, column=Round.name))
     opens_at = collect(problems, "opens", lambda: _opening(typed.opens, time_zone))
@@ -230,22 +258,9 @@ def _settings(typed: Typed, time_zone: str) -> tuple[str, str, RoundSettings]:
             required=True,
         ),
     )
-    groups = []
-    for key, labels in typed.groups:
-        if not key.strip():
-            if any(label.strip() for label in labels.values()):
-                problems.setdefault(
-                    "groups",
-                    Message(
-                        limits.FIELD_PROBLEM,
-                        field=Message(GROUP),
-                        problem=Message(LABEL_WITHOUT_KEY),
-                    ),
-                )
-            continue
-        groups.append(StakeholderGroup(key.strip(), labels))
+    groups = collect(problems, "groups", lambda: _groups(typed)) or []
     if problems:
-        raise _form_problems(problems)
+        raise refusal(problems)
     settings = RoundSettings(
         name=name,
         opens_at=opens_at,
@@ -341,8 +356,9 @@ def _form_page(
     stored settings beside the typed ones (after a conflict), ``window`` what was typed into
     the extend or reopen form and ``window_problems`` its problems."""
     choices, languages = _versions(request, session)
-    if round_ is not None and typed.version not in {value for value, _title in choices}:
-        choices.append((typed.version, typed.version.replace("/", " ")))  # retired since
+    if typed.version and typed.version not in {value for value, _title in choices}:
+        # retired since, or refused as typed: shown as it is, never silently another one
+        choices.append((typed.version, typed.version.replace("/", " ")))
     context: dict[str, Any] = {
         "project": project,
         "typed": typed,
@@ -437,7 +453,7 @@ def create_round(
 ) -> Response:
     typed = _typed(form)
     try:
-        slug, version, settings = _settings(typed, _time_zone(request))
+        slug, version, settings = _settings(session, typed, _time_zone(request))
         round_ = rounds.create_round(
             session,
             project,
@@ -484,7 +500,7 @@ def save_round(
     """Change every setting; refused (409) once anyone has answered."""
     typed = _typed(form)
     try:
-        slug, version, settings = _settings(typed, _time_zone(request))
+        slug, version, settings = _settings(session, typed, _time_zone(request), round_)
         rounds.update_round(
             session,
             project,
@@ -573,7 +589,7 @@ def reopen_round(
         if "closes" not in problems:
             collect(problems, "closes", lambda: rounds.reopened_closing(round_, closes_at))
         if problems:
-            raise _form_problems(problems)
+            raise refusal(problems)
         rounds.reopen_round(
             session,
             round_,
