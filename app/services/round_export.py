@@ -47,7 +47,7 @@ import numpy as np
 import xlsxwriter
 from numpy.typing import NDArray
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Select, and_, case, func
+from sqlalchemy import Select, Text, and_, case, cast, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -314,7 +314,7 @@ def page_query(round_id: int, organisations: Sequence[int], after: int) -> Selec
             col(Response.created_at),
             col(Response.submitted_at),
             col(Response.answers),
-            col(Response.comments),
+            cast(col(Response.comments), Text),  # decoded only when not empty: most are
         )
         .where(
             col(Response.round_id) == round_id,
@@ -399,7 +399,7 @@ def responses(
                 _moment(started, export),
                 _moment(submitted, export),
                 answers,
-                comments or {},
+                _comments(comments),
                 keys,
                 values,
             )
@@ -407,6 +407,15 @@ def responses(
         done += len(rows)
         if progress is not None:
             progress(done)
+
+
+def _comments(stored: str | None) -> dict[str, str]:
+    """A response's comments from their stored JSON text: most responses have none, and
+    decoding ``{}`` for each of them was a tenth of a large CSV's time."""
+    if stored is None or stored == "{}":
+        return {}
+    decoded: dict[str, str] = json.loads(stored)
+    return decoded
 
 
 def _moment(value: datetime | None, export: RoundExport) -> str | None:
