@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi import FastAPI, Request
@@ -121,4 +122,7 @@ def test_host_verdicts_are_bounded() -> None:
         assert len(edge._host_verdicts) <= _HOST_VERDICTS_KEPT
         assert await edge._host_allowed(b"radar.example:8000")
 
-    asyncio.run(check())
+    # in a thread of its own: the browser tests' Playwright keeps an event loop running in
+    # this one for the rest of the session
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, check()).result()
