@@ -6,8 +6,10 @@ FastAPI GET, and a FastAPI POST that validates a flagship page and inserts one r
 raw driver, with and without one write lock). wrk (Debian's package) drives them from the same
 machine with 32 connections for a bounded time each:
 
-* GET ``/healthz``, the front page, the flagship definition as JSON (``?lang=en``), a step page
-  and the result page (as 32 respondents in turn), each against the bare GET;
+* GET ``/healthz``, the front page, the flagship definition as JSON (``?lang=en``; once with
+  ``Accept-Encoding: gzip`` as browsers and HTTP libraries send it, once without, as wrk and
+  curl ask by default), a step page and the result page (as 32 respondents in turn), each
+  against the bare GET;
 * form posts through the whole respondent path (``benchmarks/wrk/respond.lua``): fresh
   invitations from ``radar invite``, invitation link, consent, every page saved, submitted;
   against the bare POST, with and without the lock;
@@ -69,6 +71,8 @@ PAGE_WEIGHT_TARGET_KB = 100
 LINKED = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 PLOTLY_BUNDLE = re.compile(r"/static/plotly\.min\.")
 LOCKED = "bare POST, one write lock"
+GZIP = "Accept-Encoding: gzip"
+"""What browsers and HTTP libraries (httpx, requests) send; wrk sends no Accept-Encoding."""
 TRACEBACK_END = re.compile(r"^Traceback \(most recent call last\):\n(?:[ \t].*\n)*(.+)$", re.M)
 
 
@@ -150,13 +154,24 @@ def invite(env: dict[str, str], count: int) -> list[str]:
     return tokens
 
 
-def wrk(url: str, script: str, seconds: float, connections: int, **env: str) -> dict[str, Any]:
+def wrk(
+    url: str,
+    script: str,
+    seconds: float,
+    connections: int,
+    headers: Sequence[str] = (),
+    **env: str,
+) -> dict[str, Any]:
     """One wrk run, a thread per connection (so that a thread's state in the Lua script is its
-    connection's); the figures the script reports."""
+    connection's), with ``headers`` (``"Name: value"``) added to every request; the figures
+    the script reports."""
     variables = {**os.environ, "BENCH_LUA_DIR": str(LUA), "BENCH_THREADS": str(connections)}
     variables.update(env)
     command = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s"]
-    command += ["-H", "Accept-Language: en", "-s", str(LUA / script), url]
+    command += ["-H", "Accept-Language: en"]
+    for header in headers:
+        command += ["-H", header]
+    command += ["-s", str(LUA / script), url]
     done = subprocess.run(
         command, env=variables, capture_output=True, text=True, timeout=seconds + 120, check=False
     )
@@ -205,6 +220,7 @@ class Case:
     script: str = "get.lua"
     cookies: str = ""
     baseline: str = ""
+    headers: tuple[str, ...] = ()
 
 
 def figures(result: dict[str, Any]) -> dict[str, float]:
@@ -427,7 +443,9 @@ def cases(files: Path) -> list[Case]:
         Case(get, "bare GET", "/get"),
         Case("GET /healthz", "radar", "/healthz", baseline=get),
         Case("front page", "radar", "/", baseline=get),
-        Case("definition JSON (?lang=en)", "radar", DEFINITION_URL, baseline=get),
+        Case("definition JSON (?lang=en)", "radar", DEFINITION_URL, baseline=get,
+             headers=(GZIP,)),
+        Case("definition JSON (?lang=en), no gzip", "radar", DEFINITION_URL, baseline=get),
         Case("step page (/respond/step/3)", "radar", "/respond/step/3",
              cookies=str(files / "drafting"), baseline=get),
         Case("result page", "radar", "/respond/result",
@@ -455,7 +473,7 @@ def run_case(
     extra = {"BENCH_COOKIES": case.cookies}
     if case.script == "post.lua":
         extra["BENCH_BODY"] = str(files / "bare-body")
-    raw = wrk(url, case.script, args.seconds, args.connections, **extra)
+    raw = wrk(url, case.script, args.seconds, args.connections, case.headers, **extra)
     return figures(raw), []
 
 

@@ -19,7 +19,6 @@ browsers revalidate them by ETag instead of keeping an outdated copy.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import mimetypes
 import threading
@@ -32,6 +31,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from app.content_coding import accepts_gzip, etag_matches, gzipped
 from app.errors import NotFound
 from app.i18n import N_, Message
 from app.templating import environment
@@ -83,9 +83,7 @@ class Asset:
         """
         with self._lock:
             if self._gzip is _UNSET:
-                packed = gzip.compress(self.body, GZIP_LEVEL, mtime=0)
-                small = self.compressible and len(packed) < len(self.body)
-                self._gzip = packed if small else None
+                self._gzip = gzipped(self.body, GZIP_LEVEL) if self.compressible else None
             found = self._gzip
         assert found is None or isinstance(found, bytes)
         return found
@@ -134,35 +132,6 @@ def asset_url(path: str) -> str:
 environment.globals["asset_url"] = asset_url
 
 
-def accepts_gzip(header: str | None) -> bool:
-    """Whether an ``Accept-Encoding`` header allows gzip (``gzip;q=0`` refuses it).
-
-    >>> accepts_gzip("gzip, deflate, br"), accepts_gzip("br;q=1, gzip;q=0"), accepts_gzip("*")
-    (True, False, True)
-    """
-    weights: dict[str, float] = {}
-    for part in (header or "").split(","):
-        coding, *parameters = (piece.strip() for piece in part.split(";"))
-        weight = 1.0
-        for parameter in parameters:
-            key, _, value = parameter.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 0.0
-        if coding:
-            weights[coding.lower()] = weight
-    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in tags or etag in tags
-
-
 @router.api_route("/static/{path:path}", methods=["GET", "HEAD"], name="assets.static")
 async def static_asset(path: str, request: Request) -> Response:
     """An asset by hashed name (immutable) or plain name (revalidated), gzip if accepted."""
@@ -183,7 +152,7 @@ async def static_asset(path: str, request: Request) -> Response:
                 body, etag = packed, f'"{asset.digest}-gzip"'
                 headers["Content-Encoding"] = "gzip"
     headers["ETag"] = etag
-    if _matches(request.headers.get("if-none-match"), etag):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         headers.pop("Content-Encoding", None)
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=asset.media_type, headers=headers)

@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app import content_coding
 from app.db import make_engine
 from app.main import create_app
 from app.services import questionnaires
@@ -103,6 +104,36 @@ def test_etag_and_not_modified(api: TestClient) -> None:
     german = api.get(FLAGSHIP, params={"lang": "de"})
     assert german.headers["etag"] != etag, "each language is its own representation"
     assert api.get(FLAGSHIP, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_gzip_for_clients_that_accept_it(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client that accepts gzip gets a sixth of the bytes that decode to the same JSON, under
+    an ETag of its own; one that refuses gzip (or names nothing) gets the plain bytes."""
+    url = FLAGSHIP + "?lang=en"
+    plain = api.get(url, headers={"Accept-Encoding": "identity"})
+    packed = api.get(url, headers={"Accept-Encoding": "gzip, deflate"})
+    refused = api.get(url, headers={"Accept-Encoding": "br, gzip;q=0"})
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in refused.headers
+    assert packed.content == plain.content == refused.content  # httpx decodes the gzip
+    assert int(packed.headers["content-length"]) < len(plain.content) / 3
+    assert packed.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
+    assert packed.headers["etag"] != plain.headers["etag"]
+    for answer in (plain, packed):
+        again = api.get(
+            url,
+            headers={
+                "Accept-Encoding": answer.headers.get("content-encoding", "identity"),
+                "If-None-Match": answer.headers["etag"],
+            },
+        )
+        assert again.status_code == 304
+        assert "content-encoding" not in again.headers
+    compressed: list[int] = []
+    monkeypatch.setattr(content_coding.gzip, "compress", lambda *a, **k: compressed.append(1))
+    assert api.get(url, headers={"Accept-Encoding": "gzip"}).content == plain.content
+    assert compressed == [], "encoded once with the JSON, not per request"
 
 
 @pytest.mark.parametrize(

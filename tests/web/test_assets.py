@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import gzip
 import re
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from app import content_coding
 from app.main import create_app
 from app.settings import Settings
 from app.web import assets
@@ -118,7 +120,7 @@ def test_compression_happens_once_not_per_request(
         calls.append(len(data))
         return real(data, *args, **kwargs)
 
-    monkeypatch.setattr(assets.gzip, "compress", counting)
+    monkeypatch.setattr(content_coding.gzip, "compress", counting)
     for _ in range(3):
         assert raw_get(static_client, url, **{"Accept-Encoding": "gzip"})[2] == first
     assert calls == []
@@ -165,3 +167,7 @@ def test_old_unhashed_names_keep_working_but_revalidate(static_client: TestClien
 def test_templates_name_only_existing_assets() -> None:
     with pytest.raises(KeyError, match=r"no static asset 'missing\.js'"):
         assets.asset_url("missing.js")
+
+
+def test_content_coding_examples_hold() -> None:
+    assert doctest.testmod(content_coding).failed == 0

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES
+from app.content_coding import accepts_gzip, etag_matches
 from app.db import unit_of_work
 from app.deps import SessionDep
 from app.models import Questionnaire, QuestionnaireVersion
@@ -102,7 +103,9 @@ async def get_definition(
     ] = None,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """Answered on the event loop, without a query, when this (slug, version) and language
+    """Gzip-encoded for clients that accept it (encoded once per version and language).
+
+    Answered on the event loop, without a query, when this (slug, version) and language
     were served before (:class:`~app.services.definition_cache.VersionHashes`); otherwise
     looked up in a read unit of work on a worker thread."""
     hashes = _version_hashes(request.app)
@@ -111,9 +114,16 @@ async def get_definition(
     if content_hash is None or body is None:
         engine = request.app.state.engine
         content_hash, body = await run_in_threadpool(_look_up, engine, hashes, slug, version, lang)
-    etag = f'"{content_hash}{"-" + lang if lang else ""}"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=0, must-revalidate"}
-    if if_none_match and etag in {tag.strip() for tag in if_none_match.split(",")}:
+    assert content_hash is not None
+    etag = f"{content_hash}{'-' + lang if lang else ''}"
+    headers = {"Cache-Control": "public, max-age=0, must-revalidate", "Vary": "Accept-Encoding"}
+    packed = definition_cache.kept_gzip(content_hash, lang)
+    if packed is not None and accepts_gzip(request.headers.get("accept-encoding")):
+        body, etag = packed, etag + "-gzip"
+        headers["Content-Encoding"] = "gzip"
+    headers["ETag"] = etag = f'"{etag}"'
+    if etag_matches(if_none_match, etag):
+        headers.pop("Content-Encoding", None)
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)
 
