@@ -85,7 +85,7 @@ def kept_json(content_hash: str, language: str | None) -> bytes | None:
 
 
 def kept_gzip(content_hash: str, language: str | None) -> bytes | None:
-    """The gzip encoding of :func:`kept_json`'s bytes (about a sixth of their size for the
+    """The gzip encoding of :func:`kept_json`'s bytes (about a quarter of their size for the
     flagship), or None where it is not kept or would not be smaller."""
     return _gzip.get((content_hash, language))
 

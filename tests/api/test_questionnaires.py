@@ -107,7 +107,7 @@ def test_etag_and_not_modified(api: TestClient) -> None:
 
 
 def test_gzip_for_clients_that_accept_it(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A client that accepts gzip gets a sixth of the bytes that decode to the same JSON, under
+    """A client that accepts gzip gets a quarter of the bytes that decode to the same JSON, under
     an ETag of its own; one that refuses gzip (or names nothing) gets the plain bytes."""
     url = FLAGSHIP + "?lang=en"
     plain = api.get(url, headers={"Accept-Encoding": "identity"})
