@@ -5,6 +5,7 @@ shipped, in codes and in each language, for synthetic answers and for odd stored
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from app.definition_files import read_definition
 from app.services import synthetic
 from app.services.answer_records import not_counted
-from app.services.export_rows import label_of, row_plan
+from app.services.export_rows import CodedCells, label_of, row_plan
 from app.services.spreadsheet import neutralise
 from app.settings import PROJECT_ROOT
 from scoring import Definition, ItemType
@@ -39,9 +40,13 @@ def _per_cell(definition: Definition, language: str | None, answers: dict[str, A
     return cells
 
 
-def _odd(definition: Definition, rng: random.Random) -> dict[str, Any]:
+ODD_TEXTS = ("=cmd()", "-3", "+1", "@x", "\tx", "\rx", "\nx", "\x00x", "\u00e4=", "[x]", 'say "hi"')
+ODD = (True, False, 1.0, 2.5, -0.0, 2**70, "na", "1", "", 0, {"x": [1]}, [[1]], [-3, "a"], [-3])
+
+
+def odd_answers(definition: Definition, rng: random.Random) -> dict[str, Any]:
     """Stored values an old version, an API client or a hand edit may have left."""
-    odd: list[Any] = [True, False, 1.0, 2.5, "na", "1", "=cmd()", "-3", "+1", "@x", "\tx", "", 0]
+    odd: list[Any] = [*ODD, *ODD_TEXTS]
     answers: dict[str, Any] = {"no.such.item": "=1"}
     for item in definition.items:
         if item.type in (ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE) and item.choices:
@@ -63,7 +68,7 @@ def test_the_plan_gives_the_per_cell_rules_cells(path: Any) -> None:
     rng = random.Random(7)
     profile = synthetic.organisation_profile(definition, rng)
     answer_sets = [synthetic.answers_for(definition, profile, rng) for _ in range(30)]
-    answer_sets += [_odd(definition, rng) for _ in range(30)]
+    answer_sets += [odd_answers(definition, rng) for _ in range(30)]
     answer_sets.append({})
     for language in [None, *sorted(definition.languages)]:
         plan = row_plan(definition, language)
@@ -74,6 +79,16 @@ def test_the_plan_gives_the_per_cell_rules_cells(path: Any) -> None:
             assert _typed(plan.answer_cells(answers, neutralised=True)) == _typed(
                 [neutralise(cell) for cell in expected]
             )
+    coded = CodedCells(row_plan(definition, None))
+    # one odd value among ordinary answers: a formula start or a list where none is expected
+    # must not pass as an ordinary cell
+    for item in definition.items[::7]:
+        for value in (*ODD_TEXTS, *ODD):
+            answer_sets.append({**rng.choice(answer_sets[:30]), item.id: value})
+    for answers in answer_sets * 2:  # the second time, the hidden items are remembered
+        for stored in (json.dumps(answers), json.dumps(answers, ensure_ascii=False)):
+            expected = [neutralise(cell) for cell in _per_cell(definition, None, answers)]
+            assert _typed(coded(stored)) == _typed(expected), stored
     hidden = [
         cells
         for cells in answer_sets
