@@ -12,6 +12,7 @@ cells are tested for a formula start (:mod:`app.services.spreadsheet`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -191,6 +192,11 @@ def _build(definition: Definition, language: str | None) -> RowPlan:
     )
 
 
+_FORMULA_IN_JSON = re.compile(r'"[=+\-@\\]')
+"""Where a JSON text has a string that starts with a formula trigger (``=+-@``, or an escape:
+tab, carriage return, line feed and NUL are always escaped, and so may any character be)."""
+assert all(one in "=+-@" or ord(one) < 0x20 for one in FORMULA_TRIGGERS), "JSON escapes < 0x20"
+
 _MEMO_LIMIT = 4096
 """Distinct combinations of the deciding answers whose hidden items :class:`CodedCells`
 keeps (a questionnaire's show_if conditions name a few choice questions: a handful)."""
@@ -204,8 +210,9 @@ class CodedCells:
     a letter, no answer. That is decided on the JSON text, which the C search of :class:`str`
     reads faster than Python can look at 60 cells: a decoded text starts with a formula
     trigger only where the JSON has ``"`` followed by one (``=+-@``) or by a backslash (the
-    other triggers are escaped), and a list only where it has ``[``. If neither appears except
-    for the lists of the multiple-choice items (joined here), the cells are taken as they are;
+    other triggers are escaped), looked for only when one of those characters appears at all,
+    and a list only where it has ``[``. If neither appears except for the lists of the
+    multiple-choice items (joined here), the cells are taken as they are;
     otherwise the response goes through :meth:`RowPlan.answer_cells`. The items that show_if
     conditions hide depend only on the answers the conditions name, so they are kept per
     combination of those answers (with their types: ``1`` and ``True`` are equal keys).
@@ -233,13 +240,10 @@ class CodedCells:
             if value.__class__ is list:
                 lists += 1
                 cells[position] = _code(value)
-        if (
-            text.count("[") != lists
-            or '"=' in text
-            or '"+' in text
-            or '"-' in text
-            or '"@' in text
-            or '"\\' in text
+        if text.count("[") != lists or (
+            # one character is found by memchr; a two-character search stops at every quote
+            ("=" in text or "+" in text or "-" in text or "@" in text or "\\" in text)
+            and _FORMULA_IN_JSON.search(text)
         ):
             return self.plan.answer_cells(answers, neutralised=True)
         self.plan.mark_hidden(cells, answers, self._hidden_ids(answers))
