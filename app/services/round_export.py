@@ -64,7 +64,7 @@ from app.models import (
 )
 from app.services import audit, driver_rows, results, stored_json
 from app.services.answer_records import answer_records
-from app.services.export_rows import CodedCells, label_of, row_plan
+from app.services.export_rows import CsvCells, label_of, row_plan
 from app.services.responses import definition_of
 from app.services.rounds import min_group_size_of, version_of
 from app.services.spreadsheet import FORMULA_TRIGGERS, csv_chunks, neutralise
@@ -543,8 +543,7 @@ def _csv_rows(
             *(column for _kind, _id, column in targets),
         )
     ]
-    plan = row_plan(definition, export.labels)
-    coded = CodedCells(plan) if export.labels is None else None
+    answer_cells = CsvCells(row_plan(definition, export.labels))
     moment = _moments(session, export)
     partners = {
         key: (neutralise(partner.name), neutralise(partner.country))
@@ -574,11 +573,7 @@ def _csv_rows(
                 neutralise(language),
                 moment(started),  # ISO dates: they start with a digit
                 moment(submitted),
-                *(
-                    coded(answers)
-                    if coded is not None
-                    else plan.answer_cells(stored_json.loads(answers), neutralised=True)
-                ),
+                *answer_cells(answers),
                 *(
                     [neutralise(comments.get(key)) for key in dimensions]
                     if comments
