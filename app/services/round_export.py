@@ -46,7 +46,7 @@ import numpy as np
 import xlsxwriter
 from numpy.typing import NDArray
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import BigInteger, ColumnElement, Select, Text, case, cast, func
+from sqlalchemy import BigInteger, ColumnElement, Select, Text, case, cast, func, inspect
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -452,7 +452,7 @@ def _moments(session: Session, export: RoundExport) -> Callable[[Any], str | Non
     done) and :func:`app.times.iso`. Each distinct value is formatted once per page of
     values: a response's start and submission, and day-only times, repeat often."""
     dialect = session.get_bind().dialect
-    column_type = Response.__table__.c.created_at.type  # type: ignore[attr-defined]
+    column_type = inspect(Response).columns["created_at"].type
     processor = column_type.dialect_impl(dialect).result_processor(dialect, None)
     day_only = export.anonymous
     known: dict[Any, str | None] = {}
