@@ -6,7 +6,9 @@ objects on top of the driver's tuples. Code that turns many rows into numpy arra
 them here instead (in the session's transaction, on its connection). The query is executed by
 SQLAlchemy as any other (compiled once and cached, every parameter bound, ``IN`` lists
 included); only the fetching skips its result processing, so the columns must be of types the
-driver returns as they are meant (numbers, texts, NULL): no JSON, dates or enums.
+driver returns as they are meant (numbers, texts, NULL): no JSON, dates or enums, unless the
+caller applies the column type's own processing (as the round CSV does for its times,
+``app.services.round_export._moments``) or selects JSON as text.
 """
 
 from __future__ import annotations

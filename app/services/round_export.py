@@ -40,14 +40,13 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 import xlsxwriter
 from numpy.typing import NDArray
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Select, Text, and_, case, cast, func
+from sqlalchemy import BigInteger, ColumnElement, Select, Text, case, cast, func, inspect
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -63,9 +62,9 @@ from app.models import (
     Round,
     ScoreKind,
 )
-from app.services import audit, driver_rows, results
+from app.services import audit, driver_rows, results, stored_json
 from app.services.answer_records import answer_records
-from app.services.export_rows import label_of, row_plan
+from app.services.export_rows import CsvCells, label_of, row_plan
 from app.services.responses import definition_of
 from app.services.rounds import min_group_size_of, version_of
 from app.services.spreadsheet import FORMULA_TRIGGERS, csv_chunks, neutralise
@@ -300,10 +299,12 @@ class Exported:
         return dict(zip(self.score_keys, self.score_values, strict=True))
 
 
-def page_query(round_id: int, organisations: Sequence[int], after: int) -> Select[Any]:
+def page_query(round_id: int, organisations: Sequence[int], after: int) -> Select[*tuple[Any, ...]]:
     """One keyset page: the round's submitted responses of ``organisations`` with ids above
     ``after``, in id order. Planned on the round's index in id order (no sort of the round;
-    a test checks the plan on both databases)."""
+    a test checks the plan on both databases). Read as plain driver rows
+    (:mod:`app.services.driver_rows`): answers and comments as their stored JSON text, the
+    times as the driver gives them (:func:`_moments` reads them as SQLAlchemy would)."""
     return (
         select_columns(  # sqlmodel's select stops at four columns
             col(Response.id),
@@ -313,7 +314,7 @@ def page_query(round_id: int, organisations: Sequence[int], after: int) -> Selec
             col(Response.language),
             col(Response.created_at),
             col(Response.submitted_at),
-            col(Response.answers),
+            cast(col(Response.answers), Text),
             cast(col(Response.comments), Text),  # decoded only when not empty: most are
         )
         .where(
@@ -327,36 +328,36 @@ def page_query(round_id: int, organisations: Sequence[int], after: int) -> Selec
     )
 
 
-def responses(
-    session: Session, export: RoundExport, progress: Progress | None = None
-) -> Iterator[Exported]:
-    """The exported responses in id order, read in keyset pages of :data:`BATCH_SIZE` as plain
-    rows (nothing stays in the session), each with its stored scores; ``progress`` is told the
-    count so far once a page has been consumed.
+Page = tuple[Sequence[Any], list[list[float | None]]]
+"""One keyset page: its rows as :func:`page_query` selects them, and each row's stored scores
+in :func:`score_targets`' order (None: none stored, or no score)."""
 
-    A page's scores are one query of plain driver rows (:mod:`app.services.driver_rows`) as
-    (response id, score number, score), the number made in SQL (no strings per score), placed
-    into a response x score table at once with numpy; its rows are the responses' scores.
+
+def _pages(
+    session: Session, export: RoundExport, progress: Progress | None = None
+) -> Iterator[Page]:
+    """The exported responses in id order, in keyset pages of :data:`BATCH_SIZE` of plain
+    driver rows (nothing stays in the session), each page with its stored scores; ``progress``
+    is told the count so far once a page has been consumed.
+
+    A page's scores are one query of plain driver rows as (response id x (targets + 1) + score
+    number, score), the number made in SQL (no strings per score; one spare number for a stored
+    score of no target of the definition, left out) and the two packed into one integer (a
+    third fewer values for the driver to build than three columns), placed into a response x
+    score table at once with numpy; its rows are the responses' scores.
     """
-    connection = session.connection()
     exported = sorted(key for key in export.partners if key not in export.withheld)
-    targets = score_targets(export.definition)
-    keys = [(kind, target) for kind, target, _column in targets]
-    number = case(
-        *(
-            (
-                and_(col(ResponseScore.kind) == kind, col(ResponseScore.target_id) == target),
-                position,
-            )
-            for position, (kind, target) in enumerate(keys)
-        ),
-        else_=-1,
-    )
+    keys = [(kind, target) for kind, target, _column in score_targets(export.definition)]
+    width = len(keys) + 1
+    number = _score_number(keys)
     last = 0
     done = 0
     while True:
-        query = page_query(export.round_id, exported, last)
-        rows = connection.execute(query).all()
+        rows = [
+            row
+            for page in driver_rows.pages(session, page_query(export.round_id, exported, last))
+            for row in page
+        ]
         if not rows:
             return
         ids = np.array([row[0] for row in rows], dtype=np.int64)
@@ -365,7 +366,8 @@ def responses(
             for page in driver_rows.pages(
                 session,
                 select_columns(
-                    col(ResponseScore.response_id), number, col(ResponseScore.score)
+                    cast(col(ResponseScore.response_id), BigInteger) * width + number,
+                    col(ResponseScore.score),
                 ).where(
                     col(ResponseScore.response_id).in_(ids.tolist()),
                     col(ResponseScore.score).is_not(None),
@@ -373,13 +375,43 @@ def responses(
             )
             for one in page
         ]
-        table: NDArray[np.object_] = np.full((len(rows), len(keys)), None, dtype=object)
+        table: NDArray[np.object_] = np.full((len(rows), width), None, dtype=object)
         if scores:
-            found = np.array(scores, dtype=np.float64)
-            known = found[:, 1] >= 0  # a stored score of no target of the definition: left out
-            found = found[known]
-            owners = np.searchsorted(ids, found[:, 0].astype(np.int64))
-            table[owners, found[:, 1].astype(np.int64)] = found[:, 2].tolist()
+            codes = np.array([one[0] for one in scores], dtype=np.int64)
+            owners = np.searchsorted(ids, codes // width)
+            table[owners, codes % width] = [one[1] for one in scores]
+        yield rows, table[:, : len(keys)].tolist()
+        last = rows[-1][0]
+        done += len(rows)
+        if progress is not None:
+            progress(done)
+
+
+def _score_number(keys: Sequence[tuple[str, str]]) -> ColumnElement[int]:
+    """A stored score's position in ``keys`` (``len(keys)`` for none of them), as SQL: a CASE
+    on the kind, then one on the target id within it (a third of the comparisons of one CASE
+    over (kind, target id) pairs: per score row, that was most of the query's time)."""
+    targets: dict[str, dict[str, int]] = {}
+    for position, (kind, target) in enumerate(keys):
+        targets.setdefault(kind, {})[target] = position
+    return case(
+        {
+            kind: case(positions, value=col(ResponseScore.target_id), else_=len(keys))
+            for kind, positions in targets.items()
+        },
+        value=col(ResponseScore.kind),
+        else_=len(keys),
+    )
+
+
+def responses(
+    session: Session, export: RoundExport, progress: Progress | None = None
+) -> Iterator[Exported]:
+    """The exported responses in id order (:func:`_pages`), each with its decoded answers and
+    comments and its stored scores."""
+    keys = [(kind, target) for kind, target, _column in score_targets(export.definition)]
+    moment = _moments(session, export)
+    for rows, table in _pages(session, export, progress):
         for (
             _response_id,
             public_id,
@@ -390,23 +422,19 @@ def responses(
             submitted,
             answers,
             comments,
-        ), values in zip(rows, table.tolist(), strict=True):
+        ), values in zip(rows, table, strict=True):
             yield Exported(
                 public_id,
                 organisation,
                 group,
                 language,
-                _moment(started, export),
-                _moment(submitted, export),
-                answers,
+                moment(started),
+                moment(submitted),
+                stored_json.loads(answers),
                 _comments(comments),
                 keys,
                 values,
             )
-        last = rows[-1][0]
-        done += len(rows)
-        if progress is not None:
-            progress(done)
 
 
 def _comments(stored: str | None) -> dict[str, str]:
@@ -414,12 +442,33 @@ def _comments(stored: str | None) -> dict[str, str]:
     decoding ``{}`` for each of them was a tenth of a large CSV's time."""
     if stored is None or stored == "{}":
         return {}
-    decoded: dict[str, str] = json.loads(stored)
+    decoded: dict[str, str] = stored_json.loads(stored)
     return decoded
 
 
-def _moment(value: datetime | None, export: RoundExport) -> str | None:
-    return times.iso(value, day_only=export.anonymous)
+def _moments(session: Session, export: RoundExport) -> Callable[[Any], str | None]:
+    """Reads a time as the driver gives it (SQLite: text, PostgreSQL: a datetime) into its
+    export cell, through the column type's own result processing (what SQLAlchemy would have
+    done) and :func:`app.times.iso`. Each distinct value is formatted once per page of
+    values: a response's start and submission, and day-only times, repeat often."""
+    dialect = session.get_bind().dialect
+    column_type = inspect(Response).columns["created_at"].type
+    processor = column_type.dialect_impl(dialect).result_processor(dialect, None)
+    day_only = export.anonymous
+    known: dict[Any, str | None] = {}
+
+    def moment(stored: Any) -> str | None:
+        try:
+            return known[stored]
+        except KeyError:
+            pass
+        if len(known) >= BATCH_SIZE:
+            known.clear()
+        value = processor(stored) if processor is not None else stored
+        known[stored] = cell = times.iso(value, day_only=day_only)
+        return cell
+
+    return moment
 
 
 # --- cells ---------------------------------------------------------------------------------
@@ -494,31 +543,44 @@ def _csv_rows(
             *(column for _kind, _id, column in targets),
         )
     ]
-    plan = row_plan(definition, export.labels)
+    answer_cells = CsvCells(row_plan(definition, export.labels))
+    moment = _moments(session, export)
     partners = {
         key: (neutralise(partner.name), neutralise(partner.country))
         for key, partner in export.partners.items()
     }
     dimensions = [dimension.id for dimension in definition.dimensions]
-    for row in responses(session, export, progress):
-        name, country = partners[row.organisation_id]
-        comments = row.comments
-        yield [
-            neutralise(row.public_id),
-            name,
-            country,
-            neutralise(row.stakeholder_group),
-            neutralise(row.language),
-            row.started,  # ISO dates: they start with a digit
-            row.submitted,
-            *plan.answer_cells(row.answers, neutralised=True),
-            *(
-                [neutralise(comments.get(key)) for key in dimensions]
-                if comments
-                else [None] * len(dimensions)
-            ),
-            *row.score_values,
-        ]
+    no_comments = [None] * len(dimensions)
+    for rows, table in _pages(session, export, progress):
+        for (
+            _response_id,
+            public_id,
+            organisation,
+            group,
+            language,
+            started,
+            submitted,
+            answers,
+            stored_comments,
+        ), values in zip(rows, table, strict=True):
+            name, country = partners[organisation]
+            comments = _comments(stored_comments)
+            yield [
+                neutralise(public_id),
+                name,
+                country,
+                neutralise(group),
+                neutralise(language),
+                moment(started),  # ISO dates: they start with a digit
+                moment(submitted),
+                *answer_cells(answers),
+                *(
+                    [neutralise(comments.get(key)) for key in dimensions]
+                    if comments
+                    else no_comments
+                ),
+                *values,
+            ]
 
 
 # --- aggregates ----------------------------------------------------------------------------
