@@ -41,6 +41,7 @@ from app.api.v1.response_schemas import (
 )
 from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidAnswers, PreconditionRequired, RevisionMismatch
+from app.links import path_with_id
 from app.models import ResponseStatus
 from app.services import directory, idempotency, response_intake
 from app.services.response_intake import Written
@@ -67,7 +68,7 @@ def _sent(
     so it has the same status and headers as the first one (plus ``Idempotent-Replayed``)."""
     headers = {"ETag": _etag(body["revision"]), "Cache-Control": "no-store"}
     if status == 201:
-        headers["Location"] = request.url_for("get_response", public_id=body["id"]).path
+        headers["Location"] = path_with_id(request, "get_response", public_id=body["id"])
     if replayed:
         headers["Idempotent-Replayed"] = "true"
     return JSONResponse(body, status_code=status, headers=headers)
