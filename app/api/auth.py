@@ -3,7 +3,7 @@
 ``Authorization: Bearer <token>`` is the only way a token is accepted (never a query value or
 a cookie: those end up in logs and browser histories). :data:`bearer` declares the scheme in
 the OpenAPI document. :func:`authenticate` runs once per request, first of the router's
-dependencies and so before the route's own unit of work: in one short write of its own it
+dependencies and so before the route's own unit of work: in a short write of its own it
 verifies the token, notes its use and counts the request against the token's rate limit, and
 answers 401 (with ``WWW-Authenticate``) for a missing or invalid token and 429 (with
 ``Retry-After``) beyond the limit. :func:`needs` then checks one scope per route (403).
@@ -23,7 +23,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
-from app.db import unit_of_work
+from app.db import begin_write, unit_of_work
 from app.errors import InsufficientScope, InvalidToken, Unauthorized
 from app.services import api_tokens, rate_limit
 from app.services.api_tokens import Scope
@@ -58,13 +58,11 @@ def authenticate(
     engine: Engine = request.app.state.engine
     settings = request.app.state.settings
     allowed = rate_limit.Limit(settings.api_requests_per_minute, RATE_WINDOW)
-    # One short write: the token's row is read through its unique index inside it, which costs
-    # less than a read transaction of its own before the write (a connection out of and back
-    # into the pool, a BEGIN and a COMMIT more per request); an unknown token rolls back.
-    with unit_of_work(engine, write=True) as session:
+    with unit_of_work(engine, write=True, read_first=True) as session:
         grant = api_tokens.verify(session, credentials.credentials)
         if grant is None:
             raise InvalidToken("the API token is unknown, revoked or expired")
+        begin_write(session)  # the token is read without a lock; the count is one statement
         counted = rate_limit.record(session, f"api:{grant.id}", allowed)
         caller = Caller(grant.id, grant.project_id, grant.scopes)
     if counted > allowed.attempts:
