@@ -122,17 +122,36 @@ class WriteLock:
 
 _WRITE_LOCKS: dict[str, WriteLock] = {}
 _WRITE_LOCKS_GUARD = threading.Lock()
+_KEPT_LOCK = "_radar_write_lock"
+_KEPT_WRITING = "_radar_writing_engine"
 
 
 def write_lock(engine: Engine) -> WriteLock | None:
     """The process's :class:`WriteLock` of an SQLite file database (shared by all engines on
-    the same file); None for PostgreSQL and in-memory databases."""
+    the same file); None for PostgreSQL and in-memory databases. Found once per engine (every
+    writing request asks; resolving the file's path is a system call)."""
+    if hasattr(engine, _KEPT_LOCK):
+        kept: WriteLock | None = getattr(engine, _KEPT_LOCK)
+        return kept
     database = engine.url.database
-    if engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
-        return None
-    key = str(Path(database).resolve())
-    with _WRITE_LOCKS_GUARD:
-        return _WRITE_LOCKS.setdefault(key, WriteLock())
+    lock = None
+    if engine.dialect.name == "sqlite" and database not in (None, "", ":memory:"):
+        key = str(Path(database).resolve())
+        with _WRITE_LOCKS_GUARD:
+            lock = _WRITE_LOCKS.setdefault(key, WriteLock())
+    setattr(engine, _KEPT_LOCK, lock)  # kept on the engine: it goes when the engine goes
+    return lock
+
+
+def _writing(engine: Engine) -> Engine:
+    """``engine`` with the option that makes a transaction take SQLite's write lock at once,
+    made once per engine: a new option engine per request joined the engine's event
+    dispatchers anew each time (a few percent of an API submission)."""
+    writing: Engine | None = getattr(engine, _KEPT_WRITING, None)
+    if writing is None:
+        writing = engine.execution_options(sqlite_immediate=True)
+        setattr(engine, _KEPT_WRITING, writing)
+    return writing
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -170,7 +189,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def writer_session(engine: Engine, **options: Any) -> Session:
     """A session whose transaction takes SQLite's write lock at once (no-op on PostgreSQL)."""
-    return Session(engine.execution_options(sqlite_immediate=True), **options)
+    return Session(_writing(engine), **options)
 
 
 def reader_session(engine: Engine, **options: Any) -> Session:
@@ -199,7 +218,7 @@ def begin_write(session: Session) -> None:
             raise ReadOnlySessionError("a read session cannot begin writing; use a writer")
         return
     session.commit()  # ends the read (nothing to flush: a reader refuses changes)
-    session.bind = engine.execution_options(sqlite_immediate=True)
+    session.bind = _writing(engine)
     del session.info[READ_ONLY]
     for action in session.info.pop(SIDE_WRITES, []):
         action(session)

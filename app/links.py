@@ -57,6 +57,23 @@ def path_for(
     return f"{path}{query}{'#' + _anchor if _anchor else ''}"
 
 
+def path_with_id(request: Request, name: str, /, **ids: str) -> str:
+    """:func:`path_for` for ids that differ on every call (a new response's ``Location``).
+
+    The route's path is looked up once with stand-ins that are then replaced, instead of once
+    per id (a walk of the nested routers each time, as the kept paths never repeat). Ids
+    that are not plain letters, digits, ``-`` and ``_`` take :func:`path_for`.
+    """
+    if not all(value and _PLAIN_ID.issuperset(value) for value in ids.values()):
+        return _route_path(request, name, ids)
+    path = _route_path(request, name, {key: f"{_STAND_IN}{key}" for key in ids})
+    for key, value in ids.items():
+        path = path.replace(f"{_STAND_IN}{key}", value, 1)
+    return path
+
+
+_PLAIN_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+_STAND_IN = "radar-stand-in-"
 _ROUTE_PATHS_KEPT = 4096
 _KEPT_ON_ROUTER = "_radar_route_paths"
 

@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from scoring.answers import UnscorableAnswers, check_answer, unscorable
 from scoring.definition import Definition, Item, ItemType
 from scoring.plan import HIDDEN, MISSING, NOT_APPLICABLE_CODE, ItemTable, scoring_plan
-from scoring.visibility import visibility_plan
+from scoring.visibility import VisibilityPlan, visibility_plan
 
 Codes = NDArray[np.signedinteger[Any]]
 MAX_REMEMBERED_SELECTIONS = 4096
@@ -108,25 +108,90 @@ def _slow_row(tables: list[ItemTable], values: list[Any]) -> list[int]:
 def encode_answers(definition: Definition, responses: Iterable[Mapping[str, Any]]) -> AnswerMatrix:
     """Encode stored answers into an :class:`AnswerMatrix` (one plain loop over the dicts)."""
     plan = scoring_plan(definition)
+    encode = row_encoder(definition)
+    buffer = array.array("b" if plan.code_dtype is np.int8 else "h")
+    count = 0
+    for answers in responses:
+        buffer.fromlist(encode(answers, count))
+        count += 1
+    codes = np.frombuffer(buffer, dtype=plan.code_dtype).reshape(count, len(plan.items))
+    return AnswerMatrix(definition, np.ascontiguousarray(codes.T))
+
+
+def encode_response(definition: Definition, answers: Mapping[str, Any]) -> list[int]:
+    """The answer codes of one response, in the order of the plan's items (a column of the
+    :class:`AnswerMatrix` that :func:`encode_answers` would make), refusing the same answers.
+
+    >>> from scoring.definition import Definition
+    >>> d = Definition.model_validate({
+    ...     "slug": "demo", "version": "1.0", "languages": ["en"], "default_language": "en",
+    ...     "title": {"en": "Demo"},
+    ...     "scales": {"agree": {"values": [1, 2, 3], "labels": {"en": list("abc")}}},
+    ...     "scoring": {"bands": [{"id": "all", "min": 0, "label": {"en": "All"}}]},
+    ...     "dimensions": [{"id": "d", "title": {"en": "D"}}],
+    ...     "items": [{"id": f"q{n}", "dimension": "d", "type": "scale", "scale": "agree",
+    ...                "text": {"en": "?"}} for n in (1, 2)]})
+    >>> encode_response(d, {"q1": 3})
+    [2, -1]
+    """
+    return row_encoder(definition)(answers, None)
+
+
+@dataclass(frozen=True, eq=False)
+class _Encoding:
+    """What encoding needs from a definition, built once (the definition never changes)."""
+
+    visibility: VisibilityPlan
+    position: Mapping[str, int]
+    single: list[ItemTable]
+    multi: tuple[ItemTable, ...]
+    ids: list[str]
+    known: frozenset[str]
+    deciding_items: list[Item]
+    code_tables: list[dict[Any, int]]
+
+
+def _encoding(definition: Definition) -> _Encoding:
+    plan = scoring_plan(definition)
     visibility = visibility_plan(definition)
-    conditional = bool(visibility.conditional or visibility.cyclic)
     position = {t.item_id: p for p, t in enumerate(plan.items)}
     # Single-valued items come first in the plan: their codes are found by dict lookups that
     # map() drives from C, with no Python frame per item. Multi-choice items (lists) follow.
     single = [t for t in plan.items if t.kind is not ItemType.MULTI_CHOICE]
-    multi = plan.items[len(single) :]
-    ids = [t.item_id for t in single]
-    known = frozenset(item.id for item in definition.items)
-    # not scored, but conditions name them: they decide what is shown, so what is scored
-    deciding_items = [definition.item(i) for i in visibility.references if i not in position]
-    # None (unanswered) is looked up like an answer; whatever is not in a table is UNREADABLE
-    code_tables = [{**t.codes, None: MISSING} for t in single]
+    return _Encoding(
+        visibility=visibility,
+        position=position,
+        single=single,
+        multi=plan.items[len(single) :],
+        ids=[t.item_id for t in single],
+        known=frozenset(item.id for item in definition.items),
+        # not scored, but conditions name them: they decide what is shown, so what is scored
+        deciding_items=[definition.item(i) for i in visibility.references if i not in position],
+        # None (unanswered) is looked up like an answer; whatever is not in a table is UNREADABLE
+        code_tables=[{**t.codes, None: MISSING} for t in single],
+    )
+
+
+def row_encoder(definition: Definition) -> Callable[[Mapping[str, Any], int | None], list[int]]:
+    """A function from one response's answers (and its position in a batch, named by
+    :class:`UnscorableAnswers`; ``None`` alone) to its codes.
+
+    The encoder remembers the codes of multi-choice selections and what combinations of
+    deciding answers hide, so one encoder serves a whole batch; the tables behind it are
+    built once per definition.
+    """
+    static = definition.derived("answer-encoding", _encoding)
+    visibility = static.visibility
+    conditional = bool(visibility.conditional or visibility.cyclic)
+    references = visibility.references
+    position, single, multi = static.position, static.single, static.multi
+    ids, known, code_tables = static.ids, static.known, static.code_tables
+    deciding_items = static.deciding_items
     lookup: Callable[[Mapping[Any, int], Any, int], int] = dict.get  # type: ignore[assignment]
     selections: list[dict[tuple[Any, ...], int]] = [{} for _ in multi]
     decided: dict[tuple[Any, ...], list[str]] = {}
-    buffer = array.array("b" if plan.code_dtype is np.int8 else "h")
-    count = 0
-    for answers in responses:
+
+    def encode(answers: Mapping[str, Any], count: int | None) -> list[int]:
         values = list(map(answers.get, ids))
         row: list[int]
         # True == 1 as a dict key, and lists are unhashable: such answers take the slow path.
@@ -159,7 +224,7 @@ def encode_answers(definition: Definition, responses: Iterable[Mapping[str, Any]
             # What is hidden depends only on the answers that conditions name: remember it.
             # Those answers decide scores too, so they must be readable: each combination is
             # checked once (and every time it has true/false, which hashes like 1/0).
-            deciding = tuple(map(answers.get, visibility.references))
+            deciding = tuple(map(answers.get, references))
             try:
                 if bool in map(type, deciding):
                     raise TypeError
@@ -176,13 +241,12 @@ def encode_answers(definition: Definition, responses: Iterable[Mapping[str, Any]
                 p = position.get(item_id)
                 if p is not None:
                     row[p] = HIDDEN
-        buffer.fromlist(row)
-        count += 1
-    codes = np.frombuffer(buffer, dtype=plan.code_dtype).reshape(count, len(plan.items))
-    return AnswerMatrix(definition, np.ascontiguousarray(codes.T))
+        return row
+
+    return encode
 
 
-def _refuse(definition: Definition, answers: Mapping[str, Any], response: int) -> None:
+def _refuse(definition: Definition, answers: Mapping[str, Any], response: int | None) -> None:
     """Raise :class:`UnscorableAnswers` naming every answer of the response that scoring
     cannot read (called when a cheap test found a sign of one)."""
     problems = unscorable(definition, answers)
@@ -191,7 +255,7 @@ def _refuse(definition: Definition, answers: Mapping[str, Any], response: int) -
 
 
 def _check_deciding(
-    definition: Definition, answers: Mapping[str, Any], items: list[Item], response: int
+    definition: Definition, answers: Mapping[str, Any], items: list[Item], response: int | None
 ) -> None:
     """Refuse the response if an answer to one of these (unscored, deciding) items is invalid."""
     for item in items:

@@ -1,7 +1,8 @@
 """A response's profile: scores, bands, strengths and weaknesses, and what to do about them.
 
 :func:`score_response` scores one response through the same arithmetic as
-:func:`scoring.bulk.score_bulk` (a batch of one), then dresses the numbers: a band per score,
+:func:`scoring.bulk.score_bulk`, done on plain floats (:mod:`scoring.single`, bit for bit the
+same numbers), then dresses the numbers: a band per score,
 the reason whenever a score is missing, strengths and weaknesses by the definition's
 thresholds, and the *top* and *bottom* dimensions relative to the respondent's own mean (the
 plain mean of their dimension scores), so that even a profile that is low everywhere shows
@@ -32,12 +33,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scoring.answers import UnscorableAnswers
-from scoring.bulk import BulkScores, score_bulk
+from scoring.bulk import BulkScores
 from scoring.definition import Definition
-from scoring.plan import HIDDEN, NOT_APPLICABLE_CODE, ScoringPlan, scoring_plan
+from scoring.encode import encode_response
+from scoring.plan import HIDDEN, MISSING, NOT_APPLICABLE_CODE, ScoringPlan, scoring_plan
 from scoring.rounding import round_score
 from scoring.rules import RULES_VERSION
+from scoring.single import score_codes
 
 RELATIVE_COUNT = 3
 """How many dimensions :attr:`Profile.top` and :attr:`Profile.bottom` name at most."""
@@ -146,47 +148,73 @@ def score_response(definition: Definition, answers: Mapping[str, Any]) -> Profil
 
     Raises :class:`~scoring.answers.UnscorableAnswers` for answers it cannot read (a value
     outside an item's choices or scale, an unknown item), naming each item and its allowed
-    values; it never counts them as unanswered.
+    values; it never counts them as unanswered. Scored in plain Python
+    (:mod:`scoring.single`): the same numbers as :func:`~scoring.bulk.score_bulk`, without numpy's
+    per-call cost, which dominates for one response.
     """
-    try:
-        scores = score_bulk(definition, [answers])
-    except UnscorableAnswers as exc:
-        raise UnscorableAnswers(exc.problems) from None
-    return profile_at(scores, 0)
+    codes = encode_response(definition, answers)
+    scores = score_codes(definition, codes)
+    return _profile(
+        definition,
+        scores.plan,
+        codes,
+        scores.dimension_scores,
+        scores.coverage,
+        scores.overall,
+        scores.own_mean,
+        scores.group_scores,
+    )
 
 
 def profile_at(scores: BulkScores, row: int) -> Profile:
     """The profile of one response of a bulk result."""
-    definition = scores.definition
-    plan = scoring_plan(definition)
-    codes = [int(c) for c in scores.matrix.codes[:, row]]
-    own_mean = _number(scores.own_mean[row])
+    node_scores: list[float] = [
+        *scores.dimension_scores[row].tolist(),
+        *scores.area_scores[row].tolist(),
+        *scores.index_scores[row].tolist(),
+    ]
+    return _profile(
+        scores.definition,
+        scoring_plan(scores.definition),
+        scores.matrix.codes[:, row].tolist(),
+        node_scores,
+        scores.coverage[row].tolist(),
+        float(scores.overall[row]),
+        float(scores.own_mean[row]),
+        scores.group_scores[row].tolist(),
+    )
+
+
+def _profile(
+    definition: Definition,
+    plan: ScoringPlan,
+    codes: Sequence[int],
+    node_scores: Sequence[float],
+    coverage: Sequence[float],
+    overall: float,
+    own_mean_value: float,
+    group_scores: Sequence[float],
+) -> Profile:
+    """Dress one response's numbers (NaN where missing; nodes numbered dimensions, areas,
+    indexes) as a :class:`Profile`: bands, reasons, strengths, weaknesses, top and bottom."""
+    own_mean = _number(own_mean_value)
     dimensions = {
         dimension_id: _dimension(
-            plan,
-            d,
-            codes,
-            _number(scores.dimension_scores[row, d]),
-            _number(scores.coverage[row, d]),
-            own_mean,
+            plan, d, codes, _number(node_scores[d]), _number(coverage[d]), own_mean
         )
         for d, dimension_id in enumerate(plan.dimensions)
     }
-    node_scores = [
-        *scores.dimension_scores[row],
-        *scores.area_scores[row],
-        *scores.index_scores[row],
-    ]
+    dims, nodes = len(plan.dimensions), len(plan.dimensions) + len(plan.areas)
     areas = {
-        area.id: _composite(plan, scores.area_scores[row, a], area.children, node_scores)
+        area.id: _composite(plan, node_scores[dims + a], area.children, node_scores)
         for a, area in enumerate(plan.areas)
     }
     indexes = {
-        index.id: _composite(plan, scores.index_scores[row, x], index.children, node_scores)
+        index.id: _composite(plan, node_scores[nodes + x], index.children, node_scores)
         for x, index in enumerate(plan.indexes)
     }
     item_groups = {
-        group.id: _item_group([codes[p] for p in group.items], scores.group_scores[row, g])
+        group.id: _item_group([codes[p] for p in group.items], group_scores[g])
         for g, group in enumerate(plan.groups)
     }
     relative = [(v.relative, k) for k, v in dimensions.items() if v.relative is not None]
@@ -197,7 +225,7 @@ def profile_at(scores: BulkScores, row: int) -> Profile:
         dimensions=dimensions,
         areas=areas,
         indexes=indexes,
-        overall=_composite(plan, scores.overall[row], plan.overall.children, node_scores),
+        overall=_composite(plan, overall, plan.overall.children, node_scores),
         own_mean=own_mean,
         strengths=tuple(k for k, v in dimensions.items() if v.strength),
         weaknesses=tuple(k for k, v in dimensions.items() if v.weakness),
@@ -286,14 +314,20 @@ def _dimension(
         band=band_of(plan, rounded),
         reason_code=reason_code,
         reason=reason,
-        answered=sum(1 for c in codes if c >= 0),
-        shown=sum(1 for c in codes if c != HIDDEN),
-        not_applicable=sum(1 for c in codes if c == NOT_APPLICABLE_CODE),
+        answered=_answered(codes),
+        shown=len(codes) - codes.count(HIDDEN),
+        not_applicable=codes.count(NOT_APPLICABLE_CODE),
         relative=None if score is None or own_mean is None else score - own_mean,
         strength=rounded is not None and rounded >= plan.strength_at,
         weakness=rounded is not None and rounded < plan.weakness_below,
         rounded=rounded,
     )
+
+
+def _answered(codes: list[int]) -> int:
+    """How many of these codes are answers (not a sentinel: missing, N/A or hidden)."""
+    sentinels = codes.count(MISSING) + codes.count(NOT_APPLICABLE_CODE) + codes.count(HIDDEN)
+    return len(codes) - sentinels
 
 
 def _composite(
@@ -314,12 +348,12 @@ def _composite(
     )
 
 
-def _item_group(codes: Sequence[int], value: Any) -> ItemGroupScore:
+def _item_group(codes: list[int], value: Any) -> ItemGroupScore:
     score = _number(value)
     return ItemGroupScore(
         score=score,
         rounded=round_score(score),
-        answered=sum(1 for c in codes if c >= 0),
-        shown=sum(1 for c in codes if c != HIDDEN),
-        not_applicable=sum(1 for c in codes if c == NOT_APPLICABLE_CODE),
+        answered=_answered(codes),
+        shown=len(codes) - codes.count(HIDDEN),
+        not_applicable=codes.count(NOT_APPLICABLE_CODE),
     )

@@ -10,8 +10,8 @@ for arithmetic (composites, group statistics), so rounding never compounds.
 Scores are means of binary floating-point numbers, so a mean that is exactly 74.75 on paper
 can come out as 74.74999999999999. A score less than 1e-7 below a half-way point therefore
 counts as on it (far below any difference an answer can make), then the rule rounds half up:
-what a person computing by hand gets. The arithmetic is four elementwise numpy steps, cheap
-enough for the bulk path.
+what a person computing by hand gets. The arithmetic is four elementwise steps, done by numpy for
+the bulk path and on one float for a single score.
 
 >>> round_score(74.72), round_score(74.96), round_score(66.666666666666)
 (74.7, 75.0, 66.7)
@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -46,9 +47,15 @@ def round_scores(scores: NDArray[np.float64]) -> NDArray[np.float64]:
 def round_score(score: Any) -> float | None:
     """One score rounded by the rule; ``None`` (no score) stays ``None``.
 
-    The same arithmetic as :func:`round_scores`, so a single profile and a bulk result agree.
+    The same arithmetic as :func:`round_scores` on one Python float (IEEE multiply, add,
+    floor and divide are the same operations), so a single profile and a bulk result agree;
+    a NaN (no score) gives ``None``.
     """
     if score is None:
         return None
-    value = float(round_scores(np.array([score], dtype=np.float64))[0])
-    return None if np.isnan(value) else value
+    value = float(score)
+    if value != value:
+        return None
+    if math.isinf(value):
+        return value
+    return math.floor(value * _SCALE + _HALF) / _SCALE

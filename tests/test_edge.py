@@ -34,11 +34,18 @@ def _link(request: Request) -> PlainTextResponse:
     )
 
 
+def _id_link(request: Request) -> PlainTextResponse:
+    token = request.query_params["token"]
+    quick = links.path_with_id(request, "respond.invitation", token=token)
+    return PlainTextResponse(f"{quick}\n{request.url_for('respond.invitation', token=token).path}")
+
+
 @pytest.fixture
 def edged(app: FastAPI) -> Iterator[TestClient]:
     app.add_api_route("/test/own-policy", _own_policy, methods=["GET"])
     app.add_api_route("/test/echo-length", _echo_length, methods=["POST"])
     app.add_api_route("/test/link", _link, methods=["GET"])
+    app.add_api_route("/test/id-link", _id_link, methods=["GET"])
     with TestClient(app) as client:
         client.headers["Accept-Language"] = "en"
         yield client
@@ -100,6 +107,7 @@ def test_kept_route_paths_are_the_routes_paths(edged: TestClient, app: FastAPI) 
 
 def test_kept_route_paths_follow_the_root_path(app: FastAPI) -> None:
     app.add_api_route("/test/link", _link, methods=["GET"])
+    app.add_api_route("/test/id-link", _id_link, methods=["GET"])
     with TestClient(app, root_path="/radar") as client:
         assert client.get("/test/link?step=3").text == "/radar/respond/step/3"
     with TestClient(app) as client:
@@ -126,3 +134,17 @@ def test_host_verdicts_are_bounded() -> None:
     # this one for the rest of the session
     with ThreadPoolExecutor(max_workers=1) as thread:
         thread.submit(asyncio.run, check()).result()
+
+
+@pytest.mark.parametrize("root_path", ["", "/radar"])
+def test_paths_with_ids_are_the_routes_paths(app: FastAPI, root_path: str) -> None:
+    """The path built from a kept template equals the route's own path for every id, plain or
+    not (those are looked up), behind a root path too; the kept paths do not grow per id."""
+    app.add_api_route("/test/id-link", _id_link, methods=["GET"])
+    with TestClient(app, root_path=root_path) as client:
+        for token in ("a1b2", "c3d4", "x-y_z", "ä ö", "radar-stand-in-token"):
+            quick, expected = client.get("/test/id-link", params={"token": token}).text.split("\n")
+            assert quick == expected
+            assert quick.startswith(f"{root_path}/r/")
+    kept = app.router._radar_route_paths  # type: ignore[attr-defined]
+    assert len(kept) <= 3  # the template, and the two ids that are not plain

@@ -69,6 +69,16 @@ class Remembered:
     body: dict[str, Any] | None
 
 
+@dataclass(frozen=True)
+class Recalled:
+    """What :func:`recall` found: the first answer (None for a new key) and, for a key whose
+    row has expired but is not yet purged, that row's id, which :func:`remember` removes
+    (so the write need not read the key again)."""
+
+    first: Remembered | None
+    expired_id: int | None = None
+
+
 def fingerprint(method: str, path: str, body: Any) -> str:
     """A hash of the request: the same for the same method, path and JSON body (key order
     does not matter)."""
@@ -87,16 +97,19 @@ def recall(
     key: str,
     request_hash: str,
     retention: timedelta | None = None,
-) -> Remembered | None:
-    """The first answer to this key of this token, or None for a new key (or, with
-    ``retention``, one that has expired and is not yet purged); raises
-    :class:`IdempotencyKeyReused` when the key came with another request."""
+) -> Recalled:
+    """The first answer to this key of this token, if any: none for a new key (or, with
+    ``retention``, one that has expired and is not yet purged: its row's id is given for
+    :func:`remember`); raises :class:`IdempotencyKeyReused` when the key came with another
+    request."""
     row = _row(session, token_id, key)
-    if row is None or (retention is not None and _expired(session, row, retention)):
-        return None
+    if row is None:
+        return Recalled(None)
+    if retention is not None and _expired(session, row, retention):
+        return Recalled(None, expired_id=row.id)
     if row.request_hash != request_hash:
         raise IdempotencyKeyReused()
-    return Remembered(row.response_id, row.status_code, row.response_body)
+    return Recalled(Remembered(row.response_id, row.status_code, row.response_body))
 
 
 _TABLE: Table = IdempotencyKey.__table__  # type: ignore[attr-defined]
@@ -143,6 +156,7 @@ def remember(
     *,
     at: datetime,
     retention: timedelta | None = None,
+    expired_id: int | None = None,
 ) -> None:
     """Store the key with its answer (``status_code`` and JSON ``body``), in the change's own
     transaction, as one INSERT of plain values. Does not commit.
@@ -150,14 +164,15 @@ def remember(
     ``at`` is the time stored with it: the response's own recorded time, so that in an
     anonymous round the key keeps only the day, as the response does. With ``retention``,
     expired keys are removed first, at most once per :data:`PURGE_EVERY`
-    (:func:`purge_now_and_then`).
+    (:func:`purge_now_and_then`). ``expired_id`` is the key's expired row that
+    :func:`recall` found (:attr:`Recalled.expired_id`): its key is new again, so the row goes
+    (by id: a purge in between leaves nothing to delete; a concurrent request that stored
+    the key anew meets the unique constraint, 409, as before).
     """
     if retention is not None:
         purge_now_and_then(session, retention)
-        stale = _row(session, token_id, key)
-        if stale is not None and _expired(session, stale, retention):
-            # its key is new again (recall said so)
-            session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.id) == stale.id))
+    if expired_id is not None:
+        session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.id) == expired_id))
     session.execute(
         _REMEMBER,
         {

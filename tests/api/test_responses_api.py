@@ -317,7 +317,7 @@ def test_two_requests_with_one_key_at_once_create_one_response(
     first = create(client, net, headers, answers=COMPLETE, submit=True)
     assert first.status_code == 201, first.text
     with monkeypatch.context() as patched:
-        patched.setattr(idempotency, "recall", lambda *_args, **_kwargs: None)
+        patched.setattr(idempotency, "recall", lambda *_args, **_kwargs: idempotency.Recalled(None))
         problem(
             create(client, net, headers, answers=COMPLETE, submit=True), 409, "conflicting-data"
         )

@@ -41,6 +41,7 @@ from app.api.v1.response_schemas import (
 )
 from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidAnswers, PreconditionRequired, RevisionMismatch
+from app.links import path_with_id
 from app.models import ResponseStatus
 from app.services import directory, idempotency, response_intake
 from app.services.response_intake import Written
@@ -67,7 +68,7 @@ def _sent(
     so it has the same status and headers as the first one (plus ``Idempotent-Replayed``)."""
     headers = {"ETag": _etag(body["revision"]), "Cache-Control": "no-store"}
     if status == 201:
-        headers["Location"] = request.url_for("get_response", public_id=body["id"]).path
+        headers["Location"] = path_with_id(request, "get_response", public_id=body["id"])
     if replayed:
         headers["Idempotent-Replayed"] = "true"
     return JSONResponse(body, status_code=status, headers=headers)
@@ -99,17 +100,17 @@ def _revision(if_match: str) -> int:
 
 def _replayed(
     request: Request, session: Session, caller: Caller, key: str | None, fingerprint: str
-) -> JSONResponse | None:
+) -> JSONResponse | idempotency.Recalled:
     """The first answer to this ``Idempotency-Key``, as first sent, if the token sent it before
-    (a key kept before answers were stored: rebuilt from the response as it is now)."""
+    (a key kept before answers were stored: rebuilt from the response as it is now); else
+    what :func:`_kept` needs to know of the key."""
+    if key is None:
+        return idempotency.Recalled(None)
     retention = timedelta(hours=request.app.state.settings.idempotency_key_hours)
-    first = (
-        None
-        if key is None
-        else idempotency.recall(session, caller.token_id, key, fingerprint, retention)
-    )
+    recalled = idempotency.recall(session, caller.token_id, key, fingerprint, retention)
+    first = recalled.first
     if first is None:
-        return None
+        return recalled
     body = first.body
     if body is None:
         again = response_intake.reread(session, first.response_id)
@@ -123,11 +124,12 @@ def _kept(
     caller: Caller,
     key: str | None,
     fingerprint: str,
+    recalled: idempotency.Recalled,
     written: Written,
     status: int,
 ) -> JSONResponse:
     """The answer, remembered with this ``Idempotency-Key`` (and the response's recorded
-    time) when there is one."""
+    time) when there is one (``recalled``: what :func:`_replayed` found of it)."""
     body = ResponseOut.of(written).model_dump(mode="json")
     if key is not None:
         response = written.response
@@ -142,6 +144,7 @@ def _kept(
             body,
             at=response.updated_at,
             retention=timedelta(hours=request.app.state.settings.idempotency_key_hours),
+            expired_id=recalled.expired_id,
         )
     return _sent(request, body, status)
 
@@ -168,9 +171,9 @@ def create_response(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     fingerprint = idempotency.fingerprint("POST", request.url.path, payload.model_dump(mode="json"))
-    replayed = _replayed(request, session, caller, idempotency_key, fingerprint)
-    if replayed is not None:
-        return replayed
+    recalled = _replayed(request, session, caller, idempotency_key, fingerprint)
+    if isinstance(recalled, JSONResponse):
+        return recalled
     written = response_intake.create(
         session,
         directory.placement(session, caller.project_id, round_id, payload.organisation_id),
@@ -181,7 +184,7 @@ def create_response(
         submit=payload.submit,
         token_id=caller.token_id,
     )
-    return _kept(request, session, caller, idempotency_key, fingerprint, written, 201)
+    return _kept(request, session, caller, idempotency_key, fingerprint, recalled, written, 201)
 
 
 @router.get(
@@ -313,9 +316,9 @@ def submit_response(
 ) -> JSONResponse:
     revision = None if if_match is None else _revision(if_match)
     fingerprint = idempotency.fingerprint("POST", request.url.path, {"if_match": revision})
-    replayed = _replayed(request, session, caller, idempotency_key, fingerprint)
-    if replayed is not None:
-        return replayed
+    recalled = _replayed(request, session, caller, idempotency_key, fingerprint)
+    if isinstance(recalled, JSONResponse):
+        return recalled
     context = response_intake.find(session, caller.project_id, public_id)
     written = response_intake.submit(session, context, revision)
-    return _kept(request, session, caller, idempotency_key, fingerprint, written, 200)
+    return _kept(request, session, caller, idempotency_key, fingerprint, recalled, written, 200)
