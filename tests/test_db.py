@@ -47,6 +47,7 @@ def test_database_outage_is_a_clear_503(
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
     monkeypatch.setattr(questionnaire_service, "list_questionnaires", unreachable)  # page
+    monkeypatch.setattr(questionnaire_service, "version_listing", unreachable)  # kept page
     monkeypatch.setattr(questionnaire_service, "page_questionnaires", unreachable)  # API
     response = client.get(path, headers={"Accept-Language": "en"})
     assert response.status_code == 503
