@@ -70,7 +70,7 @@ def test_a_draft_is_created_read_and_listed(
         headers=headers,
     )
     assert bad.status_code == 422
-    for filters in ({"status": "submitted"}, {"organisation_id": 99999}):
+    for filters in ({"status": "submitted"}, {"stakeholder_group": "politics"}):
         found = client.get(
             f"/api/v1/rounds/{net.round.id}/responses", params=filters, headers=headers
         )
@@ -251,6 +251,15 @@ def test_another_projects_round_organisation_and_response_are_404(
     problem(client.post(f"{url}/submit", headers=headers), 404, "not-found")
     problem(client.get(f"/api/v1/rounds/{other.round.id}/responses", headers=headers), 404,
              "not-found")  # fmt: skip
+    # a filter naming another project's organisation: a wrong value of that parameter
+    listed = client.get(
+        f"/api/v1/rounds/{net.round.id}/responses",
+        params={"organisation_id": other.organisation.id},
+        headers=headers,
+    )
+    body = problem(listed, 422, "invalid-input")
+    assert body["field"] == "organisation_id"
+    assert body["detail"] == f"organisation_id: no organisation {other.organisation.id}"
 
 
 def test_reading_and_writing_responses_needs_the_scope(

@@ -292,7 +292,7 @@ def test_yesterday_is_refused_and_today_works_until_midnight(
     assert stored.expires_at > utcnow()
 
 
-def test_a_partner_or_round_of_another_project_is_not_found(
+def test_a_partner_of_another_project_is_a_wrong_choice_and_its_round_not_found(
     client: TestClient,
     logged_in: Page,
     the_round: Round_,
@@ -304,7 +304,17 @@ def test_a_partner_or_round_of_another_project_is_not_found(
     foreign_round = factories.round_(session, other, "Theirs")
     ids = (elsewhere.id, foreign_round.id)
     session.commit()
-    assert _create(client, the_round, organisation=str(ids[0])).status == 404
+    # a tampered choice: the form again, the problem beside the partner field, all kept
+    refused = _create(client, the_round, organisation=str(ids[0]), label="Spring mailing")
+    assert refused.status == 422, refused.text[:500]
+    assert 'id="e-organisation"' in refused.text
+    assert "Elsewhere" not in refused.text
+    assert 'value="Spring mailing"' in refused.text
+    nobody = _create(client, the_round, organisation="999999", label="Spring mailing")
+    assert nobody.status == 422  # worded alike: nothing tells another project's id apart
+    for page, wrong in ((refused, ids[0]), (nobody, 999999)):
+        text = page.text.replace("&#39;", "'")
+        assert f"organisation: project 'net' has no organisation {wrong}" in text
     page = Page.get(client, the_round.url)
     answer = client.post(
         f"/projects/net/rounds/{ids[1]}/invitations",

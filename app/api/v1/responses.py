@@ -40,7 +40,7 @@ from app.api.v1.response_schemas import (
     RoundId,
 )
 from app.deps import READS_FIRST, SessionDep, commits_at_return
-from app.errors import InvalidAnswers, PreconditionRequired, RevisionMismatch
+from app.errors import InvalidAnswers, PreconditionRequired, RevisionMismatch, choice
 from app.models import ResponseStatus
 from app.services import directory, idempotency, response_intake
 from app.services.response_intake import Written
@@ -206,6 +206,11 @@ def list_responses(
     ] = None,
 ) -> Page[ResponseOut]:
     round_ = directory.round_(session, caller.project_id, round_id)
+    if organisation_id is not None:
+        wanted = organisation_id
+        choice(
+            "organisation_id", lambda: directory.organisation(session, round_.project_id, wanted)
+        )
     found = response_intake.page_responses(
         session,
         round_,
