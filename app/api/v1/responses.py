@@ -248,6 +248,7 @@ def _change(
     whole: bool,
 ) -> JSONResponse:
     context = response_intake.find(session, caller.project_id, public_id)
+    response_intake.changeable(context)  # what no If-Match mends comes before asking for it
     revision = _required_revision(if_match, context.response.revision)
     changed = response_intake.change(session, context, revision, payload.answers, whole=whole)
     return _answer(request, changed)
