@@ -459,6 +459,26 @@ def test_two_tabs_editing_one_round_lose_no_edit(logged_in: TestClient, reader: 
     assert _stored(reader)[0].name == "Typed in tab one"
 
 
+def test_a_revision_no_page_wrote_is_refused_naming_the_field(
+    logged_in: TestClient, reader: Reader
+) -> None:
+    """Letters or 20 digits in the hidden revision: 422 naming the field, the typed values
+    kept, nothing saved (a missing one still counts as stale, 409)."""
+    page, round_ = _round_page(logged_in, reader)
+    action = f"/projects/net/rounds/{round_.id}"
+    for revision in ("abc", "9" * 20):
+        refused = page.submit(_form(name="Typed", revision=revision), action)
+        assert refused.status == 422, refused.text[:500]
+        assert "hidden field revision holds" in refused.text
+        assert 'value="Typed"' in refused.text
+        closing = page.submit({"revision": revision}, f"{action}/close")
+        assert closing.status == 422
+    missing = page.submit(_form(name="Typed", revision=""), action)
+    assert missing.status == 409
+    assert _stored(reader)[0].name != "Typed"
+    assert _stored(reader)[0].closed_at is None
+
+
 def test_extend_close_and_reopen_count_as_changes(logged_in: TestClient, reader: Reader) -> None:
     page, round_ = _open_round(logged_in, reader)
     base = f"/projects/net/rounds/{round_.id}"

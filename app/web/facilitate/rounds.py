@@ -30,7 +30,7 @@ from starlette.datastructures import FormData
 from app import limits, times
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput, NotFound
-from app.forms import Problems, collect, refusal
+from app.forms import Problems, collect, hidden_number, refusal
 from app.i18n import N_, Message, language_name
 from app.models import Project, QuestionnaireVersion, Round, VersionStatus
 from app.services import questionnaires, rounds
@@ -161,9 +161,10 @@ def _whole_number(text: str, what: str, *, low: int) -> int | None:
 
 
 def _revision(text: str) -> int:
-    """The posted round revision (a missing or garbled one is stale: 0 is never stored)."""
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
+    """The posted round revision: a missing one is stale (0 is never stored), one that is no
+    whole number a page could have written is refused naming the field
+    (:func:`app.forms.hidden_number`)."""
+    return hidden_number(text, "revision") or 0
 
 
 def _typed(form: FormData) -> Typed:
@@ -563,7 +564,7 @@ def close_round(
         rounds.close_round(
             session, round_, seen=_revision(field(form, "revision")), actor=facilitator.actor
         )
-    except Conflict as problem:
+    except (InvalidInput, Conflict) as problem:
         return _refused(request, session, facilitator, project, problem, round_id=round_id)
     return redirect(request, "facilitate.round", slug=project.slug, round_id=round_id)
 
