@@ -206,12 +206,13 @@ def test_revoking_a_link_is_audited_and_the_link_stops_working(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"kind": "multi", "max_uses": "0"}, "a use limit needs a multi-use invitation"),
-        ({"kind": "multi", "max_uses": "-3"}, "a use limit needs a multi-use invitation"),
+        # the kind IS multi-use: the message says what is wrong, the number
+        ({"kind": "multi", "max_uses": "0"}, "use limit: 0 is not allowed here; use a whole"),
+        ({"kind": "multi", "max_uses": "-3"}, "use limit: -3 is not allowed here; use a whole"),
         ({"kind": "multi", "max_uses": str(2**63)}, "use limit"),
         ({"kind": "multi", "max_uses": "9" * 5000}, "use limit: a whole number"),
         ({"kind": "multi", "max_uses": "ten"}, "use limit: a whole number"),
-        ({"kind": "single", "max_uses": "5"}, "a use limit needs a multi-use invitation"),
+        ({"kind": "single", "max_uses": "5"}, "a single-use invitation takes no use limit"),
         ({"expires": "2020-01-31"}, "the last day of the link has passed"),
         ({"expires": "31.01.2099"}, "last day: a date such as 2027-01-31"),
         ({"expires": "9999-01-01"}, "expiry"),
@@ -270,7 +271,7 @@ def test_every_problem_of_the_form_is_shown_beside_its_field(
     both = _create(client, the_round, kind="single", max_uses="5", group="ngo", every_group="yes")
     assert both.status == 422
     for message in [
-        "a use limit needs a multi-use invitation",
+        "a single-use invitation takes no use limit",
         "either type one group or tick",
     ]:
         assert message in both.text, message

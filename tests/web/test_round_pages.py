@@ -147,8 +147,12 @@ BAD = [
     ),
     ({"group-1-key": "City Council"}, 422, "use lower-case letters, digits and hyphens"),
     ({"group-1-key": ""}, 422, "a label was given without a key"),
-    ({"min_group_size": "0"}, 422, "minimum group size: 0 is not a whole number from 1"),
-    ({"min_group_size": "two"}, 422, "minimum group size: &#39;two&#39; is not a whole number"),
+    (
+        {"min_group_size": "0"},
+        422,
+        "minimum group size: 0 is not allowed here; use a whole number from 1",
+    ),
+    ({"min_group_size": "two"}, 422, "minimum group size: &#39;two&#39; is not allowed here"),
     ({"name": " "}, 422, "round name: must not be empty"),
     ({"name": "x" * 201}, 422, "round name: 201 characters, at most 200 allowed"),
     ({"version": "mini/9.9"}, 422, "no version &#39;9.9&#39; of questionnaire &#39;mini&#39;"),
@@ -179,7 +183,11 @@ def test_a_wrong_value_is_refused_with_the_form_kept_and_nothing_stored(
             {"opens": "31.01.2027"},
             "erster Tag: &#39;31.01.2027&#39; ist kein Datum wie 2027-01-31",
         ),
-        ({"min_group_size": "two"}, "Mindestgruppengröße: &#39;two&#39; ist keine ganze Zahl"),
+        ({"min_group_size": "two"}, "Mindestgruppengröße: &#39;two&#39; ist hier nicht möglich"),
+        (
+            {"min_group_size": "0"},
+            "Mindestgruppengröße: 0 ist hier nicht möglich; bitte eine ganze Zahl von 1 bis",
+        ),
     ],
 )
 def test_a_wrong_value_is_refused_in_the_pages_language(
@@ -524,7 +532,8 @@ def test_every_problem_of_the_form_is_shown_beside_its_field(
         ("closes", "closing day: &#39;2027-13-01&#39; is not a date"),
         (
             "min_group_size",
-            "minimum group size: 2147483648 is not a whole number from 1 to 2,147,483,647",
+            "minimum group size: 2147483648 is not allowed here; "
+            "use a whole number from 1 to 2,147,483,647",
         ),
     ]:
         assert f'id="e-{field}"' in page.text, field
