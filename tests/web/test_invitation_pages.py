@@ -280,6 +280,33 @@ def test_every_problem_of_the_form_is_shown_beside_its_field(
     assert _stored(reader) == []
 
 
+def test_an_unknown_kind_hides_no_other_problem(
+    client: TestClient, logged_in: Page, the_round: Round_, reader: Callable[[], Session]
+) -> None:
+    """A tampered kind, a use limit of 0, an over-long note and a typed group with "one link
+    per group" ticked: four problems in one answer, each beside its field."""
+    refused = _create(
+        client,
+        the_round,
+        kind="both",
+        max_uses="0",
+        label="x" * 201,
+        group="ngo",
+        every_group="yes",
+    )
+    assert refused.status == 422
+    text = refused.text.replace("&#39;", "'")
+    for field, message in [
+        ("kind", "kind of link: 'both' is not one of single, multi"),
+        ("max_uses", "use limit: 0 is not allowed here"),
+        ("label", "label: 201 characters, at most 200 allowed"),
+        ("group", "either type one group or tick"),
+    ]:
+        assert f'id="e-{field}"' in text, field
+        assert message in text, message
+    assert _stored(reader) == []
+
+
 def test_yesterday_is_refused_and_today_works_until_midnight(
     client: TestClient, logged_in: Page, the_round: Round_, reader: Callable[[], Session]
 ) -> None:

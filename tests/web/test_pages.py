@@ -102,6 +102,12 @@ def test_a_language_the_questionnaire_does_not_offer_is_refused_not_replaced(
         refused.text
     )
     assert 'name="consent" value="yes" checked' in refused.text  # as it was sent
+    # the language and the consent tick wrong together: both said in one answer
+    both = start.submit({"language": "xx"})
+    assert both.status == 422
+    assert "language: 'xx' is not offered" in unescape(both.text)
+    assert 'id="consent-error"' in both.text
+    assert "Please confirm that you have read the data protection notice." in both.text
     with reader() as session:
         assert session.exec(select(Response)).first() is None  # nothing started
     started = Page(client, refused.url, refused.status, refused.text).submit({"consent": "yes"})

@@ -575,6 +575,29 @@ def test_version_and_group_keys_are_reported_with_the_other_problems(
     assert _stored(reader) == []
 
 
+def test_a_past_closing_day_a_bad_label_and_a_long_notice_come_back_together(
+    logged_in: TestClient, reader: Reader
+) -> None:
+    """What once came one save at a time (the closing day, a group label, a notice): all at
+    once, each beside its field, the typed texts kept."""
+    page = _create(
+        logged_in,
+        opens="2020-01-01",
+        closes="2020-01-31",
+        **{"group-0-label-en": "Civil\x00society", "notice-de": "x" * 20_001},
+    )
+    assert page.status == 422
+    for field, message in [
+        ("closes", "closing day must lie in the future"),
+        ("groups", "label (en): contains the control character U+0000"),
+        ("notice-de", "20,001 characters, at most 20,000 allowed"),
+    ]:
+        assert f'id="e-{field}"' in page.text, field
+        assert message in page.text, message
+    assert 'aria-invalid="true">' + "x" * 100 in page.text  # the notice as typed
+    assert _stored(reader) == []
+
+
 def test_a_closing_day_in_the_past_is_refused(logged_in: TestClient, reader: Reader) -> None:
     page = _create(logged_in, opens="2020-01-01", closes="2020-01-31")
     assert page.status == 422

@@ -160,20 +160,21 @@ def _create(
     groups = list(group_choices(round_)) if every_group else [typed_group]
     kind = collect(problems, "kind", lambda: _kind(field(form, "kind")))
     multi_use = kind == "multi"
+    # an unknown kind is refused above; what does not hang on the kind is checked anyway
+    maybe_multi = kind != KINDS[0]
     max_uses = collect(problems, "max_uses", lambda: _max_uses(field(form, "max_uses")))
-    if kind is not None and "max_uses" not in problems:
+    if "max_uses" not in problems:
         collect(
             problems,
             "max_uses",
-            lambda: invitations.check_use_limit(max_uses, multi_use=multi_use),
+            lambda: invitations.check_use_limit(max_uses, multi_use=maybe_multi),
         )
     expires_at = collect(problems, "expires", lambda: _expiry(field(form, "expires"), settings))
     label = field(form, "label").strip()
-    if kind is not None:
-        collect(
-            problems, "label", lambda: invitations.check_label(round_, label, multi_use=multi_use)
-        )
-    if chosen is not None and "group" not in problems:
+    collect(
+        problems, "label", lambda: invitations.check_label(round_, label, multi_use=maybe_multi)
+    )
+    if chosen is not None:
         partners = chosen
         collect(problems, "organisation", lambda: invitations.check_batch(partners, groups))
     if problems:

@@ -20,6 +20,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -220,6 +221,8 @@ def _groups(typed: Typed) -> list[StakeholderGroup]:
             continue
         groups.append(StakeholderGroup(key.strip(), labels))
     rounds.check_group_keys(groups)
+    for group in groups:
+        rounds.check_group_labels(group)
     return groups
 
 
@@ -244,6 +247,9 @@ def _settings(
     opens_at = collect(problems, "opens", lambda: _opening(typed.opens, time_zone))
     closes_at = collect(problems, "closes", lambda: _closing(typed.closes, time_zone))
     collect(problems, "closes", lambda: rounds.check_window(opens_at, closes_at))
+    if closes_at is not None and (round_ is None or closes_at != round_.closes_at):
+        closing = closes_at
+        collect(problems, "closes", lambda: rounds.check_future(closing))
     min_group_size = collect(
         problems,
         "min_group_size",
@@ -259,6 +265,8 @@ def _settings(
             required=True,
         ),
     )
+    for language, text in typed.notices.items():
+        collect(problems, f"notice-{language}", partial(rounds.check_notice, language, text))
     groups = collect(problems, "groups", lambda: _groups(typed)) or []
     if problems:
         raise refusal(problems)
