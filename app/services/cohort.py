@@ -79,6 +79,8 @@ TOO_MANY_CHOSEN = N_("organisations: %(count)s chosen, at most %(limit)s allowed
 NOT_AN_ATTRIBUTE = N_("attributes: %(value)s is none of %(allowed)s")
 NOT_IN_PROJECT = N_("organisations: no organisation %(id)s in this project")
 K_TOO_LARGE = N_("k: %(k)s is more than %(limit)s")
+TOO_FEW_TO_COMPARE = N_("%(organisation)s has not enough responses to compare")
+LACKS_ATTRIBUTES = N_("%(organisation)s has no %(attributes)s")
 
 
 class NotComparable(Conflict):
@@ -568,13 +570,17 @@ def similar_partners(
         raise NotFound(Message(NOT_IN_COHORT_ID, id=str(organisation_id)))
     if not subject.shown:
         raise NotComparable(
-            f"{shorten(subject.organisation.name)} has not enough responses to compare",
+            Message(TOO_FEW_TO_COMPARE, organisation=shorten(subject.organisation.name)),
             field="organisation",
         )
     lacking = [name for name in names if _value(subject.organisation, name) is None]
     if lacking:
         raise NotComparable(
-            f"{shorten(subject.organisation.name)} has no {', '.join(lacking)}",
+            Message(
+                LACKS_ATTRIBUTES,
+                organisation=shorten(subject.organisation.name),
+                attributes=", ".join(lacking),
+            ),
             field="attributes",
             missing=lacking,
         )
