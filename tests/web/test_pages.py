@@ -126,6 +126,25 @@ def test_a_language_the_questionnaire_does_not_offer_is_refused_not_replaced(
     assert _stored(reader).language == "en"
 
 
+def test_lang_in_the_address_shows_a_step_page_in_that_language(
+    client: TestClient, started: Page, reader: Reader
+) -> None:
+    """``?lang=`` on a respondent's page, as on the invitation page: shown in that language,
+    nothing stored changes; a language the questionnaire does not offer is refused."""
+    for path in ("/respond/step/1", "/respond/review", "/respond/start"):
+        german = client.get(f"{path}?lang=de")
+        assert german.status_code == 200, path
+        assert 'lang="de"' in german.text, path
+        refused = client.get(f"{path}?lang=xx")
+        assert refused.status_code == 422, path
+        assert "language: 'xx' is not offered; this questionnaire is in de, en" in unescape(
+            refused.text
+        )
+        assert 'lang="en"' in refused.text  # said in the respondent's language
+    assert 'lang="en"' in client.get("/respond/step/1").text  # no ?lang=: as chosen
+    assert _stored(reader).language == "en"
+
+
 def test_switching_language_on_a_step_keeps_unsaved_answers(
     client: TestClient, started: Page, reader: Reader
 ) -> None:
