@@ -169,7 +169,7 @@ def test_an_organisation_of_another_project_is_refused(
         for url in (_url(seeded), _url(seeded).replace("/dashboard", "/change")):
             page = client.get(url, params={"only": [seeded.id("Aachen"), wrong]})
             assert page.status_code == 422, (url, page.text)
-            assert f"no organisation {wrong} in this project" in page.text
+            assert f"only: no organisation {wrong} in this project" in page.text  # as named
             assert "Elsewhere" not in page.text
     german = client.get(
         _url(seeded), params={"only": elsewhere.id}, headers={"Accept-Language": "de"}

@@ -91,7 +91,7 @@ def change(
     with the reason."""
     assert project.id is not None
     chosen = cohort.filters(country=country, kind=kind, group=group, organisations=only)
-    cohort.check_chosen(session, project, chosen)  # also where there is no earlier round
+    cohort.check_chosen(session, project, chosen, "only")  # also with no earlier round
     earlier = round_change.earlier_rounds(session, round_)
     previous: Round | None = earlier[0] if earlier else None
     if before is not None:

@@ -315,6 +315,7 @@ def dashboard(
         subject = partner_of
         choice("partner_of", lambda: projects.organisation_in(session, project, subject))
     chosen = cohort.filters(country=country, kind=kind, group=group, organisations=only)
+    cohort.check_chosen(session, project, chosen, "only")  # named as the address names it
     profile = cohort.round_profile(session, project, round_, chosen)
     i18n = localizer_for(request)
     columns = topics(i18n, profile)
