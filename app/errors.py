@@ -62,7 +62,8 @@ still get problem+json.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 
@@ -304,6 +305,26 @@ class InvalidInput(AppError):
     status_code = 422
     title = "Invalid input"
     type_slug = "invalid-input"
+
+
+WRONG_CHOICE = N_("%(field)s: %(problem)s")
+_Chosen = TypeVar("_Chosen")
+
+
+def choice(field: str, lookup: Callable[[], _Chosen]) -> _Chosen:
+    """The object that a query parameter or form field ``field`` names, found by ``lookup``.
+
+    One that is not found (another project's, or none at all) is a wrong value of that field:
+    :class:`InvalidInput` (422) naming it with the lookup's own words, so a form can show it
+    beside the field and keep what was typed. :class:`NotFound` (404) stays for objects in
+    the path, where the address itself names nothing the caller may see. Either way nothing
+    tells another project's id from an unknown one."""
+    try:
+        return lookup()
+    except NotFound as missing:
+        raise InvalidInput(
+            Message(WRONG_CHOICE, field=field, problem=missing.message), field=field
+        ) from None
 
 
 class InvalidAnswers(InvalidInput):

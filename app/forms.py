@@ -18,6 +18,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
+from app import limits
 from app.errors import InvalidInput
 from app.i18n import N_, Message
 from scoring import shorten
@@ -26,6 +27,10 @@ URLENCODED = "application/x-www-form-urlencoded"
 NOT_UTF8_FIELD = N_(
     "The field %(field)s holds characters that are not valid UTF-8 text, so nothing was "
     "saved. Please type it again."
+)
+HIDDEN_NUMBER = N_(
+    "The form's hidden field %(field)s holds %(value)s, not the number this page put there, so "
+    "nothing was saved. Please reload the page."
 )
 NOT_SHOWN = frozenset({"csrf_token"})
 """Fields the error page does not list (a secret token)."""
@@ -64,6 +69,21 @@ async def read_form(request: Request) -> FormData:
             ]
             raise InvalidInput(Message(NOT_UTF8_FIELD, field=shorten(field)), field=field)
     return await request.form()
+
+
+def hidden_number(value: str, name: str) -> int | None:
+    """A hidden integer field as the page wrote it (a revision): None when missing (the
+    caller decides what that means), else a whole number from 0 to what an ``INTEGER``
+    column holds; anything else (letters, a sign, 20 digits) was never the page's, and is
+    :class:`InvalidInput` naming the field, not a stale revision (409) nor a bare error."""
+    text = value.strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit() and len(text) <= len(str(limits.INT_MAX)):
+        number = int(text)
+        if number <= limits.INT_MAX:
+            return number
+    raise InvalidInput(Message(HIDDEN_NUMBER, field=name, value=shorten(text)), field=name)
 
 
 _T = TypeVar("_T")

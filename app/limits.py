@@ -182,7 +182,9 @@ def findable(value: str, column: object) -> bool:
     )
 
 
-WHOLE_NUMBER_RANGE = N_("%(value)s is not a whole number from %(low)s to %(high)s")
+WHOLE_NUMBER_RANGE = N_(
+    "%(value)s is not allowed here; use a whole number from %(low)s to %(high)s"
+)
 
 
 def integer(value: int, field: str, *, low: int = 0, column: object = None) -> int:

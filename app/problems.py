@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, compile_path
 
+from app import validation_messages
 from app.errors import AppError, InternalError, InvalidInput, database_error, error_for_status
 from app.i18n import N_, Message
 from app.templating import localizer_for, render_error_page
@@ -149,13 +150,25 @@ def _named(error: Any) -> str:
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's refusal of a parameter or body, told in the project's words: each error's
+    field, message and (where known) allowed values, the first one's as the problem's own
+    ``field`` and ``allowed``; pydantic's English never reaches a client."""
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {"loc": [str(part) for part in e["loc"]], "message": e["msg"], "type": e["type"]}
-        for e in exc.errors()
-    ]
-    detail = "; ".join(f"{'.'.join(e['loc'])}: {e['message']}" for e in errors)
-    problem = InvalidInput(detail, errors=errors)
+    errors = []
+    for e in exc.errors():
+        allowed = validation_messages.allowed_of(e)
+        errors.append(
+            {
+                "loc": [str(part) for part in e["loc"]],
+                "field": validation_messages.field_of(e["loc"]),
+                "message": str(validation_messages.message_of(e)),
+                "type": e["type"],
+                **({"allowed": allowed} if allowed is not None else {}),
+            }
+        )
+    detail = "; ".join(e["message"] for e in errors)
+    first = {name: errors[0][name] for name in ("field", "allowed") if errors and name in errors[0]}
+    problem = InvalidInput(detail, errors=errors, **first)
     names = ", ".join(dict.fromkeys(_named(e) for e in exc.errors() if e["loc"]))
     problem.message = Message(BAD_VALUES, names=names)  # pages: in their language, not pydantic's
     return error_response(request, problem)

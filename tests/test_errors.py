@@ -125,14 +125,24 @@ def test_the_base_error_keeps_detail_and_extra() -> None:
     )
 
 
-TRANSLATED = frozenset({"NotFound", "Conflict", "InvalidInput", "LinkNotInRound"})
-"""Errors whose details pages may show: raised with a :class:`~app.i18n.Message` only."""
+TRANSLATED = (errors.NotFound, errors.Conflict, errors.InvalidInput)
+"""Errors whose details pages may show, and every subclass of them (``NotComparable``,
+``LinkNotInRound``, ...): raised with a :class:`~app.i18n.Message` only."""
+
+
+def _translated_names() -> frozenset[str]:
+    return frozenset(c.__name__ for c in _every_error_class() if issubclass(c, TRANSLATED))
+
+
+def test_the_scan_covers_the_subclasses_services_define() -> None:
+    assert {"NotComparable", "LinkNotInRound", "RoundsNotComparable"} <= _translated_names()
 
 
 def _formatted_details() -> list[str]:
     """Calls of a :data:`TRANSLATED` error in app/ whose detail is a formatted string (an
     f-string, ``%`` or ``.format``) or a plain literal, rather than a
     :class:`~app.i18n.Message`."""
+    translated = _translated_names()
     found = []
     for path in sorted((PROJECT_ROOT / "app").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -143,7 +153,7 @@ def _formatted_details() -> list[str]:
             formatted = isinstance(first, ast.JoinedStr | ast.BinOp | ast.Constant) or (
                 isinstance(first, ast.Call) and getattr(first.func, "attr", None) == "format"
             )
-            if name in TRANSLATED and formatted:
+            if name in translated and formatted:
                 found.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
     return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 from pydantic import ValidationError
 
+from app import validation_messages
 from app.cli import (
     common,
     database,
@@ -52,14 +53,18 @@ app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 
 
+def setting_name(loc: tuple[int | str, ...]) -> str:
+    """The environment variable an error of the settings is about: ``RADAR_BASE_URL``."""
+    return "RADAR_" + "_".join(str(part) for part in loc).upper()
+
+
 def main() -> None:
     """Run the command line; a wrong ``RADAR_`` setting is one line naming it, not a traceback."""
     try:
         get_settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"RADAR_{'_'.join(str(part) for part in error['loc']).upper()}: "
-            + error["msg"].removeprefix("Value error, ")
+            str(validation_messages.message_of({**error, "loc": (setting_name(error["loc"]),)}))
             for error in exc.errors()
         )
         raise SystemExit(fail(problems).exit_code) from None

@@ -4,17 +4,39 @@ from __future__ import annotations
 
 import typer
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from app import links
 from app.cli.common import fail, say
 from app.db import make_engine
 from app.main import create_app
+from app.middleware import SECURITY_HEADERS
 from app.request_log import logging_config
 from app.settings import get_settings
 from app.startup import StartupError, describe_url, prepare
 from scoring import shorten
 
 MAX_PORT = 65535
+
+
+class SecureHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP protocol (httptools, as ``uvicorn[standard]`` installs it), whose own
+    answer to a request it cannot parse (a bare 400 that never reaches the app, so
+    :class:`app.middleware.Edge` cannot dress it) carries the security headers too.
+
+    uvicorn writes that answer with its server's default headers; they are widened with
+    :data:`~app.middleware.SECURITY_HEADERS` for the length of that one synchronous call
+    (the event loop runs nothing in between), so the app's own answers, which Edge
+    already dresses, never get them twice."""
+
+    def send_400_response(self, msg: str) -> None:
+        state = self.server_state
+        kept = state.default_headers
+        state.default_headers = [*kept, *SECURITY_HEADERS]
+        try:
+            super().send_400_response(msg)
+        finally:
+            state.default_headers = kept
 
 
 def serve(
@@ -65,4 +87,5 @@ def serve(
         access_log=False,  # uvicorn's access log prints raw paths: app.request_log logs instead
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
+        http=SecureHttpToolsProtocol,
     )

@@ -77,8 +77,10 @@ MAX_CHOSEN = 200
 """The most organisations a chosen set may name (a query's ``IN`` list stays small)."""
 TOO_MANY_CHOSEN = N_("organisations: %(count)s chosen, at most %(limit)s allowed")
 NOT_AN_ATTRIBUTE = N_("attributes: %(value)s is none of %(allowed)s")
-NOT_IN_PROJECT = N_("organisations: no organisation %(id)s in this project")
+NOT_IN_PROJECT = N_("%(field)s: no organisation %(id)s in this project")
 K_TOO_LARGE = N_("k: %(k)s is more than %(limit)s")
+TOO_FEW_TO_COMPARE = N_("%(organisation)s has not enough responses to compare")
+LACKS_ATTRIBUTES = N_("%(organisation)s has no %(attributes)s")
 
 
 class NotComparable(Conflict):
@@ -289,11 +291,14 @@ def round_profile(
     )
 
 
-def check_chosen(session: Session, project: Project, filters: Filters) -> None:
+def check_chosen(
+    session: Session, project: Project, filters: Filters, field: str = "organisations"
+) -> None:
     """Refuse a chosen organisation that is not ``project``'s (:class:`InvalidInput` naming the
-    first such id, in the order given), worded alike whether the id belongs to another
-    project or to none, so that the answer reveals nothing of other projects.
-    :func:`round_profile` calls it; a page that may show no profile calls it itself."""
+    parameter ``field`` and the first such id, in the order given), worded alike whether the
+    id belongs to another project or to none, so that the answer reveals nothing of other
+    projects. :func:`round_profile` calls it (the API's ``organisations``); the pages call it
+    first with their own parameter's name (``only``)."""
     chosen = filters.organisations
     if not chosen:
         return
@@ -307,7 +312,7 @@ def check_chosen(session: Session, project: Project, filters: Filters) -> None:
     for organisation_id in chosen:
         if organisation_id not in found:
             raise InvalidInput(
-                Message(NOT_IN_PROJECT, id=str(organisation_id)), field="organisations"
+                Message(NOT_IN_PROJECT, field=field, id=str(organisation_id)), field=field
             )  # an id, not a number to format
 
 
@@ -568,13 +573,17 @@ def similar_partners(
         raise NotFound(Message(NOT_IN_COHORT_ID, id=str(organisation_id)))
     if not subject.shown:
         raise NotComparable(
-            f"{shorten(subject.organisation.name)} has not enough responses to compare",
+            Message(TOO_FEW_TO_COMPARE, organisation=shorten(subject.organisation.name)),
             field="organisation",
         )
     lacking = [name for name in names if _value(subject.organisation, name) is None]
     if lacking:
         raise NotComparable(
-            f"{shorten(subject.organisation.name)} has no {', '.join(lacking)}",
+            Message(
+                LACKS_ATTRIBUTES,
+                organisation=shorten(subject.organisation.name),
+                attributes=", ".join(lacking),
+            ),
             field="attributes",
             missing=lacking,
         )

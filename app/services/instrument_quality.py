@@ -22,7 +22,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.errors import NO_ROUND_ON_VERSION, NO_ROUND_USES, NotFound
+from app.errors import NO_ROUND_ON_VERSION, NO_ROUND_USES, WRONG_CHOICE, InvalidInput, NotFound
 from app.i18n import Message
 from app.models import (
     Project,
@@ -198,8 +198,9 @@ def gather(
     round_ids: Sequence[int] = (),
 ) -> InstrumentQuality:
     """The quality of version ``version`` of ``slug`` over the project's rounds on it
-    (``round_ids``; empty: all). Raises NotFound for a version no round of the project uses
-    and for a chosen round that is not one of them (another project's round included)."""
+    (``round_ids``; empty: all). Raises NotFound for a version no round of the project uses;
+    a chosen round that is not one of them (another project's round included) is a wrong
+    value of ``round`` (:class:`~app.errors.InvalidInput` naming it, 422)."""
     row = questionnaires.get_version(session, slug, version)
     rounds = _rounds_on(session, project, row)
     if not rounds:
@@ -207,7 +208,12 @@ def gather(
     known = {round_.id for round_ in rounds}
     for round_id in round_ids:
         if round_id not in known:
-            raise NotFound(Message(NO_ROUND_ON_VERSION, id=str(round_id)), round_id=round_id)
+            missing = Message(NO_ROUND_ON_VERSION, id=str(round_id))
+            raise InvalidInput(
+                Message(WRONG_CHOICE, field="round", problem=missing),
+                field="round",
+                round_id=round_id,
+            )
     wanted = set(round_ids) or known
     chosen = [round_ for round_ in rounds if round_.id in wanted]
     counts = _submitted(session, [round_.id for round_ in rounds if round_.id is not None])

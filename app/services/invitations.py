@@ -41,7 +41,10 @@ ANONYMOUS_LABEL = N_(
 )
 NO_ORGANISATION = N_("the round's project has no organisation %(name)s")
 CLOSED_NO_INVITATIONS = N_("round %(round)s is closed: no new invitations")
-USE_LIMIT_NEEDS_MULTI = N_("a use limit needs a multi-use invitation and must be at least 1")
+USE_LIMIT_NEEDS_MULTI = N_(
+    "a single-use invitation takes no use limit: choose a multi-use invitation or leave the "
+    "limit empty"
+)
 EXPIRY_NOT_FUTURE = N_("the expiry must be a future time with a time zone")
 LAST_DAY_PASSED = N_("the last day of the link has passed: choose today or a later day")
 NO_PARTNERS = N_("the project has no partner organisations to invite yet")
@@ -147,11 +150,14 @@ def create_invitation(
 
 def check_use_limit(max_uses: int | None, *, multi_use: bool) -> None:
     """:class:`InvalidInput` (field ``max_uses``) unless ``max_uses`` is None or the limit of
-    a multi-use link, 1 up to what the column holds. Shared with the invitation form."""
-    if max_uses is not None and (max_uses < 1 or not multi_use):
+    a multi-use link: a number out of range (1 up to what the column holds) is told as such,
+    whatever the kind; a limit on a single-use link says that it needs a multi-use one.
+    Shared with the invitation form."""
+    if max_uses is None:
+        return
+    limits.integer(max_uses, USE_LIMIT, low=1, column=Invitation.max_uses)
+    if not multi_use:
         raise InvalidInput(Message(USE_LIMIT_NEEDS_MULTI), field="max_uses")
-    if max_uses is not None:
-        limits.integer(max_uses, USE_LIMIT, low=1, column=Invitation.max_uses)
 
 
 def check_label(round_: Round, label: str, *, multi_use: bool) -> None:

@@ -285,9 +285,18 @@ def submit(session: Session, context: Context, revision: int | None) -> Written:
 
 
 def _changeable(context: Context, revision: int) -> None:
-    """Refuse a change the API may not make (checked in this order): a submitted response, a
-    draft started on the pages (:class:`StartedOnPages`), a round not accepting answers, a
-    draft without consent, another revision than ``revision``."""
+    """Refuse a change the API may not make (:func:`changeable`), or one made at another
+    revision than ``revision``."""
+    changeable(context)
+    if context.response.revision != revision:
+        raise _mismatch(context.response.revision)
+
+
+def changeable(context: Context) -> None:
+    """Refuse a change the API may not make whatever revision it names (checked in this
+    order): a submitted response, a draft started on the pages (:class:`StartedOnPages`), a
+    round not accepting answers, a draft without consent. The API checks these before it
+    asks for ``If-Match``: a client cannot mend them by retrying with the revision."""
     if context.submitted:
         raise Conflict(
             Message(SUBMITTED_UNCHANGEABLE),
@@ -297,8 +306,6 @@ def _changeable(context: Context, revision: int) -> None:
         raise StartedOnPages(context.response.public_id)
     accepting(context.round)
     _consented(context.response)
-    if context.response.revision != revision:
-        raise _mismatch(context.response.revision)
 
 
 def _mismatch(current: int) -> RevisionMismatch:

@@ -281,7 +281,7 @@ def _apply(
             round=settings.name,
         )
     if settings.closes_at is not None and settings.closes_at != round_.closes_at:
-        _check_future(settings.closes_at)  # else a new round would start closed, unnoticed
+        check_future(settings.closes_at)  # else a new round would start closed, unnoticed
     round_.name = settings.name
     round_.opens_at = settings.opens_at
     round_.closes_at = settings.closes_at
@@ -311,7 +311,7 @@ def check_settings(
     notices: dict[str, str] = {}
     for language, text in settings.privacy_notices.items():
         _check_language(language, definition, N_("privacy notice"))
-        limits.text(text, f"privacy notice ({language})", length=NOTICE_LENGTH, multiline=True)
+        check_notice(language, text)
         if text.strip():
             notices[language] = text.replace("\r\n", "\n").replace("\r", "\n")
     check_group_keys(settings.stakeholder_groups)
@@ -338,27 +338,39 @@ def check_group_keys(groups: Sequence[StakeholderGroup]) -> None:
         taken.add(key)
 
 
-def _checked_group(group: StakeholderGroup, definition: Definition) -> StakeholderGroup:
-    """``group`` with its labels as stored (a key checked by :func:`check_group_keys`)."""
-    key = group.key
-    labels: dict[str, str] = {}
+def check_notice(language: str, text: str) -> None:
+    """:class:`InvalidInput` for a notice text no round can store (too long, control
+    characters other than line breaks). Needs no questionnaire version: the round form
+    checks it together with its other fields."""
+    limits.text(text, f"privacy notice ({language})", length=NOTICE_LENGTH, multiline=True)
+
+
+def check_group_labels(group: StakeholderGroup) -> None:
+    """:class:`InvalidInput` (field ``groups``) for the first label of ``group`` that is too
+    long or holds control characters. Needs no questionnaire version (shared with the round
+    form, as :func:`check_group_keys` is)."""
     for language, label in group.labels.items():
-        _check_language(
-            language, definition, Message(N_("stakeholder group %(key)s"), key=repr(key))
-        )
         problem = limits.text_error(label, length=LABEL_LENGTH) or limits.name_error(label)
         if problem is not None:
             raise InvalidInput(
                 Message(
                     limits.FIELD_PROBLEM,
-                    field=Message(GROUP_LABEL, key=repr(key), language=language),
+                    field=Message(GROUP_LABEL, key=repr(group.key), language=language),
                     problem=problem,
                 ),
                 field="groups",
             )
-        if label.strip():
-            labels[language] = label.strip()
-    return StakeholderGroup(key, labels)
+
+
+def _checked_group(group: StakeholderGroup, definition: Definition) -> StakeholderGroup:
+    """``group`` with its labels as stored (a key checked by :func:`check_group_keys`)."""
+    for language in group.labels:
+        _check_language(
+            language, definition, Message(N_("stakeholder group %(key)s"), key=repr(group.key))
+        )
+    check_group_labels(group)
+    labels = {language: label.strip() for language, label in group.labels.items() if label.strip()}
+    return StakeholderGroup(group.key, labels)
 
 
 def _check_language(language: str, definition: Definition, what: str | Message) -> None:
@@ -466,7 +478,7 @@ def extend_round(
     limits.moment(closes_at, CLOSING_TIME)
     if round_.closes_at is not None and closes_at <= round_.closes_at:
         raise InvalidInput(Message(NOT_LATER), field="closes")
-    _check_future(closes_at)
+    check_future(closes_at)
     check_window(round_.opens_at, closes_at)
     previous = round_.closes_at
     round_.closes_at = closes_at
@@ -539,12 +551,14 @@ def reopened_closing(round_: Round, closes_at: datetime | None) -> datetime | No
     if new_closing is not None:
         if closes_at is None and new_closing <= utcnow():
             raise InvalidInput(Message(CLOSING_PASSED), field="closes")
-        _check_future(new_closing)
+        check_future(new_closing)
         check_window(round_.opens_at, new_closing)
     return new_closing
 
 
-def _check_future(closes_at: datetime) -> None:
+def check_future(closes_at: datetime) -> None:
+    """:class:`InvalidInput` (field ``closes``) for a closing time that has passed (a round
+    would start closed, unnoticed). Shared with the round form."""
     if closes_at <= utcnow():
         raise InvalidInput(Message(NOT_FUTURE), field="closes")
 

@@ -18,10 +18,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.deps import SessionDep
-from app.services import partner_report, report_links
+from app.services import partner_report, report_links, responses
 from app.templating import localizer_for, render_page
 from app.web.report_page import report_context
 from app.web.respond.entry import LINK_GUARD
+from app.web.respond.respondent import page_localizer, query_language
 
 router = APIRouter()
 
@@ -30,8 +31,14 @@ NOINDEX = "noindex, nofollow"
 
 @router.get("/report/{token}", name="report.shared", dependencies=[LINK_GUARD])
 def shared_report(token: str, request: Request, session: SessionDep) -> Response:
+    """The report in the browser's language, or the one ``?lang=`` names (a language the
+    questionnaire does not offer is refused, 422, as on the respondent pages)."""
     opened = report_links.open_link(session, token)
     i18n = localizer_for(request)
+    definition = responses.definition_of(session, opened.round)
+    asked = query_language(request, definition)
+    if asked is not None:
+        i18n = page_localizer(request, asked, definition.default_language)
     found = partner_report.partner_report(
         session, opened.project, opened.round, opened.organisation, i18n.language
     )

@@ -94,15 +94,21 @@ def test_api_conforms_to_its_openapi_document(
     # item, value off the scale, required answers missing); and a schema-valid If-Match may
     # name a revision that is not the stored one (the documented 412). Everything else is
     # checked for these operations, every check for the others. Likewise ``?before=`` of a
-    # round's change must name an *earlier* round, not the round itself (the documented 422),
-    # and ``?organisations=`` only the round's project's organisations (else the 422 "no
-    # organisation 7 in this project", which a schema cannot know).
+    # round's change must name an *earlier* round of the project, not the round itself (the
+    # documented 422), ``?round=`` a round of the project on the version, and
+    # ``?organisations=``, ``?organisation=`` and ``?organisation_id=`` only the project's (or
+    # the cohort's) organisations (else the 422 "no organisation 7 in this project", which a
+    # schema cannot know: a query parameter's id is a value of it).
     headers = {parameter.name for parameter in case.operation.headers}
     before = (case.query or {}).get("before")
     same_round = case.path.endswith("/change") and before == (case.path_parameters or {}).get(
         "round_id"
     )
-    chosen = bool((case.query or {}).get("organisations"))
+    query = case.query or {}
+    chosen = any(
+        query.get(name) for name in ("organisations", "organisation", "organisation_id", "round")
+    )
+    chosen = chosen or before is not None
     excluded = (
         [positive_data_acceptance]
         if case.operation.body or "If-Match" in headers or same_round or chosen

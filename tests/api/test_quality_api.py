@@ -1,5 +1,5 @@
 """GET /api/v1/projects/{slug}/quality: the quality page's figures as JSON (results:read);
-below the minimum group size no figures; another project's rounds and projects are 404."""
+below the minimum group size no figures; another project is 404, its rounds as ?round= 422."""
 
 from __future__ import annotations
 
@@ -48,7 +48,10 @@ def test_below_the_minimum_and_across_projects(
     base = f"/api/v1/projects/{net.project.slug}/quality?questionnaire=mini&version=1.0"
     data = client.get(base, headers=headers).json()
     assert (data["shown"], data["responses"], data["dimensions"]) == (False, 1, [])
-    problem(client.get(f"{base}&round={other.round.id}", headers=headers), 404, "not-found")
+    wrong = problem(
+        client.get(f"{base}&round={other.round.id}", headers=headers), 422, "invalid-input"
+    )
+    assert wrong["field"] == "round"
     problem(
         client.get(
             f"/api/v1/projects/{other.project.slug}/quality?questionnaire=mini&version=1.0",

@@ -70,7 +70,7 @@ def test_a_draft_is_created_read_and_listed(
         headers=headers,
     )
     assert bad.status_code == 422
-    for filters in ({"status": "submitted"}, {"organisation_id": 99999}):
+    for filters in ({"status": "submitted"}, {"stakeholder_group": "politics"}):
         found = client.get(
             f"/api/v1/rounds/{net.round.id}/responses", params=filters, headers=headers
         )
@@ -251,6 +251,15 @@ def test_another_projects_round_organisation_and_response_are_404(
     problem(client.post(f"{url}/submit", headers=headers), 404, "not-found")
     problem(client.get(f"/api/v1/rounds/{other.round.id}/responses", headers=headers), 404,
              "not-found")  # fmt: skip
+    # a filter naming another project's organisation: a wrong value of that parameter
+    listed = client.get(
+        f"/api/v1/rounds/{net.round.id}/responses",
+        params={"organisation_id": other.organisation.id},
+        headers=headers,
+    )
+    body = problem(listed, 422, "invalid-input")
+    assert body["field"] == "organisation_id"
+    assert body["detail"] == f"organisation_id: no organisation {other.organisation.id}"
 
 
 def test_reading_and_writing_responses_needs_the_scope(
@@ -347,7 +356,10 @@ def test_a_response_is_stored_only_with_the_respondents_consent(
         json={"organisation_id": net.organisation.id, "language": "en", "submit": submit},
         headers=headers,
     )
-    assert problem(missing, 422, "invalid-input")["errors"][0]["loc"] == ["body", "consent"]
+    # left out: the same refusal as false (the README's form), not a bare "required"
+    without = problem(missing, 422, "invalid-input")
+    assert (without["field"], without["allowed"]) == ("consent", [True])
+    assert without["detail"] == refused["detail"]
     with Session(engine) as session:
         assert session.exec(select(Response)).all() == []
     created = create(client, net, headers, answers=COMPLETE, submit=submit).json()
@@ -395,6 +407,13 @@ def test_a_draft_started_on_the_pages_is_the_respondents_not_the_apis(
     ):
         body = problem(answer, 409, "started-on-pages")
         assert "started on the respondent pages" in body["detail"]
+    # without If-Match too: the 409 no revision mends comes before asking for one (428)
+    plain = bearer("responses:write")
+    for answer in (
+        client.patch(url, json={"answers": {"services.training": 1}}, headers=plain),
+        client.put(url, json={"answers": COMPLETE}, headers=plain),
+    ):
+        problem(answer, 409, "started-on-pages")
     stored = _stored(engine, draft.public_id)
     assert (stored.status, stored.revision, stored.answers) == ("draft", 1, COMPLETE)
     own = create(client, net, bearer("responses:write"), answers={"leadership.mandate": 1})

@@ -118,7 +118,9 @@ def test_refusals(client: TestClient, seeded: Seeded, bearer: Bearer, session: S
     )
     elsewhere = factories.round_(session, factories.project(session))
     session.commit()
-    problem(client.get(_url(seeded, elsewhere.id), headers=headers), 404, "not-found")
+    foreign = problem(client.get(_url(seeded, elsewhere.id), headers=headers), 422, "invalid-input")
+    assert foreign["field"] == "before"
+    assert foreign["detail"] == f"before: no round {elsewhere.id}"
     # a token of another project (the fixture network's)
     problem(client.get(_url(seeded), headers=bearer("results:read")), 404, "not-found")
     problem(

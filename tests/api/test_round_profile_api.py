@@ -117,7 +117,9 @@ def test_similar_partners_of_an_organisation_without_attributes_is_409(
     answer = client.get(_url(seeded), params={"organisation": seeded.id(HOSTILE)}, headers=reader)
     assert "has no population" in problem(answer, 409, "not-comparable")["detail"]
     other = client.get(_url(seeded), params={"organisation": 999_999}, headers=reader)
-    problem(other, 404, "not-found")
+    body = problem(other, 422, "invalid-input")  # a query parameter, not the address
+    assert body["field"] == "organisation"
+    assert body["detail"] == "organisation: no organisation 999999 in this cohort"
 
 
 def test_scope_and_other_projects(

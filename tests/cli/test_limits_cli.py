@@ -143,15 +143,16 @@ def test_invalid_utf8_from_a_real_shell_is_one_line(tmp_path: Path) -> None:
 INTEGERS = [
     (
         ("projects", "create", "p2", "--name", "P", "--min-group-size", "2147483648"),
-        "minimum group size: 2147483648 is not a whole number from 1 to 2147483647",
+        "minimum group size: 2147483648 is not allowed here; "
+        "use a whole number from 1 to 2147483647",
     ),
     (
         ("projects", "create", "p2", "--name", "P", "--min-group-size", "0"),
-        "minimum group size: 0 is not a whole number from 1 to 2147483647",
+        "minimum group size: 0 is not allowed here; use a whole number from 1 to 2147483647",
     ),
     (
         (*INVITE, "--multi-use", "--max-uses", "2147483648"),
-        "use limit: 2147483648 is not a whole number from 1 to 2147483647",
+        "use limit: 2147483648 is not allowed here; use a whole number from 1 to 2147483647",
     ),
     (
         ("invitations", "revoke", "net", "Baseline", "99999999999999999999"),

@@ -165,7 +165,8 @@ def test_invite_uses_base_url(
 def test_invite_refuses_bad_options(network: Radar) -> None:
     fails(
         network("invite", "net", "Baseline", "Saxony", "--max-uses", "3"),
-        "a use limit needs a multi-use invitation and must be at least 1",
+        "a single-use invitation takes no use limit: choose a multi-use invitation or leave the "
+        "limit empty",
     )
 
 
@@ -370,7 +371,7 @@ def test_rounds_create_refuses_bad_settings(network: Radar, tmp_path: Any) -> No
     )
     fails(
         network(*CREATE_R2, "--min-group-size", "0"),
-        "minimum group size: 0 is not a whole number from 1 to 2147483647",
+        "minimum group size: 0 is not allowed here; use a whole number from 1 to 2147483647",
     )
     fails(
         network(*CREATE_R2, "--opens", "2027-02-01", "--closes", "2027-01-31"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from app.errors import NotFound
+from app.errors import InvalidInput, NotFound
 from app.services import instrument_quality as service
 from scoring import instrument_quality, parse_definition
 from tests import factories
@@ -57,8 +57,9 @@ def test_what_the_project_does_not_use_is_not_found(session: Session) -> None:
     network = factories.network(session)
     elsewhere = factories.network(session).round
     assert elsewhere.id is not None
-    with pytest.raises(NotFound):
+    with pytest.raises(InvalidInput) as chosen:  # a wrong value of the round filter
         service.gather(session, network.project, "mini", "1.0", [elsewhere.id])
+    assert chosen.value.extra["field"] == "round"
     with pytest.raises(NotFound):
         service.gather(session, network.project, "mini", "2.0")
     with pytest.raises(NotFound):

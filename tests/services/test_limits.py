@@ -62,7 +62,7 @@ def test_service_inputs_are_checked_before_the_database(session: Session) -> Non
                 session, round_, organisation, expires_at=datetime(1970, 1, 1, tzinfo=UTC)
             )
         ),
-        "use limit: 4294967296 is not a whole number from 1 to 2147483647": (
+        "use limit: 4294967296 is not allowed here; use a whole number from 1 to 2147483647": (
             lambda: invitations.create_invitation(
                 session, round_, organisation, multi_use=True, max_uses=2**32
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -107,6 +108,27 @@ def test_stale_tab_gets_a_conflict_and_nothing_is_overwritten(
     stored = _stored(reader)
     assert stored.answers == {"leadership.mandate": 4}
     assert stored.comments == {}
+
+
+@pytest.mark.parametrize("revision", ["abc", "-1", "9" * 20, "2147483648"])
+def test_a_revision_no_page_wrote_is_refused_naming_the_field(
+    client: TestClient, started: Page, reader: Reader, revision: str
+) -> None:
+    """A garbled hidden revision is no stale tab (409) but a wrong value of that field."""
+    fields = started.hidden()
+    posted = client.post(
+        "/respond/step/1", data={**fields, "revision": revision, "leadership.mandate": "4"}
+    )
+    assert posted.status_code == 422
+    assert "hidden field revision holds" in posted.text
+    autosave = client.post(
+        "/respond/step/1/autosave",
+        data={**fields, "revision": revision, "leadership.mandate": "4"},
+        headers={"X-CSRF-Token": fields["csrf_token"]},
+    )
+    assert autosave.status_code == 422
+    assert autosave.json()["field"] == "revision"
+    assert _stored(reader).answers == {}
 
 
 def test_stale_autosave_gets_a_json_conflict(

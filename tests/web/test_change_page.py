@@ -174,7 +174,9 @@ def test_earlier_rounds_to_choose_and_refusals(
     assert client.get(_url(seeded), params={"before": seeded.later.id}).status_code == 422
     elsewhere = factories.round_(session, factories.project(session))
     session.commit()
-    assert client.get(_url(seeded), params={"before": elsewhere.id}).status_code == 404
+    foreign = client.get(_url(seeded), params={"before": elsewhere.id})
+    assert foreign.status_code == 422  # a wrong choice of the filter, as another partner is
+    assert f"before: no round {elsewhere.id}" in foreign.text
     first = f"/projects/{seeded.project.slug}/rounds/{seeded.earlier.id}/change"
     nothing = client.get(first)
     assert nothing.status_code == 200

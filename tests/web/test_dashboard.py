@@ -169,12 +169,23 @@ def test_an_organisation_of_another_project_is_refused(
         for url in (_url(seeded), _url(seeded).replace("/dashboard", "/change")):
             page = client.get(url, params={"only": [seeded.id("Aachen"), wrong]})
             assert page.status_code == 422, (url, page.text)
-            assert f"no organisation {wrong} in this project" in page.text
+            assert f"only: no organisation {wrong} in this project" in page.text  # as named
             assert "Elsewhere" not in page.text
     german = client.get(
         _url(seeded), params={"only": elsewhere.id}, headers={"Accept-Language": "de"}
     )
     assert f"keine Organisation {elsewhere.id} in diesem Projekt" in german.text
+    # similar partners of another project's organisation: refused alike, naming the parameter
+    for wrong in (elsewhere.id, 999_999):
+        similar = client.get(_url(seeded), params={"partner_of": wrong})
+        assert similar.status_code == 422
+        assert f"partner_of: project '{seeded.project.slug}' has no organisation {wrong}" in (
+            similar.text.replace("&#39;", "'")
+        )
+    # one of the project's own that the filters leave out: a note, the dashboard stays
+    left_out = client.get(_url(seeded), params={"country": "CZ", "partner_of": seeded.id("Aachen")})
+    assert left_out.status_code == 200
+    assert "This organisation is not among the organisations shown." in left_out.text
 
 
 def test_an_empty_round_says_so(

@@ -97,6 +97,11 @@ def test_a_tampered_form_is_refused_on_the_page(
     refused = client.post(url, data={"csrf_token": page.csrf, "format": "csv", "labels": "fr"})
     assert refused.status_code == 422
     assert "Please choose codes or one of the languages offered." in refused.text
+    both = client.post(url, data={"csrf_token": page.csrf, "format": "exe", "labels": "fr"})
+    assert both.status_code == 422  # both problems at once, each beside its field
+    assert '<p class="field-error" id="e-format">' in both.text
+    assert '<p class="field-error" id="e-labels">' in both.text
+    assert both.text.count('href="#f-') == 2
     empty = client.post(url, data={"csrf_token": page.csrf, "format": "xlsx"})
     assert empty.status_code == 200
     assert empty.content.startswith(b"PK")

@@ -206,12 +206,13 @@ def test_revoking_a_link_is_audited_and_the_link_stops_working(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"kind": "multi", "max_uses": "0"}, "a use limit needs a multi-use invitation"),
-        ({"kind": "multi", "max_uses": "-3"}, "a use limit needs a multi-use invitation"),
+        # the kind IS multi-use: the message says what is wrong, the number
+        ({"kind": "multi", "max_uses": "0"}, "use limit: 0 is not allowed here; use a whole"),
+        ({"kind": "multi", "max_uses": "-3"}, "use limit: -3 is not allowed here; use a whole"),
         ({"kind": "multi", "max_uses": str(2**63)}, "use limit"),
         ({"kind": "multi", "max_uses": "9" * 5000}, "use limit: a whole number"),
         ({"kind": "multi", "max_uses": "ten"}, "use limit: a whole number"),
-        ({"kind": "single", "max_uses": "5"}, "a use limit needs a multi-use invitation"),
+        ({"kind": "single", "max_uses": "5"}, "a single-use invitation takes no use limit"),
         ({"expires": "2020-01-31"}, "the last day of the link has passed"),
         ({"expires": "31.01.2099"}, "last day: a date such as 2027-01-31"),
         ({"expires": "9999-01-01"}, "expiry"),
@@ -270,12 +271,39 @@ def test_every_problem_of_the_form_is_shown_beside_its_field(
     both = _create(client, the_round, kind="single", max_uses="5", group="ngo", every_group="yes")
     assert both.status == 422
     for message in [
-        "a use limit needs a multi-use invitation",
+        "a single-use invitation takes no use limit",
         "either type one group or tick",
     ]:
         assert message in both.text, message
     assert 'id="e-max_uses"' in both.text
     assert 'id="e-group"' in both.text
+    assert _stored(reader) == []
+
+
+def test_an_unknown_kind_hides_no_other_problem(
+    client: TestClient, logged_in: Page, the_round: Round_, reader: Callable[[], Session]
+) -> None:
+    """A tampered kind, a use limit of 0, an over-long note and a typed group with "one link
+    per group" ticked: four problems in one answer, each beside its field."""
+    refused = _create(
+        client,
+        the_round,
+        kind="both",
+        max_uses="0",
+        label="x" * 201,
+        group="ngo",
+        every_group="yes",
+    )
+    assert refused.status == 422
+    text = refused.text.replace("&#39;", "'")
+    for field, message in [
+        ("kind", "kind of link: 'both' is not one of single, multi"),
+        ("max_uses", "use limit: 0 is not allowed here"),
+        ("label", "label: 201 characters, at most 200 allowed"),
+        ("group", "either type one group or tick"),
+    ]:
+        assert f'id="e-{field}"' in text, field
+        assert message in text, message
     assert _stored(reader) == []
 
 
@@ -292,7 +320,7 @@ def test_yesterday_is_refused_and_today_works_until_midnight(
     assert stored.expires_at > utcnow()
 
 
-def test_a_partner_or_round_of_another_project_is_not_found(
+def test_a_partner_of_another_project_is_a_wrong_choice_and_its_round_not_found(
     client: TestClient,
     logged_in: Page,
     the_round: Round_,
@@ -304,7 +332,17 @@ def test_a_partner_or_round_of_another_project_is_not_found(
     foreign_round = factories.round_(session, other, "Theirs")
     ids = (elsewhere.id, foreign_round.id)
     session.commit()
-    assert _create(client, the_round, organisation=str(ids[0])).status == 404
+    # a tampered choice: the form again, the problem beside the partner field, all kept
+    refused = _create(client, the_round, organisation=str(ids[0]), label="Spring mailing")
+    assert refused.status == 422, refused.text[:500]
+    assert 'id="e-organisation"' in refused.text
+    assert "Elsewhere" not in refused.text
+    assert 'value="Spring mailing"' in refused.text
+    nobody = _create(client, the_round, organisation="999999", label="Spring mailing")
+    assert nobody.status == 422  # worded alike: nothing tells another project's id apart
+    for page, wrong in ((refused, ids[0]), (nobody, 999999)):
+        text = page.text.replace("&#39;", "'")
+        assert f"organisation: project 'net' has no organisation {wrong}" in text
     page = Page.get(client, the_round.url)
     answer = client.post(
         f"/projects/net/rounds/{ids[1]}/invitations",

@@ -102,6 +102,12 @@ def test_a_language_the_questionnaire_does_not_offer_is_refused_not_replaced(
         refused.text
     )
     assert 'name="consent" value="yes" checked' in refused.text  # as it was sent
+    # the language and the consent tick wrong together: both said in one answer
+    both = start.submit({"language": "xx"})
+    assert both.status == 422
+    assert "language: 'xx' is not offered" in unescape(both.text)
+    assert 'id="consent-error"' in both.text
+    assert "Please confirm that you have read the data protection notice." in both.text
     with reader() as session:
         assert session.exec(select(Response)).first() is None  # nothing started
     started = Page(client, refused.url, refused.status, refused.text).submit({"consent": "yes"})
@@ -117,6 +123,25 @@ def test_a_language_the_questionnaire_does_not_offer_is_refused_not_replaced(
     assert typed.status == 422
     assert "language: 'xx' is not offered" in unescape(typed.text)
     assert "What you sent" in typed.text  # the answer typed is listed for copying
+    assert _stored(reader).language == "en"
+
+
+def test_lang_in_the_address_shows_a_step_page_in_that_language(
+    client: TestClient, started: Page, reader: Reader
+) -> None:
+    """``?lang=`` on a respondent's page, as on the invitation page: shown in that language,
+    nothing stored changes; a language the questionnaire does not offer is refused."""
+    for path in ("/respond/step/1", "/respond/review", "/respond/start"):
+        german = client.get(f"{path}?lang=de")
+        assert german.status_code == 200, path
+        assert 'lang="de"' in german.text, path
+        refused = client.get(f"{path}?lang=xx")
+        assert refused.status_code == 422, path
+        assert "language: 'xx' is not offered; this questionnaire is in de, en" in unescape(
+            refused.text
+        )
+        assert 'lang="en"' in refused.text  # said in the respondent's language
+    assert 'lang="en"' in client.get("/respond/step/1").text  # no ?lang=: as chosen
     assert _stored(reader).language == "en"
 
 

@@ -216,6 +216,13 @@ def test_the_german_report_has_no_english(client: TestClient, round_: Round, lan
         assert f'lang="{language}"' in page.text
         assert not untranslated(page.text, language), untranslated(page.text, language)
     assert "Führung" in client.get(f"/report/{token}").text
+    # ?lang= names the language, as on the respondent pages; one not offered is refused
+    english = client.get(f"/report/{token}", params={"lang": "en"})
+    assert 'lang="en"' in english.text
+    assert "Führung" not in english.text
+    refused = client.get(f"/report/{token}", params={"lang": "xx"})
+    assert refused.status_code == 422
+    assert "&#39;xx&#39;" in refused.text
 
 
 def _withdraw(engine: Engine, round_: Round, *names: str) -> None:

@@ -132,7 +132,7 @@ def test_filters_work_as_a_plain_form(
         ("group=%3Cscript%3E", 422),
         ("organisation=abc", 422),
         ("organisation=99999999999999999999999", 422),
-        ("organisation=999", 404),
+        ("organisation=999", 422),
     ],
 )
 def test_bad_filters_are_refused(
@@ -143,14 +143,19 @@ def test_bad_filters_are_refused(
     assert "<script>" not in answer.text
 
 
-def test_a_partner_of_another_project_in_the_filter_is_not_found(
+def test_a_partner_of_another_project_in_the_filter_is_a_wrong_value_of_it(
     client: TestClient, logged_in: Page, url: str, session: Session
 ) -> None:
     other = factories.project(session, "other", "Other")
     elsewhere = factories.organisation(session, other, "Elsewhere").id
     session.commit()
-    assert client.get(f"{url}?organisation={elsewhere}").status_code == 404
-    assert client.get(f"{url}/table?organisation={elsewhere}").status_code == 404
+    for path in (url, f"{url}/table"):
+        refused = client.get(f"{path}?organisation={elsewhere}")
+        assert refused.status_code == 422
+        assert f"organisation: project 'net' has no organisation {elsewhere}" in (
+            refused.text.replace("&#39;", "'")
+        )
+        assert "Elsewhere" not in refused.text
 
 
 def test_an_anonymous_round_shows_the_day_only(

@@ -148,7 +148,9 @@ def test_another_projects_page_and_round_are_not_found(
     session.commit()
     log_in(client, "ana@example.org")
     assert client.get("/projects/other/quality/mini/1.0").status_code == 404
-    assert client.get(f"{URL}?round={elsewhere.id}").status_code == 404
+    chosen = client.get(f"{URL}?round={elsewhere.id}")
+    assert chosen.status_code == 422  # a wrong value of the round filter, as elsewhere
+    assert f"round: no round {elsewhere.id} on this version" in chosen.text
     typed = client.get(f"{URL}?round=abc")
     assert typed.status_code == 422
     assert "(round=abc)" in typed.text  # what was typed, not the list position 0

@@ -147,8 +147,12 @@ BAD = [
     ),
     ({"group-1-key": "City Council"}, 422, "use lower-case letters, digits and hyphens"),
     ({"group-1-key": ""}, 422, "a label was given without a key"),
-    ({"min_group_size": "0"}, 422, "minimum group size: 0 is not a whole number from 1"),
-    ({"min_group_size": "two"}, 422, "minimum group size: &#39;two&#39; is not a whole number"),
+    (
+        {"min_group_size": "0"},
+        422,
+        "minimum group size: 0 is not allowed here; use a whole number from 1",
+    ),
+    ({"min_group_size": "two"}, 422, "minimum group size: &#39;two&#39; is not allowed here"),
     ({"name": " "}, 422, "round name: must not be empty"),
     ({"name": "x" * 201}, 422, "round name: 201 characters, at most 200 allowed"),
     ({"version": "mini/9.9"}, 422, "no version &#39;9.9&#39; of questionnaire &#39;mini&#39;"),
@@ -179,7 +183,11 @@ def test_a_wrong_value_is_refused_with_the_form_kept_and_nothing_stored(
             {"opens": "31.01.2027"},
             "erster Tag: &#39;31.01.2027&#39; ist kein Datum wie 2027-01-31",
         ),
-        ({"min_group_size": "two"}, "Mindestgruppengröße: &#39;two&#39; ist keine ganze Zahl"),
+        ({"min_group_size": "two"}, "Mindestgruppengröße: &#39;two&#39; ist hier nicht möglich"),
+        (
+            {"min_group_size": "0"},
+            "Mindestgruppengröße: 0 ist hier nicht möglich; bitte eine ganze Zahl von 1 bis",
+        ),
     ],
 )
 def test_a_wrong_value_is_refused_in_the_pages_language(
@@ -459,6 +467,26 @@ def test_two_tabs_editing_one_round_lose_no_edit(logged_in: TestClient, reader: 
     assert _stored(reader)[0].name == "Typed in tab one"
 
 
+def test_a_revision_no_page_wrote_is_refused_naming_the_field(
+    logged_in: TestClient, reader: Reader
+) -> None:
+    """Letters or 20 digits in the hidden revision: 422 naming the field, the typed values
+    kept, nothing saved (a missing one still counts as stale, 409)."""
+    page, round_ = _round_page(logged_in, reader)
+    action = f"/projects/net/rounds/{round_.id}"
+    for revision in ("abc", "9" * 20):
+        refused = page.submit(_form(name="Typed", revision=revision), action)
+        assert refused.status == 422, refused.text[:500]
+        assert "hidden field revision holds" in refused.text
+        assert 'value="Typed"' in refused.text
+        closing = page.submit({"revision": revision}, f"{action}/close")
+        assert closing.status == 422
+    missing = page.submit(_form(name="Typed", revision=""), action)
+    assert missing.status == 409
+    assert _stored(reader)[0].name != "Typed"
+    assert _stored(reader)[0].closed_at is None
+
+
 def test_extend_close_and_reopen_count_as_changes(logged_in: TestClient, reader: Reader) -> None:
     page, round_ = _open_round(logged_in, reader)
     base = f"/projects/net/rounds/{round_.id}"
@@ -504,7 +532,8 @@ def test_every_problem_of_the_form_is_shown_beside_its_field(
         ("closes", "closing day: &#39;2027-13-01&#39; is not a date"),
         (
             "min_group_size",
-            "minimum group size: 2147483648 is not a whole number from 1 to 2,147,483,647",
+            "minimum group size: 2147483648 is not allowed here; "
+            "use a whole number from 1 to 2,147,483,647",
         ),
     ]:
         assert f'id="e-{field}"' in page.text, field
@@ -543,6 +572,29 @@ def test_version_and_group_keys_are_reported_with_the_other_problems(
     assert "stakeholder group &#39;ngo&#39; is given twice" in twice.text
     assert 'id="e-opens"' in twice.text
     assert 'id="e-groups"' in twice.text
+    assert _stored(reader) == []
+
+
+def test_a_past_closing_day_a_bad_label_and_a_long_notice_come_back_together(
+    logged_in: TestClient, reader: Reader
+) -> None:
+    """What once came one save at a time (the closing day, a group label, a notice): all at
+    once, each beside its field, the typed texts kept."""
+    page = _create(
+        logged_in,
+        opens="2020-01-01",
+        closes="2020-01-31",
+        **{"group-0-label-en": "Civil\x00society", "notice-de": "x" * 20_001},
+    )
+    assert page.status == 422
+    for field, message in [
+        ("closes", "closing day must lie in the future"),
+        ("groups", "label (en): contains the control character U+0000"),
+        ("notice-de", "20,001 characters, at most 20,000 allowed"),
+    ]:
+        assert f'id="e-{field}"' in page.text, field
+        assert message in page.text, message
+    assert 'aria-invalid="true">' + "x" * 100 in page.text  # the notice as typed
     assert _stored(reader) == []
 
 

@@ -16,7 +16,7 @@ from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
 from app.api.v1.profiles import CohortFilters
 from app.api.v1.response_schemas import RoundId
 from app.deps import SessionDep
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound, choice
 from app.services import directory, round_change
 
 router = APIRouter(
@@ -89,14 +89,17 @@ class RoundChangeOut(BaseModel):
     summary="Change between an earlier round of a comparable version and this one",
     responses={
         404: problem(
-            "The round (or ?before=) is unknown, or there is no earlier comparable round",
+            "The round is unknown, or there is no earlier comparable round",
             NotFound,
         ),
         409: problem(
             "The rounds' questionnaire versions are not declared comparable",
             round_change.RoundsNotComparable,
         ),
-        422: problem("Invalid filters, or ?before= is not an earlier round", InvalidInput),
+        422: problem(
+            "Invalid filters, or ?before= is no round of the project or not an earlier one",
+            InvalidInput,
+        ),
     },
 )
 def round_change_of(
@@ -115,7 +118,11 @@ def round_change_of(
     ] = None,
 ) -> RoundChangeOut:
     after = directory.round_(session, caller.project_id, round_id)
-    earlier = directory.round_(session, after.project_id, before) if before is not None else None
+    earlier = (
+        choice("before", lambda: directory.round_(session, after.project_id, before))
+        if before is not None
+        else None
+    )
     project = directory.project(session, after.project_id)
     found = round_change.round_change(session, project, earlier, after, chosen)
     return RoundChangeOut(

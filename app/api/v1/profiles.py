@@ -21,7 +21,7 @@ from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
 from app.api.v1.projects import IdPath
 from app.api.v1.response_schemas import ANSWER_SCHEMA, BODY_PROBLEMS, PublicId, RoundId
 from app.deps import SessionDep
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, InvalidInput, choice
 from app.i18n import N_, Message
 from app.models import OrganisationKind, ScoreKind
 from app.services import cohort, directory, response_intake, responses, results
@@ -306,7 +306,9 @@ def _similar_out(found: cohort.SimilarPartners) -> SimilarOut:
             "chosen attribute",
             cohort.NotComparable,
         ),
-        422: problem("Invalid filters", InvalidInput),
+        422: problem(
+            "Invalid filters, or ?organisation= is no organisation of the cohort", InvalidInput
+        ),
     },
 )
 def round_profile(
@@ -337,8 +339,12 @@ def round_profile(
     similar = None
     if organisation is not None:
         names = cohort.attributes((attributes or "").split(","))
+        wanted = organisation
         similar = _similar_out(
-            cohort.similar_partners(found, organisation, k=k, chosen_attributes=names)
+            choice(
+                "organisation",
+                lambda: cohort.similar_partners(found, wanted, k=k, chosen_attributes=names),
+            )
         )
     summaries = {kind_: found.cohort(kind_) for kind_ in cohort.KINDS_OF_SCORE}
     return RoundProfileOut(

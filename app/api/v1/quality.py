@@ -2,7 +2,7 @@
 the figures of the facilitator page (:func:`app.services.instrument_quality.to_dict`), withheld
 ones as null. Only aggregates, so anonymous rounds take part; below the minimum group size
 ``shown`` is false and ``dimensions`` empty. A version no round of the project uses, or a
-round not on it, is 404."""
+round not on it, is 422 naming ``round`` (a query parameter, like every filter)."""
 
 from __future__ import annotations
 

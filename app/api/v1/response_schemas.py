@@ -109,33 +109,40 @@ IsoMoment = Annotated[datetime, BeforeValidator(_iso_moment)]
 """A row id in a body: 1 to 2147483647 (what an INTEGER column holds on both databases)."""
 
 
+def _consent_required(schema: dict[str, Any]) -> None:
+    """The body's schema: ``consent`` listed as required (see :class:`ResponseCreate`)."""
+    schema["required"] = [*schema.get("required", []), "consent"]
+    schema["properties"]["consent"].pop("default", None)
+    schema["examples"] = [
+        {
+            "organisation_id": 4,
+            "stakeholder_group": "civil-society",
+            "language": "en",
+            "answers": ANSWER_SCHEMA["example"],
+            "consent": True,
+            "submit": True,
+        }
+    ]
+
+
 class ResponseCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "organisation_id": 4,
-                    "stakeholder_group": "civil-society",
-                    "language": "en",
-                    "answers": ANSWER_SCHEMA["example"],
-                    "consent": True,
-                    "submit": True,
-                }
-            ]
-        },
-    )
+    """A new response. ``consent`` is required (the schema says so), yet read as false when
+    missing, so that a body without it gets the one refusal the README promises: 422 naming
+    ``consent`` with ``allowed: [true]``, as ``false`` gets (not a bare "required")."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_consent_required)
 
     organisation_id: RowId
     stakeholder_group: str | None = Field(default=None, max_length=100)
     language: str = Field(max_length=16, examples=["en"])
     answers: dict[str, Any] = Field(default_factory=dict, json_schema_extra=ANSWER_SCHEMA)
     consent: bool = Field(
+        default=False,
         description="The respondent accepted the round's privacy notice. Required and must be "
         "`true`, for a draft as for a complete response (as on the respondent pages, a response "
         "exists only with consent): the notice version and the time are recorded "
-        "(`consent_version`, `consented_at`). `false` is a 422 naming `consent`",
+        "(`consent_version`, `consented_at`). `false` or leaving it out is a 422 naming "
+        "`consent` with `allowed: [true]`",
         examples=[True],
     )
     submit: bool = Field(default=False, description="Submit at once (all required answers)")

@@ -40,7 +40,7 @@ from app.api.v1.response_schemas import (
     RoundId,
 )
 from app.deps import READS_FIRST, SessionDep, commits_at_return
-from app.errors import InvalidAnswers, PreconditionRequired, RevisionMismatch
+from app.errors import InvalidAnswers, PreconditionRequired, RevisionMismatch, choice
 from app.links import path_with_id
 from app.models import ResponseStatus
 from app.services import directory, idempotency, response_intake
@@ -209,6 +209,11 @@ def list_responses(
     ] = None,
 ) -> Page[ResponseOut]:
     round_ = directory.round_(session, caller.project_id, round_id)
+    if organisation_id is not None:
+        wanted = organisation_id
+        choice(
+            "organisation_id", lambda: directory.organisation(session, round_.project_id, wanted)
+        )
     found = response_intake.page_responses(
         session,
         round_,
@@ -246,6 +251,7 @@ def _change(
     whole: bool,
 ) -> JSONResponse:
     context = response_intake.find(session, caller.project_id, public_id)
+    response_intake.changeable(context)  # what no If-Match mends comes before asking for it
     revision = _required_revision(if_match, context.response.revision)
     changed = response_intake.change(session, context, revision, payload.answers, whole=whole)
     return _answer(request, changed)

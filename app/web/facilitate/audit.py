@@ -1,7 +1,8 @@
 """The audit log page: who did what to which object, when, with the event's details.
 
 Admins see every event (and may filter by project); facilitators only the events of the
-projects they are members of (a project they cannot open is "not found" as a filter too).
+projects they are members of (a project they cannot open is a wrong value of the filter,
+422 naming ``project``, worded alike whether it exists or not).
 Filters: project, action and actor (a part of it), object type, the last N days. The page is
 cut in SQL (:func:`app.services.audit.page_events`, 50 events, newest first) with previous
 and next links that keep the filters. Ids of responses of anonymous rounds never appear.
@@ -17,12 +18,13 @@ from starlette.datastructures import QueryParams
 
 from app import links
 from app.deps import SessionDep
-from app.errors import InvalidInput, NotFound
+from app.errors import NO_PROJECT, InvalidInput, NotFound, choice
 from app.i18n import N_, Message
 from app.models import Project
 from app.services import audit, members
 from app.services.paging import MAX_OFFSET, Slice
-from app.web.facilitate.access import AREA, NOT_FOUND_MESSAGE, FacilitatorDep, render
+from app.web.facilitate.access import AREA, FacilitatorDep, render
+from scoring import shorten
 
 router = APIRouter(dependencies=AREA)
 
@@ -42,6 +44,17 @@ def _number(params: QueryParams, name: str, *, default: int | None) -> int | Non
     return int(text)
 
 
+def _project(reachable: list[Project], slug: str) -> Project | None:
+    """The project the filter names among those the user may open (None: no filter); any
+    other is "not found", worded alike whether it exists or not."""
+    if not slug:
+        return None
+    found = next((p for p in reachable if p.slug == slug), None)
+    if found is None:
+        raise NotFound(Message(NO_PROJECT, slug=shorten(slug)))
+    return found
+
+
 @router.get("/audit", name="facilitate.audit")
 def audit_log(request: Request, session: SessionDep, facilitator: FacilitatorDep) -> Response:
     params = request.query_params
@@ -50,14 +63,10 @@ def audit_log(request: Request, session: SessionDep, facilitator: FacilitatorDep
         session, facilitator.user, archived=True
     )
     by_id = {project.id: project for project in reachable if project.id is not None}
-    chosen = None
-    if typed["project"]:
-        chosen = next((p for p in reachable if p.slug == typed["project"]), None)
-        if chosen is None:
-            raise NotFound(Message(NOT_FOUND_MESSAGE))
     error: Message | str | None = None
     found: Slice[Any] = Slice([], 0, PAGE_SIZE, 0)
     try:
+        chosen = choice("project", lambda: _project(reachable, typed["project"]))
         wanted = audit.EventFilter(
             projects=None if facilitator.is_admin else list(by_id),
             project_id=chosen.id if chosen else None,

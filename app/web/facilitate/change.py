@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from app import charts_cohort, limits
 from app.deps import SessionDep
-from app.errors import InvalidInput
+from app.errors import InvalidInput, choice
 from app.i18n import N_, Localizer, Message
 from app.models import Round
 from app.services import cohort, directory, projects, round_change
@@ -86,15 +86,16 @@ def change(
     only: IdsQuery = [],  # noqa: B006 (FastAPI copies defaults)
     topic: TextQuery = "",
 ) -> Response:
-    """The change page (see the module's description); a bad filter is a 422 error page, a
-    round of another project 404, rounds of incomparable versions a 409 page with the reason."""
+    """The change page (see the module's description); a bad filter is a 422 error page, as is
+    ``before`` naming a round of another project; rounds of incomparable versions a 409 page
+    with the reason."""
     assert project.id is not None
     chosen = cohort.filters(country=country, kind=kind, group=group, organisations=only)
-    cohort.check_chosen(session, project, chosen)  # also where there is no earlier round
+    cohort.check_chosen(session, project, chosen, "only")  # also with no earlier round
     earlier = round_change.earlier_rounds(session, round_)
     previous: Round | None = earlier[0] if earlier else None
     if before is not None:
-        previous = directory.round_(session, project.id, before)
+        previous = choice("before", lambda: directory.round_(session, project.id, before))
     i18n = localizer_for(request)
     found = (
         round_change.round_change(session, project, previous, round_, chosen)

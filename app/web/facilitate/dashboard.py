@@ -20,7 +20,7 @@ from fastapi.responses import Response
 
 from app import charts, charts_cohort, limits
 from app.deps import SessionDep
-from app.errors import NotFound
+from app.errors import NotFound, choice
 from app.i18n import N_, Localizer
 from app.models import Organisation, ScoreKind
 from app.services import cohort, directory, partner_fields, projects
@@ -306,10 +306,16 @@ def dashboard(
     attribute: Annotated[list[Annotated[str, Query(max_length=32)]], Query()] = [],  # noqa: B006
     page: Annotated[int, Query(ge=1, le=limits.INT_MAX)] = 1,
 ) -> Response:
-    """The dashboard (see the module's description); a bad filter is a 422 error page."""
+    """The dashboard (see the module's description); a bad filter is a 422 error page, as is
+    ``partner_of`` naming no partner of the project (one of the project's that the filters
+    leave out gets a note in the similar-partners section)."""
     assert project.id is not None
     round_ = directory.round_(session, project.id, round_id)
+    if partner_of is not None:
+        subject = partner_of
+        choice("partner_of", lambda: projects.organisation_in(session, project, subject))
     chosen = cohort.filters(country=country, kind=kind, group=group, organisations=only)
+    cohort.check_chosen(session, project, chosen, "only")  # named as the address names it
     profile = cohort.round_profile(session, project, round_, chosen)
     i18n = localizer_for(request)
     columns = topics(i18n, profile)

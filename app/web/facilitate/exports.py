@@ -19,7 +19,9 @@ from sqlmodel import Session
 
 from app.deps import SessionDep
 from app.downloads import round_file
-from app.i18n import N_, language_name
+from app.errors import InvalidInput
+from app.forms import Problems, collect
+from app.i18n import N_, Message, language_name
 from app.models import Project, Round
 from app.services import directory, export_jobs, responses, round_export
 from app.settings import Settings
@@ -57,13 +59,23 @@ def export_page(
     return _page(request, session, facilitator, project, round_, None, 200)
 
 
+def _format(value: str) -> None:
+    if value not in round_export.FORMATS:
+        raise InvalidInput(Message(CHOOSE_FORMAT), field="format")
+
+
+def _labels(session: Session, round_: Round, value: str) -> None:
+    if value and value not in responses.definition_of(session, round_).languages:
+        raise InvalidInput(Message(CHOOSE_LABELS), field="labels")
+
+
 def _page(
     request: Request,
     session: Session,
     facilitator: Facilitator,
     project: Project,
     round_: Round,
-    error: str | None,
+    problems: Problems | None,
     status_code: int,
     chosen: tuple[str, str] = ("csv", ""),
 ) -> HTMLResponse:
@@ -84,7 +96,7 @@ def _page(
             "min_group_size": plan.min_group_size,
             "background_from": request.app.state.settings.export_background_from,
             "chosen": chosen,
-            "error": error,
+            "problems": problems or {},
         },
         status_code=status_code,
     )
@@ -102,13 +114,11 @@ def download(
     round_ = _round(session, project, round_id)
     chosen = (field(form, "format"), field(form, "labels"))
     export_format, labels = chosen
-    error = None
-    if export_format not in round_export.FORMATS:
-        error = CHOOSE_FORMAT
-    elif labels and labels not in responses.definition_of(session, round_).languages:
-        error = CHOOSE_LABELS
-    if error is not None:
-        return _page(request, session, facilitator, project, round_, error, 422, chosen)
+    problems: Problems = {}  # both fields at once, each beside its field
+    collect(problems, "format", lambda: _format(export_format))
+    collect(problems, "labels", lambda: _labels(session, round_, labels))
+    if problems:
+        return _page(request, session, facilitator, project, round_, problems, 422, chosen)
     export = round_export.prepare(session, round_, export_format, labels or None)
     settings: Settings = request.app.state.settings
     if export_format == "xlsx" and (

@@ -26,7 +26,7 @@ from starlette.datastructures import FormData
 from app import links, stakeholder_groups
 from app.db_types import utcnow
 from app.deps import SessionDep
-from app.errors import InvalidInput
+from app.errors import InvalidInput, choice
 from app.forms import Problems, collect, refusal
 from app.i18n import N_, Message
 from app.models import Organisation, Project, Round
@@ -126,12 +126,14 @@ def _expiry(value: str, settings: Settings) -> Any:
 
 
 def _organisations(session: Session, project: Project, value: str) -> list[Organisation]:
-    """Every partner for ``all``, else the one whose id was chosen (404 outside the project)."""
+    """Every partner for ``all``, else the one whose id was chosen; an id that is not one of
+    the project's partners (a tampered choice) is a wrong value of the field, not a 404, so the
+    form comes back with everything typed."""
     if value == ALL:
         return projects.list_organisations(session, project)
     if not value.isdigit() or len(value) > NUMBER_LENGTH:
         raise InvalidInput(Message(CHOOSE_PARTNER), field="organisation")
-    return [projects.organisation_in(session, project, int(value))]
+    return [choice("organisation", lambda: projects.organisation_in(session, project, int(value)))]
 
 
 def _create(
@@ -143,8 +145,8 @@ def _create(
     form: FormData,
 ) -> list[NewLink]:
     """The links the form asks for, or :class:`InvalidInput` with every problem of the form
-    at once, each under its field (:func:`app.forms.refusal`); a partner of another project
-    is :class:`~app.errors.NotFound`, a closed round :class:`invitations.RoundClosed`."""
+    at once, each under its field (:func:`app.forms.refusal`), a partner of another project
+    among them; a closed round :class:`invitations.RoundClosed`."""
     problems: Problems = {}
     chosen = collect(
         problems,
@@ -158,20 +160,21 @@ def _create(
     groups = list(group_choices(round_)) if every_group else [typed_group]
     kind = collect(problems, "kind", lambda: _kind(field(form, "kind")))
     multi_use = kind == "multi"
+    # an unknown kind is refused above; what does not hang on the kind is checked anyway
+    maybe_multi = kind != KINDS[0]
     max_uses = collect(problems, "max_uses", lambda: _max_uses(field(form, "max_uses")))
-    if kind is not None and "max_uses" not in problems:
+    if "max_uses" not in problems:
         collect(
             problems,
             "max_uses",
-            lambda: invitations.check_use_limit(max_uses, multi_use=multi_use),
+            lambda: invitations.check_use_limit(max_uses, multi_use=maybe_multi),
         )
     expires_at = collect(problems, "expires", lambda: _expiry(field(form, "expires"), settings))
     label = field(form, "label").strip()
-    if kind is not None:
-        collect(
-            problems, "label", lambda: invitations.check_label(round_, label, multi_use=multi_use)
-        )
-    if chosen is not None and "group" not in problems:
+    collect(
+        problems, "label", lambda: invitations.check_label(round_, label, multi_use=maybe_multi)
+    )
+    if chosen is not None:
         partners = chosen
         collect(problems, "organisation", lambda: invitations.check_batch(partners, groups))
     if problems:
@@ -258,7 +261,7 @@ def create_links(
 ) -> Response:
     """New links, shown in this answer only (wrong values: the form again with every problem
     beside its field and what was typed, nothing made; a closed round: the form with the
-    reason; a partner of another project: "not found")."""
+    reason)."""
     try:
         made = _create(session, request.app.state.settings, facilitator, project, round_, form)
     except (InvalidInput, invitations.RoundClosed) as problem:

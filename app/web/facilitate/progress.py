@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from app import links, stakeholder_groups
 from app.deps import SessionDep
-from app.errors import InvalidInput
+from app.errors import InvalidInput, choice
 from app.i18n import N_, Message
 from app.models import Project, Round
 from app.services import progress, projects
@@ -60,7 +60,8 @@ class Filters:
 
 
 def _filters(request: Request, session: Session, project: Project) -> Filters:
-    """The query's filters, checked: a partner of another project is "not found"."""
+    """The query's filters, checked: a partner of another project is a wrong value of
+    ``organisation`` (422 naming it), as every filter's choice is."""
     query = request.query_params
     organisation = query.get("organisation", "").strip()
     group = query.get("group", "").strip()
@@ -68,7 +69,8 @@ def _filters(request: Request, session: Session, project: Project) -> Filters:
     if organisation:
         if not organisation.isdigit() or len(organisation) > 20:
             raise InvalidInput(Message(CHOOSE_PARTNER), field="organisation")
-        projects.organisation_in(session, project, int(organisation))
+        wanted = int(organisation)
+        choice("organisation", lambda: projects.organisation_in(session, project, wanted))
     if (
         group
         and group != NO_GROUP

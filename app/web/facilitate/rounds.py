@@ -20,6 +20,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -30,7 +31,7 @@ from starlette.datastructures import FormData
 from app import limits, times
 from app.deps import SessionDep
 from app.errors import Conflict, InvalidInput, NotFound
-from app.forms import Problems, collect, refusal
+from app.forms import Problems, collect, hidden_number, refusal
 from app.i18n import N_, Message, language_name
 from app.models import Project, QuestionnaireVersion, Round, VersionStatus
 from app.services import questionnaires, rounds
@@ -161,9 +162,10 @@ def _whole_number(text: str, what: str, *, low: int) -> int | None:
 
 
 def _revision(text: str) -> int:
-    """The posted round revision (a missing or garbled one is stale: 0 is never stored)."""
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
+    """The posted round revision: a missing one is stale (0 is never stored), one that is no
+    whole number a page could have written is refused naming the field
+    (:func:`app.forms.hidden_number`)."""
+    return hidden_number(text, "revision") or 0
 
 
 def _typed(form: FormData) -> Typed:
@@ -219,6 +221,8 @@ def _groups(typed: Typed) -> list[StakeholderGroup]:
             continue
         groups.append(StakeholderGroup(key.strip(), labels))
     rounds.check_group_keys(groups)
+    for group in groups:
+        rounds.check_group_labels(group)
     return groups
 
 
@@ -243,6 +247,9 @@ def _settings(
     opens_at = collect(problems, "opens", lambda: _opening(typed.opens, time_zone))
     closes_at = collect(problems, "closes", lambda: _closing(typed.closes, time_zone))
     collect(problems, "closes", lambda: rounds.check_window(opens_at, closes_at))
+    if closes_at is not None and (round_ is None or closes_at != round_.closes_at):
+        closing = closes_at
+        collect(problems, "closes", lambda: rounds.check_future(closing))
     min_group_size = collect(
         problems,
         "min_group_size",
@@ -258,6 +265,8 @@ def _settings(
             required=True,
         ),
     )
+    for language, text in typed.notices.items():
+        collect(problems, f"notice-{language}", partial(rounds.check_notice, language, text))
     groups = collect(problems, "groups", lambda: _groups(typed)) or []
     if problems:
         raise refusal(problems)
@@ -563,7 +572,7 @@ def close_round(
         rounds.close_round(
             session, round_, seen=_revision(field(form, "revision")), actor=facilitator.actor
         )
-    except Conflict as problem:
+    except (InvalidInput, Conflict) as problem:
         return _refused(request, session, facilitator, project, problem, round_id=round_id)
     return redirect(request, "facilitate.round", slug=project.slug, round_id=round_id)
 

@@ -193,19 +193,17 @@ def accept_invitation(
     named = chosen if isinstance(chosen, str) else None
     language = _page_language(request, definition, named)
     refused = _not_offered(definition, named)
-    if refused is not None:
+    consented = form.get("consent") == "yes"
+    if refused is not None or not consented:  # both problems at once, the tick kept
         return _invitation_page(
             request,
             token,
             resolved,
             definition,
             language,
+            error=None if consented else CONSENT_MISSING,
             language_error=refused,
-            consent_given=form.get("consent") == "yes",
-        )
-    if form.get("consent") != "yes":
-        return _invitation_page(
-            request, token, resolved, definition, language, error=CONSENT_MISSING
+            consent_given=consented,
         )
     response = respondent_links.open_invitation(session, token, [language])
     assert response.id is not None

@@ -22,11 +22,12 @@ from app.deps import SessionDep
 from app.errors import Unauthorized
 from app.i18n import N_, Localizer, language_options
 from app.models import WebSession
-from app.services import responses, web_sessions
+from app.services import respondent_links, responses, web_sessions
 from app.services.web_sessions import SessionPolicy
 from app.settings import Settings
 from app.templating import render_page
 from app.web import csrf
+from scoring import Definition
 
 COOKIE = "radar_session"
 SESSION_ENDED = N_(
@@ -72,18 +73,42 @@ class Respondent:
         return self.context.response.id
 
 
-def _respondent(request: Request, session: SessionDep, row: WebSession, late: bool) -> Respondent:
+QUERY_LANGUAGE_LENGTH = 35
+"""Characters of a ``?lang=`` read at most (the invitation page's bound; a tag is shorter)."""
+
+
+def query_language(request: Request, definition: Definition) -> str | None:
+    """The language a page's address asks for (``?lang=``, on a page that is read: GET or
+    HEAD), None when it asks for none; one the questionnaire does not offer is refused
+    (:func:`app.services.respondent_links.check_offered`, 422 naming ``language``), as on the
+    invitation page, never quietly replaced. It changes nothing stored: the page is shown in
+    it, the language switch is what keeps a choice."""
+    asked = request.query_params.get("lang")
+    if asked is None or request.method not in ("GET", "HEAD"):
+        return None
+    respondent_links.check_offered(definition, asked[: QUERY_LANGUAGE_LENGTH + 1])
+    return asked
+
+
+def page_localizer(request: Request, language: str, default_language: str) -> Localizer:
+    """A respondent-facing page's localizer in ``language``, set as the request's."""
     settings: Settings = request.app.state.settings
-    assert row.response_id is not None
-    context = responses.load(session, row.response_id)
-    language = row.data.get("language") or context.response.language
     i18n = Localizer.for_language(
-        str(language),
-        context.definition.default_language,
-        settings.time_zone,
-        request.headers.get("accept-language"),
+        language, default_language, settings.time_zone, request.headers.get("accept-language")
     )
     request.state.localizer = i18n
+    return i18n
+
+
+def _respondent(request: Request, session: SessionDep, row: WebSession, late: bool) -> Respondent:
+    assert row.response_id is not None
+    context = responses.load(session, row.response_id)
+    default = context.definition.default_language
+    stored = str(row.data.get("language") or context.response.language)
+    i18n = page_localizer(request, stored, default)  # a refused ?lang= is said in it
+    asked = query_language(request, context.definition)
+    if asked is not None:
+        i18n = page_localizer(request, asked, default)
     if not late and web_sessions.needs_touch(row):  # a reader notes it after its session ended
         assert row.id is not None
         side_write(session, functools.partial(web_sessions.record_activity, session_id=row.id))

@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from app import links
 from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidInput, NotFound
+from app.forms import hidden_number
 from app.i18n import N_, Message
 from app.problems import SCRIPT_ONLY
 from app.services import respondent_links, responses
@@ -67,10 +68,13 @@ def _dimension(respondent: Respondent, step: int) -> str:
 
 
 def revision_of(form: FormData) -> int:
-    try:
-        return int(str(form.get("revision", "")))
-    except ValueError:
-        raise InvalidInput(N_("The form is incomplete. Please reload the page.")) from None
+    """The draft's revision the form carried (:func:`app.forms.hidden_number`); missing, the
+    form is incomplete."""
+    revision = hidden_number(str(form.get("revision") or ""), "revision")
+    if revision is None:
+        incomplete = Message(N_("The form is incomplete. Please reload the page."))
+        raise InvalidInput(incomplete, field="revision")
+    return revision
 
 
 def step_page(
