@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import charts
-from app.deps import SessionDep
+from app.deps import SessionDep, ends_at_return
 from app.i18n import Localizer
 from app.services import response_export, results
 from app.web.plotly_bundle import plotly_style_guards
@@ -114,6 +114,7 @@ def _chart(respondent: Respondent, outcome: results.OwnResult) -> Chart:
 
 
 @router.get("/result", response_class=HTMLResponse, name="respond.result")
+@ends_at_return
 def show_result(request: Request, respondent: RespondentDep, session: SessionDep) -> Response:
     context, i18n = respondent.context, respondent.i18n
     if not context.submitted:

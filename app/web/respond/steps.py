@@ -16,7 +16,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app import links
-from app.deps import READS_FIRST, SessionDep, commits_at_return
+from app.deps import READS_FIRST, SessionDep, commits_at_return, ends_at_return
 from app.errors import InvalidInput, NotFound
 from app.i18n import N_, Message
 from app.problems import SCRIPT_ONLY
@@ -142,10 +142,12 @@ def _comment_error(respondent: Respondent, problem: AnswerProblem | None) -> str
 
 
 @router.get("/{step}", response_class=HTMLResponse, name="respond.step")
+@ends_at_return
 def show_step(
     step: int,
     request: Request,
     respondent: RespondentDep,
+    session: SessionDep,
     more: int = 0,
     read_as: Annotated[str, Query(max_length=READ_AS_QUERY)] = "",
 ) -> Response:
