@@ -32,6 +32,7 @@ from app.web.respond.answer_forms import (
     text_message,
     typed_values,
 )
+from app.web.respond.item_html import items_html
 from app.web.respond.respondent import (
     CheckedSaveFormDep,
     Respondent,
@@ -105,6 +106,7 @@ def step_page(
     if comment_problem is not None and isinstance(posted_comment, str):
         comment = normalise_line_breaks(posted_comment)
     done = progress(definition, response.answers)
+    read_only = context.submitted or not context.open
     comment_error = _comment_error(respondent, comment_problem)
     summary = [(item.anchor, f"{item.text}: {item.error}") for item in items if item.error]
     if comment_error:
@@ -118,7 +120,8 @@ def step_page(
             "steps": len(definition.dimensions),
             "dimension_title": i18n.text(dimension.title),
             "dimension_description": i18n.text(dimension.description),
-            "items": items,
+            "items_html": items_html(definition, items, i18n, disabled=read_only),
+            "any_required": any(item.required for item in items),
             "comment": comment,
             "comment_error": comment_error,
             "comment_max_length": responses.MAX_COMMENT_LENGTH,
@@ -127,11 +130,11 @@ def step_page(
             "errors_for_summary": summary,
             "notice": notice,
             "form_id": PAGE_FORM,
-            "read_only": context.submitted or not context.open,
+            "read_only": read_only,
             "is_open": context.open,
         },
         status_code=status_code,
-        page_form=None if context.submitted or not context.open else PAGE_FORM,
+        page_form=None if read_only else PAGE_FORM,
     )
 
 
