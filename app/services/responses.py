@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, Table, insert, update
+from sqlalchemy import Select, Table, bindparam, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm.attributes import set_committed_value
@@ -130,13 +130,20 @@ def _context_of(row: Sequence[Any]) -> Context:
     return Context(response, round_, organisation, project, definition, invitation)
 
 
+# Built once: a statement object keeps its cache key, which is otherwise made per request.
+_BY_RESPONSE = _with_context(sa_select(*_CONTEXT)).where(
+    col(Response.id) == bindparam("response_id")
+)
+_BY_SESSION = _with_context(
+    sa_select(WebSession, *_CONTEXT).join(Response, col(Response.id) == col(WebSession.response_id))
+).where(col(WebSession.token_hash) == bindparam("token_hash"))
+
+
 def load(session: Session, response_id: int) -> Context:
     """A response with its context, in one query (six entities: SQLAlchemy's select, as
     SQLModel's stops at four). On SQLite a writing request holds the write lock from its
     first query on."""
-    found = session.execute(
-        _with_context(sa_select(*_CONTEXT)).where(col(Response.id) == response_id)
-    ).first()
+    found = session.execute(_BY_RESPONSE, {"response_id": response_id}).first()
     if found is None:
         raise NotFound(Message(NO_RESPONSE))
     return _context_of(found)
@@ -157,13 +164,7 @@ def load_for_session(
     on SQLite too), a quarter of a step page's time under load."""
     if not token:
         return None
-    found = session.execute(
-        _with_context(
-            sa_select(WebSession, *_CONTEXT).join(
-                Response, col(Response.id) == col(WebSession.response_id)
-            )
-        ).where(col(WebSession.token_hash) == hash_token(token))
-    ).first()
+    found = session.execute(_BY_SESSION, {"token_hash": hash_token(token)}).first()
     if found is None:
         return None
     verdict = web_sessions.judge(found[0], policy, now)
