@@ -206,3 +206,20 @@ def test_the_answers_on_the_result_page_are_each_respondents_own_in_the_pages_la
     assert "hardly" not in _answers(other)
     assert "Erst" not in _answers(other)
     assert "kaum" in _answers(Page.get(client, "/respond/result")), "the first, still German"
+
+
+def test_the_chart_follows_the_organisation_aggregate(
+    client: TestClient, session: Session, project: Project, make_link: MakeLink
+) -> None:
+    """The chart is kept per response, language and aggregate (app/web/respond/result.py): a
+    colleague's submission changes the aggregate, and the next view draws it."""
+    project.min_group_size = 1
+    session.add(project)
+    session.commit()
+    page = complete(begin(client, make_link()))
+    assert _figure(page)["data"][-1]["name"].endswith("average of 1 response")
+    assert _figure(Page.get(client, "/respond/result")) == _figure(page)
+    another_respondent(client, make_link(), mandate="4")
+    again = _figure(Page.get(client, "/respond/result"))
+    assert again["data"][-1]["name"].endswith("average of 2 responses")
+    assert again["data"][-1]["r"][0] == 31.3, "(12.5 + 50) / 2, rounded as shown"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from app import charts
@@ -80,13 +80,51 @@ def _rows(respondent: Respondent, outcome: results.OwnResult) -> list[Row]:
 
 @dataclass(frozen=True)
 class Chart:
-    """The radar figure and its key (the legend, drawn as HTML under the chart)."""
+    """The radar figure, as the page's script element holds it (Jinja's ``tojson``), and its
+    key (the legend, drawn as HTML under the chart)."""
 
-    figure: dict[str, Any]
+    figure_json: Markup
     key: list[charts.KeyEntry]
 
 
+CHARTS_KEPT = 1024
+"""Charts kept per definition (a few KB each; then the map starts again)."""
+
+ChartKey = tuple[str, int, str, str, str, int, tuple[tuple[str, float | None], ...] | None]
+
+
+def _new_charts(definition: Definition) -> dict[ChartKey, Chart]:
+    return {}
+
+
 def _chart(respondent: Respondent, outcome: results.OwnResult) -> Chart:
+    """The chart of a submitted response: kept with the definition under the response's
+    public id and revision (its scores), the page's language and fallback language, the
+    organisation's name and its aggregate as shown (count and means), which is all it draws;
+    a submission of a colleague changes the aggregate and so the key."""
+    context, i18n, group = respondent.context, respondent.i18n, outcome.group
+    response = context.response
+    means = tuple(group.means.items()) if group.shown else None
+    key = (
+        response.public_id,
+        response.revision,
+        i18n.language,
+        i18n.fallback,
+        context.organisation.name,
+        group.count,
+        means,
+    )
+    kept = context.definition.derived("result-charts", _new_charts)
+    found = kept.get(key)
+    if found is None:
+        found = _draw_chart(respondent, outcome)
+        if len(kept) >= CHARTS_KEPT:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
+def _draw_chart(respondent: Respondent, outcome: results.OwnResult) -> Chart:
     i18n, context = respondent.i18n, respondent.context
     definition = context.definition
     series = [
@@ -112,7 +150,12 @@ def _chart(respondent: Respondent, outcome: results.OwnResult) -> Chart:
         number=i18n.score,
         direction=i18n.direction,
     )
-    return Chart(figure, charts.chart_key(series, bands))
+    figure_json = htmlsafe_json_dumps(
+        figure,
+        dumps=environment.policies["json.dumps_function"],
+        **environment.policies["json.dumps_kwargs"],
+    )
+    return Chart(figure_json, charts.chart_key(series, bands))
 
 
 ANSWER_LISTS_KEPT = 256
