@@ -237,6 +237,18 @@ def settled(session: Session) -> bool:
     )
 
 
+def end_read(session: Session) -> None:
+    """End a reader's transaction now: its connection goes back to the pool (on SQLite its
+    snapshot of the WAL ends), the objects it loaded stay as read (no expiry, unlike a
+    rollback) and side writes it queued still run when its unit of work ends. A later
+    statement begins a new read. A no-op for a writer, whose unit commits it."""
+    if is_writer(session):
+        return
+    transaction = session.get_transaction()
+    if transaction is not None:
+        transaction.close()
+
+
 def is_writer(session: OrmSession) -> bool:
     return not session.info.get(READ_ONLY, False)
 

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.db import ReadOnlySessionError, settled, side_write, unit_of_work
+from app.db import ReadOnlySessionError, end_read, settled, side_write, unit_of_work
 from app.errors import Conflict, InvalidInput
 from app.models import Organisation, Project
 from app.services import projects
@@ -179,3 +179,29 @@ def test_a_unit_is_settled_only_when_ending_it_needs_no_database(engine: Engine)
     with unit_of_work(engine, write=True, read_first=True) as session:
         side_write(session, lambda writer: None)
         assert not settled(session), "a side write is queued"
+
+
+def test_a_page_ends_its_read_where_it_ran_and_keeps_what_it_read(engine: Engine) -> None:
+    """A page's route ends its read transaction at its return (``app.deps.ends_at_return``),
+    so that its unit is left on the event loop: the connection is back in the pool, the rows
+    read keep their values (no expiry: the response is still rendered from them), a later
+    statement reads again, and a queued "last seen" write still happens after the unit."""
+    with unit_of_work(engine, write=True) as session:
+        projects.create_project(session, "net", "Network")
+    noted: list[str] = []
+    with unit_of_work(engine, write=False) as reader:
+        project = reader.exec(select(Project)).one()
+        side_write(reader, lambda writer: noted.append("last seen"))
+        end_read(reader)
+        assert not reader.in_transaction()
+        assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert project.name == "Network", "read values stay without a query"
+        assert not settled(reader), "the queued side write still needs the database"
+        assert noted == []
+        assert reader.exec(select(Project.slug)).one() == "net", "a later read begins anew"
+        end_read(reader)
+    assert noted == ["last seen"]
+    with unit_of_work(engine, write=False) as reader:
+        reader.exec(select(Project)).one()
+        end_read(reader)
+        assert settled(reader)

@@ -94,13 +94,22 @@ def find_session_for_saving(
     if not token:
         return None
     row = session.exec(select(WebSession).where(WebSession.token_hash == hash_token(token))).first()
+    if row is None:
+        return None
+    late = judge(row, policy, now)
+    return None if late is None else (row, late)
+
+
+def judge(row: WebSession, policy: SessionPolicy, now: datetime | None = None) -> bool | None:
+    """Whether a session found by its cookie is live (False), *late* (True: past the idle
+    limit, within ``policy.late_saves`` of it, before its absolute expiry) or ended (None)."""
     now = now or utcnow()
-    if row is None or now >= row.expires_at:
+    if now >= row.expires_at:
         return None
     if row.day_only or now - row.last_seen_at < policy.idle:
-        return row, False
+        return False
     if now - row.last_seen_at < policy.idle + policy.late_saves:
-        return row, True
+        return True
     return None
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from app.db_types import utcnow
 from app.models import WebSession
-from app.services import web_sessions
+from app.services import responses, web_sessions
 from app.services.web_sessions import TOUCH_INTERVAL, SessionPolicy
 from app.tokens import hash_token
 from tests import factories
@@ -136,3 +136,35 @@ def test_purge_keeps_idle_sessions_that_may_still_save(session: Session, respons
     session.flush()
     assert web_sessions.purge_expired(session, LATE, now) == 1
     assert {row.id for row in session.exec(select(WebSession)).all()} == {late.id}
+
+
+def test_a_respondent_session_and_its_response_are_found_together(
+    session: Session, response_id: int
+) -> None:
+    """Respondent pages read the session and the response's context in one query
+    (``responses.load_for_session``), with the same verdicts as ``find_session_for_saving``:
+    live, late (may only save), ended; a session without a response is no respondent's."""
+    late = SessionPolicy(POLICY.idle, POLICY.absolute, late_saves=POLICY.absolute)
+    row, cookie = web_sessions.start_session(session, late, response_id=response_id)
+    start = row.last_seen_at
+    found = responses.load_for_session(session, cookie, late, start)
+    assert found is not None
+    found_row, is_late, context = found
+    assert (found_row.id, is_late) == (row.id, False)
+    assert context.response.id == response_id
+    assert context.definition.dimensions, "the definition comes with it"
+    assert (context.round.id, context.organisation.id) == (
+        context.response.round_id,
+        context.response.organisation_id,
+    )
+    idle = start + POLICY.idle + timedelta(minutes=1)
+    saving_late = responses.load_for_session(session, cookie, late, idle)
+    assert saving_late is not None
+    assert saving_late[1] is True
+    assert responses.load_for_session(session, cookie, POLICY, idle) is None
+    assert responses.load_for_session(session, cookie, late, row.expires_at) is None
+    for wrong in (None, "", "not-a-cookie", row.token_hash):
+        assert responses.load_for_session(session, wrong, late, start) is None
+    _facilitator, other = web_sessions.start_session(session, POLICY)
+    assert web_sessions.find_session(session, other, POLICY) is not None
+    assert responses.load_for_session(session, other, POLICY) is None

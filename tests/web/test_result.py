@@ -182,3 +182,44 @@ def test_organisation_aggregate_reads_the_stored_scores(
     session.commit()
     group = _figure(Page.get(client, "/respond/result"))["data"][-1]
     assert group["r"][0] == 80.0
+
+
+def _answers(page: Page) -> str:
+    return page.text.split('id="your-answers-heading"', 1)[1]
+
+
+def test_the_answers_on_the_result_page_are_each_respondents_own_in_the_pages_language(
+    client: TestClient, make_link: MakeLink
+) -> None:
+    """The "your answers" list is rendered once per response, revision and language and then
+    kept (app/web/respond/result.py): a view in another language, and another respondent's
+    page, must never show what was kept for the first."""
+    first = complete(begin(client, make_link()), comment="Erst <b>dies</b>")
+    assert '<span class="answer-text">hardly</span>' in _answers(first)
+    assert "Erst &lt;b&gt;dies&lt;/b&gt;" in _answers(first)
+    assert _answers(Page.get(client, "/respond/result")) == _answers(first), "kept, the same"
+    german = first.submit({"switch_language": "de", "next": "/respond/result"}, "/respond/language")
+    assert '<span class="answer-text">kaum</span>' in _answers(german)
+    assert "hardly" not in _answers(german)
+    other = another_respondent(client, make_link(), mandate="3")
+    assert '<span class="answer-text">largely</span>' in _answers(other)
+    assert "hardly" not in _answers(other)
+    assert "Erst" not in _answers(other)
+    assert "kaum" in _answers(Page.get(client, "/respond/result")), "the first, still German"
+
+
+def test_the_chart_follows_the_organisation_aggregate(
+    client: TestClient, session: Session, project: Project, make_link: MakeLink
+) -> None:
+    """The chart is kept per response, language and aggregate (app/web/respond/result.py): a
+    colleague's submission changes the aggregate, and the next view draws it."""
+    project.min_group_size = 1
+    session.add(project)
+    session.commit()
+    page = complete(begin(client, make_link()))
+    assert _figure(page)["data"][-1]["name"].endswith("average of 1 response")
+    assert _figure(Page.get(client, "/respond/result")) == _figure(page)
+    another_respondent(client, make_link(), mandate="4")
+    again = _figure(Page.get(client, "/respond/result"))
+    assert again["data"][-1]["name"].endswith("average of 2 responses")
+    assert again["data"][-1]["r"][0] == 31.3, "(12.5 + 50) / 2, rounded as shown"

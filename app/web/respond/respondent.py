@@ -100,9 +100,19 @@ def page_localizer(request: Request, language: str, default_language: str) -> Lo
     return i18n
 
 
-def _respondent(request: Request, session: SessionDep, row: WebSession, late: bool) -> Respondent:
-    assert row.response_id is not None
-    context = responses.load(session, row.response_id)
+def _respondent(request: Request, session: SessionDep, *, saving: bool) -> Respondent | None:
+    """The respondent behind the request's session cookie; None without a live respondent
+    session (a *late* one counts only when ``saving``). The session row and the response's
+    context are one query (:func:`app.services.responses.load_for_session`)."""
+    settings: Settings = request.app.state.settings
+    found = responses.load_for_session(
+        session, request.cookies.get(COOKIE), session_policy(settings)
+    )
+    if found is None:
+        return None
+    row, late, context = found
+    if late and not saving:
+        return None
     default = context.definition.default_language
     stored = str(row.data.get("language") or context.response.language)
     i18n = page_localizer(request, stored, default)  # a refused ?lang= is said in it
@@ -116,11 +126,10 @@ def _respondent(request: Request, session: SessionDep, row: WebSession, late: bo
 
 
 def get_respondent(request: Request, session: SessionDep) -> Respondent:
-    policy = session_policy(request.app.state.settings)
-    row = web_sessions.find_session(session, request.cookies.get(COOKIE), policy)
-    if row is None or row.response_id is None:
+    respondent = _respondent(request, session, saving=False)
+    if respondent is None:
         raise Unauthorized(SESSION_ENDED)
-    return _respondent(request, session, row, late=False)
+    return respondent
 
 
 RespondentDep = Annotated[Respondent, Depends(get_respondent)]
@@ -139,8 +148,14 @@ def get_submitting_respondent(request: Request, session: SessionDep) -> Responde
 SubmittingRespondentDep = Annotated[Respondent, Depends(get_submitting_respondent)]
 
 
-def get_checked_form(request: Request, respondent: RespondentDep, form: csrf.FormDep) -> FormData:
-    """The posted form, after checking its CSRF token against the respondent's session."""
+async def get_checked_form(
+    request: Request, respondent: RespondentDep, form: csrf.FormDep
+) -> FormData:
+    """The posted form, after checking its CSRF token against the respondent's session.
+
+    ``async``: a comparison of two strings, run on the event loop; as a plain function FastAPI
+    sent it to a worker thread and back, which under load cost a form post as much as a query.
+    """
     csrf.verify(request, respondent.web_session, form)
     return form
 
@@ -163,21 +178,21 @@ def get_saving_respondent(request: Request, session: SessionDep, form: csrf.Form
     A save never loses what was posted: a late session still stores it; without any session
     the refusal says that nothing was saved and lists what was posted.
     """
-    policy = session_policy(request.app.state.settings)
-    found = web_sessions.find_session_for_saving(session, request.cookies.get(COOKIE), policy)
-    if found is None or found[0].response_id is None:
+    respondent = _respondent(request, session, saving=True)
+    if respondent is None:
         keep_posted(request, form)
         raise Unauthorized(NOT_SAVED)
-    return _respondent(request, session, found[0], late=found[1])
+    return respondent
 
 
 SavingRespondentDep = Annotated[Respondent, Depends(get_saving_respondent)]
 
 
-def get_checked_save_form(
+async def get_checked_save_form(
     request: Request, respondent: SavingRespondentDep, form: csrf.FormDep
 ) -> FormData:
-    """Like :func:`get_checked_form` for a page save; a refusal lists what was posted."""
+    """Like :func:`get_checked_form` for a page save; a refusal lists what was posted. (On the
+    event loop, as that one.)"""
     if not web_sessions.csrf_matches(respondent.web_session, csrf.presented(request, form)):
         keep_posted(request, form)
     csrf.verify(request, respondent.web_session, form)

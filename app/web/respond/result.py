@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from app import charts
-from app.deps import SessionDep
+from app.deps import SessionDep, ends_at_return
 from app.i18n import Localizer
 from app.services import response_export, results
+from app.templating import environment
 from app.web.plotly_bundle import plotly_style_guards
 from app.web.respond.respondent import Respondent, RespondentDep, redirect, render
 from app.web.respond.review import answer_sections
-from scoring import LOW_COVERAGE
+from scoring import LOW_COVERAGE, Definition
 
 router = APIRouter(prefix="/respond")
 
@@ -78,13 +80,51 @@ def _rows(respondent: Respondent, outcome: results.OwnResult) -> list[Row]:
 
 @dataclass(frozen=True)
 class Chart:
-    """The radar figure and its key (the legend, drawn as HTML under the chart)."""
+    """The radar figure, as the page's script element holds it (Jinja's ``tojson``), and its
+    key (the legend, drawn as HTML under the chart)."""
 
-    figure: dict[str, Any]
+    figure_json: Markup
     key: list[charts.KeyEntry]
 
 
+CHARTS_KEPT = 1024
+"""Charts kept per definition (a few KB each; then the map starts again)."""
+
+ChartKey = tuple[str, int, str, str, str, int, tuple[tuple[str, float | None], ...] | None]
+
+
+def _new_charts(definition: Definition) -> dict[ChartKey, Chart]:
+    return {}
+
+
 def _chart(respondent: Respondent, outcome: results.OwnResult) -> Chart:
+    """The chart of a submitted response: kept with the definition under the response's
+    public id and revision (its scores), the page's language and fallback language, the
+    organisation's name and its aggregate as shown (count and means), which is all it draws;
+    a submission of a colleague changes the aggregate and so the key."""
+    context, i18n, group = respondent.context, respondent.i18n, outcome.group
+    response = context.response
+    means = tuple(group.means.items()) if group.shown else None
+    key = (
+        response.public_id,
+        response.revision,
+        i18n.language,
+        i18n.fallback,
+        context.organisation.name,
+        group.count,
+        means,
+    )
+    kept = context.definition.derived("result-charts", _new_charts)
+    found = kept.get(key)
+    if found is None:
+        found = _draw_chart(respondent, outcome)
+        if len(kept) >= CHARTS_KEPT:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
+def _draw_chart(respondent: Respondent, outcome: results.OwnResult) -> Chart:
     i18n, context = respondent.i18n, respondent.context
     definition = context.definition
     series = [
@@ -110,10 +150,47 @@ def _chart(respondent: Respondent, outcome: results.OwnResult) -> Chart:
         number=i18n.score,
         direction=i18n.direction,
     )
-    return Chart(figure, charts.chart_key(series, bands))
+    figure_json = htmlsafe_json_dumps(
+        figure,
+        dumps=environment.policies["json.dumps_function"],
+        **environment.policies["json.dumps_kwargs"],
+    )
+    return Chart(figure_json, charts.chart_key(series, bands))
+
+
+ANSWER_LISTS_KEPT = 256
+"""Rendered answer lists kept per definition (about 20 KB each; then the map starts again)."""
+
+
+def _new_answer_lists(definition: Definition) -> dict[tuple[str, int, str, str], Markup]:
+    return {}
+
+
+def answer_list(respondent: Respondent) -> Markup:
+    """The "your answers" part of the result page, as HTML: half of the page's rendering.
+
+    A submitted response never changes (its revision would), and the list depends only on
+    its answers and comments, the definition and the page's language: it is rendered once
+    and kept with the definition (:meth:`~scoring.Definition.derived`) under the response's
+    public id (random, never reused), revision, language and fallback language."""
+    context, i18n = respondent.context, respondent.i18n
+    response = context.response
+    key = (response.public_id, response.revision, i18n.language, i18n.fallback)
+    kept = context.definition.derived("result-answer-lists", _new_answer_lists)
+    found = kept.get(key)
+    if found is None:
+        sections = answer_sections(context, i18n)
+        template = environment.get_template("respond/_answer_list.html")
+        html = template.render(i18n=i18n, sections=sections)
+        found = Markup(html)  # noqa: S704  (rendered by the autoescaping environment)
+        if len(kept) >= ANSWER_LISTS_KEPT:
+            kept.clear()
+        kept[key] = found
+    return found
 
 
 @router.get("/result", response_class=HTMLResponse, name="respond.result")
+@ends_at_return
 def show_result(request: Request, respondent: RespondentDep, session: SessionDep) -> Response:
     context, i18n = respondent.context, respondent.i18n
     if not context.submitted:
@@ -138,7 +215,7 @@ def show_result(request: Request, respondent: RespondentDep, session: SessionDep
             "top": [by_id[d] for d in profile.top],
             "group": outcome.group,
             "chart": _chart(respondent, outcome),
-            "sections": answer_sections(context, i18n),
+            "answer_list": answer_list(respondent),
             "plotly_guards": plotly_style_guards(),
             "chart_name": f"{context.round.name}-profile",
         },

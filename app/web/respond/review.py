@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import links
-from app.deps import READS_FIRST, SessionDep, commits_at_return
+from app.deps import READS_FIRST, SessionDep, commits_at_return, ends_at_return
 from app.errors import InvalidAnswers
 from app.i18n import N_, Localizer, Message
 from app.services import responses
@@ -91,7 +91,8 @@ def review_page(
 
 
 @router.get("/review", response_class=HTMLResponse, name="respond.review")
-def show_review(request: Request, respondent: RespondentDep) -> Response:
+@ends_at_return
+def show_review(request: Request, respondent: RespondentDep, session: SessionDep) -> Response:
     if respondent.context.submitted:
         return redirect(request, "respond.result")
     if respondent.context.response.consented_at is None:

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app import links
-from app.deps import READS_FIRST, SessionDep, commits_at_return
+from app.deps import READS_FIRST, SessionDep, commits_at_return, ends_at_return
 from app.errors import InvalidInput, NotFound
 from app.forms import hidden_number
 from app.i18n import N_, Message
@@ -33,6 +33,7 @@ from app.web.respond.answer_forms import (
     text_message,
     typed_values,
 )
+from app.web.respond.item_html import items_html
 from app.web.respond.respondent import (
     CheckedSaveFormDep,
     Respondent,
@@ -109,6 +110,7 @@ def step_page(
     if comment_problem is not None and isinstance(posted_comment, str):
         comment = normalise_line_breaks(posted_comment)
     done = progress(definition, response.answers)
+    read_only = context.submitted or not context.open
     comment_error = _comment_error(respondent, comment_problem)
     summary = [(item.anchor, f"{item.text}: {item.error}") for item in items if item.error]
     if comment_error:
@@ -122,7 +124,8 @@ def step_page(
             "steps": len(definition.dimensions),
             "dimension_title": i18n.text(dimension.title),
             "dimension_description": i18n.text(dimension.description),
-            "items": items,
+            "items_html": items_html(definition, items, i18n, disabled=read_only),
+            "any_required": any(item.required for item in items),
             "comment": comment,
             "comment_error": comment_error,
             "comment_max_length": responses.MAX_COMMENT_LENGTH,
@@ -131,11 +134,11 @@ def step_page(
             "errors_for_summary": summary,
             "notice": notice,
             "form_id": PAGE_FORM,
-            "read_only": context.submitted or not context.open,
+            "read_only": read_only,
             "is_open": context.open,
         },
         status_code=status_code,
-        page_form=None if context.submitted or not context.open else PAGE_FORM,
+        page_form=None if read_only else PAGE_FORM,
     )
 
 
@@ -146,10 +149,12 @@ def _comment_error(respondent: Respondent, problem: AnswerProblem | None) -> str
 
 
 @router.get("/{step}", response_class=HTMLResponse, name="respond.step")
+@ends_at_return
 def show_step(
     step: int,
     request: Request,
     respondent: RespondentDep,
+    session: SessionDep,
     more: int = 0,
     read_as: Annotated[str, Query(max_length=READ_AS_QUERY)] = "",
 ) -> Response:
