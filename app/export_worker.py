@@ -6,7 +6,7 @@ woken when this process commits a new job (:data:`app.services.export_jobs.QUEUE
 every :data:`POLL_SECONDS` for jobs other processes queued (a CLI, another instance). It
 deletes expired jobs and their files, claims the oldest queued job and writes its file. Every
 step is a unit of work of its own: the claim, each progress update (one per keyset page of
-:data:`app.services.round_export.BATCH_SIZE` responses, so other instances' pages see it),
+:data:`app.services.round_rows.BATCH_SIZE` responses, so other instances' pages see it),
 and the outcome; the file is read in a unit of work that only reads, so respondents keep
 answering on SQLite meanwhile. The file is written under a temporary name in
 ``<data_dir>/exports`` and renamed when complete, so a download never sees half a file.

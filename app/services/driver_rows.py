@@ -8,7 +8,7 @@ SQLAlchemy as any other (compiled once and cached, every parameter bound, ``IN``
 included); only the fetching skips its result processing, so the columns must be of types the
 driver returns as they are meant (numbers, texts, NULL): no JSON, dates or enums, unless the
 caller applies the column type's own processing (as the round CSV does for its times,
-``app.services.round_export._moments``) or selects JSON as text.
+``app.services.round_rows._moments``) or selects JSON as text.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from app.db import unit_of_work
 from app.db_types import utcnow
 from app.errors import NotFound
 from app.models import ExportJob, ExportJobStatus, Round
-from app.services import export_jobs, round_export
+from app.services import export_jobs, round_export, round_rows
 from app.settings import Settings
 from tests import factories
 
@@ -95,7 +95,7 @@ def test_a_job_runs_to_done_with_progress_and_the_file_of_a_direct_export(
         seen.append((running.status, running.rows_done))
 
     monkeypatch.setattr(export_jobs, "advance", watched)
-    monkeypatch.setattr(round_export, "BATCH_SIZE", 2)
+    monkeypatch.setattr(round_rows, "BATCH_SIZE", 2)
     assert export_worker.run_once(engine, settings)
     assert seen == [("running", 2), ("running", 4), ("running", 5)]
 

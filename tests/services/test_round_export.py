@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from app.errors import InvalidInput, LanguageNotOffered
 from app.models import Organisation, Response, ResponseScore, Round
-from app.services import round_export
+from app.services import round_export, round_rows
 from tests import factories
 
 FULL = {
@@ -232,7 +232,7 @@ def test_the_export_reads_in_pages(
 ) -> None:
     """Keyset pages smaller than the round give the same file as one page."""
     whole = _export(session, seeded.round, "csv")
-    monkeypatch.setattr(round_export, "BATCH_SIZE", 2)
+    monkeypatch.setattr(round_rows, "BATCH_SIZE", 2)
     assert _export(session, seeded.round, "csv") == whole
 
 
@@ -271,7 +271,7 @@ def test_a_page_is_read_in_id_order_from_the_round_index(
 ) -> None:
     """Keyset pages never sort or scan the round: each page costs its own rows."""
     assert seeded.round.id is not None
-    query = round_export.page_query(seeded.round.id, [1, 2, 3], 5)
+    query = round_rows.page_query(seeded.round.id, [1, 2, 3], 5)
     dialect = session.get_bind().dialect
     sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     if dialect.name == "sqlite":

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from app import times
 from app.models import Organisation, Response, ResponseScore, ResponseStatus, Round
-from app.services import round_export, synthetic
+from app.services import round_export, round_rows, synthetic
 from app.services.responses import definition_of
 from app.services.spreadsheet import csv_document
 from tests import factories
@@ -26,10 +26,10 @@ COMMENTS = ["=SUM(A1)\nsecond line", "\x00start", "plain, with a comma", '"quote
 def _by_rules(session: Session, round_: Round, labels: str | None) -> bytes:
     """The CSV cell by cell from ORM objects, every cell neutralised by ``csv_document``."""
     definition = definition_of(session, round_)
-    targets = round_export.score_targets(definition)
+    targets = round_rows.score_targets(definition)
     rows: list[list[Any]] = [
         [
-            *round_export.FIXED_COLUMNS,
+            *round_rows.FIXED_COLUMNS,
             *(f"item:{item.id}" for item in definition.items),
             *(f"comment:{dimension.id}" for dimension in definition.dimensions),
             *(column for _kind, _id, column in targets),
@@ -114,6 +114,6 @@ def test_the_csv_is_the_cell_by_cell_csv(
         prepared = round_export.prepare(session, round_, "csv", labels)
         expected = _by_rules(session, round_, labels)
         assert b"".join(round_export.stream(session, prepared)) == expected, labels
-        monkeypatch.setattr(round_export, "BATCH_SIZE", 7)  # pages end within organisations
+        monkeypatch.setattr(round_rows, "BATCH_SIZE", 7)  # pages end within organisations
         assert b"".join(round_export.stream(session, prepared)) == expected, labels
         monkeypatch.undo()
