@@ -52,6 +52,7 @@ POOL_OVERFLOW = 8  # CLI commands and the rare second unit of work (a rate-limit
 READ_ONLY = "radar_read_only"
 READ_FIRST = "radar_read_first"
 SIDE_WRITES = "radar_side_writes"
+JOINS_WRITE = "radar_joins_write"
 
 SideWrite = Callable[[Session], None]
 
@@ -220,8 +221,19 @@ def begin_write(session: Session) -> None:
     session.commit()  # ends the read (nothing to flush: a reader refuses changes)
     session.bind = _writing(engine)
     del session.info[READ_ONLY]
+    for action in session.info.pop(JOINS_WRITE, []):
+        action(session)
     for action in session.info.pop(SIDE_WRITES, []):
         action(session)
+
+
+def join_write(session: Session, action: SideWrite) -> None:
+    """Run ``action`` first in the write of a read-first ``session`` if it begins one
+    (:func:`begin_write`), in the same transaction, and never otherwise: unlike
+    :func:`side_write`, whoever queues it must write it themselves when the unit of work ends
+    without writing or fails (e.g. the API's rate count, :mod:`app.api.auth`), so that one
+    transaction, and on SQLite one hand-over of the write lock, does both."""
+    session.info.setdefault(JOINS_WRITE, []).append(action)
 
 
 def settled(session: Session) -> bool:

@@ -28,7 +28,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from app import forms
-from app.db import WORKER_THREADS, end_read, is_writer, settled, unit_of_work, write_lock
+from app.db import (
+    WORKER_THREADS,
+    end_read,
+    is_writer,
+    join_write,
+    settled,
+    unit_of_work,
+    write_lock,
+)
 from app.errors import TooManyRequests
 from app.services import rate_limit
 
@@ -108,7 +116,9 @@ async def _unit(request: Request, *, write: bool) -> AsyncIterator[Session]:
     for the database). On SQLite a writer first waits for its turn on the event loop: at most
     ``WORKER_THREADS - 1`` writing requests are admitted at once, so requests waiting for the
     process's write lock can never hold every worker thread while the request that holds the
-    lock needs one to run its route (that stalled form posts until the busy timeout)."""
+    lock needs one to run its route (that stalled form posts until the busy timeout). Writes
+    queued for it (``request.state.joins_write``, :func:`app.db.join_write`) join a read-first
+    unit's write."""
     engine = _engine(request)
     turns = _writer_turns(request.app) if write and write_lock(engine) is not None else None
     read_first = write and getattr(request.state, "reads_first", False)
@@ -116,6 +126,9 @@ async def _unit(request: Request, *, write: bool) -> AsyncIterator[Session]:
         turns if turns is not None else nullcontext(),
         _on_the_loop_when_idle(unit_of_work(engine, write=write, read_first=read_first)) as session,
     ):
+        if read_first:
+            for action in getattr(request.state, "joins_write", ()):
+                join_write(session, action)
         yield session
 
 

@@ -151,6 +151,14 @@ def run(urls: Sequence[str], target: Target, args: argparse.Namespace, run_id: s
     return found, seen
 
 
+def server_cpu(pid: int) -> float:
+    """A process's user and system CPU time so far, in seconds (Linux ``/proc``): divided by
+    the acknowledged submissions it is the least noisy figure on a shared machine, where
+    requests per second follow the share of the cores the server gets."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass(frozen=True)
 class Checked:
     acknowledged: int
@@ -255,7 +263,13 @@ def measure(args: argparse.Namespace, database_urls: list[str], folder: Path) ->
             results[FLOOR].append(run(floor_url, target, args, f"floor{round_number}")[0])
             for n in processes:
                 name = PRODUCT if n == 1 else PRODUCT_TWO
+                cpu = server_cpu(product.process.pid)
                 found, acknowledged = run(urls[n], target, args, f"{n}-{round_number}")
+                if n == 1 and acknowledged:
+                    spent = server_cpu(product.process.pid) - cpu
+                    found["server_cpu_ms_per_acknowledged"] = round(
+                        1000 * spent / len(acknowledged), 2
+                    )
                 found["settled_after_s"] = round(bench.settle(product.url), 1)
                 results[name].append(found)
                 seen += acknowledged

@@ -267,7 +267,10 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
                 for kind, count in kinds.items():
                     merged[kind] = merged.get(kind, 0) + count
             summary[key] = merged
-        elif key in ("requests_per_second", "p50_ms", "p99_ms", "page_load_p50_ms"):
+        elif key in (
+            "requests_per_second", "p50_ms", "p99_ms", "page_load_p50_ms",
+            "server_cpu_ms_per_acknowledged",
+        ):  # fmt: skip
             summary[key] = round(median(values), 2)
         elif key == "page_load_p99_ms":
             summary[key] = round(median(values), 1)

@@ -61,11 +61,11 @@ def stored_bucket(bucket: str) -> str:
 def count(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> int:
     start = window_start(now or utcnow(), limit.window)
     hit = session.exec(
-        select(RateLimitHit).where(
+        select(RateLimitHit.count).where(
             RateLimitHit.bucket == stored_bucket(bucket), RateLimitHit.window_start == start
         )
     ).first()
-    return hit.count if hit else 0
+    return hit or 0
 
 
 def check(

@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from app.api.auth import Authenticated, Caller, ResultsReader, authenticate
+from app.api.auth import Authenticated, CallerDep, ResultsReader
 from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES
 from app.deps import SessionDep
@@ -29,7 +29,6 @@ router = APIRouter(
     dependencies=[Authenticated],
     responses={**PROBLEM_RESPONSES, **TOKEN_RESPONSES},
 )
-CallerDep = Annotated[Caller, Depends(authenticate)]
 SlugPath = Annotated[str, Path(description="The token's project", examples=["eu-network"])]
 IdPath = Annotated[int, Path(ge=1, le=2**31 - 1, examples=[1])]
 

@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from app import limits
-from app.api.auth import Authenticated, Caller, ResponsesWriter
+from app.api.auth import Authenticated, Caller, ResponsesWriter, counts_in_its_write
 from app.api.json_body import BoundedJsonRoute
 from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
@@ -161,6 +161,7 @@ def _kept(
         409: CLOSED,
     },
 )
+@counts_in_its_write
 @commits_at_return
 def create_response(
     round_id: RoundId,
