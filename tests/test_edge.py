@@ -6,10 +6,8 @@ stay bounded."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi import FastAPI, Request
@@ -18,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from app import links
 from app.middleware import _HOST_VERDICTS_KEPT, CONTENT_SECURITY_POLICY, Edge
+from tests.helpers import run_coroutine
 
 
 def _own_policy() -> PlainTextResponse:
@@ -130,10 +129,7 @@ def test_host_verdicts_are_bounded() -> None:
         assert len(edge._host_verdicts) <= _HOST_VERDICTS_KEPT
         assert await edge._host_allowed(b"radar.example:8000")
 
-    # in a thread of its own: the browser tests' Playwright keeps an event loop running in
-    # this one for the rest of the session
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        thread.submit(asyncio.run, check()).result()
+    run_coroutine(check())
 
 
 @pytest.mark.parametrize("root_path", ["", "/radar"])

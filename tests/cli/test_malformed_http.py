@@ -11,6 +11,7 @@ from uvicorn.server import ServerState
 
 from app.cli.serve import SecureHttpToolsProtocol
 from app.middleware import SECURITY_HEADERS
+from tests.helpers import run_coroutine
 
 
 class _Transport(asyncio.Transport):
@@ -42,7 +43,7 @@ async def _app(scope: Any, receive: Any, send: Any) -> None:  # never reached
 
 def _answer_to(raw: bytes) -> tuple[bytes, list[tuple[bytes, bytes]]]:
     """The status line and headers the protocol writes for ``raw``, in a loop of its own
-    (never ``asyncio.run`` in the main thread: the browser tests' loop lives there)."""
+    (in a thread of its own: the browser tests' loop lives in the main one)."""
 
     async def exchange() -> bytes:
         config = Config(app=_app, http=SecureHttpToolsProtocol, log_level="critical")
@@ -56,11 +57,7 @@ def _answer_to(raw: bytes) -> tuple[bytes, list[tuple[bytes, bytes]]]:
         assert state.default_headers == [(b"server", b"uvicorn")]  # restored at once
         return transport.written
 
-    loop = asyncio.new_event_loop()
-    try:
-        written = loop.run_until_complete(exchange())
-    finally:
-        loop.close()
+    written = run_coroutine(exchange())
     head = written.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
     headers = [line.partition(b": ") for line in head[1:]]
     return head[0], [(name.lower(), value) for name, _sep, value in headers]
