@@ -542,8 +542,11 @@ def measure(args: argparse.Namespace, database_urls: list[str], folder: Path) ->
             server("radar serve", serve, env, int(env["RADAR_PORT"]), folder, "/readyz")
         )
         respondents = prepare_respondents(args, env, product.url)
-        servers = {"radar": product, **start_baselines(stack, args, bare_database, folder)}
-        servers["page floor"] = start_floor(stack, product_url, folder)
+        # stopped once measured: on PostgreSQL their connections count against the server's
+        # limit, which the checks afterwards need too
+        others = stack.enter_context(ExitStack())
+        servers = {"radar": product, **start_baselines(others, args, bare_database, folder)}
+        servers["page floor"] = start_floor(others, product_url, folder)
         files = folder / "files"
         files.mkdir()
         floor_same_bytes = prepare_floor(servers, respondents, files)
@@ -568,6 +571,7 @@ def measure(args: argparse.Namespace, database_urls: list[str], folder: Path) ->
                 results[case.name].append(found)
                 acknowledged += seen
         load_after = os.getloadavg()
+        others.close()
         verified = path.verify(product_url, acknowledged, respondents.expected)
         weights = page_weight(
             product.url, respondents.for_page_weight, respondents.submitted[0].cookie

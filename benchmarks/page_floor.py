@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -90,13 +93,24 @@ class Found:
     multi_use: bool
 
 
+POSTGRES_CONNECTIONS = 8
+"""The floor's connections on PostgreSQL, taken in turn: the server's limit (100) is shared
+with the product's pool and the baselines' processes of the same run."""
+
+
 class Database:
-    """A raw-driver connection per worker thread; definitions parsed once per content hash."""
+    """A raw-driver connection per worker thread (on PostgreSQL a pool of
+    :data:`POSTGRES_CONNECTIONS`); definitions parsed once per content hash."""
 
     def __init__(self, target: str) -> None:
         self.target = target
         self.postgres = target.startswith("postgresql")
         self.local = threading.local()
+        self.pool: queue.LifoQueue[Any] = queue.LifoQueue()
+        for _ in range(POSTGRES_CONNECTIONS if self.postgres else 0):
+            import psycopg
+
+            self.pool.put(psycopg.connect(target))
         self.definitions: dict[str, Definition] = {}
         settings = Settings()
         self.idle = timedelta(minutes=settings.session_idle_minutes)
@@ -105,15 +119,23 @@ class Database:
     def connection(self) -> Any:
         connection = getattr(self.local, "connection", None)
         if connection is None:
-            if self.postgres:
-                import psycopg
-
-                connection = psycopg.connect(self.target)
-            else:
-                connection = sqlite3.connect(self.target, timeout=30, isolation_level=None)
-                connection.execute("PRAGMA journal_mode=WAL")
+            connection = sqlite3.connect(self.target, timeout=30, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
             self.local.connection = connection
         return connection
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """This thread's connection for one request (on PostgreSQL, one taken from the pool)."""
+        if not self.postgres:
+            yield
+            return
+        self.local.connection = self.pool.get()
+        try:
+            yield
+        finally:
+            self.pool.put(self.local.connection)
+            self.local.connection = None
 
     def sql(self, sql: str, values: Any) -> Any:
         return self.connection().execute(sql.replace("?", "%s") if self.postgres else sql, values)
@@ -230,6 +252,11 @@ def create() -> FastAPI:
     app.include_router(respond.router)  # only for url_for: the template's links
     no_store = {"Cache-Control": "no-store"}
 
+    def in_turn(work: Any, *args: Any) -> Response:
+        with database.turn():
+            answer: Response = work(*args)
+            return answer
+
     @app.get("/get")
     async def probe() -> dict[str, str]:
         return {"status": "ok"}
@@ -246,7 +273,7 @@ def create() -> FastAPI:
 
     @app.get("/floor/step/{step}")
     async def floor_step(request: Request, step: int) -> Response:
-        return await run_in_threadpool(show, request, step)
+        return await run_in_threadpool(in_turn, show, request, step)
 
     def save(request: Request, step: int, form: Any) -> Response:
         found = database.find(request.cookies.get("radar_session"), saving=True)
@@ -278,6 +305,6 @@ def create() -> FastAPI:
     @app.post("/floor/save/{step}")
     async def floor_save(request: Request, step: int) -> Response:
         form = await request.form()
-        return await run_in_threadpool(save, request, step, form)
+        return await run_in_threadpool(in_turn, save, request, step, form)
 
     return app
