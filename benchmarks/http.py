@@ -221,6 +221,8 @@ class Case:
     cookies: str = ""
     baseline: str = ""
     headers: tuple[str, ...] = ()
+    floor: str = ""
+    """The floor case: the same request's required work alone (``benchmarks/page_floor.py``)."""
 
 
 def figures(result: dict[str, Any]) -> dict[str, float]:
@@ -230,6 +232,7 @@ def figures(result: dict[str, Any]) -> dict[str, float]:
         "p50_ms": result["p50_us"] / 1000,
         "p99_ms": result["p99_us"] / 1000,
         "errors": result["socket_errors"] + result["non_2xx_3xx"] + result["unexpected_status"],
+        "error_kinds": result.get("statuses") or {},
         "stalled_over_1s_at_end": result["stalled_over_1s_at_end"],
         "longest_unanswered_ms": round(result["longest_unanswered_ms"]),
     }
@@ -367,6 +370,7 @@ class Respondents:
     submitted: list[path.Outcome]
     drafting: list[str]
     for_page_weight: str
+    floor_saving: list[str]
     per_run: list[list[str]]
 
 
@@ -397,23 +401,29 @@ def prepare_respondents(args: argparse.Namespace, env: dict[str, str], url: str)
     bodies = [path.step_bodies(definition, a) for a in answers]
     per_run = args.invitations or max(4 * args.connections, int(args.seconds * 30))
     prepared = args.prepared
-    tokens = invite(env, 2 * prepared + 1 + per_run * args.runs)
+    savers = args.connections  # the page floor's: one respondent per connection, no conflicts
+    tokens = invite(env, 2 * prepared + 1 + savers + per_run * args.runs)
     forms = {t: bodies[n % len(bodies)] for n, t in enumerate(tokens)}
     with ThreadPoolExecutor(max_workers=8) as pool:
         submitted = list(pool.map(lambda t: path.walk(url, t, forms[t]), tokens[:prepared]))
-        drafting = list(
-            pool.map(lambda t: path.session_cookie(url, t), tokens[prepared : 2 * prepared])
+        drafting, floor_saving = (
+            list(pool.map(lambda t: path.session_cookie(url, t), tokens[first:last]))
+            for first, last in (
+                (prepared, 2 * prepared),
+                (2 * prepared + 1, 2 * prepared + 1 + savers),
+            )
         )
     failed = [o for o in submitted if not o.acknowledged]
     if failed:
         raise BenchmarkError(f"preparing respondents failed: {failed[0].problems}")
-    rest = tokens[2 * prepared + 1 :]
+    rest = tokens[2 * prepared + 1 + savers :]
     return Respondents(
         forms=forms,
         expected={t: answers[n % len(answers)] for n, t in enumerate(tokens)},
         submitted=submitted,
         drafting=drafting,
         for_page_weight=tokens[2 * prepared],
+        floor_saving=floor_saving,
         per_run=[rest[n * per_run : (n + 1) * per_run] for n in range(args.runs)],
     )
 
@@ -439,6 +449,45 @@ def start_baselines(
     return started
 
 
+STEP_FLOOR = "step page floor (raw driver, the product's template)"
+SAVE_FLOOR = "page save floor (raw driver, validate, one UPDATE)"
+
+
+def start_floor(stack: ExitStack, product_url: str, folder: Path) -> Server:
+    """The page floor (:mod:`benchmarks.page_floor`) on the product's database."""
+    url = make_url(product_url)
+    target = url.database or "" if url.get_backend_name() == "sqlite" else product_url
+    port = free_port()
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", "benchmarks.page_floor:create",
+        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+    ]  # fmt: skip
+    env = {**os.environ, "BENCH_DATABASE": target}
+    return stack.enter_context(server("page floor", command, env, port, folder, "/get"))
+
+
+def prepare_floor(servers: dict[str, Server], respondents: Respondents, files: Path) -> bool:
+    """The floor's page saves (a respondent of its own per connection, the session's CSRF
+    token in the body: the third step's form) into ``files``; whether the floor's step page
+    is byte for byte the product's (else the floor would not do the same work)."""
+    product, floor = servers["radar"].url, servers["page floor"].url
+    body = next(iter(respondents.forms.values()))[2]
+    lines = []
+    for cookie in respondents.floor_saving:
+        page = httpx.get(product + "/respond/step/3", cookies={"radar_session": cookie})
+        found = path.CSRF.search(page.text)
+        if page.status_code != 200 or found is None:
+            raise BenchmarkError(f"page floor: step page answered {page.status_code}")
+        lines.append(f"{cookie}\tcsrf_token={found.group(1)}&revision=1&{body}\n")
+    (files / "floor-saves").write_text("".join(lines), "ascii")
+    cookie, headers = respondents.drafting[0], {"Accept-Language": "en"}
+    pages = [
+        httpx.get(url, cookies={"radar_session": cookie}, headers=headers)
+        for url in (product + "/respond/step/3", floor + "/floor/step/3")
+    ]
+    return pages[0].status_code == 200 and pages[0].content == pages[1].content
+
+
 def cases(files: Path) -> list[Case]:
     get = "bare GET (async FastAPI)"
     post = "bare POST (validate, insert one row)"
@@ -449,13 +498,16 @@ def cases(files: Path) -> list[Case]:
         Case("definition JSON (?lang=en)", "radar", DEFINITION_URL, baseline=get,
              headers=(GZIP,)),
         Case("definition JSON (?lang=en), no gzip", "radar", DEFINITION_URL, baseline=get),
+        Case(STEP_FLOOR, "page floor", "/floor/step/3", cookies=str(files / "drafting")),
         Case("step page (/respond/step/3)", "radar", "/respond/step/3",
-             cookies=str(files / "drafting"), baseline=get),
+             cookies=str(files / "drafting"), baseline=get, floor=STEP_FLOOR),
         Case("result page", "radar", "/respond/result",
              cookies=str(files / "submitted"), baseline=get),
         Case(post, "bare POST", "/submit", "post.lua"),
         Case(LOCKED, "bare POST, one write lock", "/submit", "post.lua"),
-        Case("form posts, whole respondent path", "radar", "/", "respond.lua", baseline=post),
+        Case(SAVE_FLOOR, "page floor", "/floor/save/3", "floor_save.lua"),
+        Case("form posts, whole respondent path", "radar", "/", "respond.lua", baseline=post,
+             floor=SAVE_FLOOR),
     ]  # fmt: skip
 
 
@@ -476,6 +528,8 @@ def run_case(
     extra = {"BENCH_COOKIES": case.cookies}
     if case.script == "post.lua":
         extra["BENCH_BODY"] = str(files / "bare-body")
+    if case.script == "floor_save.lua":
+        extra["BENCH_SAVES"] = str(files / "floor-saves")
     raw = wrk(url, case.script, args.seconds, args.connections, case.headers, **extra)
     return figures(raw), []
 
@@ -491,9 +545,14 @@ def measure(args: argparse.Namespace, database_urls: list[str], folder: Path) ->
             server("radar serve", serve, env, int(env["RADAR_PORT"]), folder, "/readyz")
         )
         respondents = prepare_respondents(args, env, product.url)
-        servers = {"radar": product, **start_baselines(stack, args, bare_database, folder)}
+        # stopped once measured: on PostgreSQL their connections count against the server's
+        # limit, which the checks afterwards need too
+        others = stack.enter_context(ExitStack())
+        servers = {"radar": product, **start_baselines(others, args, bare_database, folder)}
+        servers["page floor"] = start_floor(others, product_url, folder)
         files = folder / "files"
         files.mkdir()
+        floor_same_bytes = prepare_floor(servers, respondents, files)
         (files / "submitted").write_text("".join(o.cookie + "\n" for o in respondents.submitted))
         (files / "drafting").write_text("".join(c + "\n" for c in respondents.drafting))
         first_page = next(iter(respondents.forms.values()))[2]
@@ -515,6 +574,7 @@ def measure(args: argparse.Namespace, database_urls: list[str], folder: Path) ->
                 results[case.name].append(found)
                 acknowledged += seen
         load_after = os.getloadavg()
+        others.close()
         verified = path.verify(product_url, acknowledged, respondents.expected)
         weights = page_weight(
             product.url, respondents.for_page_weight, respondents.submitted[0].cookie
@@ -530,6 +590,8 @@ def measure(args: argparse.Namespace, database_urls: list[str], folder: Path) ->
         if case.baseline:
             entry["baseline"] = case.baseline
             entry["ratio"] = ratio(results[case.name], results[case.baseline])
+        if case.floor:
+            entry["ratio_to_floor"] = ratio(results[case.name], results[case.floor])
         if case.script == "respond.lua":
             entry["ratio_to_locked_baseline"] = ratio(results[case.name], results[LOCKED])
         report_cases.append(entry)
@@ -554,6 +616,7 @@ def measure(args: argparse.Namespace, database_urls: list[str], folder: Path) ->
             "lost": verified.lost,
         },
         "page_weight": weights,
+        "step_page_floor_same_bytes": floor_same_bytes,
     }
 
 

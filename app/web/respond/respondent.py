@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from app import links
@@ -126,6 +127,9 @@ def _respondent(request: Request, session: SessionDep, *, saving: bool) -> Respo
 
 
 def get_respondent(request: Request, session: SessionDep) -> Respondent:
+    """The live respondent, else 401 (their answers are saved). As a dependency it costs a
+    hop to a worker thread of its own; the busiest pages (steps, review, result) call it in
+    their route's thread instead, one hop per request."""
     respondent = _respondent(request, session, saving=False)
     if respondent is None:
         raise Unauthorized(SESSION_ENDED)
@@ -143,9 +147,6 @@ def get_submitting_respondent(request: Request, session: SessionDep) -> Responde
         return get_respondent(request, session)
     except Unauthorized:
         raise Unauthorized(NOT_SUBMITTED) from None
-
-
-SubmittingRespondentDep = Annotated[Respondent, Depends(get_submitting_respondent)]
 
 
 async def get_checked_form(
@@ -172,34 +173,23 @@ def keep_posted(request: Request, form: FormData) -> None:
     ]
 
 
-def get_saving_respondent(request: Request, session: SessionDep, form: csrf.FormDep) -> Respondent:
-    """The respondent of a page save, also in a session past its idle limit (``late``).
+def saving_respondent(request: Request, session: Session, form: FormData) -> Respondent:
+    """The respondent of a page save, also in a session past its idle limit (``late``), once
+    the form's CSRF token matches their session's.
 
-    A save never loses what was posted: a late session still stores it; without any session
-    the refusal says that nothing was saved and lists what was posted.
+    A save never loses what was posted: a late session still stores it; without any session,
+    or with a wrong token, the refusal lists what was posted (and, without a session, says
+    that nothing was saved). Called in the saving route's own thread: as dependencies, the
+    lookup took a hop to a worker thread of its own besides the route's.
     """
     respondent = _respondent(request, session, saving=True)
     if respondent is None:
         keep_posted(request, form)
         raise Unauthorized(NOT_SAVED)
-    return respondent
-
-
-SavingRespondentDep = Annotated[Respondent, Depends(get_saving_respondent)]
-
-
-async def get_checked_save_form(
-    request: Request, respondent: SavingRespondentDep, form: csrf.FormDep
-) -> FormData:
-    """Like :func:`get_checked_form` for a page save; a refusal lists what was posted. (On the
-    event loop, as that one.)"""
     if not web_sessions.csrf_matches(respondent.web_session, csrf.presented(request, form)):
         keep_posted(request, form)
     csrf.verify(request, respondent.web_session, form)
-    return form
-
-
-CheckedSaveFormDep = Annotated[FormData, Depends(get_checked_save_form)]
+    return respondent
 
 
 def set_session_cookie(response: Response, cookie: str, settings: Settings) -> None:

@@ -17,7 +17,7 @@ from app.i18n import Localizer
 from app.services import response_export, results
 from app.templating import environment
 from app.web.plotly_bundle import plotly_style_guards
-from app.web.respond.respondent import Respondent, RespondentDep, redirect, render
+from app.web.respond.respondent import Respondent, RespondentDep, get_respondent, redirect, render
 from app.web.respond.review import answer_sections
 from scoring import LOW_COVERAGE, Definition
 
@@ -191,7 +191,9 @@ def answer_list(respondent: Respondent) -> Markup:
 
 @router.get("/result", response_class=HTMLResponse, name="respond.result")
 @ends_at_return
-def show_result(request: Request, respondent: RespondentDep, session: SessionDep) -> Response:
+def show_result(request: Request, session: SessionDep) -> Response:
+    """The respondent's result; the respondent looked up in the route's one worker thread."""
+    respondent = get_respondent(request, session)
     context, i18n = respondent.context, respondent.i18n
     if not context.submitted:
         return redirect(request, "respond.continue")

@@ -17,8 +17,8 @@ from app.web import csrf
 from app.web.respond.answer_forms import ItemView, item_views
 from app.web.respond.respondent import (
     Respondent,
-    RespondentDep,
-    SubmittingRespondentDep,
+    get_respondent,
+    get_submitting_respondent,
     redirect,
     render,
 )
@@ -92,7 +92,10 @@ def review_page(
 
 @router.get("/review", response_class=HTMLResponse, name="respond.review")
 @ends_at_return
-def show_review(request: Request, respondent: RespondentDep, session: SessionDep) -> Response:
+def show_review(request: Request, session: SessionDep) -> Response:
+    """The answers to check before submitting; the respondent looked up in the route's one
+    worker thread."""
+    respondent = get_respondent(request, session)
     if respondent.context.submitted:
         return redirect(request, "respond.result")
     if respondent.context.response.consented_at is None:
@@ -104,16 +107,13 @@ def show_review(request: Request, respondent: RespondentDep, session: SessionDep
     "/submit", response_class=HTMLResponse, name="respond.submit", dependencies=[READS_FIRST]
 )
 @commits_at_return
-def submit(
-    request: Request,
-    respondent: SubmittingRespondentDep,
-    form: csrf.FormDep,
-    session: SessionDep,
-) -> Response:
+def submit(request: Request, form: csrf.FormDep, session: SessionDep) -> Response:
     """Submit after confirmation; a second submission just shows the result.
 
     Reads, checks and scores without a lock; the submission is one short write that checks
-    the revision (missing answers are refused before anything is written)."""
+    the revision (missing answers are refused before anything is written). The respondent
+    is looked up in the route's one worker thread."""
+    respondent = get_submitting_respondent(request, session)
     csrf.verify(request, respondent.web_session, form)
     request.state.reload_url = links.path_for(request, "respond.review")
     if respondent.context.submitted:

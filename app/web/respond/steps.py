@@ -23,6 +23,7 @@ from app.i18n import N_, Message
 from app.problems import SCRIPT_ONLY
 from app.services import respondent_links, responses
 from app.services.respondent_rules import newly_shown, progress, visible_ids
+from app.web import csrf
 from app.web.respond.answer_forms import (
     COMMENT_FIELD,
     anchor,
@@ -35,13 +36,12 @@ from app.web.respond.answer_forms import (
 )
 from app.web.respond.item_html import items_html
 from app.web.respond.respondent import (
-    CheckedSaveFormDep,
     Respondent,
-    RespondentDep,
-    SavingRespondentDep,
+    get_respondent,
     keep_posted,
     redirect,
     render,
+    saving_respondent,
 )
 from app.web.respond.start import later_page
 from scoring import AnswerProblem, normalise_line_breaks
@@ -153,13 +153,14 @@ def _comment_error(respondent: Respondent, problem: AnswerProblem | None) -> str
 def show_step(
     step: int,
     request: Request,
-    respondent: RespondentDep,
     session: SessionDep,
     more: int = 0,
     read_as: Annotated[str, Query(max_length=READ_AS_QUERY)] = "",
 ) -> Response:
     """The page; ``read_as`` (item ids, comma-separated) names number items just saved from
-    text another language would read otherwise: each gets the note "read as 1,5"."""
+    text another language would read otherwise: each gets the note "read as 1,5". The
+    respondent is looked up here, in the route's one worker thread."""
+    respondent = get_respondent(request, session)
     if respondent.context.submitted:
         return redirect(request, "respond.result")
     if respondent.context.response.consented_at is None:
@@ -206,19 +207,15 @@ def _save(
     "/{step}", response_class=HTMLResponse, name="respond.step.save", dependencies=[READS_FIRST]
 )
 @commits_at_return
-def save_step(
-    step: int,
-    request: Request,
-    respondent: SavingRespondentDep,
-    form: CheckedSaveFormDep,
-    session: SessionDep,
-) -> Response:
+def save_step(step: int, request: Request, form: csrf.FormDep, session: SessionDep) -> Response:
     """Save the page, then go where the pressed button says (PRG: a redirect after saving).
 
     Posted after the session's idle limit, the page is saved all the same, and the answer
     says so without showing anything stored (:func:`late_save_page`). Reads, parses and
-    checks without a lock; the save is one short compare-and-set on the revision.
+    checks without a lock; the save is one short compare-and-set on the revision. The
+    respondent and the CSRF token are checked here, in the route's one worker thread.
     """
+    respondent = saving_respondent(request, session, form)
     if respondent.context.submitted:
         return redirect(request, "respond.result")
     if respondent.late:
@@ -309,11 +306,7 @@ def late_save_page(
 )
 @commits_at_return
 def autosave_step(
-    step: int,
-    request: Request,
-    respondent: SavingRespondentDep,
-    form: CheckedSaveFormDep,
-    session: SessionDep,
+    step: int, request: Request, form: csrf.FormDep, session: SessionDep
 ) -> JSONResponse:
     """Script autosave: the same save as the form, answered in JSON (revision, visibility).
 
@@ -323,6 +316,7 @@ def autosave_step(
     same and the answer says ``"session_ended": true``, without visibility or progress (they
     would show stored answers to a session that has ended).
     """
+    respondent = saving_respondent(request, session, form)
     saved, _opened, _target = _save(request, respondent, form, session, step, AUTOSAVE)
     context, i18n = respondent.context, respondent.i18n
     messages = [message for _name, message in _refusals(respondent, saved)]
