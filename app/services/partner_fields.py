@@ -15,6 +15,7 @@ all), :func:`from_texts` raises them together.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -52,6 +53,9 @@ NOT_PERCENTAGE = N_("%(value)s is not a percentage from %(low)s to %(high)s")
 NOT_FINITE = N_("the number is too large to store; enter one from %(low)s to %(high)s")
 NOT_WHOLE = N_("%(value)s is not a whole number")
 NOT_NUMBER = N_("%(value)s is not a number")
+_WHOLE = re.compile(r"[+-]?[0-9]{1,30}")
+"""A whole number as a CSV cell holds it: ASCII digits only, as every page's language writes
+them (no fullwidth or Arabic-Indic digits read as others, no exponent)."""
 KINDS = tuple(kind.value for kind in OrganisationKind)
 AREA_TYPES = tuple(area.value for area in AreaType)
 
@@ -159,7 +163,7 @@ def parse_number(
         return None
     if whole:
         digits = cleaned.replace(",", "").replace(".", "") if len(cleaned) > 4 else cleaned
-        if digits.isdigit():
+        if _WHOLE.fullmatch(digits):  # "-5" is whole: the caller names the range it is out of
             return int(digits)
         raise limits.field_problem(field, Message(NOT_WHOLE, value=shorten(text)))
     try:
