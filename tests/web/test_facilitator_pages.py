@@ -75,7 +75,10 @@ def test_failed_logins_are_throttled_per_account_even_for_the_right_password(
     client: TestClient, facilitator: User, settings: object
 ) -> None:
     for _ in range(10):  # login_attempts_per_account
-        assert log_in(client, "ana@example.org", "wrong password").status == 401
+        failed = log_in(client, "ana@example.org", "wrong password")
+        assert failed.status == 401
+        assert "There is a problem" in failed.text
+        assert "Nothing was saved" not in failed.text  # a login saves nothing
     refused = log_in(client, "ana@example.org")
     assert refused.status == 429
     assert "Logging in is paused for" in refused.text
