@@ -5,11 +5,14 @@ reads it with Babel's :func:`babel.numbers.parse_decimal` in strict mode, in the
 So "1.500" on a German page is one thousand five hundred and "1,5" is one and a half, while
 "1.500" on an English page is one and a half. An entry whose separators do not fit the locale
 ("1.5" or "1.50" in German, "1,5" in English) is not guessed at: it is refused, and the message
-shows an accepted form (:func:`example`). Where the locale groups digits with a space (French,
-Polish) any kind of space a keyboard produces counts as that space, since nobody types a narrow
-no-break space; characters that are neither digits, a sign, an exponent nor one of the locale's
-two separators are refused (so "1.500" on a French page, whose separators are a space and a
-comma, is refused rather than read as 1.5).
+shows an accepted form (:func:`example`, :func:`accepted_form`). Where the locale groups digits
+with a space (French, Polish) any kind of space a keyboard produces counts as that space, since
+nobody types a narrow no-break space; characters that are neither the ASCII digits 0 to 9 (every
+supported locale writes those), a sign, an exponent nor one of the locale's two separators are
+refused: so "1.500" on a French page, whose separators are a space and a comma, is refused
+rather than read as 1.5, and fullwidth ("５") or Arabic-Indic ("٣") digits are not read as
+another number than the one shown. An exponent is read in respondents' answers ("1e28" is then
+refused naming the answer's range); the partner form refuses it (``exponent=False``).
 
 >>> parse_number("1.500", "de"), parse_number("1,5", "de"), parse_number("1.500", "en")
 (Decimal('1500'), Decimal('1.5'), Decimal('1.500'))
@@ -19,6 +22,10 @@ comma, is refused rather than read as 1.5).
 (Decimal('1234.5'), None)
 >>> example("de"), example("en")
 ('1.234,5', '1,234.5')
+>>> parse_number("1e2", "en", exponent=False), parse_number("\uff15", "de")
+(None, None)
+>>> accepted_form("12.5", "de")
+'12,5'
 >>> as_typed(1500, "de"), as_typed(1234.5, "de"), as_typed(0.125, "en")
 ('1.500', '1.234,5', '0.125')
 >>> looks_grouped("1,500", "de"), looks_grouped("1,5", "de"), looks_grouped("1,500", "en")
@@ -58,8 +65,9 @@ def _locale(language: str) -> Locale:
 
 
 @lru_cache
-def _accepted(language: str) -> re.Pattern[str]:
-    """Characters a number may hold in ``language``: digits, signs, exponent, separators."""
+def _accepted(language: str, exponent: bool) -> re.Pattern[str]:
+    """Characters a number may hold in ``language``: ASCII digits, signs, separators, and
+    with ``exponent`` an e or E."""
     locale = _locale(language)
     symbols = {
         get_decimal_symbol(locale),
@@ -71,13 +79,16 @@ def _accepted(language: str) -> re.Pattern[str]:
     }
     if get_group_symbol(locale) in _SPACES:
         symbols |= set(_SPACES)
-    return re.compile(f"[\\deE{re.escape(''.join(sorted(symbols)))}]+")
+    if exponent:
+        symbols |= {"e", "E"}
+    return re.compile(f"[0-9{re.escape(''.join(sorted(symbols)))}]+")
 
 
-def parse_number(text: str, language: str) -> Decimal | None:
-    """The number ``text`` means in ``language``, or None when it is not one (or ambiguous)."""
+def parse_number(text: str, language: str, *, exponent: bool = True) -> Decimal | None:
+    """The number ``text`` means in ``language``, or None when it is not one (or ambiguous,
+    or, without ``exponent``, written with one)."""
     stripped = text.strip()
-    if not stripped or not _accepted(language).fullmatch(stripped):
+    if not stripped or not _accepted(language, exponent).fullmatch(stripped):
         return None
     locale = _locale(language)
     group = get_group_symbol(locale)
@@ -93,6 +104,17 @@ def parse_number(text: str, language: str) -> Decimal | None:
 def example(language: str) -> str:
     """An accepted way to write one thousand two hundred and thirty-four and a half."""
     return format_decimal(EXAMPLE, locale=_locale(language))
+
+
+def accepted_form(text: str, language: str) -> str:
+    """How ``language`` writes the number ``text`` holds in the other usual notation ("12,5"
+    for "12.5" typed on a German page), else :func:`example`: a hint for a refused entry,
+    never a reading of it (the entry is refused either way)."""
+    for other in ("en", "de"):
+        number = parse_number(text, other, exponent=False)
+        if number is not None:
+            return _every_digit(number, language, grouped=True)
+    return example(language)
 
 
 def as_typed(value: int | float, language: str) -> str:
@@ -117,7 +139,7 @@ def as_read(value: int | float, language: str) -> str:
     return _every_digit(value, language, grouped=True)
 
 
-def _every_digit(value: int | float, language: str, *, grouped: bool) -> str:
+def _every_digit(value: int | float | Decimal, language: str, *, grouped: bool) -> str:
     return format_decimal(
         Decimal(str(value)),
         locale=_locale(language),

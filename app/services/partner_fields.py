@@ -15,6 +15,7 @@ all), :func:`from_texts` raises them together.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -52,6 +53,14 @@ NOT_PERCENTAGE = N_("%(value)s is not a percentage from %(low)s to %(high)s")
 NOT_FINITE = N_("the number is too large to store; enter one from %(low)s to %(high)s")
 NOT_WHOLE = N_("%(value)s is not a whole number")
 NOT_NUMBER = N_("%(value)s is not a number")
+NOT_NUMBER_HERE = N_(
+    "%(value)s is not a number as this page writes them; write it like this: %(example)s"
+)
+_WHOLE = re.compile(r"[+-]?[0-9]{1,30}")
+"""A whole number as a CSV cell holds it: ASCII digits only, as every page's language writes
+them (no fullwidth or Arabic-Indic digits read as others, no exponent)."""
+_DECIMAL = re.compile(r"[+-]?[0-9]{0,30}[.,]?[0-9]{1,30}")
+"""A decimal number as a CSV cell holds it: "12.5" or "12,5", ASCII digits only."""
 KINDS = tuple(kind.value for kind in OrganisationKind)
 AREA_TYPES = tuple(area.value for area in AreaType)
 
@@ -148,26 +157,25 @@ def parse_number(
     file has no language: "12,5" and "12.5" both work, spaces and apostrophes as thousands
     separators are dropped."""
     if language is not None and text.strip():
-        number = locale_numbers.parse_number(text, language)
+        number = locale_numbers.parse_number(text, language, exponent=False)  # as README says
         if whole and (number is None or number != number.to_integral_value()):
             raise limits.field_problem(field, Message(NOT_WHOLE, value=shorten(text)))
-        if number is None:
-            raise limits.field_problem(field, Message(NOT_NUMBER, value=shorten(text)))
+        if number is None:  # named with the form this page accepts ("12,5" for "12.5")
+            hint = locale_numbers.accepted_form(text, language)
+            wrong = Message(NOT_NUMBER_HERE, value=shorten(text), example=hint)
+            raise limits.field_problem(field, wrong)
         return int(number) if whole else float(number)
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace("'", "")
     if not cleaned:
         return None
     if whole:
         digits = cleaned.replace(",", "").replace(".", "") if len(cleaned) > 4 else cleaned
-        if digits.isdigit():
+        if _WHOLE.fullmatch(digits):  # "-5" is whole: the caller names the range it is out of
             return int(digits)
         raise limits.field_problem(field, Message(NOT_WHOLE, value=shorten(text)))
-    try:
-        if not any(character.isdigit() for character in cleaned):  # "nan", "inf", "infinity"
-            raise ValueError(cleaned)
-        return float(cleaned.replace(",", "."))
-    except ValueError:
-        raise limits.field_problem(field, Message(NOT_NUMBER, value=shorten(text))) from None
+    if not _DECIMAL.fullmatch(cleaned):  # no "nan", "inf", exponent or other digits
+        raise limits.field_problem(field, Message(NOT_NUMBER, value=shorten(text)))
+    return float(cleaned.replace(",", "."))
 
 
 _T = TypeVar("_T")

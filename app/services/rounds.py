@@ -14,6 +14,7 @@ afterwards only the window changes: extend, close, reopen with a reason (audited
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -302,7 +303,7 @@ def check_settings(
     characters (line breaks only in notices), a group key that is not a slug or comes twice,
     more than :data:`MAX_GROUPS` groups."""
     limits.name(settings.name, ROUND_NAME, column=Round.name)
-    limits.text(settings.notice_version, NOTICE_VERSION, column=Round.notice_version, required=True)
+    check_notice_version(settings.notice_version)
     limits.moment(settings.opens_at, OPENING_TIME)
     limits.moment(settings.closes_at, CLOSING_TIME)
     check_window(settings.opens_at, settings.closes_at)
@@ -317,6 +318,38 @@ def check_settings(
     check_group_keys(settings.stakeholder_groups)
     groups = [_checked_group(group, definition) for group in settings.stakeholder_groups]
     return notices, groups
+
+
+_VERSION_LABEL = re.compile(r"[0-9A-Za-z][0-9A-Za-z._ -]*")
+_PLAIN_VERSION = re.compile(r"[0-9]+(\.[0-9]+)*")
+NOT_A_VERSION_LABEL = N_(
+    "%(value)s is not a version label: use letters, digits, dots, hyphens and spaces, such as "
+    "1, 2.1 or 2027-03, and no number such as NaN or 1e3"
+)
+
+
+def check_notice_version(text: str) -> str:
+    """The privacy notice's version as the consent records it: a short label (the column's
+    length) of ASCII letters, digits, dots, hyphens, underscores and spaces, starting with a
+    letter or digit. A label a program reads as another number ("NaN", "inf", "1e3", which a
+    spreadsheet shows as 1000) is refused: only plain "1" or "2.1" may look like a number.
+    :class:`InvalidInput` (field ``notice_version``) otherwise."""
+    limits.text(text, NOTICE_VERSION, column=Round.notice_version, required=True)
+    number_like = True
+    try:
+        float(text)
+    except ValueError:
+        number_like = False
+    if not _VERSION_LABEL.fullmatch(text) or (number_like and not _PLAIN_VERSION.fullmatch(text)):
+        raise InvalidInput(
+            Message(
+                limits.FIELD_PROBLEM,
+                field=Message(NOTICE_VERSION),
+                problem=Message(NOT_A_VERSION_LABEL, value=shorten(text)),
+            ),
+            field="notice_version",
+        )
+    return text
 
 
 def check_group_keys(groups: Sequence[StakeholderGroup]) -> None:

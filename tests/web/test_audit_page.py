@@ -104,10 +104,10 @@ def test_bad_filters_are_refused_alike_on_every_database(
     client: TestClient, logged_in: Page
 ) -> None:
     for query, message in [
-        ("days=abc", "days: must be a whole number"),
+        ("days=abc", "days: &#39;abc&#39; is not allowed here; use a whole number from 1 to 3,650"),
         ("days=0", "days must be between 1 and 3,650"),
-        ("days=99999999999999999999999", "days: must be a whole number"),
-        ("offset=-1", "offset: must be a whole number"),
+        ("days=9223372036854775808", "use a whole number from 1 to 3,650"),
+        ("offset=-1", "offset: &#39;-1&#39; is not allowed here; use a whole number from 0 to"),
         ("actor=a%00b", "actor: contains"),
         ("action=" + "x" * 65, "action: "),
     ]:

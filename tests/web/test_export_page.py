@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from html import unescape
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -93,10 +94,12 @@ def test_a_tampered_form_is_refused_on_the_page(
     page = Page.get(client, url)
     refused = client.post(url, data={"csrf_token": page.csrf, "format": "exe"})
     assert refused.status_code == 422
-    assert "Please choose one of the file formats offered." in refused.text
+    # what was typed and what is offered
+    assert "format: 'exe' is not one of csv, xlsx, json" in unescape(refused.text)
+    assert "Nothing was saved" not in refused.text  # an export saves nothing
     refused = client.post(url, data={"csrf_token": page.csrf, "format": "csv", "labels": "fr"})
     assert refused.status_code == 422
-    assert "Please choose codes or one of the languages offered." in refused.text
+    assert "labels: 'fr' is not one of de, en" in unescape(refused.text)
     both = client.post(url, data={"csrf_token": page.csrf, "format": "exe", "labels": "fr"})
     assert both.status_code == 422  # both problems at once, each beside its field
     assert '<p class="field-error" id="e-format">' in both.text

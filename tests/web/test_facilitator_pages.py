@@ -75,7 +75,10 @@ def test_failed_logins_are_throttled_per_account_even_for_the_right_password(
     client: TestClient, facilitator: User, settings: object
 ) -> None:
     for _ in range(10):  # login_attempts_per_account
-        assert log_in(client, "ana@example.org", "wrong password").status == 401
+        failed = log_in(client, "ana@example.org", "wrong password")
+        assert failed.status == 401
+        assert "There is a problem" in failed.text
+        assert "Nothing was saved" not in failed.text  # a login saves nothing
     refused = log_in(client, "ana@example.org")
     assert refused.status == 429
     assert "Logging in is paused for" in refused.text
@@ -205,7 +208,7 @@ def test_csv_import_names_every_wrong_row_and_stores_nothing(
 def test_csv_import_names_every_problem_of_a_row(
     client: TestClient, logged_in: Page, engine: Engine
 ) -> None:
-    content = b"name,country,kind,population\nAtlantis,ZZ,castle,many\n,DE,region,\n"
+    content = b"name,country,kind,population\nAtlantis,ZZ,castle,many\n,DE,region,-5\n"
     refused = _import(client, content)
     assert refused.status == 422
     for expected in (
@@ -213,6 +216,8 @@ def test_csv_import_names_every_problem_of_a_row(
         "line 2: kind &#39;castle&#39; is not one of region",
         "line 2: population: &#39;many&#39; is not a whole number",
         "line 3: organisation name: must not be empty",
+        # a whole number out of range: the range is named, not "not a whole number"
+        "line 3: population: -5 is not allowed here; use a whole number from 0 to 2,147,483,647",
     ):
         assert expected in refused.text, expected
     assert _names(engine) == []

@@ -199,3 +199,39 @@ def test_not_found_pages_read_in_the_page_language(
     plain = _send(ana, "en", "GET", path)
     assert plain.status_code == 404
     assert _messages(plain.text) == [english]
+
+
+@pytest.mark.parametrize("typed", ["1e2", "\u0663", "\uff15"])
+def test_a_partner_number_is_read_only_as_the_page_writes_it(
+    ana: TestClient, organisation: Organisation, reader: Reader, session: Session, typed: str
+) -> None:
+    """An exponent, Arabic-Indic or fullwidth digits are not read as 100, 3 or 5: refused."""
+    organisation_id = organisation.id
+    session.commit()
+    refused = _send(
+        ana,
+        "de",
+        "POST",
+        f"/projects/net/organisations/{organisation_id}",
+        data={"name": "Saxony", "country": "DE", "population": typed},
+    )
+    assert refused.status_code == 422
+    assert typed in unescape(refused.text)
+    with reader() as session:
+        assert session.exec(select(Organisation)).one().population is None
+
+
+def test_a_refused_partner_number_names_the_accepted_form(
+    ana: TestClient, organisation: Organisation, session: Session
+) -> None:
+    organisation_id = organisation.id
+    session.commit()
+    refused = _send(
+        ana,
+        "de",
+        "POST",
+        f"/projects/net/organisations/{organisation_id}",
+        data={"name": "Saxony", "country": "DE", "foreign_born_share": "12.5"},
+    )
+    assert refused.status_code == 422
+    assert "schreiben Sie sie so: 12,5" in unescape(refused.text)

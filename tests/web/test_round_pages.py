@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from html import unescape
 from typing import Any
 
 import pytest
@@ -632,3 +633,32 @@ def test_the_cli_and_the_page_show_the_same_closing_day(
     extended = radar("rounds", "extend", "net", "Summer", "--closes", "2027-08-31")
     assert extended.stdout == "round 'Summer' now accepts answers until the end of 2027-08-31\n"
     assert "until the end of 31 August 2027" in Page.get(logged_in, page.url).text
+
+
+def test_a_long_group_label_is_named_with_the_other_problems(
+    logged_in: TestClient, reader: Reader
+) -> None:
+    page = _create(logged_in, name=" ", min_group_size="0", **{"group-0-label-en": "x" * 250})
+    assert page.status == 422
+    text = unescape(page.text)
+    assert "round name: must not be empty" in text
+    assert "minimum group size: 0 is not allowed here" in text
+    assert "250 characters, at most 200 allowed" in text  # in the same pass
+    assert _stored(reader) == []
+
+
+@pytest.mark.parametrize("typed", ["NaN", "1e3", "v\x071", "x" * 40])
+def test_a_notice_version_that_is_no_short_label_is_refused(
+    logged_in: TestClient, reader: Reader, typed: str
+) -> None:
+    page = _create(logged_in, notice_version=typed)
+    assert page.status == 422
+    assert 'id="e-notice_version"' in page.text
+    assert _stored(reader) == []
+
+
+@pytest.mark.parametrize("typed", ["1", "2.1", "2027-03", "v2 DE"])
+def test_usual_notice_versions_are_kept(logged_in: TestClient, reader: Reader, typed: str) -> None:
+    page = _create(logged_in, notice_version=typed)
+    assert page.status in (200, 303), page.text[-2000:]
+    assert [round_.notice_version for round_ in _stored(reader)] == [typed]

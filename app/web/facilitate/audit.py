@@ -16,10 +16,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import QueryParams
 
-from app import links
+from app import limits, links
 from app.deps import SessionDep
 from app.errors import NO_PROJECT, InvalidInput, NotFound, choice
-from app.i18n import N_, Message
+from app.i18n import Message
 from app.models import Project
 from app.services import audit, members
 from app.services.paging import MAX_OFFSET, Slice
@@ -29,19 +29,22 @@ from scoring import shorten
 router = APIRouter(dependencies=AREA)
 
 PAGE_SIZE = 50
-NOT_WHOLE = N_("%(field)s: must be a whole number")
 FILTERS = ("project", "action", "actor", "object_type", "days")
 
 
-def _number(params: QueryParams, name: str, *, default: int | None) -> int | None:
-    """A whole-number query value (``default`` when empty or missing); else
-    :class:`InvalidInput`."""
+def _number(
+    params: QueryParams, name: str, *, default: int | None, low: int, high: int
+) -> int | None:
+    """A whole-number query value (``default`` when empty or missing); anything that is no
+    whole number of at most ten digits is :class:`InvalidInput` naming the range ``low`` to
+    ``high`` (the services check the range itself: the days, the listing's window)."""
     text = params.get(name, "").strip()
     if not text:
         return default
-    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_OFFSET)):
-        raise InvalidInput(Message(NOT_WHOLE, field=name), field=name)
-    return int(text)
+    if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_OFFSET)):
+        return int(text)
+    wrong = Message(limits.WHOLE_NUMBER_RANGE, value=shorten(text), low=low, high=high)
+    raise InvalidInput(Message(limits.FIELD_PROBLEM, field=name, problem=wrong), field=name)
 
 
 def _project(reachable: list[Project], slug: str) -> Project | None:
@@ -73,9 +76,9 @@ def audit_log(request: Request, session: SessionDep, facilitator: FacilitatorDep
             action=typed["action"],
             actor=typed["actor"],
             object_type=typed["object_type"],
-            days=_number(params, "days", default=None),
+            days=_number(params, "days", default=None, low=1, high=audit.MAX_DAYS),
         )
-        offset = _number(params, "offset", default=0) or 0
+        offset = _number(params, "offset", default=0, low=0, high=MAX_OFFSET) or 0
         found = audit.page_events(session, wanted, PAGE_SIZE, offset)
     except InvalidInput as problem:
         error = problem.message

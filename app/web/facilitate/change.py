@@ -11,16 +11,17 @@ it.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
-from app import charts_cohort, limits
+from app import charts_cohort
 from app.deps import SessionDep
 from app.errors import InvalidInput, choice
 from app.i18n import N_, Localizer, Message
-from app.models import Round
+from app.models import Project, Round
 from app.services import cohort, directory, projects, round_change
 from app.services.round_change import RoundChange
 from app.templating import localizer_for
@@ -33,7 +34,8 @@ from app.web.facilitate.access import (
     group_labels,
     render,
 )
-from app.web.facilitate.dashboard import IdsQuery, TextQuery, filter_choices
+from app.web.facilitate.dashboard import cohort_filters, filter_choices
+from app.web.facilitate.filter_params import QueryReader
 from app.web.plotly_bundle import plotly_style_guards
 from app.web.topic_columns import Column
 from scoring import shorten
@@ -72,6 +74,23 @@ def _chart(i18n: Localizer, found: RoundChange, column: Column) -> dict[str, Any
     )
 
 
+def _compared(
+    reader: QueryReader,
+    session: Session,
+    project: Project,
+    before: Round | None,
+    after: Round,
+    chosen: cohort.Filters,
+) -> RoundChange | None:
+    """The change from ``before`` to ``after``; None without an earlier round or when
+    ``before`` is refused (the same round, a later one: noted beside its field)."""
+    if before is None:
+        return None
+    return reader.check(
+        "before", lambda: round_change.round_change(session, project, before, after, chosen)
+    )
+
+
 @router.get("/projects/{slug}/rounds/{round_id}/change", name="facilitate.change")
 def change(
     request: Request,
@@ -79,33 +98,33 @@ def change(
     facilitator: FacilitatorDep,
     project: ProjectDep,
     round_: RoundDep,
-    before: Annotated[int | None, Query(ge=1, le=limits.INT_MAX)] = None,
-    country: TextQuery = "",
-    kind: TextQuery = "",
-    group: TextQuery = "",
-    only: IdsQuery = [],  # noqa: B006 (FastAPI copies defaults)
-    topic: TextQuery = "",
 ) -> Response:
-    """The change page (see the module's description); a bad filter is a 422 error page, as is
-    ``before`` naming a round of another project; rounds of incomparable versions a 409 page
-    with the reason."""
+    """The change page (see the module's description); a wrong filter, or ``before`` naming
+    a round of another project, is shown beside its field on the page, which answers 422;
+    rounds of incomparable versions a 409 page with the reason."""
     assert project.id is not None
-    chosen = cohort.filters(country=country, kind=kind, group=group, organisations=only)
-    cohort.check_chosen(session, project, chosen, "only")  # also with no earlier round
+    reader = QueryReader(request.query_params)
+    chosen, typed = cohort_filters(reader, session, project, round_)
     earlier = round_change.earlier_rounds(session, round_)
     previous: Round | None = earlier[0] if earlier else None
+    before = reader.optional_whole("before")
     if before is not None:
-        previous = choice("before", lambda: directory.round_(session, project.id, before))
+        wanted = before
+
+        def chosen_round() -> Round:
+            return choice("before", lambda: directory.round_(session, project.id, wanted))
+
+        previous = reader.check("before", chosen_round) or previous
+    topic = reader.text("topic")
     i18n = localizer_for(request)
-    found = (
-        round_change.round_change(session, project, previous, round_, chosen)
-        if previous is not None
-        else None
-    )
+    found = _compared(reader, session, project, previous, round_, chosen)
+    if found is None and previous is not None and earlier and previous.id != earlier[0].id:
+        previous = earlier[0]  # the chosen one was refused: the default round instead
+        found = _compared(reader, session, project, previous, round_, chosen)
     context: dict[str, Any] = {"columns": [], "chart": None}
     if found is not None:
         shown_columns = columns(i18n, found)
-        drawn = _drawn(shown_columns, topic)
+        drawn = reader.check("topic", lambda: _drawn(shown_columns, topic))  # None: refused
         context = {
             "columns": shown_columns,
             "drawn": drawn,
@@ -121,7 +140,7 @@ def change(
             },
             "mean_counts": {(c.kind, c.id): found.cohort[c.kind][c.id].n for c in shown_columns},
             "incomparable": incomparable_notes(i18n, found),
-            "chart": _chart(i18n, found, drawn) if found.shown else None,
+            "chart": _chart(i18n, found, drawn) if found.shown and drawn else None,
         }
     partners = projects.list_organisations(session, project)
     return render(
@@ -139,8 +158,11 @@ def change(
                 chosen,
                 partners,
                 cohort.groups_in_round(session, round_),
+                typed,
             ),
+            "problems": reader.problems,
             "plotly_guards": plotly_style_guards(),
             **context,
         },
+        status_code=reader.status,
     )

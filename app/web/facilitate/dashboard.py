@@ -13,19 +13,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
-from app import charts, charts_cohort, limits
+from app import charts, charts_cohort
 from app.deps import SessionDep
 from app.errors import NotFound, choice
 from app.i18n import N_, Localizer
-from app.models import Organisation, ScoreKind
-from app.services import cohort, directory, partner_fields, projects
+from app.models import Organisation, Project, Round, ScoreKind
+from app.services import cohort, partner_fields, projects
 from app.templating import localizer_for
-from app.web.facilitate.access import AREA, FacilitatorDep, ProjectDep, group_labels, render
+from app.web.facilitate.access import (
+    AREA,
+    FacilitatorDep,
+    ProjectDep,
+    RoundDep,
+    group_labels,
+    render,
+)
+from app.web.facilitate.filter_params import QueryReader
 from app.web.plotly_bundle import plotly_style_guards
 from app.web.topic_columns import Column
 
@@ -51,8 +60,6 @@ groups): a round of 1,000 organisations would otherwise send 100,000 table cells
 HEATMAP_ENDS = 20
 """With more than twice this many organisations shown, the heatmap draws the highest and the
 lowest this many by overall index (a chart of 1,000 rows is unreadable); the table has all."""
-TextQuery = Annotated[str, Query(max_length=100)]
-IdsQuery = Annotated[list[Annotated[int, Query(ge=1, le=limits.INT_MAX)]], Query()]
 
 
 @dataclass(frozen=True)
@@ -270,12 +277,15 @@ def filter_choices(
     chosen: cohort.Filters,
     partners: Sequence[Organisation],
     groups: Sequence[str],
+    typed: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What a page with the cohort filters shows in its filter form: the values as chosen
     (``typed``), whether any is set, and the choices (the project's ``partners`` and the
-    stakeholder ``groups`` named in the round)."""
+    stakeholder ``groups`` named in the round); ``typed``: the values as the query gave them,
+    kept where one was refused (:func:`cohort_filters`)."""
     return {
-        "typed": {
+        "typed": typed
+        or {
             "country": chosen.country or "",
             "kind": chosen.kind or "",
             "group": chosen.group or "",
@@ -289,33 +299,61 @@ def filter_choices(
     }
 
 
+def cohort_filters(
+    reader: QueryReader, session: Session, project: Project, round_: Round
+) -> tuple[cohort.Filters, dict[str, Any]]:
+    """The cohort filters of a page's query (``country``, ``kind``, ``group``, ``only``), each
+    wrong one noted in ``reader`` and left out, and what was typed, for the filter form. A
+    group is one of the round's (as the form offers them): any other is refused, not taken
+    as a filter that matches nobody."""
+    typed: dict[str, Any] = {name: reader.text(name) for name in ("country", "kind", "group")}
+    parts: dict[str, Any] = {}
+    country = reader.check("country", lambda: cohort.filters(country=typed["country"]))
+    kind = reader.check("kind", lambda: cohort.filters(kind=typed["kind"]))
+    parts["country"] = country.country if country else None
+    parts["kind"] = kind.kind if kind else None
+    groups = cohort.groups_in_round(session, round_)
+    parts["group"] = reader.one_of("group", typed["group"], groups) or None
+    only = reader.ids("only")
+    typed["only"] = only
+
+    def in_project() -> tuple[int, ...]:
+        wanted = cohort.filters(organisations=only)
+        cohort.check_chosen(session, project, wanted, "only")  # named as the address names it
+        return wanted.organisations
+
+    parts["organisations"] = reader.check("only", in_project) or ()
+    return cohort.filters(**parts), typed
+
+
 @router.get("/projects/{slug}/rounds/{round_id}/dashboard", name="facilitate.dashboard")
 def dashboard(
     request: Request,
     session: SessionDep,
     facilitator: FacilitatorDep,
     project: ProjectDep,
-    round_id: int,
-    country: TextQuery = "",
-    kind: TextQuery = "",
-    group: TextQuery = "",
-    only: IdsQuery = [],  # noqa: B006 (FastAPI copies defaults)
-    selected: IdsQuery = [],  # noqa: B006
-    partner_of: Annotated[int | None, Query(ge=1, le=limits.INT_MAX)] = None,
-    k: Annotated[int, Query(ge=1, le=cohort.MAX_K)] = cohort.DEFAULT_K,
-    attribute: Annotated[list[Annotated[str, Query(max_length=32)]], Query()] = [],  # noqa: B006
-    page: Annotated[int, Query(ge=1, le=limits.INT_MAX)] = 1,
+    round_: RoundDep,
 ) -> Response:
-    """The dashboard (see the module's description); a bad filter is a 422 error page, as is
-    ``partner_of`` naming no partner of the project (one of the project's that the filters
-    leave out gets a note in the similar-partners section)."""
+    """The dashboard (see the module's description); a wrong filter, or ``partner_of``
+    naming no partner of the project, is shown beside its field on the page, which answers
+    422 (one of the project's that the filters leave out gets a note in the similar-partners
+    section)."""
     assert project.id is not None
-    round_ = directory.round_(session, project.id, round_id)
+    reader = QueryReader(request.query_params)
+    chosen, typed = cohort_filters(reader, session, project, round_)
+    selected = reader.ids("selected")
+    partner_of = reader.optional_whole("partner_of")
     if partner_of is not None:
         subject = partner_of
-        choice("partner_of", lambda: projects.organisation_in(session, project, subject))
-    chosen = cohort.filters(country=country, kind=kind, group=group, organisations=only)
-    cohort.check_chosen(session, project, chosen, "only")  # named as the address names it
+
+        def partner() -> Organisation:
+            return choice("partner_of", lambda: projects.organisation_in(session, project, subject))
+
+        partner_of = partner_of if reader.check("partner_of", partner) is not None else None
+    k = reader.whole("k", cohort.DEFAULT_K, high=cohort.MAX_K)
+    attribute = reader.texts("attribute", 32)
+    names = reader.check("attribute", lambda: cohort.attributes(attribute))
+    page = reader.whole("page", 1)
     profile = cohort.round_profile(session, project, round_, chosen)
     i18n = localizer_for(request)
     columns = topics(i18n, profile)
@@ -348,10 +386,13 @@ def dashboard(
             "selected": highlighted,
             "selected_ids": [one.organisation.id for one in highlighted],
             "figures": _figures(i18n, profile, highlighted) if profile.shown else None,
-            **filter_choices(labels, chosen, partners, profile.groups_in_round),
+            **filter_choices(labels, chosen, partners, profile.groups_in_round, typed),
+            "problems": reader.problems,
+            "typed_k": request.query_params.get("k", "").strip() if "k" in reader.problems else k,
             "group_label": labels,
-            "similar": _similar(i18n, profile, partner_of, k, attribute),
+            "similar": _similar(i18n, profile, partner_of, k, list(names or ())),
             "attribute_labels": ATTRIBUTE_LABELS,
             "plotly_guards": plotly_style_guards(),
         },
+        status_code=reader.status,
     )

@@ -13,6 +13,8 @@ audit event.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
@@ -21,10 +23,11 @@ from app.deps import SessionDep
 from app.downloads import round_file
 from app.errors import InvalidInput
 from app.forms import Problems, collect
-from app.i18n import N_, Message, language_name
+from app.i18n import Message, language_name
 from app.models import Project, Round
 from app.services import directory, export_jobs, responses, round_export
 from app.settings import Settings
+from app.validation_messages import NOT_ONE_OF
 from app.web.csrf import FormDep
 from app.web.facilitate.access import (
     AREA,
@@ -35,11 +38,9 @@ from app.web.facilitate.access import (
     redirect,
     render,
 )
+from scoring import shorten
 
 router = APIRouter(dependencies=AREA)
-
-CHOOSE_FORMAT = N_("Please choose one of the file formats offered.")
-CHOOSE_LABELS = N_("Please choose codes or one of the languages offered.")
 
 
 def _round(session: Session, project: Project, round_id: int) -> Round:
@@ -59,14 +60,24 @@ def export_page(
     return _page(request, session, facilitator, project, round_, None, 200)
 
 
+def _one_of(name: str, value: str, allowed: Sequence[str]) -> None:
+    """Refuse ``value`` naming what was typed and what is offered."""
+    if value not in allowed:
+        shown = ", ".join(allowed)
+        raise InvalidInput(
+            Message(NOT_ONE_OF, field=name, value=shorten(value) or '""', allowed=shown),
+            field=name,
+        )
+
+
 def _format(value: str) -> None:
-    if value not in round_export.FORMATS:
-        raise InvalidInput(Message(CHOOSE_FORMAT), field="format")
+    _one_of("format", value, round_export.FORMATS)
 
 
 def _labels(session: Session, round_: Round, value: str) -> None:
-    if value and value not in responses.definition_of(session, round_).languages:
-        raise InvalidInput(Message(CHOOSE_LABELS), field="labels")
+    """Empty: codes; else one of the version's languages."""
+    if value:
+        _one_of("labels", value, responses.definition_of(session, round_).languages)
 
 
 def _page(

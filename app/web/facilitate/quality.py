@@ -12,23 +12,21 @@ round's version through ``facilitate.round.quality``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app import limits
 from app.deps import SessionDep
 from app.i18n import N_, Localizer
 from app.services import directory, instrument_quality
 from app.services.instrument_quality import InstrumentQuality
 from app.templating import localizer_for
 from app.web.facilitate.access import AREA, FacilitatorDep, ProjectDep, RoundDep, redirect, render
+from app.web.facilitate.filter_params import QueryReader
 from scoring import NOT_APPLICABLE, THRESHOLDS, Definition, Flag, Item, ItemType
 
 router = APIRouter(dependencies=AREA)
 
-RoundsQuery = Annotated[list[Annotated[int, Query(ge=1, le=limits.INT_MAX)]], Query(alias="round")]
 NO_ALPHA = {
     "single_item": N_("alpha needs at least two scored questions"),
     "too_few_complete": N_("alpha needs at least two complete responses"),
@@ -171,11 +169,15 @@ def quality(
     project: ProjectDep,
     questionnaire: str,
     version: str,
-    chosen: RoundsQuery = [],  # noqa: B006 (FastAPI copies defaults)
 ) -> HTMLResponse:
-    """The page (see the module's description); a version no round of the project uses, or a
-    round not on it, is "not found"."""
-    found = instrument_quality.gather(session, project, questionnaire, version, chosen)
+    """The page (see the module's description); a version no round of the project uses is
+    "not found"; a ``round`` that is no whole number, or no round on the version, is shown
+    beside the rounds on the page (all rounds drawn), which answers 422."""
+    reader = QueryReader(request.query_params)
+    chosen = reader.ids("round")
+    found = reader.check(
+        "round", lambda: instrument_quality.gather(session, project, questionnaire, version, chosen)
+    ) or instrument_quality.gather(session, project, questionnaire, version, [])
     i18n = localizer_for(request)
     dimensions = dimension_rows(i18n, found)
     return render(
@@ -193,7 +195,9 @@ def quality(
                 for item in dimension.items
                 if item.flags
             ],
+            "problems": reader.problems,
         },
+        status_code=reader.status,
     )
 
 

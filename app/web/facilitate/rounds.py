@@ -258,12 +258,7 @@ def _settings(
     collect(
         problems,
         "notice_version",
-        lambda: limits.text(
-            typed.notice_version.strip(),
-            rounds.NOTICE_VERSION,
-            column=Round.notice_version,
-            required=True,
-        ),
+        lambda: rounds.check_notice_version(typed.notice_version.strip()),
     )
     for language, text in typed.notices.items():
         collect(problems, f"notice-{language}", partial(rounds.check_notice, language, text))
