@@ -105,6 +105,9 @@ def test_stale_tab_gets_a_conflict_and_nothing_is_overwritten(
     assert stale.status == 409
     assert "changed in another window" in stale.text
     assert 'href="/respond/step/1"' in stale.text  # the reload link
+    assert "What you sent" in stale.text  # what was typed, listed to copy after reloading
+    assert '<dd class="comment-text">from B</dd>' in stale.text
+    assert tab_b.csrf not in stale.text  # only what was typed, never the form's token
     stored = _stored(reader)
     assert stored.answers == {"leadership.mandate": 4}
     assert stored.comments == {}

@@ -190,15 +190,19 @@ def _save(
     target = (
         step if opened else {NEXT: step + 1, BACK: step - 1, REVIEW: steps + 1}.get(action, step)
     )
-    saved = responses.save_page(
-        session,
-        context,
-        revision_of(form),
-        answers,
-        comment,
-        dimension_id=dimension_id,
-        step=min(max(1, target), steps + 1),
-    )
+    try:
+        saved = responses.save_page(
+            session,
+            context,
+            revision_of(form),
+            answers,
+            comment,
+            dimension_id=dimension_id,
+            step=min(max(1, target), steps + 1),
+        )
+    except responses.StaleRevision:  # the conflict page lists what was posted, to copy
+        keep_posted(request, form)
+        raise
     return saved, opened, target
 
 
