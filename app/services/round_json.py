@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from app.services.round_export import RoundExport
 
 
-
-
 def json_chunks(
     session: Session, export: RoundExport, progress: Progress | None = None
 ) -> Iterator[str]:

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from app.services.round_export import RoundExport
 
 
-
 CHUNK_BYTES = 64 * 1024
 """Bytes of the written file read per piece streamed."""
 
