@@ -308,3 +308,27 @@ def test_a_negative_zero_is_zero(
     assert created.json()["answers"] == {"leadership.mandate": 0}
     organisation = _clean(_raw(client, net, bearer(), _body(net, b"{}", b"-0.0")))
     assert organisation["errors"][0]["loc"] == ["body", "organisation_id"]
+
+
+def test_integral_floats_are_stored_as_the_scales_own_values(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    """2.0 and -0.0 are the scale's 2 and 0, stored and exported as a page's answer is; a
+    value off the scale is still refused."""
+    headers = bearer()
+    created = _raw(client, net, headers, _body(net, b'{"leadership.mandate": 2.0}'))
+    assert created.status_code == 201, created.text
+    assert created.text.count('"leadership.mandate":2}') == 1  # not 2.0
+    public_id = created.json()["id"]
+    changed = client.patch(
+        f"/api/v1/responses/{public_id}",
+        content=b'{"answers": {"services.training": -0.0, "leadership.mandate": 3e0}}',
+        headers={**headers, "Content-Type": "application/json", "If-Match": '"1"'},
+    )
+    assert changed.status_code == 200, changed.text
+    with Session(engine) as session:
+        stored = session.exec(select(Response).where(Response.public_id == public_id)).one()
+    assert stored.answers == {"leadership.mandate": 3, "services.training": 0}
+    assert [type(value) for value in stored.answers.values()] == [int, int]
+    refused = _raw(client, net, headers, _body(net, b'{"leadership.mandate": 2.5}'))
+    assert refused.json()["errors"][0]["item_id"] == "leadership.mandate"
