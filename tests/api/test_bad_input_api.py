@@ -220,7 +220,7 @@ def test_json_nested_100000_deep_is_refused_fast_in_little_memory(
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert problem(answer, 400, "malformed-json")["detail"] == (
-            "the JSON body nests deeper than 32 levels"
+            "The JSON body nests deeper than 32 levels; send at most that many."
         )
         assert took < 2, took
         assert peak < 20_000_000, peak
@@ -332,3 +332,34 @@ def test_integral_floats_are_stored_as_the_scales_own_values(
     assert [type(value) for value in stored.answers.values()] == [int, int]
     refused = _raw(client, net, headers, _body(net, b'{"leadership.mandate": 2.5}'))
     assert refused.json()["errors"][0]["item_id"] == "leadership.mandate"
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (
+            b'{"language": "\xff"}',
+            "The body is not valid JSON: the byte 0xFF at position 14 is not UTF-8 text.",
+        ),
+        (
+            b"hello",
+            "The body is not valid JSON: what stands at character 0 (line 1, column 1) "
+            "cannot come there.",
+        ),
+        (
+            b'{"consent": true}\n{',
+            "The body is not valid JSON: its value is complete before character 18 "
+            "(line 2, column 1), but more follows.",
+        ),
+        (
+            b'{"answers": {"a": "unfinished',
+            "The body is not valid JSON: it ends at character 29 before its value is complete.",
+        ),
+    ],
+)
+def test_a_body_that_is_not_json_is_said_in_the_services_words(
+    client: TestClient, net: factories.Network, bearer: Bearer, body: bytes, detail: str
+) -> None:
+    """Where the body stops being JSON, never Python's parser text ("Expecting value",
+    "codec can't decode")."""
+    assert problem(_raw(client, net, bearer(), body), 400, "malformed-json")["detail"] == detail
