@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.models import Response
+from app.services import rounds
 from tests import factories
 from tests.api.conftest import Bearer
 from tests.api.helpers import create, problem
@@ -177,6 +178,27 @@ def test_a_stakeholder_group_is_a_key_like_the_pages_take(
     refused = problem(create(client, net, bearer(), stakeholder_group=group), 422, "invalid-input")
     assert refused["detail"].endswith(
         "use lower-case letters, digits and hyphens, such as civil-society"
+    )
+    _nothing_stored(engine)
+
+
+def test_a_group_the_round_does_not_have_is_named_with_the_rounds_groups(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine, session: Session
+) -> None:
+    """Reported under the body's own field name, with the groups it could have been."""
+    net.round.stakeholder_groups = [
+        rounds.StakeholderGroup(key, {"en": key.title()}).stored()
+        for key in ("civil-society", "politics")
+    ]
+    session.add(net.round)
+    session.commit()
+    refused = problem(
+        create(client, net, bearer(), stakeholder_group="employers"), 422, "invalid-input"
+    )
+    assert refused["field"] == "stakeholder_group"
+    assert refused["allowed"] == ["civil-society", "politics"]
+    assert refused["detail"] == (
+        "stakeholder group 'employers' is not one of the round's groups (civil-society, politics)"
     )
     _nothing_stored(engine)
 
