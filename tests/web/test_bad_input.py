@@ -25,19 +25,26 @@ def _stored(reader: Reader) -> Response:
 def test_value_not_on_the_scale(client: TestClient, started: Page, reader: Reader) -> None:
     started.submit({"leadership.mandate": "1"})
     page = Page.get(client, "/respond/step/1")
-    bad = page.submit({"leadership.mandate": "7", "leadership.has_budget": "no"})
+    before = _stored(reader)
+    bad = page.submit(
+        {"leadership.mandate": "7", "leadership.has_budget": "no", "comment": "Typed here"}
+    )
     assert bad.status == 422
     assert "There is a problem" in bad.text
     assert "Mandate?" in bad.text  # the item is named
-    assert "0 (not at all), 1 (hardly), 2 (partly), 3 (largely), 4 (fully), na (don" in bad.text
+    assert "0 (not at all); 1 (hardly); 2 (partly); 3 (largely); 4 (fully); na (don" in bad.text
     assert 'href="#q-leadership--mandate"' in bad.text
-    stored = _stored(reader)
-    assert stored.answers == {"leadership.mandate": 1, "leadership.has_budget": "no"}
-    assert stored.current_step == 2 or stored.current_step == 1
-    # the 422 page carries the new revision, so correcting the value just works
-    fixed = Page(client, bad.url, bad.status, bad.text).submit({"leadership.mandate": "4"})
+    stored = _stored(reader)  # nothing of a refused page is saved ...
+    assert (stored.answers, stored.comments) == ({"leadership.mandate": 1}, {})
+    assert (stored.revision, stored.current_step) == (before.revision, before.current_step)
+    assert 'value="no" checked' in bad.text  # ... and everything typed is shown again
+    assert ">Typed here</textarea>" in bad.text
+    fixed = Page(client, bad.url, bad.status, bad.text).submit(
+        {"leadership.mandate": "4", "leadership.has_budget": "no", "comment": "Typed here"}
+    )  # as the browser posts the page shown again: its revision is still the current one
     assert fixed.url == "/respond/step/2"
-    assert _stored(reader).answers["leadership.mandate"] == 4
+    assert _stored(reader).answers == {"leadership.mandate": 4, "leadership.has_budget": "no"}
+    assert _stored(reader).comments == {"leadership": "Typed here"}
 
 
 def test_wrong_types_are_refused_per_field(
@@ -46,7 +53,8 @@ def test_wrong_types_are_refused_per_field(
     bad = started.submit({"leadership.has_budget": "maybe", "leadership.mandate": "2"})
     assert bad.status == 422
     assert "Budget?" in bad.text
-    assert _stored(reader).answers == {"leadership.mandate": 2}
+    assert _stored(reader).answers == {}  # the page is refused whole, the 2 shown again
+    assert 'value="2" checked' in bad.text
 
 
 def test_missing_or_wrong_csrf_token(client: TestClient, started: Page, reader: Reader) -> None:

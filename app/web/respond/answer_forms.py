@@ -317,10 +317,11 @@ def problem_message(
     """
     if item.type in (ItemType.SCALE, ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE):
         options = _options(definition, item, None, i18n)
+        # semicolons between the answers: a label may hold commas ("Yes, elected")
         if item.type is ItemType.SCALE:
-            allowed = ", ".join(f"{o.value} ({o.label})" for o in options)
+            allowed = "; ".join(f"{o.value} ({o.label})" for o in options)
         else:
-            allowed = ", ".join(o.label for o in options)
+            allowed = "; ".join(f"“{o.label}”" for o in options)
         return i18n.gettext("Please choose from the offered answers: %(allowed)s.") % {
             "allowed": allowed
         }

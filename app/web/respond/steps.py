@@ -1,8 +1,9 @@
 """One page per dimension: show it, save it (and go on), autosave it from script.
 
 Every save stores the page on the server; the revision in the form makes a stale tab fail with
-a conflict instead of overwriting. Invalid values come back as a 422 page naming the items;
-everything else of the page is saved.
+a conflict instead of overwriting. Invalid values come back as a 422 page naming the items,
+with nothing of the page saved and everything typed shown again (an autosave, whose page
+keeps what was typed, stores the valid rest and names the refused items).
 """
 
 from __future__ import annotations
@@ -96,10 +97,20 @@ def step_page(
     definition, response, i18n = context.definition, context.response, respondent.i18n
     dimension_id = _dimension(respondent, step)
     dimension = definition.dimension(dimension_id)
+    shown = dict(response.answers)
+    if typed is not None:  # the refused page as it was sent: nothing of it was saved
+        posted, _comment = parse_page(definition, dimension_id, typed, i18n.language)
+        for item_id, value in posted.items():
+            if errors and item_id in errors:
+                continue
+            if value is None:
+                shown.pop(item_id, None)
+            else:
+                shown[item_id] = value
     items = item_views(
         definition,
         definition.items_of(dimension_id),
-        response.answers,
+        shown,
         i18n,
         errors,
         typed_values(definition, dimension_id, typed) if typed is not None else None,
@@ -107,7 +118,7 @@ def step_page(
     )
     comment = response.comments.get(dimension_id, "")
     posted_comment = typed.get(COMMENT_FIELD) if typed is not None else None
-    if comment_problem is not None and isinstance(posted_comment, str):
+    if isinstance(posted_comment, str):
         comment = normalise_line_breaks(posted_comment)
     done = progress(definition, response.answers)
     read_only = context.submitted or not context.open
@@ -199,6 +210,7 @@ def _save(
             comment,
             dimension_id=dimension_id,
             step=min(max(1, target), steps + 1),
+            whole_page=action != AUTOSAVE,
         )
     except responses.StaleRevision:  # the conflict page lists what was posted, to copy
         keep_posted(request, form)
