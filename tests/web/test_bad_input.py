@@ -4,6 +4,7 @@ answers after the round closed, stale tabs."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import unescape
 from urllib.parse import urlencode
 
 import pytest
@@ -13,6 +14,8 @@ from sqlmodel import Session, select
 from app.models import Response, ResponseStatus, Round
 from app.services import rounds
 from tests.web.pages import Page
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 Reader = Callable[[], Session]
 
@@ -275,3 +278,48 @@ def test_a_field_that_is_not_utf8_is_refused_by_name_with_what_was_sent_listed(
     assert "Das Feld &#39;name&#39; enthält Zeichen, die kein gültiger UTF-8-Text sind" in (
         german.text
     )
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "said"),
+    [
+        (
+            [("leadership.mandate", "4")],
+            "leadership.mandate",
+            "The form holds the field 'leadership.mandate' more than once",
+        ),
+        ([("action", "explode")], "action", "The form asks for 'explode', which none of"),
+        ([("leadership.extra", "1")], "leadership.extra", "a field 'leadership.extra' that"),
+        ([("services.training", "1")], "services.training", "that this page does not have"),
+    ],
+)
+def test_a_form_this_page_could_not_have_posted_is_refused_naming_the_field(
+    client: TestClient,
+    started: Page,
+    reader: Reader,
+    extra: list[tuple[str, str]],
+    field: str,
+    said: str,
+) -> None:
+    """Duplicate single answers, an unknown action, a field of no item of the page (or of
+    another page): 422 naming it, nothing saved, what was typed listed."""
+    posted = [
+        *started.hidden().items(),
+        ("leadership.mandate", "2"),
+        ("comment", "Typed before the refusal"),
+        *extra,
+    ]
+    refused = client.post("/respond/step/1", content=urlencode(posted).encode(), headers=FORM)
+    assert refused.status_code == 422
+    assert said in unescape(refused.text)
+    assert "What you sent" in refused.text
+    assert "Typed before the refusal" in refused.text
+    autosave = client.post(
+        "/respond/step/1/autosave",
+        content=urlencode(posted).encode(),
+        headers={**FORM, "X-CSRF-Token": started.csrf},
+    )
+    assert autosave.status_code == 422
+    assert autosave.json()["field"] == field
+    stored = _stored(reader)
+    assert (stored.answers, stored.comments) == ({}, {})

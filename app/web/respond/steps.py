@@ -26,6 +26,7 @@ from app.services import respondent_links, responses
 from app.services.respondent_rules import newly_shown, progress, visible_ids
 from app.web.respond.answer_forms import (
     COMMENT_FIELD,
+    SHOWN_FIELD,
     anchor,
     item_views,
     parse_page,
@@ -36,6 +37,7 @@ from app.web.respond.answer_forms import (
 )
 from app.web.respond.item_html import items_html
 from app.web.respond.respondent import (
+    FORM_CONTROLS,
     CheckedSaveFormDep,
     Respondent,
     RespondentDep,
@@ -45,7 +47,7 @@ from app.web.respond.respondent import (
     render,
 )
 from app.web.respond.start import later_page
-from scoring import AnswerProblem, normalise_line_breaks
+from scoring import AnswerProblem, Item, ItemType, normalise_line_breaks, shorten
 
 router = APIRouter(prefix="/respond/step")
 
@@ -60,6 +62,55 @@ LATE_SAVED = N_(
 READ_AS_QUERY = 2000
 """Characters of the ``read_as`` query (item ids of one page)."""
 MORE_QUESTIONS = N_("Your answer opened further questions on this page. Please answer them too.")
+
+
+ACTIONS = frozenset({NEXT, BACK, LATER, REVIEW})
+"""What a step page's buttons post as ``action`` (none: an autosave, or Enter in a field)."""
+UNKNOWN_FIELD = N_(
+    "The form holds a field %(field)s that this page does not have, so nothing was saved. "
+    "Please reload the page."
+)
+FIELD_TWICE = N_(
+    "The form holds the field %(field)s more than once, so nothing was saved. "
+    "Please reload the page."
+)
+UNKNOWN_ACTION = N_(
+    "The form asks for %(value)s, which none of this page's buttons does, so nothing was "
+    "saved. Please reload the page."
+)
+
+
+MANY_VALUES = frozenset({SHOWN_FIELD})
+"""Fields a page posts more than once besides multiple-choice answers (one ``shown`` per item)."""
+
+
+def _multi(item: Item | None) -> bool:
+    return item is not None and item.type is ItemType.MULTI_CHOICE
+
+
+def _refuse_tampered(request: Request, respondent: Respondent, step: int, form: FormData) -> None:
+    """Refuse a form this page could not have posted (422 naming the field, what was posted
+    listed): a field of no item of the page, a single answer sent twice (else the last would
+    silently win), an ``action`` no button has."""
+    definition = respondent.context.definition
+    items = {item.id: item for item in definition.items_of(_dimension(respondent, step))}
+    problem: Message | None = None
+    field = ""
+    for name in dict.fromkeys(form.keys()):
+        field = name
+        item = items.get(name)
+        if item is None and name not in FORM_CONTROLS and name != COMMENT_FIELD:
+            problem = Message(UNKNOWN_FIELD, field=shorten(name))
+        elif name not in MANY_VALUES and len(form.getlist(name)) > 1 and not _multi(item):
+            problem = Message(FIELD_TWICE, field=shorten(name))
+        if problem is not None:
+            break
+    action = form.get("action")
+    if problem is None and action is not None and action not in ACTIONS:
+        field, problem = "action", Message(UNKNOWN_ACTION, value=shorten(str(action)))
+    if problem is not None:
+        keep_posted(request, form)
+        raise InvalidInput(problem, field=field)
 
 
 def _dimension(respondent: Respondent, step: int) -> str:
@@ -189,6 +240,7 @@ def _save(
 ) -> tuple[responses.Saved, list[str], int]:
     """Save the page; returns the outcome, newly shown items and the step to go to."""
     request.state.reload_url = links.path_for(request, "respond.step", step=step)
+    _refuse_tampered(request, respondent, step, form)
     context = respondent.context
     steps = len(context.definition.dimensions)
     dimension_id = _dimension(respondent, step)
