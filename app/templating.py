@@ -133,7 +133,7 @@ def render_error_page(
             "retry_minutes": -(-retry_after // 60) if retry_after else None,
             # a refused page post lists what it held, so nothing typed is lost with it
             "kept": getattr(request.state, "kept_form", None)
-            if status in (401, 403, 422)
+            if status in (401, 403, 409, 422)
             else None,
             "retry_kind": getattr(request.state, "retry_kind", "link"),
             "audience": audience(request),

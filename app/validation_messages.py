@@ -25,6 +25,7 @@ NOT_A_FIELD = N_("%(field)s is not a field of this request; leave it out")
 NOT_ONE_OF = N_("%(field)s: %(value)s is not one of %(allowed)s")
 NOT_TRUE_OR_FALSE = N_("%(field)s: %(value)s is not true or false")
 NOT_WHOLE = N_("%(field)s: %(value)s is not a whole number")
+NUMBER_AS_TEXT = N_("%(field)s: %(value)s is text; send the number itself, without quotes")
 NOT_A_NUMBER = N_("%(field)s: %(value)s is not a number")
 NOT_TEXT = N_("%(field)s: %(value)s is not text")
 NOT_A_LIST = N_("%(field)s: a list is needed here")
@@ -76,6 +77,8 @@ _LIMITS = {
     "less_than": (BELOW, "lt"),
 }
 _BOOLEANS = ("bool_type", "bool_parsing")
+_NUMBERS = ("int_type", "float_type", "decimal_type")
+"""Kinds a strict JSON body gives a number sent as text (a query's text is ``*_parsing``)."""
 _NUMBER = re.compile(r"-?\d{1,20}(\.\d{1,20})?")
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
@@ -119,6 +122,17 @@ def _typed(value: Any) -> str:
     return shorten(type(value).__name__)
 
 
+def _number_as_text(error: Mapping[str, Any]) -> bool:
+    """A number sent as JSON text (``"4"`` where ``4`` belongs): "is not a whole number" would
+    puzzle its sender, so the message says what to change."""
+    typed = error.get("input")
+    return (
+        error["type"] in _NUMBERS
+        and isinstance(typed, str)
+        and _NUMBER.fullmatch(typed.strip()) is not None
+    )
+
+
 def message_of(error: Mapping[str, Any]) -> Message:
     """One pydantic error told in the project's words (see the module's description)."""
     kind = error["type"]
@@ -133,6 +147,8 @@ def message_of(error: Mapping[str, Any]) -> Message:
         return Message(NOT_A_FIELD, field=field)
     if kind in ("literal_error", "enum"):
         return Message(NOT_ONE_OF, field=field, value=value, allowed=allowed_text)
+    if _number_as_text(error):
+        return Message(NUMBER_AS_TEXT, field=field, value=shorten(error["input"]))
     if kind in _SHAPES:
         return Message(_SHAPES[kind], field=field, value=value)
     if kind in _LIMITS:

@@ -25,6 +25,8 @@ from scoring.aggregate import (
 from scoring.answers import (
     AnswerProblem,
     UnscorableAnswers,
+    canonical_answers,
+    canonical_value,
     check_text,
     problems_to_dicts,
     validate_answers,
@@ -179,6 +181,8 @@ __all__ = [
     "aggregate_columns",
     "aggregate_organisation",
     "aggregate_scores",
+    "canonical_answers",
+    "canonical_value",
     "check_text",
     "compare_cohort",
     "compare_rounds",

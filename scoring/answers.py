@@ -215,6 +215,33 @@ def check_answer(definition: Definition, item: Item, value: Any) -> AnswerProble
     return None
 
 
+def canonical_value(definition: Definition, item: Item, value: Any) -> Any:
+    """The stored form of a number answer: a scale's own value (``2`` for ``2.0``, ``0`` for
+    ``-0.0``), an integral number of a number item as an int, within the shared limit.
+
+    Pages and the API then store (and export) one answer the same way, whichever way a
+    client wrote it; anything else, valid or not, is returned unchanged for validation.
+    """
+    if not _is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
+        return value
+    if item.type is ItemType.SCALE:
+        values = definition.scales[item.scale or ""].values
+        return next((v for v in values if v == value), value)
+    if item.type is ItemType.NUMBER and float(value).is_integer() and abs(value) <= NUMBER_LIMIT:
+        return int(value)
+    return value
+
+
+def canonical_answers(definition: Definition, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """``answers`` with each value in its stored form (:func:`canonical_value`); keys that
+    name no item are kept as they are, for validation to name."""
+    known = {item.id for item in definition.items}
+    return {
+        key: canonical_value(definition, definition.item(key), value) if key in known else value
+        for key, value in answers.items()
+    }
+
+
 def check_text(subject: str, value: str, max_length: int) -> AnswerProblem | None:
     """The problem with a free text (a text answer, a comment), or None.
 

@@ -33,6 +33,21 @@ from scoring import shorten
 NOT_A_JSON_NUMBER = N_("%(where)s: %(value)s is not a number in JSON; send a finite number")
 KEY_TWICE = N_("%(where)s: the key %(key)s appears more than once; send each key once")
 LONE_SURROGATE = N_("%(where)s: %(value)s is not valid Unicode text (a lone surrogate)")
+NOT_UTF8 = N_(
+    "The body is not valid JSON: the byte %(byte)s at position %(position)s is not UTF-8 text."
+)
+ENDS_EARLY = N_(
+    "The body is not valid JSON: it ends at character %(position)s before its value is complete."
+)
+MORE_AFTER = N_(
+    "The body is not valid JSON: its value is complete before character %(position)s "
+    "(line %(line)s, column %(column)s), but more follows."
+)
+CANNOT_CONTINUE = N_(
+    "The body is not valid JSON: what stands at character %(position)s "
+    "(line %(line)s, column %(column)s) cannot come there."
+)
+NESTS_TOO_DEEP = N_("The JSON body nests deeper than %(most)s levels; send at most that many.")
 
 MAX_DEPTH = 32
 """Nesting levels a body may have (an answer list inside answers inside the body is 3)."""
@@ -93,7 +108,7 @@ def _check(value: Any, where: str, depth: int = 1) -> None:
     """Refuse nesting beyond :data:`MAX_DEPTH`, lone surrogates anywhere (keys too) and keys
     that an object has twice."""
     if depth > MAX_DEPTH and isinstance(value, dict | list):
-        raise MalformedJson(f"the JSON body nests deeper than {MAX_DEPTH} levels")
+        raise MalformedJson(Message(NESTS_TOO_DEEP, most=MAX_DEPTH))
     if isinstance(value, _NotANumber):
         raise InvalidInput(
             Message(NOT_A_JSON_NUMBER, where=where, value=str(value)),
@@ -121,6 +136,17 @@ def _check(value: Any, where: str, depth: int = 1) -> None:
             _check(item, f"{where}[{index}]", depth + 1)
 
 
+def _syntax_error(exc: json.JSONDecodeError) -> Message:
+    """Where a body stops being JSON, in this service's words (Python's parser text, such as
+    "Expecting value", is no message for a client); positions count characters from 0."""
+    where = {"position": exc.pos, "line": exc.lineno, "column": exc.colno}
+    if exc.msg == "Extra data":
+        return Message(MORE_AFTER, **where)
+    if exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated"):
+        return Message(ENDS_EARLY, position=len(exc.doc))
+    return Message(CANNOT_CONTINUE, **where)
+
+
 def parse(body: bytes) -> Any:
     """The body's JSON value; :class:`MalformedJson` (400) for what is not JSON or nests too
     deep, :class:`InvalidInput` (422) for NaN, Infinity, lone surrogates and an object with a
@@ -136,11 +162,12 @@ def parse(body: bytes) -> Any:
             object_pairs_hook=_object,
         )
     except json.JSONDecodeError as exc:
-        raise MalformedJson(f"not valid JSON: {exc.msg} (at character {exc.pos})") from None
+        raise MalformedJson(_syntax_error(exc)) from None
     except RecursionError:  # the parser's own guard: about 1000 levels, met at once
-        raise MalformedJson(f"the JSON body nests deeper than {MAX_DEPTH} levels") from None
+        raise MalformedJson(Message(NESTS_TOO_DEEP, most=MAX_DEPTH)) from None
     except UnicodeDecodeError as exc:
-        raise MalformedJson(f"not valid JSON: {shorten(str(exc), 120)}") from None
+        byte = f"0x{exc.object[exc.start]:02X}"
+        raise MalformedJson(Message(NOT_UTF8, byte=byte, position=exc.start)) from None
     _check(value, "body")
     return value
 

@@ -47,6 +47,7 @@ from scoring import (
     AnswerProblem,
     Definition,
     Profile,
+    canonical_answers,
     problems_to_dicts,
     score_response,
     shorten,
@@ -201,6 +202,7 @@ def create(
             available=list(definition.languages),
         )
     stakeholder_group = rounds.checked_group(round_, stakeholder_group)
+    answers = canonical_answers(definition, answers)
     not_counted = checked_answers(definition, answers, complete=submit)
     now = responses.recorded_time(round_)
     assert round_.id is not None
@@ -261,6 +263,7 @@ def change(
                 candidate.pop(key, None)
             else:
                 candidate[key] = value
+    candidate = canonical_answers(context.definition, candidate)
     not_counted = checked_answers(context.definition, candidate, complete=False)
     try:
         responses.write_answers(session, context, revision, candidate)
@@ -376,5 +379,6 @@ def score_only(
     """The profile of ``answers`` to a questionnaire version and the answers it did not count;
     nothing is stored. Invalid answers are refused as on creation."""
     definition = questionnaires.definition_of(questionnaires.get_version(session, slug, version))
+    answers = canonical_answers(definition, answers)
     not_counted = checked_answers(definition, answers, complete=False)
     return score_response(definition, answers), not_counted

@@ -187,12 +187,15 @@ def save_page(
     *,
     dimension_id: str,
     step: int | None = None,
+    whole_page: bool = False,
 ) -> Saved:
     """Store one page: its answers (``None`` removes one), its comment, the step to resume at.
 
     Invalid answers are left as they were and reported in :attr:`Saved.problems`, a comment
     that is too long or holds control characters in :attr:`Saved.comment_problem`; the rest is
-    stored. Raises :class:`StaleRevision` if ``revision`` is not the current one.
+    stored, or with ``whole_page`` nothing at all (the page is shown again with everything
+    typed, so a refusal neither loses nor half-saves it). Raises :class:`StaleRevision` if
+    ``revision`` is not the current one.
     """
     response = _writable(context, revision)
     definition = context.definition
@@ -214,6 +217,8 @@ def save_page(
     comments = dict(response.comments)
     text = normalise_line_breaks(comment or "").strip()
     comment_problem = check_text("comment", text, MAX_COMMENT_LENGTH)
+    if whole_page and (problems or comment_problem):
+        return Saved(revision, problems, comment_problem)
     if comment is not None and comment_problem is None:
         if text:
             comments[dimension_id] = text

@@ -641,6 +641,11 @@ class Notice:
     fallback: bool
 
 
+GROUP_FIELD = "stakeholder_group"
+"""The field a refused group is reported under: the name API bodies, CLI options and the
+stored column give it."""
+
+
 def checked_group(round_: Round, key: str | None) -> str | None:
     """The stakeholder group ``key`` an invitation or a response names (None for none): one of
     the round's own groups where it has any, else a key like ``civil-society``; else
@@ -648,15 +653,19 @@ def checked_group(round_: Round, key: str | None) -> str | None:
     and aggregates would show is always one of these."""
     if not key:
         return None
-    limits.text(key, N_("stakeholder group"), length=GROUP_KEY_LENGTH)
+    try:
+        limits.text(key, N_("stakeholder group"), length=GROUP_KEY_LENGTH)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field=GROUP_FIELD) from None
     keys = [group.key for group in groups_of(round_)]
     if keys and key not in keys:
         raise InvalidInput(
             Message(NOT_A_GROUP_OF_ROUND, key=shorten(key), allowed=", ".join(keys)),
-            field="group",
+            field=GROUP_FIELD,
+            allowed=keys,
         )
     if not keys and not stakeholder_groups.SLUG.fullmatch(key):
-        raise InvalidInput(Message(GROUP_SHAPE, key=shorten(key)), field="group")
+        raise InvalidInput(Message(GROUP_SHAPE, key=shorten(key)), field=GROUP_FIELD)
     return key
 
 

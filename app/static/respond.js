@@ -17,14 +17,20 @@
     var link = document.createElement("a");
     link.href = window.location.pathname;
     link.textContent = form.dataset.conflictLink;
+    // Reloading shows the current answers but drops what was typed here; posting the page
+    // (this button, or any of the form's own) is refused as stale and answered with a page
+    // that lists everything sent, to copy into the reloaded page.
+    var keep = document.createElement("button");
+    keep.type = "button";
+    keep.textContent = form.dataset.conflictKeep;
+    keep.addEventListener("click", function () { form.submit(); });
     status.appendChild(text);
     status.appendChild(link);
+    status.appendChild(document.createTextNode(" "));
+    status.appendChild(keep);
     status.classList.add("conflict");
     status.setAttribute("role", "alert");
     form.dataset.stale = "true";
-    form.querySelectorAll(".actions button").forEach(function (button) {
-      button.disabled = true;
-    });
   }
 
   // The session ended (401) or this tab's token is another session's (403, the personal link
@@ -141,7 +147,7 @@
       if (event.target.tagName === "TEXTAREA" || event.target.type === "text") { schedule(1200); }
     });
     form.addEventListener("submit", function (event) {
-      if (form.dataset.stale === "true") { event.preventDefault(); return; }
+      if (form.dataset.stale === "true") { return; }  // posted: the answer lists what was sent
       if (form.dataset.ended === "true") {  // posting now would only be refused: say so again
         event.preventDefault();
         status.querySelector("button") && status.querySelector("button").focus();
@@ -153,7 +159,6 @@
       event.preventDefault();  // wait for the autosave in flight: it changes the revision
       var submitter = event.submitter;
       pending.then(function () {
-        if (form.dataset.stale === "true") { return; }
         // a task, not a microtask: the browser ignores a submit while one is being fired
         window.setTimeout(function () { form.requestSubmit(submitter || undefined); }, 0);
       });

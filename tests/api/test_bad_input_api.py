@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.models import Response
+from app.services import rounds
 from tests import factories
 from tests.api.conftest import Bearer
 from tests.api.helpers import create, problem
@@ -181,6 +182,27 @@ def test_a_stakeholder_group_is_a_key_like_the_pages_take(
     _nothing_stored(engine)
 
 
+def test_a_group_the_round_does_not_have_is_named_with_the_rounds_groups(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine, session: Session
+) -> None:
+    """Reported under the body's own field name, with the groups it could have been."""
+    net.round.stakeholder_groups = [
+        rounds.StakeholderGroup(key, {"en": key.title()}).stored()
+        for key in ("civil-society", "politics")
+    ]
+    session.add(net.round)
+    session.commit()
+    refused = problem(
+        create(client, net, bearer(), stakeholder_group="employers"), 422, "invalid-input"
+    )
+    assert refused["field"] == "stakeholder_group"
+    assert refused["allowed"] == ["civil-society", "politics"]
+    assert refused["detail"] == (
+        "stakeholder group 'employers' is not one of the round's groups (civil-society, politics)"
+    )
+    _nothing_stored(engine)
+
+
 def test_nul_and_huge_numbers_outside_answers(
     client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
 ) -> None:
@@ -220,7 +242,7 @@ def test_json_nested_100000_deep_is_refused_fast_in_little_memory(
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert problem(answer, 400, "malformed-json")["detail"] == (
-            "the JSON body nests deeper than 32 levels"
+            "The JSON body nests deeper than 32 levels; send at most that many."
         )
         assert took < 2, took
         assert peak < 20_000_000, peak
@@ -308,3 +330,58 @@ def test_a_negative_zero_is_zero(
     assert created.json()["answers"] == {"leadership.mandate": 0}
     organisation = _clean(_raw(client, net, bearer(), _body(net, b"{}", b"-0.0")))
     assert organisation["errors"][0]["loc"] == ["body", "organisation_id"]
+
+
+def test_integral_floats_are_stored_as_the_scales_own_values(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    """2.0 and -0.0 are the scale's 2 and 0, stored and exported as a page's answer is; a
+    value off the scale is still refused."""
+    headers = bearer()
+    created = _raw(client, net, headers, _body(net, b'{"leadership.mandate": 2.0}'))
+    assert created.status_code == 201, created.text
+    assert created.text.count('"leadership.mandate":2}') == 1  # not 2.0
+    public_id = created.json()["id"]
+    changed = client.patch(
+        f"/api/v1/responses/{public_id}",
+        content=b'{"answers": {"services.training": -0.0, "leadership.mandate": 3e0}}',
+        headers={**headers, "Content-Type": "application/json", "If-Match": '"1"'},
+    )
+    assert changed.status_code == 200, changed.text
+    with Session(engine) as session:
+        stored = session.exec(select(Response).where(Response.public_id == public_id)).one()
+    assert stored.answers == {"leadership.mandate": 3, "services.training": 0}
+    assert [type(value) for value in stored.answers.values()] == [int, int]
+    refused = _raw(client, net, headers, _body(net, b'{"leadership.mandate": 2.5}'))
+    assert refused.json()["errors"][0]["item_id"] == "leadership.mandate"
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (
+            b'{"language": "\xff"}',
+            "The body is not valid JSON: the byte 0xFF at position 14 is not UTF-8 text.",
+        ),
+        (
+            b"hello",
+            "The body is not valid JSON: what stands at character 0 (line 1, column 1) "
+            "cannot come there.",
+        ),
+        (
+            b'{"consent": true}\n{',
+            "The body is not valid JSON: its value is complete before character 18 "
+            "(line 2, column 1), but more follows.",
+        ),
+        (
+            b'{"answers": {"a": "unfinished',
+            "The body is not valid JSON: it ends at character 29 before its value is complete.",
+        ),
+    ],
+)
+def test_a_body_that_is_not_json_is_said_in_the_services_words(
+    client: TestClient, net: factories.Network, bearer: Bearer, body: bytes, detail: str
+) -> None:
+    """Where the body stops being JSON, never Python's parser text ("Expecting value",
+    "codec can't decode")."""
+    assert problem(_raw(client, net, bearer(), body), 400, "malformed-json")["detail"] == detail

@@ -44,6 +44,14 @@ def test_every_problem_of_a_body_names_its_field_in_our_words(
     assert body["detail"] == "; ".join(error["message"] for error in body["errors"])
     [submit] = [error for error in body["errors"] if error["field"] == "submit"]
     assert submit["allowed"] == [True, False]
+    as_text = client.post(
+        f"/api/v1/rounds/{net.round.id}/responses",
+        json={"organisation_id": "4", "language": "en", "consent": True},
+        headers=bearer(),
+    )
+    assert problem(as_text, 422, "invalid-input")["detail"] == (
+        "organisation_id: '4' is text; send the number itself, without quotes"
+    )
 
 
 def test_query_parameters_name_their_range_and_choices(

@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from scoring import AnswerProblem, Definition, problems_to_dicts, validate_answers
+from scoring import (
+    AnswerProblem,
+    Definition,
+    canonical_answers,
+    problems_to_dicts,
+    validate_answers,
+)
 from tests.scoring.builders import build, choice, load, scale
 
 
@@ -244,3 +250,30 @@ def test_exclusive_option_cannot_be_combined() -> None:
     assert "'none' cannot be combined with other choices" in both[0].message
     alone = validate_answers(flagship, {"communication.channels": ["none"]}, complete=False)
     assert alone == []
+
+
+def test_integral_numbers_are_stored_in_one_form() -> None:
+    """2.0 on a scale is the scale's 2, -0.0 its 0; an integral number answer is an int;
+    everything else is left for validation to judge."""
+    sent = {
+        "q.five": 2.0,
+        "q.agree": -0.0,
+        "q.count": 7.0,
+        "q.open": 3.5,
+        "q.one": "yes",
+        "q.many": ["x"],
+        "q.if": 2.5,
+        "q.unknown": 1.0,
+        "q.note": True,
+    }
+    stored = canonical_answers(definition(), sent)
+    assert stored == sent
+    assert [type(stored[key]) for key in ("q.five", "q.agree", "q.count", "q.open")] == [
+        int,
+        int,
+        int,
+        float,
+    ]
+    assert json.dumps(stored["q.agree"]) == "0"
+    errors = {p.item_id for p in problems(stored) if p.severity == "error"}
+    assert errors == {"q.if", "q.note", "q.unknown"}

@@ -4,6 +4,7 @@ answers after the round closed, stale tabs."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import unescape
 from urllib.parse import urlencode
 
 import pytest
@@ -13,6 +14,8 @@ from sqlmodel import Session, select
 from app.models import Response, ResponseStatus, Round
 from app.services import rounds
 from tests.web.pages import Page
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 Reader = Callable[[], Session]
 
@@ -25,19 +28,26 @@ def _stored(reader: Reader) -> Response:
 def test_value_not_on_the_scale(client: TestClient, started: Page, reader: Reader) -> None:
     started.submit({"leadership.mandate": "1"})
     page = Page.get(client, "/respond/step/1")
-    bad = page.submit({"leadership.mandate": "7", "leadership.has_budget": "no"})
+    before = _stored(reader)
+    bad = page.submit(
+        {"leadership.mandate": "7", "leadership.has_budget": "no", "comment": "Typed here"}
+    )
     assert bad.status == 422
     assert "There is a problem" in bad.text
     assert "Mandate?" in bad.text  # the item is named
-    assert "0 (not at all), 1 (hardly), 2 (partly), 3 (largely), 4 (fully), na (don" in bad.text
+    assert "0 (not at all); 1 (hardly); 2 (partly); 3 (largely); 4 (fully); na (don" in bad.text
     assert 'href="#q-leadership--mandate"' in bad.text
-    stored = _stored(reader)
-    assert stored.answers == {"leadership.mandate": 1, "leadership.has_budget": "no"}
-    assert stored.current_step == 2 or stored.current_step == 1
-    # the 422 page carries the new revision, so correcting the value just works
-    fixed = Page(client, bad.url, bad.status, bad.text).submit({"leadership.mandate": "4"})
+    stored = _stored(reader)  # nothing of a refused page is saved ...
+    assert (stored.answers, stored.comments) == ({"leadership.mandate": 1}, {})
+    assert (stored.revision, stored.current_step) == (before.revision, before.current_step)
+    assert 'value="no" checked' in bad.text  # ... and everything typed is shown again
+    assert ">Typed here</textarea>" in bad.text
+    fixed = Page(client, bad.url, bad.status, bad.text).submit(
+        {"leadership.mandate": "4", "leadership.has_budget": "no", "comment": "Typed here"}
+    )  # as the browser posts the page shown again: its revision is still the current one
     assert fixed.url == "/respond/step/2"
-    assert _stored(reader).answers["leadership.mandate"] == 4
+    assert _stored(reader).answers == {"leadership.mandate": 4, "leadership.has_budget": "no"}
+    assert _stored(reader).comments == {"leadership": "Typed here"}
 
 
 def test_wrong_types_are_refused_per_field(
@@ -46,7 +56,8 @@ def test_wrong_types_are_refused_per_field(
     bad = started.submit({"leadership.has_budget": "maybe", "leadership.mandate": "2"})
     assert bad.status == 422
     assert "Budget?" in bad.text
-    assert _stored(reader).answers == {"leadership.mandate": 2}
+    assert _stored(reader).answers == {}  # the page is refused whole, the 2 shown again
+    assert 'value="2" checked' in bad.text
 
 
 def test_missing_or_wrong_csrf_token(client: TestClient, started: Page, reader: Reader) -> None:
@@ -105,6 +116,9 @@ def test_stale_tab_gets_a_conflict_and_nothing_is_overwritten(
     assert stale.status == 409
     assert "changed in another window" in stale.text
     assert 'href="/respond/step/1"' in stale.text  # the reload link
+    assert "What you sent" in stale.text  # what was typed, listed to copy after reloading
+    assert '<dd class="comment-text">from B</dd>' in stale.text
+    assert tab_b.csrf not in stale.text  # only what was typed, never the form's token
     stored = _stored(reader)
     assert stored.answers == {"leadership.mandate": 4}
     assert stored.comments == {}
@@ -264,3 +278,48 @@ def test_a_field_that_is_not_utf8_is_refused_by_name_with_what_was_sent_listed(
     assert "Das Feld &#39;name&#39; enthält Zeichen, die kein gültiger UTF-8-Text sind" in (
         german.text
     )
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "said"),
+    [
+        (
+            [("leadership.mandate", "4")],
+            "leadership.mandate",
+            "The form holds the field 'leadership.mandate' more than once",
+        ),
+        ([("action", "explode")], "action", "The form asks for 'explode', which none of"),
+        ([("leadership.extra", "1")], "leadership.extra", "a field 'leadership.extra' that"),
+        ([("services.training", "1")], "services.training", "that this page does not have"),
+    ],
+)
+def test_a_form_this_page_could_not_have_posted_is_refused_naming_the_field(
+    client: TestClient,
+    started: Page,
+    reader: Reader,
+    extra: list[tuple[str, str]],
+    field: str,
+    said: str,
+) -> None:
+    """Duplicate single answers, an unknown action, a field of no item of the page (or of
+    another page): 422 naming it, nothing saved, what was typed listed."""
+    posted = [
+        *started.hidden().items(),
+        ("leadership.mandate", "2"),
+        ("comment", "Typed before the refusal"),
+        *extra,
+    ]
+    refused = client.post("/respond/step/1", content=urlencode(posted).encode(), headers=FORM)
+    assert refused.status_code == 422
+    assert said in unescape(refused.text)
+    assert "What you sent" in refused.text
+    assert "Typed before the refusal" in refused.text
+    autosave = client.post(
+        "/respond/step/1/autosave",
+        content=urlencode(posted).encode(),
+        headers={**FORM, "X-CSRF-Token": started.csrf},
+    )
+    assert autosave.status_code == 422
+    assert autosave.json()["field"] == field
+    stored = _stored(reader)
+    assert (stored.answers, stored.comments) == ({}, {})

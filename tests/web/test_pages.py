@@ -145,6 +145,33 @@ def test_lang_in_the_address_shows_a_step_page_in_that_language(
     assert _stored(reader).language == "en"
 
 
+def test_lang_not_offered_in_a_posts_address_is_refused_with_nothing_saved(
+    client: TestClient, make_link: MakeLink, reader: Reader
+) -> None:
+    """``?lang=xx`` on a post is refused as on a page that is read: no consent recorded, no
+    answer saved, what was typed listed (the consent box kept ticked)."""
+    token = make_link()
+    start = Page.get(client, f"/r/{token}")
+    consent = client.post(f"/r/{token}?lang=xx", data={**start.hidden(), "consent": "yes"})
+    assert consent.status_code == 422
+    assert "language: 'xx' is not offered" in unescape(consent.text)
+    assert 'name="consent" value="yes" checked' in consent.text  # the tick kept
+    with reader() as session:
+        assert session.exec(select(Response)).all() == []
+    assert Page.get(client, f"/r/{token}").submit({"consent": "yes"}).status == 200
+    step = Page.get(client, "/respond/step/1")
+    fields = {**step.hidden(), "leadership.mandate": "3", "comment": "Typed before the refusal"}
+    refused = client.post("/respond/step/1?lang=xx", data=fields)
+    assert refused.status_code == 422
+    assert "language: 'xx' is not offered" in unescape(refused.text)
+    assert "What you sent" in refused.text
+    assert "Typed before the refusal" in refused.text
+    stored = _stored(reader)
+    assert (stored.answers, stored.comments) == ({}, {})
+    assert client.post("/respond/step/1?lang=de", data=fields).status_code == 200  # offered
+    assert _stored(reader).answers == {"leadership.mandate": 3}
+
+
 def test_switching_language_on_a_step_keeps_unsaved_answers(
     client: TestClient, started: Page, reader: Reader
 ) -> None:

@@ -31,6 +31,7 @@ from scoring import (
     Definition,
     Item,
     ItemType,
+    canonical_value,
     normalise_line_breaks,
 )
 
@@ -86,9 +87,11 @@ def parse_value(definition: Definition, item: Item, form: FormData, language: st
     if item.type is ItemType.SCALE:
         if raw == NOT_APPLICABLE:
             return NOT_APPLICABLE
-        scale = definition.scales[item.scale or ""]
         parsed = _number(raw)
-        return next((v for v in scale.values if not isinstance(parsed, str) and v == parsed), raw)
+        if isinstance(parsed, str):
+            return raw
+        canonical = canonical_value(definition, item, parsed)
+        return canonical if canonical in definition.scales[item.scale or ""].values else raw
     if item.type is ItemType.NUMBER:
         return _typed_number(raw, language)
     if item.type is ItemType.TEXT:
@@ -314,10 +317,11 @@ def problem_message(
     """
     if item.type in (ItemType.SCALE, ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE):
         options = _options(definition, item, None, i18n)
+        # semicolons between the answers: a label may hold commas ("Yes, elected")
         if item.type is ItemType.SCALE:
-            allowed = ", ".join(f"{o.value} ({o.label})" for o in options)
+            allowed = "; ".join(f"{o.value} ({o.label})" for o in options)
         else:
-            allowed = ", ".join(o.label for o in options)
+            allowed = "; ".join(f"“{o.label}”" for o in options)
         return i18n.gettext("Please choose from the offered answers: %(allowed)s.") % {
             "allowed": allowed
         }

@@ -192,7 +192,9 @@ def accept_invitation(
     chosen = form.get("language")
     named = chosen if isinstance(chosen, str) else None
     language = _page_language(request, definition, named)
-    refused = _not_offered(definition, named)
+    # a ?lang= on the form's address is refused as on the page that showed it, consent unsaved
+    asked = request.query_params.get("lang")
+    refused = _not_offered(definition, named) or _not_offered(definition, asked)
     consented = form.get("consent") == "yes"
     if refused is not None or not consented:  # both problems at once, the tick kept
         return _invitation_page(

@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 from app import links
 from app.db import side_write
 from app.deps import SessionDep
-from app.errors import Unauthorized
+from app.errors import InvalidInput, Unauthorized
 from app.i18n import N_, Localizer, language_options
 from app.models import WebSession
 from app.services import respondent_links, responses, web_sessions
@@ -82,13 +82,14 @@ def query_language(request: Request, definition: Definition) -> str | None:
     """The language a page's address asks for (``?lang=``, on a page that is read: GET or
     HEAD), None when it asks for none; one the questionnaire does not offer is refused
     (:func:`app.services.respondent_links.check_offered`, 422 naming ``language``), as on the
-    invitation page, never quietly replaced. It changes nothing stored: the page is shown in
-    it, the language switch is what keeps a choice."""
+    invitation page, never quietly replaced; on a post too, before anything is saved (a
+    caller that saves lists what was posted). It changes nothing stored: the page is shown
+    in it, the language switch is what keeps a choice."""
     asked = request.query_params.get("lang")
-    if asked is None or request.method not in ("GET", "HEAD"):
+    if asked is None:
         return None
     respondent_links.check_offered(definition, asked[: QUERY_LANGUAGE_LENGTH + 1])
-    return asked
+    return asked if request.method in ("GET", "HEAD") else None
 
 
 def page_localizer(request: Request, language: str, default_language: str) -> Localizer:
@@ -182,7 +183,11 @@ def saving_respondent(request: Request, session: Session, form: FormData) -> Res
     that nothing was saved). Called in the saving route's own thread: as dependencies, the
     lookup took a hop to a worker thread of its own besides the route's.
     """
-    respondent = _respondent(request, session, saving=True)
+    try:
+        respondent = _respondent(request, session, saving=True)
+    except InvalidInput:  # an address naming a language not offered: nothing saved
+        keep_posted(request, form)
+        raise
     if respondent is None:
         keep_posted(request, form)
         raise Unauthorized(NOT_SAVED)

@@ -1,8 +1,9 @@
 """One page per dimension: show it, save it (and go on), autosave it from script.
 
 Every save stores the page on the server; the revision in the form makes a stale tab fail with
-a conflict instead of overwriting. Invalid values come back as a 422 page naming the items;
-everything else of the page is saved.
+a conflict instead of overwriting. Invalid values come back as a 422 page naming the items,
+with nothing of the page saved and everything typed shown again (an autosave, whose page
+keeps what was typed, stores the valid rest and names the refused items).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from app.services.respondent_rules import newly_shown, progress, visible_ids
 from app.web import csrf
 from app.web.respond.answer_forms import (
     COMMENT_FIELD,
+    SHOWN_FIELD,
     anchor,
     item_views,
     parse_page,
@@ -36,6 +38,7 @@ from app.web.respond.answer_forms import (
 )
 from app.web.respond.item_html import items_html
 from app.web.respond.respondent import (
+    FORM_CONTROLS,
     Respondent,
     get_respondent,
     keep_posted,
@@ -44,7 +47,7 @@ from app.web.respond.respondent import (
     saving_respondent,
 )
 from app.web.respond.start import later_page
-from scoring import AnswerProblem, normalise_line_breaks
+from scoring import AnswerProblem, Item, ItemType, normalise_line_breaks, shorten
 
 router = APIRouter(prefix="/respond/step")
 
@@ -59,6 +62,55 @@ LATE_SAVED = N_(
 READ_AS_QUERY = 2000
 """Characters of the ``read_as`` query (item ids of one page)."""
 MORE_QUESTIONS = N_("Your answer opened further questions on this page. Please answer them too.")
+
+
+ACTIONS = frozenset({NEXT, BACK, LATER, REVIEW})
+"""What a step page's buttons post as ``action`` (none: an autosave, or Enter in a field)."""
+UNKNOWN_FIELD = N_(
+    "The form holds a field %(field)s that this page does not have, so nothing was saved. "
+    "Please reload the page."
+)
+FIELD_TWICE = N_(
+    "The form holds the field %(field)s more than once, so nothing was saved. "
+    "Please reload the page."
+)
+UNKNOWN_ACTION = N_(
+    "The form asks for %(value)s, which none of this page's buttons does, so nothing was "
+    "saved. Please reload the page."
+)
+
+
+MANY_VALUES = frozenset({SHOWN_FIELD})
+"""Fields a page posts more than once besides multiple-choice answers (one ``shown`` per item)."""
+
+
+def _multi(item: Item | None) -> bool:
+    return item is not None and item.type is ItemType.MULTI_CHOICE
+
+
+def _refuse_tampered(request: Request, respondent: Respondent, step: int, form: FormData) -> None:
+    """Refuse a form this page could not have posted (422 naming the field, what was posted
+    listed): a field of no item of the page, a single answer sent twice (else the last would
+    silently win), an ``action`` no button has."""
+    definition = respondent.context.definition
+    items = {item.id: item for item in definition.items_of(_dimension(respondent, step))}
+    problem: Message | None = None
+    field = ""
+    for name in dict.fromkeys(form.keys()):
+        field = name
+        item = items.get(name)
+        if item is None and name not in FORM_CONTROLS and name != COMMENT_FIELD:
+            problem = Message(UNKNOWN_FIELD, field=shorten(name))
+        elif name not in MANY_VALUES and len(form.getlist(name)) > 1 and not _multi(item):
+            problem = Message(FIELD_TWICE, field=shorten(name))
+        if problem is not None:
+            break
+    action = form.get("action")
+    if problem is None and action is not None and action not in ACTIONS:
+        field, problem = "action", Message(UNKNOWN_ACTION, value=shorten(str(action)))
+    if problem is not None:
+        keep_posted(request, form)
+        raise InvalidInput(problem, field=field)
 
 
 def _dimension(respondent: Respondent, step: int) -> str:
@@ -96,10 +148,20 @@ def step_page(
     definition, response, i18n = context.definition, context.response, respondent.i18n
     dimension_id = _dimension(respondent, step)
     dimension = definition.dimension(dimension_id)
+    shown = dict(response.answers)
+    if typed is not None:  # the refused page as it was sent: nothing of it was saved
+        posted, _comment = parse_page(definition, dimension_id, typed, i18n.language)
+        for item_id, value in posted.items():
+            if errors and item_id in errors:
+                continue
+            if value is None:
+                shown.pop(item_id, None)
+            else:
+                shown[item_id] = value
     items = item_views(
         definition,
         definition.items_of(dimension_id),
-        response.answers,
+        shown,
         i18n,
         errors,
         typed_values(definition, dimension_id, typed) if typed is not None else None,
@@ -107,7 +169,7 @@ def step_page(
     )
     comment = response.comments.get(dimension_id, "")
     posted_comment = typed.get(COMMENT_FIELD) if typed is not None else None
-    if comment_problem is not None and isinstance(posted_comment, str):
+    if isinstance(posted_comment, str):
         comment = normalise_line_breaks(posted_comment)
     done = progress(definition, response.answers)
     read_only = context.submitted or not context.open
@@ -179,6 +241,7 @@ def _save(
 ) -> tuple[responses.Saved, list[str], int]:
     """Save the page; returns the outcome, newly shown items and the step to go to."""
     request.state.reload_url = links.path_for(request, "respond.step", step=step)
+    _refuse_tampered(request, respondent, step, form)
     context = respondent.context
     steps = len(context.definition.dimensions)
     dimension_id = _dimension(respondent, step)
@@ -191,15 +254,20 @@ def _save(
     target = (
         step if opened else {NEXT: step + 1, BACK: step - 1, REVIEW: steps + 1}.get(action, step)
     )
-    saved = responses.save_page(
-        session,
-        context,
-        revision_of(form),
-        answers,
-        comment,
-        dimension_id=dimension_id,
-        step=min(max(1, target), steps + 1),
-    )
+    try:
+        saved = responses.save_page(
+            session,
+            context,
+            revision_of(form),
+            answers,
+            comment,
+            dimension_id=dimension_id,
+            step=min(max(1, target), steps + 1),
+            whole_page=action != AUTOSAVE,
+        )
+    except responses.StaleRevision:  # the conflict page lists what was posted, to copy
+        keep_posted(request, form)
+        raise
     return saved, opened, target
 
 
