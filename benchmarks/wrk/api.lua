@@ -41,25 +41,17 @@ function response(status, headers, body)
     local public_id = body:match('"id"%s*:%s*"([^"]+)"')
     acknowledged[#acknowledged + 1] = (public_id or "?") .. " " .. body_index
   else
-    unexpected = unexpected + 1
-    statuses[tostring(status)] = (statuses[tostring(status)] or 0) + 1
+    common.count_unexpected(status)
   end
 end
 
 function done(summary, latency, requests)
-  local result = common.summary(summary, latency)
-  result.unexpected_status = 0
-  result.statuses = {}
+  local result = common.result(summary, latency, threads)
   result.acknowledged = {}
   for _, thread in ipairs(threads) do
-    result.unexpected_status = result.unexpected_status + thread:get("unexpected")
-    for status, count in pairs(thread:get("statuses")) do
-      result.statuses[status] = (result.statuses[status] or 0) + count
-    end
     for _, public_id in ipairs(thread:get("acknowledged")) do
       result.acknowledged[#result.acknowledged + 1] = public_id
     end
   end
-  common.stalled(result, threads)
   common.report(result)
 end

@@ -88,4 +88,27 @@ function common.stalled(result, threads)
   end
 end
 
+-- An answer whose status the script did not expect: counted in the thread's globals
+-- `unexpected` and `statuses` (each thread runs the script in a Lua state of its own).
+function common.count_unexpected(status)
+  unexpected = unexpected + 1
+  statuses[tostring(status)] = (statuses[tostring(status)] or 0) + 1
+end
+
+-- wrk's figures with every thread's unexpected statuses and the stalled requests added; a
+-- script adds its own figures before `common.report`.
+function common.result(summary, latency, threads)
+  local result = common.summary(summary, latency)
+  result.unexpected_status = 0
+  result.statuses = {}
+  for _, thread in ipairs(threads) do
+    result.unexpected_status = result.unexpected_status + thread:get("unexpected")
+    for status, count in pairs(thread:get("statuses")) do
+      result.statuses[status] = (result.statuses[status] or 0) + count
+    end
+  end
+  common.stalled(result, threads)
+  return result
+end
+
 return common

@@ -28,21 +28,10 @@ end
 function response(status, headers, body)
   in_flight_since = nil
   if status ~= expected then
-    unexpected = unexpected + 1
-    statuses[tostring(status)] = (statuses[tostring(status)] or 0) + 1
+    common.count_unexpected(status)
   end
 end
 
 function done(summary, latency, requests)
-  local result = common.summary(summary, latency)
-  result.unexpected_status = 0
-  result.statuses = {}
-  for _, thread in ipairs(threads) do
-    result.unexpected_status = result.unexpected_status + thread:get("unexpected")
-    for status, count in pairs(thread:get("statuses")) do
-      result.statuses[status] = (result.statuses[status] or 0) + count
-    end
-  end
-  common.stalled(result, threads)
-  common.report(result)
+  common.report(common.result(summary, latency, threads))
 end

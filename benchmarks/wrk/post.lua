@@ -14,6 +14,7 @@ function init(args)
   body = common.lines(os.getenv("BENCH_BODY"))[1]
   response_id = id * 1000000
   unexpected = 0
+  statuses = {}
   headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
 end
 
@@ -25,16 +26,9 @@ end
 
 function response(status, headers, body)
   in_flight_since = nil
-  if status ~= 303 then unexpected = unexpected + 1 end
+  if status ~= 303 then common.count_unexpected(status) end
 end
 
 function done(summary, latency, requests)
-  local result = common.summary(summary, latency)
-  result.unexpected_status = 0
-  result.statuses = {}
-  for _, thread in ipairs(threads) do
-    result.unexpected_status = result.unexpected_status + thread:get("unexpected")
-  end
-  common.stalled(result, threads)
-  common.report(result)
+  common.report(common.result(summary, latency, threads))
 end
