@@ -5,13 +5,7 @@
 -- checked for each (wrk sends one request at a time per connection, so the body is known).
 local common = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 local threads = {}
-local counter = 0
-
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-  table.insert(threads, thread)
-end
+setup = common.setup(threads)
 
 function init(args)
   bodies = common.lines(os.getenv("BENCH_BODIES"))

@@ -111,4 +111,13 @@ function common.result(summary, latency, threads)
   return result
 end
 
+-- wrk's `setup`: numbers each thread (its global `id`, from 0) and keeps it in `threads`, the
+-- list `done` reads the threads' figures from.
+function common.setup(threads)
+  return function(thread)
+    thread:set("id", #threads)
+    table.insert(threads, thread)
+  end
+end
+
 return common

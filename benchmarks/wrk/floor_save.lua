@@ -3,13 +3,7 @@
 -- carrying that session's CSRF token); every status other than 303 is an error.
 local common = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 local threads = {}
-local counter = 0
-
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-  table.insert(threads, thread)
-end
+setup = common.setup(threads)
 
 function init(args)
   local lines = common.lines(os.getenv("BENCH_SAVES"))

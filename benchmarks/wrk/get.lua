@@ -2,13 +2,7 @@
 -- counting every answer whose status is not BENCH_EXPECT (default 200) as an error.
 local common = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 local threads = {}
-local counter = 0
-
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-  table.insert(threads, thread)
-end
+setup = common.setup(threads)
 
 function init(args)
   cookies = common.lines(os.getenv("BENCH_COOKIES"))

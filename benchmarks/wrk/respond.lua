@@ -8,14 +8,8 @@
 -- its next invitation. Form posts and page loads are timed separately.
 local common = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 local threads = {}
-local counter = 0
+setup = common.setup(threads)
 local form = { ["Content-Type"] = "application/x-www-form-urlencoded" }
-
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-  table.insert(threads, thread)
-end
 
 function init(args)
   local all = common.lines(os.getenv("BENCH_PATHS"))
