@@ -189,6 +189,8 @@ class _Choice:
 def _choose(
     content_hash: str, lang: str | None, accept_encoding: str | None, if_none_match: str | None
 ) -> _Choice:
+    """The representation for these request headers (``None`` where a header is absent): the
+    one rule for the endpoint and the finder, so both choose alike."""
     etag = f"{content_hash}{'-' + lang if lang else ''}"
     packed = definition_cache.kept_gzip(content_hash, lang)
     gzip = packed is not None and accepts_gzip(accept_encoding)
