@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(api.probes)
+    app.include_router(api.reads, prefix=api.READS_PREFIX)
     app.include_router(api.router)
     app.include_router(web.router)
     return app

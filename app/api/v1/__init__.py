@@ -1,5 +1,9 @@
-"""JSON API version 1, mounted under ``/api/v1``: one router per resource, each with its
-pydantic schemas beside its routes."""
+"""JSON API version 1, mounted under ``/api/v1`` (:data:`PREFIX`): one router per resource,
+each with its pydantic schemas beside its routes.
+
+The questionnaires' routes (:data:`reads`) are not in :data:`router`: the app includes them
+on their own, right after the health probes (``app.api``, "why"), in the place they had first
+in this router, so the OpenAPI document lists everything in the same order."""
 
 from fastapi import APIRouter
 
@@ -14,8 +18,9 @@ from app.api.v1 import (
     responses,
 )
 
-router = APIRouter(prefix="/api/v1")
-router.include_router(questionnaires.router)
+PREFIX = "/api/v1"
+reads = questionnaires.router
+router = APIRouter(prefix=PREFIX)
 router.include_router(projects.router)
 router.include_router(responses.router)
 router.include_router(profiles.router)

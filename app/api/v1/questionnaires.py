@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -9,7 +11,9 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
+from app.api.kept import KeptAnswer, KeptAnswerRoute, kept_answer
 from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES
 from app.content_coding import accepts_gzip, etag_matches
@@ -24,7 +28,18 @@ SlugPath = Annotated[
     str, Path(description="The questionnaire's slug", examples=["intercultural-integration"])
 ]
 
-router = APIRouter(prefix="/questionnaires", tags=["questionnaires"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/questionnaires",
+    tags=["questionnaires"],
+    responses=PROBLEM_RESPONSES,
+    route_class=KeptAnswerRoute,
+)
+_LANG_QUERY = re.compile(rb"lang=([a-z]{2,3}(?:-[A-Z]{2})?)")
+"""A query string of nothing but a language code as :data:`scoring.LanguageCode` allows it."""
+_kept_answers: dict[tuple[str, str | None, bool, bool], KeptAnswer] = {}
+"""The definition's answers per (content hash, language, gzip, not modified): a few per
+version and language kept by :mod:`app.services.definition_cache`, never stale (the same
+reason)."""
 
 
 class VersionSummary(BaseModel):
@@ -82,6 +97,46 @@ def list_versions(slug: SlugPath, session: SessionDep, page: PageDep) -> Page[Ve
     return Page.of(found.map(VersionSummary.of))
 
 
+def _kept_definition(scope: Scope) -> KeptAnswer | None:
+    """The definition's answer without FastAPI's parameter handling, for a (slug, version) and
+    language served before (:mod:`app.api.kept`): the query string empty or exactly
+    ``lang=<code>`` (anything else, such as ``lang`` twice or percent-encoded, goes through
+    :func:`get_definition`), ``Accept-Encoding`` and ``If-None-Match`` read as Starlette's
+    ``Headers.get`` reads them (the first of each). None when anything is not kept yet."""
+    hashes: definition_cache.VersionHashes | None = getattr(
+        scope["app"].state, "version_hashes", None
+    )
+    if hashes is None:
+        return None
+    params = scope["path_params"]
+    content_hash = hashes.get(params["slug"], params["version"])
+    if content_hash is None:
+        return None
+    query = scope["query_string"]
+    lang: str | None = None
+    if query:
+        found = _LANG_QUERY.fullmatch(query)
+        if found is None:
+            return None
+        lang = found[1].decode("ascii")
+    body = definition_cache.kept_json(content_hash, lang)
+    if body is None:
+        return None
+    accept_encoding = if_none_match = None
+    for name, value in scope["headers"]:
+        if name == b"accept-encoding":
+            if accept_encoding is None:
+                accept_encoding = value.decode("latin-1")
+        elif name == b"if-none-match" and if_none_match is None:
+            if_none_match = value.decode("latin-1")
+    choice = _choose(content_hash, lang, accept_encoding, if_none_match)
+    key = (content_hash, lang, choice.gzip, choice.not_modified)
+    answer = _kept_answers.get(key)
+    if answer is None:
+        answer = _kept_answers[key] = KeptAnswer.of(_answer(content_hash, lang, body, choice))
+    return answer
+
+
 @router.get(
     "/{slug}/versions/{version}",
     summary="One version's full definition",
@@ -90,6 +145,7 @@ def list_versions(slug: SlugPath, session: SessionDep, page: PageDep) -> Page[Ve
         304: {"description": "Not modified (If-None-Match matched the ETag)"},
     },
 )
+@kept_answer(_kept_definition)
 async def get_definition(
     request: Request,
     slug: SlugPath,
@@ -115,14 +171,46 @@ async def get_definition(
         engine = request.app.state.engine
         content_hash, body = await run_in_threadpool(_look_up, engine, hashes, slug, version, lang)
     assert content_hash is not None
+    assert body is not None
+    choice = _choose(content_hash, lang, request.headers.get("accept-encoding"), if_none_match)
+    return _answer(content_hash, lang, body, choice)
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    """Which representation of a definition a request gets: gzip or not, its ``ETag`` (quoted),
+    and whether ``If-None-Match`` names it (then the answer is a 304)."""
+
+    gzip: bool
+    etag: str
+    not_modified: bool
+
+
+def _choose(
+    content_hash: str, lang: str | None, accept_encoding: str | None, if_none_match: str | None
+) -> _Choice:
+    """The representation for these request headers (``None`` where a header is absent): the
+    one rule for the endpoint and the finder, so both choose alike."""
     etag = f"{content_hash}{'-' + lang if lang else ''}"
-    headers = {"Cache-Control": "public, max-age=0, must-revalidate", "Vary": "Accept-Encoding"}
     packed = definition_cache.kept_gzip(content_hash, lang)
-    if packed is not None and accepts_gzip(request.headers.get("accept-encoding")):
-        body, etag = packed, etag + "-gzip"
+    gzip = packed is not None and accepts_gzip(accept_encoding)
+    if gzip:
+        etag += "-gzip"
+    etag = f'"{etag}"'
+    return _Choice(gzip, etag, etag_matches(if_none_match, etag))
+
+
+def _answer(content_hash: str, lang: str | None, body: bytes, choice: _Choice) -> Response:
+    """The definition's answer: ``body`` (the JSON kept for ``lang``) or its gzip encoding, or
+    a 304, each with its caching headers."""
+    headers = {"Cache-Control": "public, max-age=0, must-revalidate", "Vary": "Accept-Encoding"}
+    if choice.gzip:
+        packed = definition_cache.kept_gzip(content_hash, lang)
+        assert packed is not None
+        body = packed
         headers["Content-Encoding"] = "gzip"
-    headers["ETag"] = etag = f'"{etag}"'
-    if etag_matches(if_none_match, etag):
+    headers["ETag"] = choice.etag
+    if choice.not_modified:
         headers.pop("Content-Encoding", None)
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)
