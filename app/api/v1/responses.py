@@ -228,7 +228,7 @@ def list_responses(
         status=status,
         updated_since=updated_since,
     )
-    return Page.of(found.map(ResponseOut.of))
+    return page.of(found.map(ResponseOut.of))
 
 
 @router.get(
