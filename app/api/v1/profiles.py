@@ -275,7 +275,7 @@ def _organisation_out(
     )
 
 
-def _similar_out(found: cohort.SimilarPartners) -> SimilarOut:
+def similar_out(found: cohort.SimilarPartners) -> SimilarOut:
     assert found.organisation.organisation.id is not None
     return SimilarOut(
         organisation_id=found.organisation.organisation.id,
@@ -340,7 +340,7 @@ def round_profile(
     if organisation is not None:
         names = cohort.attributes((attributes or "").split(","))
         wanted = organisation
-        similar = _similar_out(
+        similar = similar_out(
             choice(
                 "organisation",
                 lambda: cohort.similar_partners(found, wanted, k=k, chosen_attributes=names),
