@@ -12,9 +12,12 @@ then is the document composed and constructed (once), and validated.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +241,25 @@ def _child(node: Any, key: str, *, by_label: bool) -> Any:
             if element_id is not None and element_id.value == key:
                 return element
     return None
+
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+@cache
+def definition_schema() -> tuple[bytes, str]:
+    """The JSON Schema (draft 2020-12) of the definition format: the file a questionnaire is
+    written in, the same document ``GET /api/v1/questionnaires/{slug}/versions/{version}``
+    answers. Returns the schema as UTF-8 JSON and a strong ETag (a SHA-256 prefix of it).
+
+    Built once from :class:`scoring.Definition` (the model that reads every file), so what
+    the schema allows and what ``radar questionnaires validate`` accepts cannot drift apart;
+    the schema cannot say everything that model checks (that a ``show_if`` names an earlier
+    item, that weights are positive ...): those problems are reported on validation."""
+    schema = {
+        "$schema": JSON_SCHEMA_DIALECT,
+        **Definition.model_json_schema(),
+        "title": "Integration Radar questionnaire definition",
+    }
+    body = json.dumps(schema, ensure_ascii=False, indent=2).encode()
+    return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'

@@ -1,20 +1,23 @@
 """A small client of Integration Radar's JSON API, as another tool would use it.
 
-    python examples/api_client.py --url http://localhost:8000 --token radar_… [--round 2]
+    python examples/api_client.py --url http://localhost:8000 --token radar_… [--round 2] \
+        [--csv round.csv]
 
 It asks which project its token belongs to, lists the questionnaires, picks a round (the one
 given, else the first open one) and an organisation, submits one complete response with an
 ``Idempotency-Key`` (and sends it again, to show that a retry creates nothing new), then reads
-the organisation's aggregate in the round. The token needs ``responses:write`` and
-``results:read``. Needs httpx (``pip install httpx``). The round's CSV export is not in the
-API yet (issue 13 continues); this script will download it once it is.
+the organisation's aggregate in the round and downloads the round's CSV export (streamed to a
+file, ``round-<id>.csv`` unless ``--csv`` names another). The token needs ``responses:write``,
+``results:read`` and ``exports:read``. Needs httpx (``pip install httpx``).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -42,7 +45,30 @@ def complete_answers(definition: dict[str, Any]) -> dict[str, Any]:
     return {item["id"]: example_answer(item, definition["scales"]) for item in definition["items"]}
 
 
-def run(client: httpx.Client, round_id: int | None, say: Any = print) -> dict[str, Any]:
+def download_csv(client: httpx.Client, round_id: int, target: Path) -> int:
+    """Stream the round's CSV export into ``target`` (written whole or not at all: a partial
+    download is removed); returns the number of responses in it (lines after the header)."""
+    partial = target.with_name(target.name + ".part")
+    try:
+        with (
+            client.stream(
+                "GET", f"/api/v1/rounds/{round_id}/export", params={"format": "csv"}
+            ) as answer,
+            partial.open("wb") as output,
+        ):
+            answer.raise_for_status()
+            for chunk in answer.iter_bytes():
+                output.write(chunk)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    with target.open(newline="", encoding="utf-8-sig") as written:
+        return sum(1 for _row in csv.reader(written)) - 1
+
+
+def run(
+    client: httpx.Client, round_id: int | None, say: Any = print, csv_file: Path | None = None
+) -> dict[str, Any]:
     """The walk-through; returns the organisation's profile as the API gave it."""
     token = client.get("/api/v1/token").raise_for_status().json()
     project = token["project"]
@@ -92,6 +118,9 @@ def run(client: httpx.Client, round_id: int | None, say: Any = print) -> dict[st
             f"{organisation['name']}: {group['responses']} response(s), the aggregate shows "
             f"from {group['min_group_size']}"
         )
+    target = csv_file or Path(f"round-{round_id}.csv")
+    rows = download_csv(client, round_id, target)
+    say(f"round {round_['name']}: {rows} response(s) exported to {target}")
     return group
 
 
@@ -100,11 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", required=True, help="Base URL, e.g. http://localhost:8000")
     parser.add_argument("--token", required=True, help="An API token (radar tokens create)")
     parser.add_argument("--round", type=int, default=None, help="Round id (default: first open)")
+    parser.add_argument(
+        "--csv", type=Path, default=None, help="Where the round's CSV goes (round-<id>.csv)"
+    )
     options = parser.parse_args(argv)
     headers = {"Authorization": f"Bearer {options.token}"}
     with httpx.Client(base_url=options.url, headers=headers, timeout=30) as client:
         try:
-            run(client, options.round)
+            run(client, options.round, csv_file=options.csv)
         except httpx.HTTPStatusError as exc:
             problem = exc.response.text[:500]
             print(f"error: {exc.response.status_code} {problem}", file=sys.stderr)

@@ -3,16 +3,16 @@ translate texts (``texts``, :mod:`app.cli.questionnaire_texts`)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
 
 from app.cli import questionnaire_texts
 from app.cli.common import fail, say, say_json, write_session
-from app.definition_files import DefinitionFileError, validate_files
+from app.definition_files import DefinitionFileError, definition_schema, validate_files
 from app.services import questionnaires as service
 from app.settings import get_settings
-from scoring import Definition
 
 app = typer.Typer(help="Questionnaire definitions.", no_args_is_help=True)
 app.add_typer(questionnaire_texts.app, name="texts")
@@ -54,5 +54,6 @@ def retire(slug: str, version: str) -> None:
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of definition files (for editor completion)."""
-    say_json(Definition.model_json_schema())
+    """Print the JSON Schema of definition files (for editor completion); the API serves
+    the same document at /api/v1/questionnaires/schema."""
+    say_json(json.loads(definition_schema()[0]))

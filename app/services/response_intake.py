@@ -191,16 +191,7 @@ def create(
     consent_required(consent)
     accepting(round_)
     definition = questionnaires.definition_of(placement.version)
-    if language not in definition.languages:
-        raise InvalidInput(
-            Message(
-                NOT_OFFERED_IN,
-                language=shorten(language),
-                available=", ".join(definition.languages),
-            ),
-            field="language",
-            available=list(definition.languages),
-        )
+    offered_language(definition, language)
     stakeholder_group = rounds.checked_group(round_, stakeholder_group)
     answers = canonical_answers(definition, answers)
     not_counted = checked_answers(definition, answers, complete=submit)
@@ -373,12 +364,36 @@ def page_responses(
     return found.map(lambda row: written(row, definition))
 
 
-def score_only(
-    session: Session, slug: str, version: str, answers: Mapping[str, Any]
-) -> tuple[Profile, tuple[str, ...]]:
-    """The profile of ``answers`` to a questionnaire version and the answers it did not count;
-    nothing is stored. Invalid answers are refused as on creation."""
+def offered_language(definition: Definition, language: str) -> str:
+    """``language`` if ``definition`` has texts in it, else :class:`InvalidInput` naming the
+    body's field ``language`` with the ``available`` ones."""
+    if language not in definition.languages:
+        raise InvalidInput(
+            Message(
+                NOT_OFFERED_IN,
+                language=shorten(language),
+                available=", ".join(definition.languages),
+            ),
+            field="language",
+            available=list(definition.languages),
+        )
+    return language
+
+
+@dataclass(frozen=True)
+class ScoredOnly:
+    """Answers scored without storing them: the profile, the answers it did not count (hidden
+    by ``show_if``) and the definition they were scored against (for its texts)."""
+
+    profile: Profile
+    not_counted: tuple[str, ...]
+    definition: Definition
+
+
+def score_only(session: Session, slug: str, version: str, answers: Mapping[str, Any]) -> ScoredOnly:
+    """The profile of ``answers`` to a questionnaire version; nothing is stored. Invalid
+    answers are refused as on creation."""
     definition = questionnaires.definition_of(questionnaires.get_version(session, slug, version))
     answers = canonical_answers(definition, answers)
     not_counted = checked_answers(definition, answers, complete=False)
-    return score_response(definition, answers), not_counted
+    return ScoredOnly(score_response(definition, answers), not_counted, definition)

@@ -201,6 +201,20 @@ def test_a_group_the_round_does_not_have_is_named_with_the_rounds_groups(
         "stakeholder group 'employers' is not one of the round's groups (civil-society, politics)"
     )
     _nothing_stored(engine)
+    # the list's filter refuses it the same way, rather than matching nobody
+    listed = client.get(
+        f"/api/v1/rounds/{net.round.id}/responses",
+        params={"stakeholder_group": "employers"},
+        headers=bearer(),
+    )
+    assert problem(listed, 422, "invalid-input")["allowed"] == ["civil-society", "politics"]
+    kept = client.get(
+        f"/api/v1/rounds/{net.round.id}/responses",
+        params={"stakeholder_group": "politics"},
+        headers=bearer(),
+    )
+    assert kept.status_code == 200
+    assert kept.json()["total"] == 0
 
 
 def test_nul_and_huge_numbers_outside_answers(

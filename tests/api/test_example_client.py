@@ -1,9 +1,10 @@
 """``examples/api_client.py`` works against a real server: it finds its project, submits a
 complete flagship response with an idempotency key (its retry creates nothing) and reads the
-organisation's aggregate."""
+organisation's aggregate, and downloads the round's CSV."""
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 from pathlib import Path
 from types import ModuleType
@@ -39,17 +40,21 @@ def test_the_example_client_submits_once_and_reads_the_profile(
     engine: Engine,
     loaded: list[Published],
     capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     project = factories.project(session, min_group_size=1)
     factories.organisation(session, project, "Saxony")
     factories.round_(session, project, "Baseline", slug=factories.FLAGSHIP)
-    token = factories.api_token(session, project, ("responses:write", "results:read"))
+    token = factories.api_token(
+        session, project, ("responses:write", "results:read", "exports:read")
+    )
     session.commit()
     client = _client_module()
     app = create_app(settings.model_copy(update={"trusted_hosts": ["127.0.0.1"]}))
     try:
         with serving(app) as url:
-            assert client.main(["--url", url, "--token", token]) == 0
+            target = tmp_path / "baseline.csv"
+            assert client.main(["--url", url, "--token", token, "--csv", str(target)]) == 0
     finally:
         app.state.engine.dispose()
     with Session(engine) as reader:
@@ -62,3 +67,12 @@ def test_the_example_client_submits_once_and_reads_the_profile(
     figures = [line for line in printed.splitlines() if line.startswith("Saxony ")]
     assert len(figures) == 12  # one per dimension of the flagship questionnaire
     assert all(line.endswith("(n 1)") for line in figures)
+    # the round's CSV, as the export page gives it: a header and the one submitted response
+    with Session(engine) as reader:
+        public_id = reader.exec(select(Response.public_id)).one()
+    with target.open(newline="", encoding="utf-8-sig") as written:
+        header, *rows = list(csv.reader(written))
+    assert header[0] == "response"
+    assert [row[0] for row in rows] == [public_id]
+    assert f"round Baseline: 1 response(s) exported to {target}" in printed
+    assert not target.with_name("baseline.csv.part").exists()

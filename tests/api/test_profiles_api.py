@@ -37,6 +37,17 @@ def test_a_responses_profile_is_its_result_pages(
     assert leadership["rounded"] == round_score(250 / 3) == 83.3
     assert isinstance(leadership["coverage"], float)
     assert body["not_counted"] == []
+    assert body["language"] == "en"  # the response's own language
+    assert (profile["weaknesses"], body["recommendations"]) == ([], {})
+    # a weak response gets the result page's recommendations, in ?lang= if asked
+    weak = create(client, net, bearer("responses:write"), answers=COMPLETE, submit=True)
+    url = f"/api/v1/responses/{weak.json()['id']}/profile"
+    english = client.get(url, headers=bearer("results:read")).json()
+    assert english["recommendations"] == {"leadership": ["Do something"]}
+    german = client.get(url, params={"lang": "de"}, headers=bearer("results:read")).json()
+    assert (german["language"], german["recommendations"]) == ("de", {"leadership": ["Etwas tun"]})
+    refused = client.get(url, params={"lang": "fr"}, headers=bearer("results:read"))
+    assert problem(refused, 404, "language-not-offered")["available"] == ["de", "en"]
 
 
 def test_a_profile_needs_results_read_and_a_submitted_response(
@@ -59,6 +70,18 @@ def test_score_stores_nothing(
     assert body["response_id"] is None
     assert body["profile"]["dimensions"]["leadership"]["rounded"] == 37.5
     assert body["profile"]["overall"]["band"] is not None
+    # the result page's recommendations for the weaknesses, in the version's default language
+    assert body["profile"]["weaknesses"] == ["leadership"]
+    assert (body["language"], body["recommendations"]) == ("en", {"leadership": ["Do something"]})
+    german = client.post(
+        "/api/v1/score", json={**payload, "language": "de"}, headers=bearer("questionnaires:read")
+    ).json()
+    assert german["recommendations"] == {"leadership": ["Etwas tun"]}
+    french = client.post(
+        "/api/v1/score", json={**payload, "language": "fr"}, headers=bearer("questionnaires:read")
+    )
+    refused = problem(french, 422, "invalid-input")
+    assert (refused["field"], refused["available"]) == ("language", ["de", "en"])
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(Response)).one() == 0
         assert session.exec(select(func.count()).select_from(ResponseScore)).one() == 0

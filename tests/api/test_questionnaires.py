@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import jsonschema_rs
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
@@ -249,3 +250,27 @@ def test_each_database_keeps_its_own_versions(
         assert other_client.get(url, params={"lang": "en"}).json()["title"] == "Another mini"
     other_app.state.engine.dispose()
     assert client.get(url, params={"lang": "en"}).json()["title"] != "Another mini"
+
+
+def test_the_definition_format_has_a_json_schema(api: TestClient) -> None:
+    """A definition editor or a generic client can check a document before sending it: the
+    flagship's own version document is valid against the schema the API serves, one with an
+    item type the format does not have is not."""
+
+    answer = api.get("/api/v1/questionnaires/schema")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/schema+json"
+    schema = answer.json()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    validator = jsonschema_rs.Draft202012Validator(schema)
+    flagship = api.get(FLAGSHIP).json()
+    assert validator.is_valid(flagship), [e.message for e in validator.iter_errors(flagship)]
+    flagship["items"][0]["type"] = "slider"
+    problems = list(validator.iter_errors(flagship))
+    assert problems
+    assert any("slider" in problem.message for problem in problems)
+    again = api.get(
+        "/api/v1/questionnaires/schema", headers={"If-None-Match": answer.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert again.content == b""

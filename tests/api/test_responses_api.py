@@ -447,3 +447,36 @@ def test_a_replay_answers_with_the_original_answer_after_the_draft_changed(
     session.commit()
     with Session(engine) as reader:
         assert reader.exec(select(IdempotencyKey)).all() == []
+
+
+def test_a_client_walks_a_list_by_its_next_links(
+    client: TestClient, net: factories.Network, bearer: Bearer
+) -> None:
+    """``next`` keeps the filters and moves the window; following it reaches every matching
+    response once, and the last page says there is no next one."""
+    headers = bearer("responses:write")
+    wanted = {
+        create(client, net, headers, stakeholder_group="civil-society").json()["id"]
+        for _ in range(3)
+    }
+    create(client, net, headers, stakeholder_group="politics")
+    address: str | None = (
+        f"/api/v1/rounds/{net.round.id}/responses?stakeholder_group=civil-society&limit=2"
+    )
+    seen: list[str] = []
+    pages: list[dict[str, Any]] = []
+    while address is not None:
+        page = client.get(address, headers=headers)
+        assert page.status_code == 200, page.text
+        pages.append(page.json())
+        seen += [item["id"] for item in pages[-1]["items"]]
+        address = pages[-1]["next"]
+    assert sorted(seen) == sorted(wanted)
+    assert [len(p["items"]) for p in pages] == [2, 1]
+    assert pages[0]["previous"] is None
+    assert pages[1]["previous"] == (
+        f"/api/v1/rounds/{net.round.id}/responses?stakeholder_group=civil-society&limit=2&offset=0"
+    )
+    assert pages[0]["next"] == (
+        f"/api/v1/rounds/{net.round.id}/responses?stakeholder_group=civil-society&limit=2&offset=2"
+    )

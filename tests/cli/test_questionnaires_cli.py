@@ -54,7 +54,8 @@ def test_retire(radar: Radar, tmp_path: Path) -> None:
 
 def test_schema_is_json_schema(radar: Radar) -> None:
     schema = json.loads(radar("questionnaires", "schema").output)
-    assert schema["title"] == "Definition"
+    assert schema["title"] == "Integration Radar questionnaire definition"
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert "items" in schema["properties"]
     assert schema["additionalProperties"] is False
 

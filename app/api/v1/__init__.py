@@ -15,6 +15,7 @@ from app.api.v1 import (
     projects,
     quality,
     questionnaires,
+    reports,
     responses,
 )
 
@@ -25,6 +26,7 @@ router.include_router(projects.router)
 router.include_router(responses.router)
 router.include_router(profiles.router)
 router.include_router(change.router)
+router.include_router(reports.router)
 router.include_router(exports.router)
 router.include_router(export_jobs.router)
 router.include_router(quality.router)

@@ -140,7 +140,7 @@ def round_change_of(
             }
             for kind_, name in round_change.PARTS.items()
         },
-        organisations=[_organisation_out(one) for one in found.organisations],
+        organisations=[organisation_change_out(one) for one in found.organisations],
         cohort={
             name: {
                 key: CohortChangeOut(**vars(value)) for key, value in found.cohort[kind_].items()
@@ -150,7 +150,7 @@ def round_change_of(
     )
 
 
-def _organisation_out(one: round_change.OrganisationChange) -> OrganisationChangeOut:
+def organisation_change_out(one: round_change.OrganisationChange) -> OrganisationChangeOut:
     return OrganisationChangeOut(
         organisation_id=one.organisation.id or 0,
         name=one.organisation.name,

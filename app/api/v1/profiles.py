@@ -9,6 +9,7 @@ result page draws (:func:`app.services.results.own_profile`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -21,12 +22,20 @@ from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
 from app.api.v1.projects import IdPath
 from app.api.v1.response_schemas import ANSWER_SCHEMA, BODY_PROBLEMS, PublicId, RoundId
 from app.deps import SessionDep
-from app.errors import Conflict, InvalidInput, choice
+from app.errors import Conflict, InvalidInput, LanguageNotOffered, NotFound, choice
 from app.i18n import N_, Message
 from app.models import OrganisationKind, ScoreKind
 from app.services import cohort, directory, response_intake, responses, results
 from app.stakeholder_groups import KEY_PATTERN
-from scoring import CohortPosition, GroupScore, Profile, Summary
+from scoring import (
+    CohortPosition,
+    Definition,
+    GroupScore,
+    LanguageCode,
+    Profile,
+    Summary,
+    recommendations,
+)
 
 DRAFT_HAS_NO_PROFILE = N_("the response is a draft: it has a profile once submitted")
 
@@ -42,6 +51,28 @@ class ProfileOut(BaseModel):
     response_id: str | None = Field(description="The response scored; null for /score")
     not_counted: list[str] = Field(description="Answers kept but not scored (hidden by show_if)")
     profile: Profile
+    language: str = Field(description="The language of the recommendations")
+    recommendations: dict[str, list[str]] = Field(
+        description="Per weakness of the profile (a dimension below the questionnaire's "
+        "threshold), its recommendations, as the result page lists them"
+    )
+
+    @classmethod
+    def of(
+        cls,
+        response_id: str | None,
+        not_counted: Iterable[str],
+        profile: Profile,
+        definition: Definition,
+        language: str,
+    ) -> ProfileOut:
+        return cls(
+            response_id=response_id,
+            not_counted=list(not_counted),
+            profile=profile,
+            language=language,
+            recommendations=recommendations(definition, profile, language),
+        )
 
 
 class OrganisationProfileOut(BaseModel):
@@ -63,24 +94,45 @@ class ScoreRequest(BaseModel):
     questionnaire: str = Field(max_length=100, examples=["intercultural-integration"])
     version: str = Field(max_length=32, examples=["1.0"])
     answers: dict[str, Any] = Field(json_schema_extra=ANSWER_SCHEMA)
+    language: LanguageCode | None = Field(
+        default=None,
+        description="The recommendations' language (default: the version's default language)",
+        examples=["de"],
+    )
 
 
 @router.get(
     "/responses/{public_id}/profile",
     response_model=ProfileOut,
     summary="The profile of a submitted response",
-    responses={409: problem("The response is a draft: it has no profile yet", Conflict)},
+    responses={
+        404: problem(
+            "No such response, or ?lang= names a language its questionnaire version has no "
+            "texts in",
+            NotFound,
+        ),
+        409: problem("The response is a draft: it has no profile yet", Conflict),
+    },
 )
-def response_profile(public_id: PublicId, caller: ResultsReader, session: SessionDep) -> ProfileOut:
+def response_profile(
+    public_id: PublicId,
+    caller: ResultsReader,
+    session: SessionDep,
+    lang: Annotated[
+        LanguageCode | None,
+        Query(description="The recommendations' language (default: the response's)"),
+    ] = None,
+) -> ProfileOut:
     context = response_intake.find(session, caller.project_id, public_id)
+    definition = context.definition
+    if lang is not None and lang not in definition.languages:
+        raise LanguageNotOffered(lang, sorted(definition.languages))
     if not context.submitted:
         raise Conflict(Message(DRAFT_HAS_NO_PROFILE))
-    written = response_intake.written(context.response, context.definition)
-    return ProfileOut(
-        response_id=public_id,
-        not_counted=list(written.not_counted),
-        profile=results.own_profile(context),
-    )
+    written = response_intake.written(context.response, definition)
+    language = lang or context.response.language
+    profile = results.own_profile(context)
+    return ProfileOut.of(public_id, written.not_counted, profile, definition, language)
 
 
 @router.get(
@@ -118,7 +170,11 @@ def score(payload: ScoreRequest, caller: QuestionnairesReader, session: SessionD
     scored = response_intake.score_only(
         session, payload.questionnaire, payload.version, payload.answers
     )
-    return ProfileOut(response_id=None, not_counted=list(scored[1]), profile=scored[0])
+    definition = scored.definition
+    language = response_intake.offered_language(
+        definition, payload.language or definition.default_language
+    )
+    return ProfileOut.of(None, scored.not_counted, scored.profile, definition, language)
 
 
 _ONE_ATTRIBUTE = "(" + "|".join(cohort.ATTRIBUTES) + ")"
@@ -275,7 +331,7 @@ def _organisation_out(
     )
 
 
-def _similar_out(found: cohort.SimilarPartners) -> SimilarOut:
+def similar_out(found: cohort.SimilarPartners) -> SimilarOut:
     assert found.organisation.organisation.id is not None
     return SimilarOut(
         organisation_id=found.organisation.organisation.id,
@@ -340,7 +396,7 @@ def round_profile(
     if organisation is not None:
         names = cohort.attributes((attributes or "").split(","))
         wanted = organisation
-        similar = _similar_out(
+        similar = similar_out(
             choice(
                 "organisation",
                 lambda: cohort.similar_partners(found, wanted, k=k, chosen_attributes=names),

@@ -22,6 +22,7 @@ from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES
 from app.deps import SessionDep
 from app.models import Organisation, Project, Round
 from app.services import api_tokens, directory, progress
+from app.services.paging import Slice
 from app.services.rounds import RoundState, round_state
 
 router = APIRouter(
@@ -144,7 +145,7 @@ def current_token(caller: CallerDep, session: SessionDep) -> TokenOut:
 )
 def list_projects(caller: CallerDep, session: SessionDep, page: PageDep) -> Page[ProjectOut]:
     found = directory.page_projects(session, caller.project_id, page.limit, page.offset)
-    return Page.of(found.map(ProjectOut.of))
+    return page.of(found.map(ProjectOut.of))
 
 
 @router.get("/projects/{slug}", response_model=ProjectOut, summary="The token's project")
@@ -172,7 +173,7 @@ def list_organisations(
     found = directory.page_organisations(
         session, project.id, page.limit, page.offset, country=country, kind=kind
     )
-    return Page.of(found.map(OrganisationOut.of))
+    return page.of(found.map(OrganisationOut.of))
 
 
 @router.get(
@@ -197,12 +198,7 @@ def list_rounds(
     project = directory.project_by_slug(session, caller.project_id, slug)
     assert project.id is not None
     found = directory.page_rounds(session, project.id, page.limit, page.offset, state=state)
-    return Page(
-        items=rounds_out(session, found.items),
-        total=found.total,
-        limit=found.limit,
-        offset=found.offset,
-    )
+    return page.of(Slice(rounds_out(session, found.items), found.total, found.limit, found.offset))
 
 
 @router.get("/rounds/{round_id}", response_model=RoundOut, summary="A round")

@@ -18,6 +18,7 @@ from app.api.pagination import Page, PageDep
 from app.api.problem_docs import PROBLEM_RESPONSES
 from app.content_coding import accepts_gzip, etag_matches
 from app.db import unit_of_work
+from app.definition_files import definition_schema
 from app.deps import SessionDep
 from app.models import Questionnaire, QuestionnaireVersion
 from app.services import definition_cache
@@ -28,6 +29,7 @@ SlugPath = Annotated[
     str, Path(description="The questionnaire's slug", examples=["intercultural-integration"])
 ]
 
+SCHEMA_MEDIA_TYPE = "application/schema+json"
 router = APIRouter(
     prefix="/questionnaires",
     tags=["questionnaires"],
@@ -73,7 +75,7 @@ class QuestionnaireSummary(BaseModel):
 @router.get("", response_model=Page[QuestionnaireSummary], summary="All questionnaires")
 def list_questionnaires(session: SessionDep, page: PageDep) -> Page[QuestionnaireSummary]:
     found = service.page_questionnaires(session, page.limit, page.offset)
-    return Page.of(found.map(_summary))
+    return page.of(found.map(_summary))
 
 
 def _summary(found: tuple[Questionnaire, list[QuestionnaireVersion]]) -> QuestionnaireSummary:
@@ -90,11 +92,34 @@ def _summary(found: tuple[Questionnaire, list[QuestionnaireVersion]]) -> Questio
 
 
 @router.get(
+    "/schema",
+    summary="The JSON Schema of the definition format",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "JSON Schema (draft 2020-12) of a questionnaire definition: the "
+            "format of definition files and of the version documents below",
+            "content": {SCHEMA_MEDIA_TYPE: {"schema": {"type": "object"}}},
+        },
+        304: {"description": "Not modified (If-None-Match matched the ETag)"},
+    },
+)
+def get_definition_schema(if_none_match: Annotated[str | None, Header()] = None) -> Response:
+    """The same document as ``radar questionnaires schema``; it changes only with the
+    service's version, so it is revalidated by its ETag rather than fetched again."""
+    body, etag = definition_schema()
+    headers = {"Cache-Control": "public, max-age=0, must-revalidate", "ETag": etag}
+    if etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=SCHEMA_MEDIA_TYPE, headers=headers)
+
+
+@router.get(
     "/{slug}/versions", response_model=Page[VersionSummary], summary="Versions of a questionnaire"
 )
 def list_versions(slug: SlugPath, session: SessionDep, page: PageDep) -> Page[VersionSummary]:
     found = service.page_versions(session, slug, page.limit, page.offset)
-    return Page.of(found.map(VersionSummary.of))
+    return page.of(found.map(VersionSummary.of))
 
 
 def _kept_definition(scope: Scope) -> KeptAnswer | None:

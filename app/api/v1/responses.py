@@ -43,7 +43,7 @@ from app.deps import READS_FIRST, SessionDep, commits_at_return
 from app.errors import InvalidAnswers, PreconditionRequired, RevisionMismatch, choice
 from app.links import path_with_id
 from app.models import ResponseStatus
-from app.services import directory, idempotency, response_intake
+from app.services import directory, idempotency, response_intake, rounds
 from app.services.response_intake import Written
 from app.stakeholder_groups import KEY_PATTERN
 
@@ -215,6 +215,9 @@ def list_responses(
         choice(
             "organisation_id", lambda: directory.organisation(session, round_.project_id, wanted)
         )
+    # a group the round does not have is refused (422 naming it and the round's groups), not
+    # taken as a filter that matches nobody, as the facilitator's filters refuse it
+    rounds.checked_group(round_, stakeholder_group)
     found = response_intake.page_responses(
         session,
         round_,
@@ -225,7 +228,7 @@ def list_responses(
         status=status,
         updated_since=updated_since,
     )
-    return Page.of(found.map(ResponseOut.of))
+    return page.of(found.map(ResponseOut.of))
 
 
 @router.get(
