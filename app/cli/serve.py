@@ -9,7 +9,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from app import links
 from app.cli.common import fail, say
 from app.db import make_engine
-from app.main import create_app
+from app.main import SETTLE_HEAP, create_app
 from app.middleware import SECURITY_HEADERS
 from app.request_log import logging_config
 from app.settings import get_settings
@@ -65,6 +65,7 @@ def serve(
     say(f"database: {describe_url(settings.effective_database_url)}")
     links.record_bind_address(settings)  # the CLI's printed links use this port too
     application = create_app(settings)
+    setattr(application.state, SETTLE_HEAP, True)  # once its start-up has run, see settle_heap
     if prepared.demo_token:
         demo_link = links.public_link(
             settings, application, "respond.invitation", token=prepared.demo_token

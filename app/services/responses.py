@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, insert, update
+from sqlalchemy import Column, Row, Select, Table, bindparam, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm.attributes import set_committed_value
@@ -36,7 +36,7 @@ from app.models import (
     Round,
     WebSession,
 )
-from app.services import audit, definition_cache, questionnaires, scores, web_sessions
+from app.services import audit, questionnaires, row_objects, scores, web_sessions
 from app.services.invitations import RoundClosed
 from app.services.rounds import RoundState, round_state, version_of
 from app.settings import get_settings
@@ -101,52 +101,74 @@ class Saved:
     comment_problem: AnswerProblem | None = None
 
 
-_CONTEXT = (Response, Round, Organisation, Project, QuestionnaireVersion, Invitation)
+_WEB_SESSION = row_objects.Entity(WebSession)
+_CONTEXT = (
+    row_objects.Entity(Response),
+    row_objects.Entity(Round),
+    row_objects.Entity(Organisation),
+    row_objects.Entity(Project),
+    # the definition comes from app.services.definition_cache; its JSON is not read
+    row_objects.Entity(QuestionnaireVersion, deferred={"definition"}),
+    row_objects.Entity(Invitation),
+)
 
 
-_Selected = TypeVar("_Selected", bound="Select[*tuple[Any, ...]]")
+def _columns(*entities: row_objects.Entity[Any]) -> list[Column[Any]]:
+    return [column for entity in entities for column in entity.columns]
 
 
-def _with_context(statement: _Selected) -> _Selected:
-    """``statement`` (which selects :data:`_CONTEXT`'s entities) joined to the response's
-    round, organisation, project, version and invitation, without the version's definition
-    (it comes from :mod:`app.services.definition_cache`; its JSON is not read)."""
+def _with_context(statement: Select[Any]) -> Select[Any]:
+    """``statement`` (whose FROM has the response) joined to the response's round,
+    organisation, project, version and invitation."""
+    response, round_, organisation, project, version, invitation = (
+        entity.table for entity in _CONTEXT
+    )
     return (
-        statement.join(Round, col(Round.id) == col(Response.round_id))
-        .join(Organisation, col(Organisation.id) == col(Response.organisation_id))
-        .join(Project, col(Project.id) == col(Round.project_id))
-        .join(
-            QuestionnaireVersion,
-            col(QuestionnaireVersion.id) == col(Round.questionnaire_version_id),
-        )
-        .outerjoin(Invitation, col(Invitation.id) == col(Response.invitation_id))
-        .options(definition_cache.WITHOUT_DEFINITION)
+        statement.join(round_, round_.c.id == response.c.round_id)
+        .join(organisation, organisation.c.id == response.c.organisation_id)
+        .join(project, project.c.id == round_.c.project_id)
+        .join(version, version.c.id == round_.c.questionnaire_version_id)
+        .outerjoin(invitation, invitation.c.id == response.c.invitation_id)
     )
 
 
-def _context_of(row: Sequence[Any]) -> Context:
-    response, round_, organisation, project, version, invitation = row
+def _context_of(session: Session, row: Sequence[Any]) -> Context:
+    """The context of one row of :data:`_CONTEXT`'s columns (see :func:`_read`)."""
+    response, round_, organisation, project, version, invitation = row_objects.instances(
+        session, _CONTEXT, row
+    )
     definition = questionnaires.definition_of(version)
     return Context(response, round_, organisation, project, definition, invitation)
 
 
+def _read(session: Session, statement: Select[Any], parameters: dict[str, Any]) -> Row[Any] | None:
+    """The one row of a Core ``statement`` (or None), after flushing what the session holds,
+    as a query of ORM entities would (:mod:`app.services.row_objects` says why not one)."""
+    session.flush()  # nothing to do unless something changed
+    return session.connection().execute(statement, parameters).first()
+
+
 # Built once: a statement object keeps its cache key, which is otherwise made per request.
-_BY_RESPONSE = _with_context(sa_select(*_CONTEXT)).where(
-    col(Response.id) == bindparam("response_id")
+_RESPONSE_TABLE = _CONTEXT[0].table
+_BY_RESPONSE = _with_context(sa_select(*_columns(*_CONTEXT)).select_from(_RESPONSE_TABLE)).where(
+    _RESPONSE_TABLE.c.id == bindparam("response_id")
 )
+_SESSION_TABLE = _WEB_SESSION.table
 _BY_SESSION = _with_context(
-    sa_select(WebSession, *_CONTEXT).join(Response, col(Response.id) == col(WebSession.response_id))
-).where(col(WebSession.token_hash) == bindparam("token_hash"))
+    sa_select(*_columns(_WEB_SESSION, *_CONTEXT))
+    .select_from(_SESSION_TABLE)
+    .join(_RESPONSE_TABLE, _RESPONSE_TABLE.c.id == _SESSION_TABLE.c.response_id)
+).where(_SESSION_TABLE.c.token_hash == bindparam("token_hash"))
 
 
 def load(session: Session, response_id: int) -> Context:
-    """A response with its context, in one query (six entities: SQLAlchemy's select, as
-    SQLModel's stops at four). On SQLite a writing request holds the write lock from its
-    first query on."""
-    found = session.execute(_BY_RESPONSE, {"response_id": response_id}).first()
+    """A response with its context, in one query (a Core one: see
+    :mod:`app.services.row_objects`). On SQLite a writing request holds the write lock from
+    its first query on."""
+    found = _read(session, _BY_RESPONSE, {"response_id": response_id})
     if found is None:
         raise NotFound(Message(NO_RESPONSE))
-    return _context_of(found)
+    return _context_of(session, found)
 
 
 def load_for_session(
@@ -164,13 +186,16 @@ def load_for_session(
     on SQLite too), a quarter of a step page's time under load."""
     if not token:
         return None
-    found = session.execute(_BY_SESSION, {"token_hash": hash_token(token)}).first()
+    found = _read(session, _BY_SESSION, {"token_hash": hash_token(token)})
     if found is None:
         return None
-    verdict = web_sessions.judge(found[0], policy, now)
+    width = _WEB_SESSION.width
+    row = _WEB_SESSION.instance(session, found[:width])
+    assert row is not None  # the WHERE names its row
+    verdict = web_sessions.judge(row, policy, now)
     if verdict is None:
         return None
-    return found[0], verdict, _context_of(found[1:])
+    return row, verdict, _context_of(session, found[width:])
 
 
 def definition_of(session: Session, round_: Round) -> Definition:
