@@ -100,7 +100,7 @@ def unscorable(definition: Definition, answers: Mapping[str, Any]) -> list[Answe
             problem = check_answer(definition, item, value)
             if problem is not None:
                 problems.append(problem)
-    known = {item.id for item in definition.items}
+    known = _items_by_id(definition)
     for item_id in answers:
         if item_id not in known:
             problems.append(AnswerProblem(str(item_id), "unknown_item", f"no item {item_id!r}"))
@@ -143,7 +143,7 @@ def validate_answers(
                     severity="warning",
                 )
             )
-    known = {item.id for item in definition.items}
+    known = _items_by_id(definition)
     for item_id in answers:
         if item_id not in known:
             problems.append(AnswerProblem(item_id, "unknown_item", f"no item {shorten(item_id)}"))
@@ -235,11 +235,22 @@ def canonical_value(definition: Definition, item: Item, value: Any) -> Any:
 def canonical_answers(definition: Definition, answers: Mapping[str, Any]) -> dict[str, Any]:
     """``answers`` with each value in its stored form (:func:`canonical_value`); keys that
     name no item are kept as they are, for validation to name."""
-    known = {item.id for item in definition.items}
+    known = _items_by_id(definition)
     return {
-        key: canonical_value(definition, definition.item(key), value) if key in known else value
+        key: canonical_value(definition, known[key], value) if key in known else value
         for key, value in answers.items()
     }
+
+
+def _items_by_id(definition: Definition) -> Mapping[str, Item]:
+    """The definition's items by id, built once per definition: every request that stores
+    answers asks for each answer's item, and :meth:`Definition.item` reads a pydantic private
+    attribute (a ``__getattr__`` call per answer)."""
+    return definition.derived("items-by-id", _item_map)
+
+
+def _item_map(definition: Definition) -> dict[str, Item]:
+    return {item.id: item for item in definition.items}
 
 
 def check_text(subject: str, value: str, max_length: int) -> AnswerProblem | None:

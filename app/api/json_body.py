@@ -104,36 +104,58 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return marked
 
 
-def _check(value: Any, where: str, depth: int = 1) -> None:
+Where = str | tuple["Where", str | int]
+"""A value's place in the body: ``"body"``, or its parent's place and its key (an object's
+member) or index (a list's item). Named as text (:func:`_named`) only for a value refused."""
+
+
+def _named(where: Where) -> str:
+    """``body.answers.leadership.mandate``, ``body.items[2]``: a place as the problem names it."""
+    if isinstance(where, str):
+        return where
+    parent, step = where
+    if isinstance(step, int):
+        return f"{_named(parent)}[{step}]"
+    return f"{_named(parent)}.{shorten(step)[1:-1]}"
+
+
+def _check(value: Any, where: Where, depth: int = 1) -> None:
     """Refuse nesting beyond :data:`MAX_DEPTH`, lone surrogates anywhere (keys too) and keys
-    that an object has twice."""
+    that an object has twice. A place is named only for what is refused: naming each member
+    of a body of 60 answers cost more than the checks themselves."""
+    kind = type(value)
+    if kind is int or kind is float or kind is bool or value is None:
+        return  # a number, boolean or null: nothing here can be refused
     if depth > MAX_DEPTH and isinstance(value, dict | list):
         raise MalformedJson(Message(NESTS_TOO_DEEP, most=MAX_DEPTH))
     if isinstance(value, _NotANumber):
+        name = _named(where)
         raise InvalidInput(
-            Message(NOT_A_JSON_NUMBER, where=where, value=str(value)),
-            field=where,
+            Message(NOT_A_JSON_NUMBER, where=name, value=str(value)),
+            field=name,
             value=str(value),
         )
     if isinstance(value, _Duplicated):
+        name = _named(where)
         raise InvalidInput(
-            Message(KEY_TWICE, where=where, key=shorten(value.duplicate)),
-            field=where,
+            Message(KEY_TWICE, where=name, key=shorten(value.duplicate)),
+            field=name,
             key=value.duplicate,
         )
     if isinstance(value, str):
         if _SURROGATE.search(value):
+            name = _named(where)
             raise InvalidInput(
-                Message(LONE_SURROGATE, where=where, value=shorten(value)),
-                field=where,
+                Message(LONE_SURROGATE, where=name, value=shorten(value)),
+                field=name,
             )
     elif isinstance(value, dict):
         for key, item in value.items():
             _check(key, where, depth)
-            _check(item, f"{where}.{shorten(key)[1:-1]}", depth + 1)
+            _check(item, (where, key), depth + 1)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check(item, f"{where}[{index}]", depth + 1)
+            _check(item, (where, index), depth + 1)
 
 
 def _syntax_error(exc: json.JSONDecodeError) -> Message:

@@ -55,7 +55,9 @@ DAYS_RANGE = N_("days must be between 1 and %(limit)s")
 
 def one_line(value: object) -> str:
     """A value as a single, bounded line (control characters become spaces)."""
-    text = "".join(c if c.isprintable() else " " for c in str(value))
+    text = str(value)
+    if not text.isprintable():  # the usual id or name is printable: no walk per character
+        text = "".join(c if c.isprintable() else " " for c in text)
     return text[:MAX_VALUE]
 
 

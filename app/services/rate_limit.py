@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Table, bindparam, delete
+from sqlalchemy import select as select_columns
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import Executable
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app import limits
 from app.db_types import utcnow
@@ -31,6 +32,13 @@ from app.errors import TooManyRequests
 from app.i18n import N_
 from app.models import RateLimitHit
 
+_TABLE: Table = RateLimitHit.__table__  # type: ignore[attr-defined]
+_COUNT = select_columns(_TABLE.c.count).where(
+    _TABLE.c.bucket == bindparam("bucket"), _TABLE.c.window_start == bindparam("window_start")
+)
+"""Every API request reads its window's count: one statement object built once, so its
+compiled form is found without building and keying a new one (about 50 microseconds)."""
+_COUNT_ONE: dict[str, Executable] = {}
 KEEP_WINDOWS_FOR = timedelta(days=1)  # longer than any window; older rows are dropped
 TOO_MANY_MESSAGE = N_(
     "Too many invalid links were opened from your network. Please check that your link is "
@@ -59,12 +67,10 @@ def stored_bucket(bucket: str) -> str:
 
 
 def count(session: Session, bucket: str, limit: Limit, now: datetime | None = None) -> int:
+    """How many attempts the bucket's current window holds (0 for none yet)."""
     start = window_start(now or utcnow(), limit.window)
-    hit = session.exec(
-        select(RateLimitHit.count).where(
-            RateLimitHit.bucket == stored_bucket(bucket), RateLimitHit.window_start == start
-        )
-    ).first()
+    values = {"bucket": stored_bucket(bucket), "window_start": start}
+    hit = session.execute(_COUNT, values).scalar()
     return hit or 0
 
 
@@ -91,8 +97,6 @@ def refusal(
     return TooManyRequests(message, retry_after=retry_after)
 
 
-_TABLE: Table = RateLimitHit.__table__  # type: ignore[attr-defined]
-_COUNT_ONE: dict[str, Executable] = {}
 _PURGE = delete(_TABLE).where(_TABLE.c.window_start < bindparam("before"))
 
 

@@ -49,6 +49,9 @@ VERSION_WITHOUT_QUESTIONNAIRE = N_("a version can only be chosen together with i
 BATCH_SIZE = 500
 OVERALL = "overall"
 SCORE_TABLE: Table = ResponseScore.__table__  # type: ignore[attr-defined]
+_INSERT_SCORES = insert(SCORE_TABLE)
+"""Built once: every submission runs it (a kept statement finds its compiled form without
+being built and keyed again)."""
 
 
 def store_scores(
@@ -80,7 +83,7 @@ def store_profile(
         session.execute(delete(ResponseScore).where(col(ResponseScore.response_id) == response.id))
     now = at or utcnow()
     session.execute(
-        insert(SCORE_TABLE),
+        _INSERT_SCORES,
         [_values(response.id, row, profile.rules_version, now) for row in _rows(profile)],
     )
 
@@ -186,7 +189,7 @@ def rescore(session: Session, batch: Batch) -> int:
     now = utcnow()
     session.execute(delete(ResponseScore).where(col(ResponseScore.response_id).in_(ids)))
     session.execute(
-        insert(SCORE_TABLE),
+        _INSERT_SCORES,
         [
             _values(response_id, part, RULES_VERSION, now)
             for index, response_id in enumerate(ids)
