@@ -265,6 +265,10 @@ def _is_number(value: Any) -> bool:
 
 
 def _blank(value: Any) -> bool:
+    """Whether an answer says nothing: blank text, or no choice ticked (the pages store no
+    answer then, so a required question answered with ``[]`` stays unanswered everywhere)."""
+    if isinstance(value, list | tuple):
+        return not value
     return isinstance(value, str) and not value.strip()
 
 
