@@ -149,13 +149,20 @@ def _named(error: Any) -> str:
     return f"{name}={text}"
 
 
+LISTED_ERRORS = 100
+"""At most this many of a refusal's errors are listed (``errors``; the count of the rest in
+``errors_not_listed``, and "and N more" in ``detail``), so an answer never grows with its
+input: a body of 60,000 unknown fields is refused in a few kilobytes, not 11 MB."""
+
+
 async def _validation_error(request: Request, exc: Exception) -> Response:
     """FastAPI's refusal of a parameter or body, told in the project's words: each error's
     field, message and (where known) allowed values, the first one's as the problem's own
     ``field`` and ``allowed``; pydantic's English never reaches a client."""
     assert isinstance(exc, RequestValidationError)
+    found = exc.errors()
     errors = []
-    for e in exc.errors():
+    for e in found[:LISTED_ERRORS]:
         allowed = validation_messages.allowed_of(e)
         errors.append(
             {
@@ -167,9 +174,14 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
             }
         )
     detail = "; ".join(e["message"] for e in errors)
+    left_out = len(found) - len(errors)
+    extra: dict[str, Any] = {"errors_not_listed": left_out} if left_out else {}
+    if left_out:
+        detail += f" (and {left_out} more)"
     first = {name: errors[0][name] for name in ("field", "allowed") if errors and name in errors[0]}
-    problem = InvalidInput(detail, errors=errors, **first)
-    names = ", ".join(dict.fromkeys(_named(e) for e in exc.errors() if e["loc"]))
+    problem = InvalidInput(detail, errors=errors, **first, **extra)
+    named = dict.fromkeys(_named(e) for e in found[:LISTED_ERRORS] if e["loc"])
+    names = ", ".join(named) + (", …" if left_out else "")
     problem.message = Message(BAD_VALUES, names=names)  # pages: in their language, not pydantic's
     return error_response(request, problem)
 

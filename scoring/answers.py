@@ -35,7 +35,14 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from scoring.definition import NOT_APPLICABLE, Definition, Item, ItemType
-from scoring.limits import NUMBER_LIMIT, not_finite, shorten, text_length, text_problem
+from scoring.limits import (
+    ITEM_ID_LENGTH,
+    NUMBER_LIMIT,
+    not_finite,
+    shorten,
+    text_length,
+    text_problem,
+)
 from scoring.visibility import visibility_plan, visible_items
 
 Severity = Literal["error", "warning"]
@@ -100,11 +107,22 @@ def unscorable(definition: Definition, answers: Mapping[str, Any]) -> list[Answe
             problem = check_answer(definition, item, value)
             if problem is not None:
                 problems.append(problem)
+    problems.extend(_unknown_items(definition, answers))
+    return problems
+
+
+def _unknown_items(definition: Definition, answers: Mapping[str, Any]) -> list[AnswerProblem]:
+    """A problem per answer to no item of ``definition``. An id longer than any item id can be
+    is cut (``…``) in ``item_id`` and shortened in the message, so a problem never grows with
+    its input (a 900 KB key is not echoed back)."""
     known = _items_by_id(definition)
+    found = []
     for item_id in answers:
         if item_id not in known:
-            problems.append(AnswerProblem(str(item_id), "unknown_item", f"no item {item_id!r}"))
-    return problems
+            text = str(item_id)
+            named = text if len(text) <= ITEM_ID_LENGTH else text[:ITEM_ID_LENGTH] + "…"
+            found.append(AnswerProblem(named, "unknown_item", f"no item {shorten(text)}"))
+    return found
 
 
 def problems_to_dicts(problems: Sequence[AnswerProblem]) -> list[dict[str, Any]]:
@@ -143,10 +161,7 @@ def validate_answers(
                     severity="warning",
                 )
             )
-    known = _items_by_id(definition)
-    for item_id in answers:
-        if item_id not in known:
-            problems.append(AnswerProblem(item_id, "unknown_item", f"no item {shorten(item_id)}"))
+    problems.extend(_unknown_items(definition, answers))
     return problems
 
 
@@ -276,6 +291,10 @@ def _is_number(value: Any) -> bool:
 
 
 def _blank(value: Any) -> bool:
+    """Whether an answer says nothing: blank text, or no choice ticked (the pages store no
+    answer then, so a required question answered with ``[]`` stays unanswered everywhere)."""
+    if isinstance(value, list | tuple):
+        return not value
     return isinstance(value, str) and not value.strip()
 
 

@@ -53,6 +53,7 @@ from app.models import (
 )
 from app.services import aggregate_cache, driver_rows, partner_fields, rounds
 from app.services.responses import definition_of
+from app.validation_messages import NOT_ONE_OF
 from scoring import (
     CohortComparison,
     Definition,
@@ -510,6 +511,21 @@ def groups_in_round(session: Session, round_: Round) -> tuple[str, ...]:
         .distinct()
     ).scalars()
     return tuple(sorted(name for name in found if name))
+
+
+def check_group(session: Session, group: str | None, *rounds_: Round) -> None:
+    """Refuse a stakeholder group filter that no submitted response of ``rounds_`` has
+    (:class:`InvalidInput` naming ``group`` with the groups there are), as the facilitators'
+    filter form does, rather than answer with an empty cohort as if nobody had answered."""
+    if group is None:
+        return
+    groups = sorted({name for one in rounds_ for name in groups_in_round(session, one)})
+    if group not in groups:
+        raise InvalidInput(
+            Message(NOT_ONE_OF, field="group", value=shorten(group), allowed=", ".join(groups)),
+            field="group",
+            allowed=groups,
+        )
 
 
 # Similar partners ---------------------------------------------------------------------------

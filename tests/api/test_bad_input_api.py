@@ -399,3 +399,25 @@ def test_a_body_that_is_not_json_is_said_in_the_services_words(
     """Where the body stops being JSON, never Python's parser text ("Expecting value",
     "codec can't decode")."""
     assert problem(_raw(client, net, bearer(), body), 400, "malformed-json")["detail"] == detail
+
+
+def test_a_refusal_does_not_grow_with_the_body(
+    client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine
+) -> None:
+    """5,000 unknown fields: the first 100 listed, the rest counted; an unknown item id of
+    100,000 characters is cut, not echoed back twice."""
+    fields: dict[str, Any] = {f"x{n}": 1 for n in range(5000)}
+    many = create(client, net, bearer(), **fields)
+    refused = problem(many, 422, "invalid-input")
+    assert len(refused["errors"]) == 100
+    assert refused["errors_not_listed"] == 4900
+    assert refused["detail"].endswith("(and 4900 more)")
+    assert len(many.content) < 20_000
+    key = "k" * 100_000
+    huge = create(client, net, bearer(), answers={key: 1})
+    answered = problem(huge, 422, "invalid-answers")
+    [error] = answered["errors"]
+    assert error["code"] == "unknown_item"
+    assert error["item_id"] == "k" * 100 + "…"
+    assert len(huge.content) < 2_000
+    _nothing_stored(engine)

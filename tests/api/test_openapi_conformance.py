@@ -98,7 +98,8 @@ def test_api_conforms_to_its_openapi_document(
     # documented 422), ``?round=`` a round of the project on the version, and
     # ``?organisations=``, ``?organisation=`` and ``?organisation_id=`` only the project's (or
     # the cohort's) organisations (else the 422 "no organisation 7 in this project", which a
-    # schema cannot know: a query parameter's id is a value of it).
+    # schema cannot know: a query parameter's id is a value of it); ``?group=`` and
+    # ``?stakeholder_group=`` only a group the round has.
     headers = {parameter.name for parameter in case.operation.headers}
     before = (case.query or {}).get("before")
     same_round = case.path.endswith("/change") and before == (case.path_parameters or {}).get(
@@ -106,7 +107,15 @@ def test_api_conforms_to_its_openapi_document(
     )
     query = case.query or {}
     chosen = any(
-        query.get(name) for name in ("organisations", "organisation", "organisation_id", "round")
+        query.get(name)
+        for name in (
+            "organisations",
+            "organisation",
+            "organisation_id",
+            "round",
+            "group",
+            "stakeholder_group",
+        )
     )
     chosen = chosen or before is not None
     excluded = (

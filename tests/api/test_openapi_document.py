@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from app.errors import AppError
 from app.stakeholder_groups import KEY_PATTERN
@@ -79,11 +80,16 @@ def test_every_error_status_has_the_problem_schema_and_a_real_example(
 
 @pytest.mark.parametrize("path", ["profile", "change"])
 def test_a_group_filter_the_document_allows_is_never_refused_by_the_service(
-    client: TestClient, net: factories.Network, bearer: Bearer, path: str
+    client: TestClient, net: factories.Network, bearer: Bearer, path: str, session: Session
 ) -> None:
     """Issue 8.8 on the cohort filters: ``group`` with a control character (U+0098, found by
     schemathesis) was allowed by the document and refused by the service; the document now
-    declares the shape every group key has."""
+    declares the shape every group key has. A well-formed group the round has is taken; one
+    it has not is a refused value (naming the groups), never a shape the document allows."""
+    factories.response(
+        session, net.round, net.organisation, submitted=True, stakeholder_group="civil-society"
+    )
+    session.commit()
     document = _document(client)
     route = document["paths"][f"/api/v1/rounds/{{round_id}}/{path}"]["get"]
     [group] = [parameter for parameter in route["parameters"] if parameter["name"] == "group"]
@@ -98,3 +104,5 @@ def test_a_group_filter_the_document_allows_is_never_refused_by_the_service(
     assert refused["errors"][0]["type"] == "string_pattern_mismatch"
     allowed = client.get(url, params={"group": "civil-society"}, headers=headers)
     assert allowed.status_code in {200, 404}, allowed.text  # change: no earlier round (404)
+    unknown = client.get(url, params={"group": "employers"}, headers=headers)
+    assert problem(unknown, 422, "invalid-input")["allowed"] == ["civil-society"]

@@ -164,3 +164,24 @@ def test_an_organisation_of_another_project_is_refused_without_saying_it_exists(
         client.get(_url(seeded), params={"organisations": [aachen]}, headers=reader).status_code
         == 200
     )
+
+
+def test_a_group_no_response_has_is_refused_naming_the_groups(
+    client: TestClient, seeded: Seeded, bearer: Bearer
+) -> None:
+    """As the dashboard's filter: an empty cohort would read as "nobody answered"."""
+    headers = bearer("results:read", project=seeded.project)
+    refused = problem(
+        client.get(_url(seeded), params={"group": "aliens"}, headers=headers), 422, "invalid-input"
+    )
+    assert refused["field"] == "group"
+    assert refused["allowed"] == ["administration", "civil-society", "education"]
+    assert refused["detail"] == (
+        "group: 'aliens' is not one of administration, civil-society, education"
+    )
+    change = client.get(
+        f"/api/v1/rounds/{seeded.round.id}/change", params={"group": "aliens"}, headers=headers
+    )
+    assert problem(change, 422, "invalid-input")["field"] == "group"
+    kept = client.get(_url(seeded), params={"group": "education"}, headers=headers)
+    assert [o["name"] for o in kept.json()["organisations"] if o["responses"]] == ["Cork"]

@@ -215,8 +215,12 @@ def test_blank_required_text_is_missing() -> None:
     assert [(p.item_id, p.code) for p in found] == [("t", "required")]
 
 
-def test_empty_multi_choice_is_an_answer() -> None:
-    assert problems({**VALID, "q.many": []}, complete=True) == []
+def test_no_choice_ticked_leaves_a_required_question_unanswered() -> None:
+    """As on the pages, where a question with no box ticked sends nothing: "none of these" is
+    an exclusive choice of its own, not an empty list. A draft may hold ``[]``."""
+    assert problems({**VALID, "q.many": []}, complete=False) == []
+    found = problems({**VALID, "q.many": []}, complete=True)
+    assert [(p.item_id, p.code) for p in found] == [("q.many", "required")]
 
 
 def test_problems_serialise_as_json() -> None:

@@ -119,6 +119,9 @@ def test_whole_path(client: TestClient, started: Page, reader: Callable[[], Sess
         "services.training": "na",
     }
     assert stored.comments == {"leadership": "See <script>x</script>"}
+    # the back button to the start page after submitting leads to the result
+    again = client.get("/respond/start", follow_redirects=False)
+    assert (again.status_code, again.headers["location"]) == (303, "/respond/result")
 
 
 def test_anonymous_rounds_keep_only_the_day(

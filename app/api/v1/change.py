@@ -17,7 +17,7 @@ from app.api.v1.profiles import CohortFilters
 from app.api.v1.response_schemas import RoundId
 from app.deps import SessionDep
 from app.errors import InvalidInput, NotFound, choice
-from app.services import directory, round_change
+from app.services import cohort, directory, round_change
 
 router = APIRouter(
     tags=["profiles"],
@@ -123,6 +123,7 @@ def round_change_of(
         if before is not None
         else None
     )
+    cohort.check_group(session, chosen.group, after, *([earlier] if earlier else []))
     project = directory.project(session, after.project_id)
     found = round_change.round_change(session, project, earlier, after, chosen)
     return RoundChangeOut(

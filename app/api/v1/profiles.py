@@ -390,6 +390,7 @@ def round_profile(
     ] = None,
 ) -> RoundProfileOut:
     round_ = directory.round_(session, caller.project_id, round_id)
+    cohort.check_group(session, chosen.group, round_)
     project = directory.project(session, round_.project_id)
     found = cohort.round_profile(session, project, round_, chosen)
     similar = None

@@ -101,15 +101,19 @@ def _start_page(
             "resume_link": resume_link(request, token) if token else None,
             "consent_action": links.path_for(request, "respond.consent"),
             "error": error,
+            "language_error": None,  # a language is refused on the invitation's page only
         },
         status_code=422 if error else 200,
     )
 
 
 @router.get("/start", response_class=HTMLResponse, name="respond.start")
-def start_page(request: Request, respondent: RespondentDep) -> HTMLResponse:
+def start_page(request: Request, respondent: RespondentDep) -> Response:
     """Before consent: what this is and the consent form; after it: the personal link and a
-    button to begin. Changes nothing."""
+    button to begin; after submitting: the result (the back button lands here). Changes
+    nothing."""
+    if respondent.context.submitted:
+        return redirect(request, "respond.result")
     return _start_page(request, respondent)
 
 
