@@ -169,7 +169,9 @@ def test_a_key_twice_in_one_object_is_refused_with_its_path(
     _nothing_stored(engine)
 
 
-@pytest.mark.parametrize("group", ["a\u202eb", "=HYPERLINK(1)", "Random Group", "NGO"])
+@pytest.mark.parametrize(
+    "group", ["a\u202eb", "=HYPERLINK(1)", "Random Group", "NGO", "civil_society", "civil--society"]
+)
 def test_a_stakeholder_group_is_a_key_like_the_pages_take(
     client: TestClient, net: factories.Network, bearer: Bearer, engine: Engine, group: str
 ) -> None:
