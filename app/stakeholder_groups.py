@@ -26,7 +26,12 @@ LABELS = {
 
 SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 KEY_PATTERN = f"^{SLUG.pattern}$"
-"""Every group key's shape (a round's own keys and the usual ones), for declared parameters."""
+"""Every group key's shape (a round's own keys and the usual ones), for declared parameters:
+older keys may join their words with underscores, so filters and exports still name them."""
+NEW_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""The shape of a key given from now on (a round's groups, an invitation's or a response's
+group): words joined by hyphens only, as every message says, so that ``civil_society`` does
+not become a second group beside ``civil-society``."""
 
 
 def label(group: str | None, gettext: Callable[[str], str]) -> str:

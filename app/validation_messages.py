@@ -119,7 +119,12 @@ def _typed(value: Any) -> str:
         return "null"
     if isinstance(value, str | int | float):
         return shorten(value)
-    return shorten(type(value).__name__)
+    return _JSON_KINDS.get(type(value), "a value of another kind")
+
+
+_JSON_KINDS: dict[type, str] = {list: "a list", tuple: "a list", dict: "an object"}
+"""What a JSON reader calls a value that is neither text, a number nor true/false/null (not
+Python's "'list'")."""
 
 
 def _number_as_text(error: Mapping[str, Any]) -> bool:

@@ -133,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         "--csv", type=Path, default=None, help="Where the round's CSV goes (round-<id>.csv)"
     )
     options = parser.parse_args(argv)
+    if options.csv is not None and not options.csv.parent.is_dir():  # before anything is sent
+        parser.error(f"--csv: no folder {options.csv.parent}")
     headers = {"Authorization": f"Bearer {options.token}"}
     with httpx.Client(base_url=options.url, headers=headers, timeout=30) as client:
         try:
@@ -140,6 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         except httpx.HTTPStatusError as exc:
             problem = exc.response.text[:500]
             print(f"error: {exc.response.status_code} {problem}", file=sys.stderr)
+            return 1
+        except httpx.TransportError as exc:
+            print(f"error: cannot reach {options.url}: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"error: cannot write the CSV: {exc}", file=sys.stderr)
             return 1
     return 0
 

@@ -119,6 +119,12 @@ def _named(where: Where) -> str:
     return f"{_named(parent)}.{shorten(step)[1:-1]}"
 
 
+def _field(name: str) -> str:
+    """The ``field`` a problem names: the member's path as the body's schema errors name
+    theirs (``answers.leadership.mandate``), the whole body as ``body``."""
+    return name.removeprefix("body.")
+
+
 def _check(value: Any, where: Where, depth: int = 1) -> None:
     """Refuse nesting beyond :data:`MAX_DEPTH`, lone surrogates anywhere (keys too) and keys
     that an object has twice. A place is named only for what is refused: naming each member
@@ -132,14 +138,14 @@ def _check(value: Any, where: Where, depth: int = 1) -> None:
         name = _named(where)
         raise InvalidInput(
             Message(NOT_A_JSON_NUMBER, where=name, value=str(value)),
-            field=name,
+            field=_field(name),
             value=str(value),
         )
     if isinstance(value, _Duplicated):
         name = _named(where)
         raise InvalidInput(
             Message(KEY_TWICE, where=name, key=shorten(value.duplicate)),
-            field=name,
+            field=_field(name),
             key=value.duplicate,
         )
     if isinstance(value, str):
@@ -147,7 +153,7 @@ def _check(value: Any, where: Where, depth: int = 1) -> None:
             name = _named(where)
             raise InvalidInput(
                 Message(LONE_SURROGATE, where=name, value=shorten(value)),
-                field=name,
+                field=_field(name),
             )
     elif isinstance(value, dict):
         for key, item in value.items():

@@ -19,11 +19,57 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "detail": {"type": "string", "description": "What went wrong, for people"},
+        "field": {
+            "type": ["string", "null"],
+            "description": "The body member or parameter the problem is about",
+        },
+        "allowed": {"type": ["array", "null"], "description": "The values it allows"},
+        "errors": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "Each problem: a parameter's or member's (`loc`, `field`, `message`, "
+            "`type`, `allowed`) or an answer's (`item_id`, `code`, `message`, `allowed`, "
+            "`severity`); at most 100",
+        },
+        "errors_not_listed": {
+            "type": "integer",
+            "description": "How many problems more there were than `errors` lists",
+        },
+        "available": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The languages offered, when one asked for is not",
+        },
+        "current_revision": {
+            "type": "integer",
+            "description": "The stored revision, when the one sent is stale",
+        },
     },
     "required": ["type", "title", "status", "detail"],
     "additionalProperties": True,
 }
 
+LOCATION_HEADER: dict[str, Any] = {
+    "Location": {
+        "description": "The path of what was created",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
+ETAG_HEADER: dict[str, Any] = {
+    "ETag": {
+        "description": "The response's revision, for If-Match",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
+REPLAYED_HEADER: dict[str, Any] = {
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the stored answer to an earlier request with the "
+        "same Idempotency-Key (nothing new was done)",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
 RETRY_AFTER_HEADER: dict[str, Any] = {
     "Retry-After": {
         "description": "Seconds to wait before trying again",

@@ -179,6 +179,14 @@ def page_rounds(
     return page_of(session, query.order_by(col(Round.id)), limit, offset)
 
 
+def project_slugs(session: Session, ids: set[int]) -> dict[int, str]:
+    """The slug of each project id, in one query."""
+    if not ids:
+        return {}
+    found = session.exec(select(Project.id, Project.slug).where(col(Project.id).in_(ids))).all()
+    return {project_id: slug for project_id, slug in found if project_id is not None}
+
+
 def questionnaires_of(session: Session, rounds: list[Round]) -> dict[int, tuple[str, str]]:
     """Questionnaire slug and version of each round's version id, in one query."""
     ids = {row.questionnaire_version_id for row in rounds}

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app import limits
+from app import limits, times
 from app.db import begin_write
 from app.errors import (
     NO_RESPONSE_ID,
@@ -43,6 +43,7 @@ from app.services.directory import Placement
 from app.services.paging import Slice, page_of
 from app.services.responses import Context, StaleRevision
 from app.services.rounds import RoundState, round_state
+from app.settings import get_settings
 from scoring import (
     AnswerProblem,
     Definition,
@@ -348,7 +349,11 @@ def page_responses(
     status: ResponseStatus | None = None,
     updated_since: datetime | None = None,
 ) -> Slice[Written]:
-    """A round's responses, oldest first, optionally filtered."""
+    """A round's responses, oldest first, optionally filtered. In an anonymous round, which
+    keeps only the day of a change (:func:`app.services.responses.recorded_time`),
+    ``updated_since`` counts from the start of its day in the service's time zone: a client
+    polling with the time of its last call sees that day's changes again, and never misses
+    one made later that day."""
     query = select(Response).where(Response.round_id == round_.id)
     if organisation_id is not None:
         query = query.where(Response.organisation_id == organisation_id)
@@ -358,6 +363,8 @@ def page_responses(
         query = query.where(Response.status == status.value)
     if updated_since is not None:
         since = limits.moment(updated_since, "updated_since", clamp=True)
+        if round_.anonymous:
+            since = times.day_only(since, get_settings().time_zone)
         query = query.where(col(Response.updated_at) >= since)
     definition = responses.definition_of(session, round_)
     found = page_of(session, query.order_by(col(Response.id)), limit, offset)

@@ -364,7 +364,7 @@ def check_group_keys(groups: Sequence[StakeholderGroup]) -> None:
     taken: set[str] = set()
     for group in groups:
         key = limits.text(group.key, GROUP_KEY, column=Invitation.stakeholder_group, required=True)
-        if not stakeholder_groups.SLUG.fullmatch(key):
+        if not stakeholder_groups.NEW_KEY.fullmatch(key):
             raise InvalidInput(Message(GROUP_KEY_SHAPE, key=shorten(key)), field="groups")
         if key in taken:
             raise InvalidInput(Message(GROUP_TWICE, key=repr(key)), field="groups")
@@ -664,7 +664,7 @@ def checked_group(round_: Round, key: str | None) -> str | None:
             field=GROUP_FIELD,
             allowed=keys,
         )
-    if not keys and not stakeholder_groups.SLUG.fullmatch(key):
+    if not keys and not stakeholder_groups.NEW_KEY.fullmatch(key):
         raise InvalidInput(Message(GROUP_SHAPE, key=shorten(key)), field=GROUP_FIELD)
     return key
 

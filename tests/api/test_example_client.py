@@ -20,7 +20,7 @@ from app.services.questionnaires import Published
 from app.settings import Settings
 from tests import factories
 from tests.api.test_questionnaires import shipped
-from tests.helpers import serving
+from tests.helpers import free_port, serving
 
 CLIENT = Path(__file__).parents[2] / "examples" / "api_client.py"
 
@@ -76,3 +76,20 @@ def test_the_example_client_submits_once_and_reads_the_profile(
     assert [row[0] for row in rows] == [public_id]
     assert f"round Baseline: 1 response(s) exported to {target}" in printed
     assert not target.with_name("baseline.csv.part").exists()
+
+
+def test_the_example_client_says_what_went_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No traceback: a server that does not answer, a CSV folder that does not exist (said
+    before anything is submitted)."""
+    client = _client_module()
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    assert client.main(["--url", unreachable, "--token", "radar_x"]) == 1
+    assert f"error: cannot reach {unreachable}" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        client.main(
+            ["--url", unreachable, "--token", "radar_x", "--csv", str(tmp_path / "no/x.csv")]
+        )
+    assert stopped.value.code == 2
+    assert "--csv: no folder" in capsys.readouterr().err

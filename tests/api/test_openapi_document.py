@@ -106,3 +106,17 @@ def test_a_group_filter_the_document_allows_is_never_refused_by_the_service(
     assert allowed.status_code in {200, 404}, allowed.text  # change: no earlier round (404)
     unknown = client.get(url, params={"group": "employers"}, headers=headers)
     assert problem(unknown, 422, "invalid-input")["allowed"] == ["civil-society"]
+
+
+def test_the_document_declares_the_headers_and_problem_members_clients_read(
+    client: TestClient,
+) -> None:
+    document = _document(client)
+    create = document["paths"]["/api/v1/rounds/{round_id}/responses"]["post"]["responses"]
+    assert {"Location", "ETag", "Idempotent-Replayed"} <= set(create["201"]["headers"])
+    queued = document["paths"]["/api/v1/rounds/{round_id}/export-jobs"]["post"]["responses"]
+    assert "Location" in queued["202"]["headers"]
+    problem_schema = create["422"]["content"]["application/problem+json"]["schema"]
+    assert {"field", "allowed", "errors", "errors_not_listed", "available"} <= set(
+        problem_schema["properties"]
+    )

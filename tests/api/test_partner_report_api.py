@@ -31,6 +31,7 @@ def test_each_partner_stands_as_the_scoring_library_says(
 ) -> None:
     headers = bearer("results:read", project=seeded.project)
     want = expected()
+    profile = client.get(f"/api/v1/rounds/{seeded.round.id}/profile", headers=headers).json()
     leadership_is_weak = 0
     for name in want.aggregates:
         answer = client.get(_url(seeded.round.id, seeded.id(name)), headers=headers)
@@ -40,6 +41,8 @@ def test_each_partner_stands_as_the_scoring_library_says(
         assert report["responses"] == want.aggregates[name].responses
         for key, score in want.aggregates[name].dimensions.items():
             assert report["dimensions"][key]["mean"] == pytest.approx(score.mean)
+        assert report["overall"]["mean"] == pytest.approx(want.aggregates[name].overall.mean)
+        assert report["cohort"] == profile["cohort"]  # the round profile's distribution
         standing = want.cohort.organisations[name]
         assert report["strengths"] == list(standing.strengths)
         assert report["weaknesses"] == list(standing.weaknesses)
@@ -76,6 +79,10 @@ def test_below_the_minimum_group_size_only_the_count(
         "shown": False,
         "compared": False,
         "dimensions": None,
+        "areas": None,
+        "indexes": None,
+        "overall": None,
+        "cohort": None,
         "standing": None,
         "strengths": [],
         "weaknesses": [],
@@ -98,7 +105,8 @@ def test_with_too_few_other_partners_no_cohort_figure(
     report = client.get(_url(net.round.id, net.organisation.id or 0), headers=bearer()).json()
     assert (report["shown"], report["compared"]) == (True, False)
     assert report["dimensions"]["leadership"]["n"] == 1
-    assert (report["standing"], report["similar"]) == (None, None)
+    assert (report["standing"], report["similar"], report["cohort"]) == (None, None, None)
+    assert report["overall"]["n"] == 1
     assert (report["strengths"], report["weaknesses"]) == ([], [])
     assert "leadership" in report["weak"]
     assert report["recommendations"]["leadership"] == ["Do something"]

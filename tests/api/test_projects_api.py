@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.services import rounds
 from tests import factories
 from tests.api.conftest import Bearer
 from tests.api.helpers import problem
@@ -43,3 +44,29 @@ def test_a_token_can_ask_who_it_is(
     assert answer["prefix"] == secret[:14]
     assert answer["expires_at"] is None
     assert secret not in str(answer)
+
+
+def test_rounds_and_organisations_carry_what_a_client_needs_to_use_them(
+    client: TestClient, net: factories.Network, bearer: Bearer, session: Session
+) -> None:
+    """A round names its project and its stakeholder groups (the only groups a response or
+    a filter may name); an organisation its attributes, which similar partners compare."""
+    net.round.stakeholder_groups = [
+        rounds.StakeholderGroup("city-council", {"en": "City council", "de": "Stadtrat"}).stored()
+    ]
+    session.add(net.round)
+    attributes = {"population": 250_000, "foreign_born_share": 15.5, "area_type": "urban"}
+    partner = factories.organisation(session, net.project, "Aachen", **attributes)
+    session.commit()
+    headers = bearer("results:read")
+    round_ = client.get(f"/api/v1/rounds/{net.round.id}", headers=headers).json()
+    assert round_["project"] == net.project.slug
+    assert round_["stakeholder_groups"] == [
+        {"key": "city-council", "labels": {"en": "City council", "de": "Stadtrat"}}
+    ]
+    listed = client.get(f"/api/v1/projects/{net.project.slug}/rounds", headers=headers).json()
+    assert listed["items"] == [round_]
+    found = client.get(f"/api/v1/organisations/{partner.id}", headers=headers).json()
+    assert {key: found[key] for key in attributes} == attributes
+    saxony = client.get(f"/api/v1/organisations/{net.organisation.id}", headers=headers).json()
+    assert (saxony["population"], saxony["area_type"]) == (None, None)

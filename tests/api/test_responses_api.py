@@ -309,6 +309,21 @@ def test_anonymous_rounds_keep_only_the_day_through_the_api(
         assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
     assert "response.create" not in events
     assert "response.submit" not in events
+    # a client polling with the time of its last call, later the same day, still sees it
+    since = (utcnow() - timedelta(seconds=1)).isoformat()
+    polled = client.get(
+        f"/api/v1/rounds/{anonymous.round.id}/responses",
+        params={"updated_since": since},
+        headers=bearer(project=anonymous.project),
+    ).json()
+    assert [item["id"] for item in polled["items"]] == [created.json()["id"]]
+    tomorrow = (utcnow() + timedelta(days=1)).isoformat()
+    later = client.get(
+        f"/api/v1/rounds/{anonymous.round.id}/responses",
+        params={"updated_since": tomorrow},
+        headers=bearer(project=anonymous.project),
+    ).json()
+    assert later["total"] == 0
 
 
 def test_two_requests_with_one_key_at_once_create_one_response(

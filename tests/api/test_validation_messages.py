@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from app import validation_messages
 from tests import factories
 from tests.api.conftest import Bearer
-from tests.api.helpers import problem
+from tests.api.helpers import create, problem
 
 PYDANTIC_WORDS = ("Field required", "Input should", "Extra inputs", "Value error", "valid integer")
 
@@ -98,3 +98,12 @@ def test_a_wrong_setting_is_told_in_our_words(
     )
     assert result.returncode == 1
     assert result.stderr == f"error: {variable}: {expected}\n"
+
+
+def test_a_list_or_an_object_is_named_as_json_names_it(
+    client: TestClient, net: factories.Network, bearer: Bearer
+) -> None:
+    """Not Python's "'list' is not a whole number"."""
+    for sent, named in (([], "a list"), ({}, "an object")):
+        refused = problem(create(client, net, bearer(), organisation_id=sent), 422, "invalid-input")
+        assert refused["detail"] == f"organisation_id: {named} is not a whole number"

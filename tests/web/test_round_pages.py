@@ -147,6 +147,7 @@ BAD = [
         "stakeholder group &#39;civil-society&#39; is given twice",
     ),
     ({"group-1-key": "City Council"}, 422, "use lower-case letters, digits and hyphens"),
+    ({"group-1-key": "city_council"}, 422, "use lower-case letters, digits and hyphens"),
     ({"group-1-key": ""}, 422, "a label was given without a key"),
     (
         {"min_group_size": "0"},

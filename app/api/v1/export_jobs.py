@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from app import limits
 from app.api.auth import Authenticated, ExportsReader
-from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
+from app.api.problem_docs import LOCATION_HEADER, PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
 from app.api.v1.exports import FILE, ExportFormat
 from app.api.v1.response_schemas import RoundId
 from app.deps import SessionDep, WriterSessionDep
@@ -78,7 +78,10 @@ class ExportJobOut(BaseModel):
     summary="Queue a round's export (CSV, XLSX or JSON) to be prepared in the background",
     status_code=202,
     responses={
-        202: {"description": "Queued; Location names the job to follow"},
+        202: {
+            "description": "Queued; Location names the job to follow",
+            "headers": LOCATION_HEADER,
+        },
         404: problem(
             "No such round in the token's project, or labels in a language the questionnaire "
             "version does not offer",

@@ -331,6 +331,17 @@ def _organisation_out(
     )
 
 
+def cohort_out(found: cohort.RoundProfile) -> CohortOut:
+    """The distribution of the shown organisations' means per topic."""
+    summaries = {kind_: found.cohort(kind_) for kind_ in cohort.KINDS_OF_SCORE}
+    return CohortOut(
+        dimensions=dict(summaries[ScoreKind.DIMENSION]),
+        areas=dict(summaries[ScoreKind.AREA]),
+        indexes=dict(summaries[ScoreKind.INDEX]),
+        overall=summaries[ScoreKind.OVERALL].get(cohort.OVERALL),
+    )
+
+
 def similar_out(found: cohort.SimilarPartners) -> SimilarOut:
     assert found.organisation.organisation.id is not None
     return SimilarOut(
@@ -403,7 +414,6 @@ def round_profile(
                 lambda: cohort.similar_partners(found, wanted, k=k, chosen_attributes=names),
             )
         )
-    summaries = {kind_: found.cohort(kind_) for kind_ in cohort.KINDS_OF_SCORE}
     return RoundProfileOut(
         round_id=round_id,
         questionnaire=found.definition.slug,
@@ -417,11 +427,6 @@ def round_profile(
         ),
         responses=sum(one.responses for one in found.organisations),
         organisations=[_organisation_out(found, one) for one in found.organisations],
-        cohort=CohortOut(
-            dimensions=dict(summaries[ScoreKind.DIMENSION]),
-            areas=dict(summaries[ScoreKind.AREA]),
-            indexes=dict(summaries[ScoreKind.INDEX]),
-            overall=summaries[ScoreKind.OVERALL].get(cohort.OVERALL),
-        ),
+        cohort=cohort_out(found),
         similar=similar,
     )

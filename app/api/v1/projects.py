@@ -23,7 +23,7 @@ from app.deps import SessionDep
 from app.models import Organisation, Project, Round
 from app.services import api_tokens, directory, progress
 from app.services.paging import Slice
-from app.services.rounds import RoundState, round_state
+from app.services.rounds import RoundState, groups_of, round_state
 
 router = APIRouter(
     tags=["projects"],
@@ -63,6 +63,11 @@ class OrganisationOut(BaseModel):
     name: str
     country: str
     kind: str
+    population: int | None = Field(description="Residents; null when not known")
+    foreign_born_share: float | None = Field(
+        description="Percent of residents born abroad, 0 to 100; null when not known"
+    )
+    area_type: str | None = Field(description="urban or rural; null when not known")
     created_at: datetime
 
     @classmethod
@@ -75,10 +80,22 @@ class QuestionnaireRef(BaseModel):
     version: str
 
 
+class RoundGroupOut(BaseModel):
+    key: str = Field(examples=["city-council"])
+    labels: dict[str, str] = Field(
+        description="Per language code", examples=[{"en": "City council"}]
+    )
+
+
 class RoundOut(BaseModel):
     id: int
+    project: str = Field(description="The slug of the round's project")
     name: str
     questionnaire: QuestionnaireRef
+    stakeholder_groups: list[RoundGroupOut] = Field(
+        description="The round's own groups, in their order; empty when it has none (then a "
+        "response's group is any key like civil-society)"
+    )
     state: RoundState
     opens_at: datetime | None
     closes_at: datetime | None
@@ -88,12 +105,16 @@ class RoundOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, row: Round, questionnaire: tuple[str, str]) -> RoundOut:
+    def of(cls, row: Round, questionnaire: tuple[str, str], project: str) -> RoundOut:
         assert row.id is not None
         return cls(
             id=row.id,
+            project=project,
             name=row.name,
             questionnaire=QuestionnaireRef(slug=questionnaire[0], version=questionnaire[1]),
+            stakeholder_groups=[
+                RoundGroupOut(key=group.key, labels=dict(group.labels)) for group in groups_of(row)
+            ],
             state=round_state(row),
             opens_at=row.opens_at,
             closes_at=row.closes_at,
@@ -120,7 +141,10 @@ class ProgressOut(BaseModel):
 
 def rounds_out(session: Session, rows: list[Round]) -> list[RoundOut]:
     named = directory.questionnaires_of(session, rows)
-    return [RoundOut.of(row, named[row.questionnaire_version_id]) for row in rows]
+    slugs = directory.project_slugs(session, {row.project_id for row in rows})
+    return [
+        RoundOut.of(row, named[row.questionnaire_version_id], slugs[row.project_id]) for row in rows
+    ]
 
 
 @router.get("/token", response_model=TokenOut, summary="The calling token and its project")

@@ -21,13 +21,13 @@ from app.api.auth import Authenticated, ResultsReader
 from app.api.json_body import BoundedJsonRoute
 from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
 from app.api.v1.change import CohortChangeOut, OrganisationChangeOut, organisation_change_out
-from app.api.v1.profiles import SimilarOut, similar_out
+from app.api.v1.profiles import CohortOut, SimilarOut, cohort_out, similar_out
 from app.api.v1.projects import IdPath
 from app.api.v1.response_schemas import RoundId
 from app.deps import SessionDep
 from app.errors import LanguageNotOffered, NotFound
 from app.models import ScoreKind
-from app.services import directory, partner_report, responses, round_change
+from app.services import cohort, directory, partner_report, responses, round_change
 from scoring import CohortPosition, GroupScore, LanguageCode
 
 router = APIRouter(
@@ -63,6 +63,13 @@ class PartnerReportOut(BaseModel):
     )
     dimensions: dict[str, GroupScore] | None = Field(
         description="The organisation's own dimension scores (n, mean, median, SD, min, max)"
+    )
+    areas: dict[str, GroupScore] | None
+    indexes: dict[str, GroupScore] | None
+    overall: GroupScore | None
+    cohort: CohortOut | None = Field(
+        description="The cohort's distribution per topic (mean, lowest, highest ...); null "
+        "when not compared"
     )
     standing: dict[str, CohortPosition] | None = Field(
         description="Per dimension: the cohort mean, the difference to it and the percentile rank"
@@ -127,7 +134,11 @@ def organisation_report(
         min_group_size=found.profile.min_group_size,
         shown=found.shown,
         compared=found.compared and found.shown,
-        dimensions=dict(subject.scores[ScoreKind.DIMENSION]) if found.shown else None,
+        dimensions=_own(found, ScoreKind.DIMENSION),
+        areas=_own(found, ScoreKind.AREA),
+        indexes=_own(found, ScoreKind.INDEX),
+        overall=(_own(found, ScoreKind.OVERALL) or {}).get(cohort.OVERALL),
+        cohort=cohort_out(found.profile) if found.compared and found.shown else None,
         standing=dict(found.standing.dimensions) if found.standing is not None else None,
         strengths=list(found.strengths),
         weaknesses=list(found.weaknesses),
@@ -136,6 +147,10 @@ def organisation_report(
         similar=similar_out(found.similar) if found.similar is not None else None,
         change=_change_out(found.change) if found.change is not None else None,
     )
+
+
+def _own(found: partner_report.PartnerReport, kind: ScoreKind) -> dict[str, GroupScore] | None:
+    return dict(found.subject.scores.get(kind, {})) if found.shown else None
 
 
 def _change_out(found: partner_report.ChangeSince) -> ChangeSinceOut:

@@ -12,7 +12,7 @@ from fastapi import Header, Path
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from app import limits
-from app.api.problem_docs import problem
+from app.api.problem_docs import ETAG_HEADER, REPLAYED_HEADER, problem
 from app.errors import InvalidAnswers, MalformedJson, PreconditionRequired, RevisionMismatch
 from app.models import ResponseStatus
 from app.services.response_intake import RoundNotAccepting, Written
@@ -196,7 +196,7 @@ class ResponseOut(BaseModel):
 WRITTEN: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The response as stored",
-        "headers": {"ETag": {"schema": {"type": "string"}}},
+        "headers": {**ETAG_HEADER, **REPLAYED_HEADER},
     }
 }
 

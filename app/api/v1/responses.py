@@ -24,7 +24,14 @@ from app import limits
 from app.api.auth import Authenticated, Caller, ResponsesWriter, counts_in_its_write
 from app.api.json_body import BoundedJsonRoute
 from app.api.pagination import Page, PageDep
-from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
+from app.api.problem_docs import (
+    ETAG_HEADER,
+    LOCATION_HEADER,
+    PROBLEM_RESPONSES,
+    REPLAYED_HEADER,
+    TOKEN_RESPONSES,
+    problem,
+)
 from app.api.v1.response_schemas import (
     BODY_PROBLEMS,
     CHANGE_RESPONSES,
@@ -156,7 +163,10 @@ def _kept(
     response_model=ResponseOut,
     summary="Create a response (a draft, or complete with submit: true)",
     responses={
-        201: {"description": "Created; Location names it, ETag its revision"},
+        201: {
+            "description": "Created; Location names it, ETag its revision",
+            "headers": {**LOCATION_HEADER, **ETAG_HEADER, **REPLAYED_HEADER},
+        },
         **BODY_PROBLEMS,
         409: CLOSED,
     },

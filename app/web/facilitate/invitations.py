@@ -79,13 +79,14 @@ def group_choices(round_: Round) -> list[str]:
 
 
 def _group(round_: Round, value: str, *, every_group: bool) -> str | None:
-    """A group key as typed (None for none): like :data:`stakeholder_groups.SLUG` and one of
+    """A group key as typed (None for none): like :data:`stakeholder_groups.NEW_KEY` and one of
     the round's groups where it has any (:func:`app.services.rounds.checked_group`); typed
     while "one link per group" is ticked is refused too (which was meant? never drop one)."""
     key = value.strip()
     if not key:
         return None
-    if len(key) > 100 or not stakeholder_groups.SLUG.fullmatch(key):
+    known = key in {group.key for group in rounds.groups_of(round_)}  # an older key stays usable
+    if len(key) > 100 or not (known or stakeholder_groups.NEW_KEY.fullmatch(key)):
         raise InvalidInput(Message(GROUP_MESSAGE), field="group")
     if every_group:
         raise InvalidInput(Message(GROUP_AND_EVERY_GROUP), field="group")
