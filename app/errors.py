@@ -63,6 +63,7 @@ still get problem+json.
 from __future__ import annotations
 
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
@@ -385,10 +386,18 @@ class HttpError(AppError):
             self.retry_after = RETRY_AFTER_SECONDS
 
 
+NOT_FOUND_DETAIL = N_("There is nothing at this address, or nothing you may see.")
+"""What a 404 says where nothing more precise is known (an address no route has)."""
+
+
 def error_for_status(status_code: int, detail: str) -> AppError:
-    """The hierarchy's error for a bare HTTP status (400 -> AppError, 404 -> NotFound, ...)."""
+    """The hierarchy's error for a bare HTTP status (400 -> AppError, 404 -> NotFound, ...).
+    The router's bare "Not Found" is told in this service's words, in the page's or client's
+    language, as every other problem is."""
     if status_code == NotFound.status_code:
-        return NotFound(Message(detail))  # a bare "Not Found": the page says it generally
+        if detail == HTTPStatus.NOT_FOUND.phrase:
+            return NotFound(Message(NOT_FOUND_DETAIL))
+        return NotFound(Message(detail))
     for kind in (AppError, MethodNotAllowed, Unauthorized, Forbidden, Conflict, Gone):
         if kind.status_code == status_code:
             return kind(detail)

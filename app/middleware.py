@@ -12,7 +12,9 @@ and, only when a body may come unannounced, one of ``receive``:
 * the request size limit before any parser reads the body (:class:`PayloadTooLarge`, 413), by
   the declared ``Content-Length`` or while streaming;
 * one answer for every exception that escapes the app (its own handlers answer routes'
-  errors): problem+json or an error page, never a traceback, with the headers above.
+  errors): problem+json or an error page, never a traceback, with the headers above;
+* ``HEAD`` answered as the ``GET`` of the same address without its body (RFC 9110 9.3.2: load
+  balancers and link previews ask so), since FastAPI's routes declare ``GET`` only.
 
 Why one layer: each pure ASGI layer costs a call, a closure per request and a look through the
 request's headers; five of them were about a third of the time ``/healthz`` spends in Python
@@ -105,6 +107,8 @@ class Edge:
         started = False
         too_large = False
         max_bytes = self.max_bytes
+        head = scope["method"] == "HEAD"
+        app_scope = {**scope, "method": "GET"} if head else scope
 
         async def answer(message: Message) -> None:
             nonlocal status, started
@@ -114,6 +118,8 @@ class Edge:
                 started = True
                 status = int(message["status"])
                 message["headers"] = _with_headers(message.get("headers", []), answer_headers)
+            elif head and message["type"] == "http.response.body" and message.get("body"):
+                message = {**message, "body": b""}  # the GET's headers, Content-Length too
             await send(message)
 
         received = 0
@@ -136,9 +142,9 @@ class Edge:
                     if not declared.isdigit() or int(declared) > max_bytes:
                         raise PayloadTooLarge(max_bytes)
                     # the server delivers no more than the declared length
-                    await self.app(scope, receive, answer)
+                    await self.app(app_scope, receive, answer)
                 else:
-                    await self.app(scope, limited_receive, answer)
+                    await self.app(app_scope, limited_receive, answer)
                 if too_large:
                     raise PayloadTooLarge(max_bytes)
             except Exception as exc:

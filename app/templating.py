@@ -20,7 +20,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from app import links
-from app.i18n import N_, Localizer, Message, available_languages, negotiate, translations
+from app.errors import NOT_FOUND_DETAIL
+from app.i18n import Localizer, Message, available_languages, negotiate, translations
 from app.settings import PROJECT_ROOT
 
 ENGLISH = Localizer("en", "en", translations("en"))
@@ -89,7 +90,6 @@ def render_page(
     return templates.TemplateResponse(request, name, full, status_code=status_code, headers=headers)
 
 
-NOT_FOUND_DETAIL = N_("There is nothing at this address, or nothing you may see.")
 FACILITATOR_PREFIXES = ("/projects", "/admin", "/audit", "/login", "/logout", "/account")
 """The facilitators' area: its not-found pages do not send people to an invitation."""
 

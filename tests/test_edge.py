@@ -144,3 +144,14 @@ def test_paths_with_ids_are_the_routes_paths(app: FastAPI, root_path: str) -> No
             assert quick.startswith(f"{root_path}/r/")
     kept = app.router._radar_route_paths  # type: ignore[attr-defined]
     assert len(kept) <= 3  # the template, and the two ids that are not plain
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/", "/api/v1/questionnaires"])
+def test_head_is_the_get_without_its_body(client: TestClient, path: str) -> None:
+    """Load balancers and link previews ask with HEAD; the routes declare GET only."""
+    got = client.get(path)
+    head = client.head(path)
+    assert (head.status_code, head.content) == (200, b"")
+    for name in ("content-type", "content-length", "content-security-policy", "cache-control"):
+        assert head.headers.get(name) == got.headers.get(name), name
+    assert client.head("/respond/submit").status_code == 405  # a POST-only address stays so

@@ -171,3 +171,16 @@ def test_an_untrusted_host_is_a_problem_with_the_headers(client: TestClient, pat
         assert response.json()["type"] == "/problems/untrusted-host"
     else:
         assert "does not answer to the address" in response.text
+
+
+def test_an_address_no_route_has_is_told_in_the_services_words(client: TestClient) -> None:
+    """Not the router's bare "Not Found": in English for the API, in the language of the
+    title elsewhere."""
+    english = client.get("/api/v1/nowhere", headers={"Accept": "application/json"}).json()
+    assert english["detail"] == "There is nothing at this address, or nothing you may see."
+    headers = {"Accept": "application/json", "Accept-Language": "de"}
+    german = client.get("/nowhere", headers=headers).json()
+    assert german["title"] == "Nicht gefunden"
+    assert german["detail"] == (
+        "Unter dieser Adresse gibt es nichts, oder nichts, was Sie sehen dürfen."
+    )

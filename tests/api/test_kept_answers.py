@@ -67,9 +67,10 @@ def test_healthz_sends_what_its_endpoint_sends(
     assert _compare(route, monkeypatch, partial(client.get, "/healthz"))
     assert _compare(route, monkeypatch, partial(client.get, "/healthz?probe=1"))
     seen = _counting(route, monkeypatch)
-    assert client.head("/healthz").status_code == 405  # FastAPI adds no HEAD to a GET route
     assert client.post("/healthz").status_code == 405
     assert seen == [], "only GET requests are answered from what is kept"
+    head = client.head("/healthz")  # the GET without its body (app.middleware.Edge)
+    assert (head.status_code, head.content) == (200, b"")
 
 
 @pytest.mark.parametrize("lang", [None, "en", "de"])
@@ -132,8 +133,9 @@ def test_nothing_is_kept_before_the_endpoint_answered(
     url = "/api/v1/questionnaires/intercultural-organisation/versions/1.1"
     assert api.get(url, params={"lang": "pl"}).status_code == 200
     assert api.get(url, params={"lang": "pl"}).status_code == 200
-    assert api.head(url, params={"lang": "pl"}).status_code == 405
     assert seen == [False, True]
+    head = api.head(url, params={"lang": "pl"})
+    assert (head.status_code, head.content) == (200, b"")
 
 
 def test_a_kept_answer_needs_a_get_route() -> None:
