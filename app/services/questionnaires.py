@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from app import limits
 from app.db_types import utcnow
 from app.definition_files import definition_files, read_definition
-from app.errors import NO_QUESTIONNAIRE, NO_VERSION, Conflict, NotFound
+from app.errors import NO_QUESTIONNAIRE, NO_VERSION, Conflict, LanguageNotOffered, NotFound
 from app.i18n import N_, Message
 from app.models import Questionnaire, QuestionnaireVersion, VersionStatus
 from app.services import audit, definition_cache
@@ -221,6 +221,17 @@ def get_version(session: Session, slug: str, version: str) -> QuestionnaireVersi
     if row is None:
         raise NotFound(Message(NO_VERSION, version=shorten(version), slug=shorten(slug)))
     return row
+
+
+def asked_language(definition: Definition, asked: str | None, default: str) -> str:
+    """The language a parameter (``?lang=``, ``labels=``) asks texts in, ``default`` when it
+    asks none; :class:`LanguageNotOffered` (404, with ``available``) for one the version has
+    no texts in: the code is well formed, there are just no texts in it."""
+    if asked is None:
+        return default
+    if asked not in definition.languages:
+        raise LanguageNotOffered(asked, sorted(definition.languages))
+    return asked
 
 
 def definition_of(row: QuestionnaireVersion) -> Definition:

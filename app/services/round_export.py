@@ -42,7 +42,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.errors import InvalidInput, LanguageNotOffered
+from app.errors import InvalidInput
 from app.i18n import N_, Message
 from app.models import (
     Organisation,
@@ -51,7 +51,7 @@ from app.models import (
     ResponseStatus,
     Round,
 )
-from app.services import audit
+from app.services import audit, questionnaires
 from app.services.responses import definition_of
 from app.services.round_json import json_chunks
 from app.services.round_rows import Progress, csv_rows
@@ -134,8 +134,8 @@ def prepare(
         except ValidationError:
             raise InvalidInput(Message(LABELS_NOT_A_CODE, value=repr(shorten(labels)))) from None
     definition = definition_of(session, round_)
-    if labels is not None and labels not in definition.languages:
-        raise LanguageNotOffered(labels, sorted(definition.languages))
+    if labels is not None:
+        questionnaires.asked_language(definition, labels, definition.default_language)
     assert round_.id is not None
     project = session.get_one(Project, round_.project_id)
     minimum = min_group_size_of(round_, project)

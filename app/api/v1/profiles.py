@@ -22,10 +22,10 @@ from app.api.problem_docs import PROBLEM_RESPONSES, TOKEN_RESPONSES, problem
 from app.api.v1.projects import IdPath
 from app.api.v1.response_schemas import ANSWER_SCHEMA, BODY_PROBLEMS, PublicId, RoundId
 from app.deps import SessionDep
-from app.errors import Conflict, InvalidInput, LanguageNotOffered, NotFound, choice
+from app.errors import Conflict, InvalidInput, NotFound, choice
 from app.i18n import N_, Message
 from app.models import OrganisationKind, ScoreKind
-from app.services import cohort, directory, response_intake, responses, results
+from app.services import cohort, directory, questionnaires, response_intake, responses, results
 from app.stakeholder_groups import KEY_PATTERN
 from scoring import (
     CohortPosition,
@@ -125,12 +125,10 @@ def response_profile(
 ) -> ProfileOut:
     context = response_intake.find(session, caller.project_id, public_id)
     definition = context.definition
-    if lang is not None and lang not in definition.languages:
-        raise LanguageNotOffered(lang, sorted(definition.languages))
+    language = questionnaires.asked_language(definition, lang, context.response.language)
     if not context.submitted:
         raise Conflict(Message(DRAFT_HAS_NO_PROFILE))
     written = response_intake.written(context.response, definition)
-    language = lang or context.response.language
     profile = results.own_profile(context)
     return ProfileOut.of(public_id, written.not_counted, profile, definition, language)
 

@@ -25,9 +25,16 @@ from app.api.v1.profiles import CohortOut, SimilarOut, cohort_out, similar_out
 from app.api.v1.projects import IdPath
 from app.api.v1.response_schemas import RoundId
 from app.deps import SessionDep
-from app.errors import LanguageNotOffered, NotFound
+from app.errors import NotFound
 from app.models import ScoreKind
-from app.services import cohort, directory, partner_report, responses, round_change
+from app.services import (
+    cohort,
+    directory,
+    partner_report,
+    questionnaires,
+    responses,
+    round_change,
+)
 from scoring import CohortPosition, GroupScore, LanguageCode
 
 router = APIRouter(
@@ -120,9 +127,7 @@ def organisation_report(
     organisation = directory.organisation(session, round_.project_id, organisation_id)
     project = directory.project(session, round_.project_id)
     definition = responses.definition_of(session, round_)
-    if lang is not None and lang not in definition.languages:
-        raise LanguageNotOffered(lang, sorted(definition.languages))
-    language = lang or definition.default_language
+    language = questionnaires.asked_language(definition, lang, definition.default_language)
     found = partner_report.partner_report(session, project, round_, organisation, language)
     subject = found.subject
     return PartnerReportOut(
